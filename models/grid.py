@@ -1,0 +1,213 @@
+"""The journal grid of one course for one period, read in bulk.
+
+Besides the course/period lookup, three queries: the pupils (with their final marks),
+the lessons (with work-type weights), and every mark and absence of those lessons in one
+UNION ALL. The screen keeps the result in memory and repaints one cell per keystroke.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import JOIN, SQL, Value
+
+from models.access import Actor, get_course, require_staff
+from models.entries import Cell, MarkEntry
+from models.errors import ValidationError
+from models.grading import Averages, averages, suggest_period_mark
+from models.schema import (
+    Absence,
+    Course,
+    Enrollment,
+    FinalMark,
+    Lesson,
+    Mark,
+    Period,
+    SchoolClass,
+    Student,
+    Subject,
+    SubgroupMember,
+    User,
+    WorkType,
+)
+from models.service import reading
+from models.settings import Settings
+from models.settings import load as load_settings
+
+
+@dataclass(frozen=True)
+class GridPupil:
+    student_id: int
+    name: str
+    start: dt.date  # within the period: from when the pupil is in the course
+    end: dt.date | None
+
+    def present_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class GridLesson:
+    id: int
+    date: dt.date
+    number: int
+    topic: str
+    homework: str
+    work_type_id: int | None
+    weight: Decimal
+
+
+@dataclass
+class Grid:
+    course_id: int
+    class_id: int
+    class_name: str
+    subject_id: int
+    subject: str
+    teacher: str
+    subgroup: str
+    period_id: int
+    period_name: str
+    period_start: dt.date
+    period_end: dt.date
+    pupils: list[GridPupil]
+    lessons: list[GridLesson]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (lesson, student)
+    finals: dict[int, str] = field(default_factory=dict)
+    weights: dict[int, Decimal] = field(default_factory=dict)  # work type → weight
+    settings: Settings = field(default_factory=Settings)
+
+    def cell(self, lesson_id: int, student_id: int) -> Cell:
+        return self.cells.get((lesson_id, student_id), Cell())
+
+    def averages(self, student_id: int) -> Averages:
+        pairs = []
+        for lesson in self.lessons:
+            cell = self.cells.get((lesson.id, student_id))
+            if cell is None:
+                continue
+            for mark in cell.marks:
+                weight = self.weights.get(mark.work_type_id, lesson.weight) if mark.work_type_id else lesson.weight
+                pairs.append((mark.value, weight))
+        return averages(pairs)
+
+    def suggestion(self, student_id: int) -> str:
+        return suggest_period_mark(
+            self.averages(student_id), self.settings.rounding_threshold, self.settings.min_marks_for_period
+        )
+
+
+def _work_type_weights() -> tuple[dict[int, Decimal], Decimal]:
+    """Every work type's weight, and the default one's (for lessons without a type)."""
+    rows = list(WorkType.select(WorkType.id, WorkType.weight, WorkType.is_default).tuples())
+    weights = {wt_id: Decimal(weight) for wt_id, weight, _ in rows}
+    default = next((Decimal(weight) for _, weight, is_default in rows if is_default), Decimal(1))
+    return weights, default
+
+
+@reading
+def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
+    """Everything the marks grid of a course in a period shows; staff only (R17)."""
+    require_staff(actor)
+    course = (
+        Course.select(Course, SchoolClass, Subject, User)
+        .join(SchoolClass)
+        .switch(Course)
+        .join(Subject)
+        .switch(Course)
+        .join(User, on=(Course.teacher == User.id))
+        .where(Course.id == course_id)
+        .first()
+    ) or get_course(course_id)
+    period = Period.get_or_none(Period.id == period_id)
+    school_class = course.school_class
+    if period is None or period.year_id != school_class.year_id or not period.grade_from <= school_class.grade <= period.grade_to:
+        raise ValidationError("Этот учебный период не относится к классу курса.")
+    weights, default_weight = _work_type_weights()
+    scope = f"P{period.id}"
+
+    # 1. pupils of the course in the period, with their period mark
+    final = FinalMark.alias()
+    pupils_q = (
+        Enrollment.select(Enrollment.start, Enrollment.end, Student.id, Student.surname, Student.first_name, final.value)
+        .join(Student)
+        .join(
+            final,
+            JOIN.LEFT_OUTER,
+            on=((final.student == Student.id) & (final.subject == course.subject_id) & (final.scope == scope)),
+        )
+        .where(
+            (Enrollment.school_class == school_class.id)
+            & (Enrollment.start <= period.end)
+            & (Enrollment.end.is_null() | (Enrollment.end >= period.start))
+        )
+        .order_by(Student.surname, Student.first_name, Enrollment.start)
+    )
+    if course.subgroup_id is not None:
+        members = SubgroupMember.select(SubgroupMember.student).where(
+            (SubgroupMember.subgroup == course.subgroup_id) & (SubgroupMember.period == period.id)
+        )
+        pupils_q = pupils_q.where(Student.id.in_(members))
+    pupils: list[GridPupil] = []
+    finals: dict[int, str] = {}
+    for row in pupils_q.tuples():
+        start, end, sid, surname, first_name, final_value = row
+        pupils.append(GridPupil(sid, f"{surname} {first_name}", max(start, period.start), end if end and end < period.end else end))
+        if final_value:
+            finals[sid] = final_value
+
+    # 2. lessons of the period
+    lessons = [
+        GridLesson(
+            l.id, l.date, l.number, l.topic, l.homework, l.work_type_id,
+            weights.get(l.work_type_id, default_weight) if l.work_type_id else default_weight,
+        )
+        for l in Lesson.select()
+        .where((Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end))
+        .order_by(Lesson.date, Lesson.number)
+    ]
+
+    # 3. marks and absences of those lessons, in one round trip
+    in_period = Lesson.select(Lesson.id).where(
+        (Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end)
+    )
+    marks_q = Mark.select(
+        Mark.lesson, Mark.student, Value("m").alias("kind"), Mark.position, Mark.value.alias("num"),
+        Mark.work_type, Mark.comment.alias("text"),
+    ).where(Mark.lesson.in_(in_period))
+    absences_q = Absence.select(
+        Absence.lesson, Absence.student, Value("a").alias("kind"), Value(0).alias("position"),
+        Value(0).alias("num"), Value(None).alias("work_type"), Absence.code.concat("|").concat(Absence.document).alias("text"),
+    ).where(Absence.lesson.in_(in_period))
+    raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
+    for lesson_id, student_id, kind, position, num, work_type, text in (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples():
+        marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
+        if kind == "m":
+            marks.append(MarkEntry(num, work_type, text or ""))
+        else:
+            code, _, document = (text or "").partition("|")
+            raw[(lesson_id, student_id)] = (marks, code, document)
+    cells = {key: Cell(tuple(marks), code, document) for key, (marks, code, document) in raw.items()}
+
+    teacher = course.teacher
+    return Grid(
+        course_id=course.id,
+        class_id=school_class.id,
+        class_name=school_class.name,
+        subject_id=course.subject_id,
+        subject=course.subject.name,
+        teacher=f"{teacher.surname} {teacher.first_name}".strip(),
+        subgroup=course.subgroup.name if course.subgroup_id else "",
+        period_id=period.id,
+        period_name=period.name,
+        period_start=period.start,
+        period_end=period.end,
+        pupils=pupils,
+        lessons=lessons,
+        cells=cells,
+        finals=finals,
+        weights=weights,
+        settings=load_settings(),
+    )
