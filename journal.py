@@ -60,14 +60,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from models.demo import build_demo
 
-    result = build_demo(args.db, size=args.size, full_year=args.full_year, progress=None if args.json else print)
+    result = build_demo(
+        args.db, size=args.size, full_year=args.full_year, progress=None if args.json else print
+    )
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
         print(f"Демонстрационная школа: {result.db}")
         print("Логины (пароль у всех — в последней колонке):")
         for login in result.logins:
-            print(f"  {login['role']:<9} {login['login']:<16} {login['password']:<14} {login['name']}")
+            print(
+                f"  {login['role']:<9} {login['login']:<16} {login['password']:<14} {login['name']}"
+            )
     if args.no_open:
         return EXIT_OK
     from tui.app import run_app
@@ -95,7 +99,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     _open(args)
     report = backup(args.dest)
-    print(f"Копия {args.dest} создана и проверена: целостность {report.integrity}, отметок {report.counts['marks']}.")
+    print(
+        f"Копия {args.dest} создана и проверена: целостность {report.integrity}, отметок {report.counts['marks']}."
+    )
     return EXIT_OK if report.integrity == "ok" else EXIT_FAIL
 
 
@@ -126,11 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", cmd_init, "создать пустую школу и её первого администратора")
     p.add_argument("--admin", default="admin", help="логин администратора (admin)")
     p.add_argument("--school", default="Школа", help="название школы")
-    p.add_argument("--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода"
+    )
 
     p = add("demo", cmd_demo, "создать (если нет) демонстрационную школу и открыть её")
-    p.add_argument("--size", choices=("small", "school"), default="small", help="small: 2 класса; school: 1–11 классы")
-    p.add_argument("--full-year", action="store_true", help="заполнить весь учебный год (для замеров)")
+    p.add_argument(
+        "--size",
+        choices=("small", "school"),
+        default="small",
+        help="small: 2 класса; school: 1–11 классы",
+    )
+    p.add_argument(
+        "--full-year", action="store_true", help="заполнить весь учебный год (для замеров)"
+    )
     p.add_argument("--no-open", action="store_true", help="не открывать приложение")
     p.add_argument("--json", action="store_true", help="вывести базу и логины одним JSON-объектом")
 
@@ -157,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except JournalError as exc:
         _print_error(str(exc))
-        return EXIT_USAGE if exc.__class__.__name__ in ("ValidationError", "NotFound") else EXIT_FAIL
+        return (
+            EXIT_USAGE if exc.__class__.__name__ in ("ValidationError", "NotFound") else EXIT_FAIL
+        )
     except KeyboardInterrupt:
         return EXIT_FAIL
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from models import audit
+from models import audit, clock
 from models.access import (
     ADMIN,
     GUARDIAN,
@@ -94,7 +94,11 @@ def lockout_delay(lockouts: int) -> dt.timedelta:
 
 def _event(login: str, user: User | None, success: bool, reason: str, source: str) -> None:
     LoginEvent.insert(
-        login=login[:64], user=user.id if user else None, success=success, reason=reason, source=source
+        login=login[:64],
+        user=user.id if user else None,
+        success=success,
+        reason=reason,
+        source=source,
     ).execute()
 
 
@@ -157,7 +161,9 @@ def _recent_failures(login: str, at: dt.datetime) -> int:
     since = at - dt.timedelta(minutes=LOCKOUT_MINUTES[0] * 15)
     return (
         LoginEvent.select()
-        .where((LoginEvent.login == login) & (LoginEvent.success == False) & (LoginEvent.at >= since))  # noqa: E712
+        .where(
+            (LoginEvent.login == login) & (~LoginEvent.success) & (LoginEvent.at >= since)
+        )
         .count()
     )
 
@@ -286,7 +292,9 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> UserInfo:
 def unlock_user(actor: Actor, user_id: int) -> UserInfo:
     require_admin(actor)
     user = _get_user(user_id)
-    User.update(locked_until=None, failed_attempts=0, lockouts=0).where(User.id == user.id).execute()
+    User.update(locked_until=None, failed_attempts=0, lockouts=0).where(
+        User.id == user.id
+    ).execute()
     audit.record(actor, "user.unlock", "user", user.id)
     return user_info(User.get_by_id(user.id))
 
@@ -325,7 +333,41 @@ def list_users(actor: Actor, roles: tuple[str, ...] = STAFF_ROLES) -> list[UserI
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "-",
+            "y",
+            "-",
+            "e",
+            "yu",
+            "ya",
+        ],
         strict=True,
     )
 )
@@ -350,7 +392,7 @@ def _free_login(base: str) -> str:
 def _current_class_ids(student_id: int) -> list[int]:
     from models.schema import Enrollment
 
-    today = dt.date.today()
+    today = clock.today()
     rows = Enrollment.select(Enrollment.school_class).where(
         (Enrollment.student == student_id)
         & (Enrollment.start <= today)
@@ -429,4 +471,3 @@ def issue_credentials(
         **link,
     )
     return _replace_password(actor, user, "credentials.issue")
-

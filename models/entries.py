@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from models import audit
+from models import audit, clock
 from models.access import (
     Actor,
     deny,
@@ -60,7 +60,13 @@ class LessonInfo:
 
 def lesson_info(lesson: Lesson) -> LessonInfo:
     return LessonInfo(
-        lesson.id, lesson.course_id, lesson.date, lesson.number, lesson.topic, lesson.homework, lesson.work_type_id
+        lesson.id,
+        lesson.course_id,
+        lesson.date,
+        lesson.number,
+        lesson.topic,
+        lesson.homework,
+        lesson.work_type_id,
     )
 
 
@@ -106,11 +112,13 @@ def add_lesson(
     """A lesson of the course on a date (default today), numbered after that day's others."""
     course = get_course(course_id)
     require_course_teacher(actor, course)
-    date = parse_date(day, "Дата урока") or dt.date.today()
+    date = parse_date(day, "Дата урока") or clock.today()
     _check_lesson_date(course, date)
     taken = {
         lesson.number
-        for lesson in Lesson.select(Lesson.number).where((Lesson.course == course_id) & (Lesson.date == date))
+        for lesson in Lesson.select(Lesson.number).where(
+            (Lesson.course == course_id) & (Lesson.date == date)
+        )
     }
     if number is None:
         number = max(taken, default=0) + 1
@@ -119,10 +127,20 @@ def add_lesson(
     if number in taken:
         raise ValidationError(f"Урок №{number} на {date:%d.%m.%Y} по этому курсу уже есть.")
     lesson = Lesson.create(
-        course=course_id, date=date, number=number, topic=clean_text(topic, 250),
-        homework=clean_text(homework, 2000), work_type=_work_type(work_type_id),
+        course=course_id,
+        date=date,
+        number=number,
+        topic=clean_text(topic, 250),
+        homework=clean_text(homework, 2000),
+        work_type=_work_type(work_type_id),
     )
-    audit.record(actor, "lesson.add", "lesson", lesson.id, new={"course": course_id, "date": date, "number": number})
+    audit.record(
+        actor,
+        "lesson.add",
+        "lesson",
+        lesson.id,
+        new={"course": course_id, "date": date, "number": number},
+    )
     return lesson_info(lesson)
 
 
@@ -157,12 +175,22 @@ def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
             if date is None:
                 raise ValidationError("Укажите дату урока.")
             _check_lesson_date(lesson.course, date)
-            if date != lesson.date and (Mark.select().where(Mark.lesson == lesson_id).exists() or Absence.select().where(Absence.lesson == lesson_id).exists()):
-                raise ValidationError("У урока уже есть отметки или пропуски: дату изменить нельзя.")
+            if date != lesson.date and (
+                Mark.select().where(Mark.lesson == lesson_id).exists()
+                or Absence.select().where(Absence.lesson == lesson_id).exists()
+            ):
+                raise ValidationError(
+                    "У урока уже есть отметки или пропуски: дату изменить нельзя."
+                )
             clean[key] = date
         else:
             raise ValidationError(f"Нельзя изменить поле урока «{key}».")
-    before = {"topic": lesson.topic, "homework": lesson.homework, "work_type": lesson.work_type_id, "date": lesson.date}
+    before = {
+        "topic": lesson.topic,
+        "homework": lesson.homework,
+        "work_type": lesson.work_type_id,
+        "date": lesson.date,
+    }
     old, new = audit.changes(before, clean)
     if new:
         Lesson.update(**new).where(Lesson.id == lesson_id).execute()
@@ -175,7 +203,10 @@ def delete_lesson(actor: Actor, lesson_id: int) -> None:
     """A lesson carrying marks or absences is never deleted (nothing is lost)."""
     lesson = _get_lesson(lesson_id)
     require_course_teacher(actor, lesson.course)
-    if Mark.select().where(Mark.lesson == lesson_id).exists() or Absence.select().where(Absence.lesson == lesson_id).exists():
+    if (
+        Mark.select().where(Mark.lesson == lesson_id).exists()
+        or Absence.select().where(Absence.lesson == lesson_id).exists()
+    ):
         raise ValidationError("Урок с отметками или пропусками удалить нельзя: сначала уберите их.")
     Lesson.delete().where(Lesson.id == lesson_id).execute()
     audit.record(actor, "lesson.delete", "lesson", lesson_id, old=lesson_info(lesson).__dict__)
@@ -258,9 +289,13 @@ def _load_cell(lesson_id: int, student_id: int) -> _CellContext:
     lesson = _get_lesson(lesson_id)
     ctx = _CellContext(lesson)
     ctx.marks = list(
-        Mark.select().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).order_by(Mark.position)
+        Mark.select()
+        .where((Mark.lesson == lesson_id) & (Mark.student == student_id))
+        .order_by(Mark.position)
     )
-    ctx.absence = Absence.get_or_none((Absence.lesson == lesson_id) & (Absence.student == student_id))
+    ctx.absence = Absence.get_or_none(
+        (Absence.lesson == lesson_id) & (Absence.student == student_id)
+    )
     return ctx
 
 
@@ -302,22 +337,26 @@ def _check_pupil_in_lesson(lesson: Lesson, student_id: int) -> None:
 
 
 def _check_not_future(lesson: Lesson) -> None:
-    if lesson.date > dt.date.today():
-        raise ValidationError(f"Урок {lesson.date:%d.%m.%Y} ещё не прошёл: отметки и пропуски ставятся после урока.")
+    if lesson.date > clock.today():
+        raise ValidationError(
+            f"Урок {lesson.date:%d.%m.%Y} ещё не прошёл: отметки и пропуски ставятся после урока."
+        )
 
 
 def _check_may_write(actor: Actor, lesson: Lesson, before: Cell, after: Cell) -> None:
-    marks_changed = tuple(m.value for m in before.marks) != tuple(m.value for m in after.marks) or any(
-        a != b for a, b in zip(before.marks, after.marks, strict=False)
-    )
+    marks_changed = tuple(m.value for m in before.marks) != tuple(
+        m.value for m in after.marks
+    ) or any(a != b for a, b in zip(before.marks, after.marks, strict=False))
     if marks_changed:
         require_course_teacher(actor, lesson.course)
-    if before.absence != after.absence or before.document != after.document:
-        if not may_record_absence(actor, lesson.course):
-            raise deny("Пропуски в этом уроке отмечает учитель урока или классный руководитель.")
+    absence_changed = before.absence != after.absence or before.document != after.document
+    if absence_changed and not may_record_absence(actor, lesson.course):
+        raise deny("Пропуски в этом уроке отмечает учитель урока или классный руководитель.")
 
 
-def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str) -> CellChange:
+def _write_cell(
+    actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str
+) -> CellChange:
     validate_cell(after)
     ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
@@ -335,9 +374,14 @@ def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, acti
             Mark.insert_many(
                 [
                     {
-                        "lesson": lesson_id, "student": student_id, "position": pos, "value": m.value,
-                        "work_type": m.work_type_id, "comment": m.comment[:200],
-                        "entered_by": actor.user_id or None, "entered_at": stamp,
+                        "lesson": lesson_id,
+                        "student": student_id,
+                        "position": pos,
+                        "value": m.value,
+                        "work_type": m.work_type_id,
+                        "comment": m.comment[:200],
+                        "entered_by": actor.user_id or None,
+                        "entered_at": stamp,
                     }
                     for pos, m in enumerate(after.marks, 1)
                 ]
@@ -347,31 +391,50 @@ def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, acti
             Absence.delete().where(Absence.id == ctx.absence.id).execute()  # type: ignore[union-attr]
         elif ctx.absence is None:
             Absence.insert(
-                lesson=lesson_id, student=student_id, code=after.absence, document=after.document,
-                entered_by=actor.user_id or None, entered_at=stamp,
+                lesson=lesson_id,
+                student=student_id,
+                code=after.absence,
+                document=after.document,
+                entered_by=actor.user_id or None,
+                entered_at=stamp,
             ).execute()
         else:
             excused = after.absence in EXCUSED_CODES and before.absence not in EXCUSED_CODES
             Absence.update(
-                code=after.absence, document=after.document,
+                code=after.absence,
+                document=after.document,
                 excused_by=actor.user_id or None if excused else ctx.absence.excused_by_id,
                 excused_at=stamp if excused else ctx.absence.excused_at,
             ).where(Absence.id == ctx.absence.id).execute()
     audit.record(
-        actor, action, "cell", lesson_id,
-        {"student": student_id, **before.as_audit()}, {"student": student_id, **after.as_audit()},
+        actor,
+        action,
+        "cell",
+        lesson_id,
+        {"student": student_id, **before.as_audit()},
+        {"student": student_id, **after.as_audit()},
     )
     return CellChange(lesson_id, student_id, before, after)
 
 
 @service
-def set_cell(actor: Actor, lesson_id: int, student_id: int, cell: Cell, *, action: str = "cell.set") -> CellChange:
+def set_cell(
+    actor: Actor, lesson_id: int, student_id: int, cell: Cell, *, action: str = "cell.set"
+) -> CellChange:
     """Replace a cell's whole content (the path every cell write and undo takes)."""
     return _write_cell(actor, lesson_id, student_id, cell, action)
 
 
 @service
-def set_mark(actor: Actor, lesson_id: int, student_id: int, value: object, *, add: bool = False, work_type_id: int | None = None) -> CellChange:
+def set_mark(
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    value: object,
+    *,
+    add: bool = False,
+    work_type_id: int | None = None,
+) -> CellChange:
     """Set the cell's mark (or, with `add`, a second one). An "о" stays; another code refuses."""
     mark = MarkEntry(parse_mark(value), _work_type(work_type_id))
     ctx = _load_cell(lesson_id, student_id)
@@ -383,7 +446,9 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, value: object, *, ad
     marks = (*before.marks, mark) if add and before.marks else (mark,)
     if len(marks) > MAX_MARKS_PER_CELL:
         raise ValidationError("В одной клетке не больше двух отметок.")
-    return _write_cell(actor, lesson_id, student_id, Cell(marks, before.absence, before.document), "mark.set")
+    return _write_cell(
+        actor, lesson_id, student_id, Cell(marks, before.absence, before.document), "mark.set"
+    )
 
 
 @service
@@ -392,9 +457,13 @@ def set_absence(actor: Actor, lesson_id: int, student_id: int, code: object) -> 
     ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
     if before.marks and code != LATE:
-        raise ValidationError("У учащегося в этом уроке есть отметка: пропуск поставить нельзя, сначала уберите её.")
+        raise ValidationError(
+            "У учащегося в этом уроке есть отметка: пропуск поставить нельзя, сначала уберите её."
+        )
     document = before.document if code in EXCUSED_CODES else ""
-    return _write_cell(actor, lesson_id, student_id, Cell(before.marks, code, document), "absence.set")
+    return _write_cell(
+        actor, lesson_id, student_id, Cell(before.marks, code, document), "absence.set"
+    )
 
 
 @service
@@ -407,7 +476,9 @@ def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: s
     """The weekly pass (R13): turn н into б or у with the supporting document, all or none."""
     code = parse_absence(code)
     if code not in EXCUSED_CODES:
-        raise ValidationError("Уважительная причина отмечается кодом «б» (болел) или «у» (уважительная).")
+        raise ValidationError(
+            "Уважительная причина отмечается кодом «б» (болел) или «у» (уважительная)."
+        )
     document = clean_text(document, 200)
     if not document:
         raise ValidationError("Укажите документ: справка или заявление (номер, дата, кто принёс).")
@@ -425,13 +496,18 @@ def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: s
         require_class_keeper(actor, class_id)
     late = [row for row in rows if row.code == LATE]
     if late:
-        raise ValidationError("Опоздание («о») не пропуск: его нельзя отметить уважительной причиной.")
+        raise ValidationError(
+            "Опоздание («о») не пропуск: его нельзя отметить уважительной причиной."
+        )
     stamp = now()
-    Absence.update(code=code, document=document, excused_by=actor.user_id or None, excused_at=stamp).where(
-        Absence.id.in_(absence_ids)
-    ).execute()
+    Absence.update(
+        code=code, document=document, excused_by=actor.user_id or None, excused_at=stamp
+    ).where(Absence.id.in_(absence_ids)).execute()
     audit.record(
-        actor, "absence.excuse", "absence", None,
+        actor,
+        "absence.excuse",
+        "absence",
+        None,
         {"ids": sorted(absence_ids), "codes": sorted({row.code for row in rows})},
         {"code": code, "document": document},
     )
@@ -451,7 +527,9 @@ class FinalMarkChange:
 
 
 @service
-def set_final_mark(actor: Actor, course_id: int, student_id: int, period_id: int | None, value: object) -> FinalMarkChange:
+def set_final_mark(
+    actor: Actor, course_id: int, student_id: int, period_id: int | None, value: object
+) -> FinalMarkChange:
     """A period mark (period_id) or the year mark (None) of a pupil in a course's subject.
 
     An empty value removes the mark. The teacher confirms a suggestion; nothing writes itself.
@@ -465,7 +543,11 @@ def set_final_mark(actor: Actor, course_id: int, student_id: int, period_id: int
         first_day = year.start
     else:
         period = Period.get_or_none(Period.id == period_id)
-        if period is None or period.year_id != school_class.year_id or not period.grade_from <= school_class.grade <= period.grade_to:
+        if (
+            period is None
+            or period.year_id != school_class.year_id
+            or not period.grade_from <= school_class.grade <= period.grade_to
+        ):
             raise ValidationError("Этот учебный период не относится к классу.")
         scope, last_day, first_day = f"P{period.id}", period.end, period.start
     enrolled = Enrollment.select(Enrollment.id).where(
@@ -479,7 +561,9 @@ def set_final_mark(actor: Actor, course_id: int, student_id: int, period_id: int
     text = str(value).strip() if value is not None else ""
     new_value = parse_final(text) if text else ""
     existing = FinalMark.get_or_none(
-        (FinalMark.student == student_id) & (FinalMark.subject == course.subject_id) & (FinalMark.scope == scope)
+        (FinalMark.student == student_id)
+        & (FinalMark.subject == course.subject_id)
+        & (FinalMark.scope == scope)
     )
     old_value = existing.value if existing else ""
     if old_value == new_value:
@@ -492,11 +576,19 @@ def set_final_mark(actor: Actor, course_id: int, student_id: int, period_id: int
         ).execute()
     else:
         FinalMark.create(
-            student=student_id, subject=course.subject_id, year=school_class.year_id, period=period,
-            scope=scope, value=new_value, entered_by=actor.user_id or None,
+            student=student_id,
+            subject=course.subject_id,
+            year=school_class.year_id,
+            period=period,
+            scope=scope,
+            value=new_value,
+            entered_by=actor.user_id or None,
         )
     audit.record(
-        actor, "final_mark.set", "final_mark", student_id,
+        actor,
+        "final_mark.set",
+        "final_mark",
+        student_id,
         {"subject": course.subject_id, "scope": scope, "value": old_value},
         {"subject": course.subject_id, "scope": scope, "value": new_value},
     )

@@ -29,10 +29,19 @@ FINAL_VALUES = ("5", "4", "3", "2", "1", NOT_CERTIFIED, EXEMPT, PASSED, FAILED)
 NON_NUMERIC_FINALS = (EXEMPT, PASSED, FAILED)  # left out of averages
 
 _FINAL_ALIASES = {
-    "на": NOT_CERTIFIED, "н/а": NOT_CERTIFIED, "н\\а": NOT_CERTIFIED, "na": NOT_CERTIFIED,
-    "осв": EXEMPT, "освобождён": EXEMPT, "освобожден": EXEMPT,
-    "зач": PASSED, "зачёт": PASSED, "зачет": PASSED,
-    "незач": FAILED, "незачёт": FAILED, "незачет": FAILED,
+    "на": NOT_CERTIFIED,
+    "н/а": NOT_CERTIFIED,
+    "н\\а": NOT_CERTIFIED,
+    "na": NOT_CERTIFIED,
+    "осв": EXEMPT,
+    "освобождён": EXEMPT,
+    "освобожден": EXEMPT,
+    "зач": PASSED,
+    "зачёт": PASSED,
+    "зачет": PASSED,
+    "незач": FAILED,
+    "незачёт": FAILED,
+    "незачет": FAILED,
 }
 
 
@@ -146,6 +155,8 @@ def indicators(marks: Iterable[str | None]) -> Indicators:
     sou = Decimal(100 * n5 + 64 * n4 + 36 * n3 + 16 * n2 + 7 * n_na) / n
     numeric = n5 + n4 + n3 + counts["2"] + counts["1"]
     mean = (
-        Decimal(5 * n5 + 4 * n4 + 3 * n3 + 2 * counts["2"] + counts["1"]) / numeric if numeric else None
+        Decimal(5 * n5 + 4 * n4 + 3 * n3 + 2 * counts["2"] + counts["1"]) / numeric
+        if numeric
+        else None
     )
     return Indicators(n, n5, n4, n3, n2, n_na, success, quality, sou, mean)

@@ -27,8 +27,8 @@ from models.schema import (
     Period,
     SchoolClass,
     Student,
-    Subject,
     SubgroupMember,
+    Subject,
     User,
     WorkType,
 )
@@ -89,13 +89,19 @@ class Grid:
             if cell is None:
                 continue
             for mark in cell.marks:
-                weight = self.weights.get(mark.work_type_id, lesson.weight) if mark.work_type_id else lesson.weight
+                weight = (
+                    self.weights.get(mark.work_type_id, lesson.weight)
+                    if mark.work_type_id
+                    else lesson.weight
+                )
                 pairs.append((mark.value, weight))
         return averages(pairs)
 
     def suggestion(self, student_id: int) -> str:
         return suggest_period_mark(
-            self.averages(student_id), self.settings.rounding_threshold, self.settings.min_marks_for_period
+            self.averages(student_id),
+            self.settings.rounding_threshold,
+            self.settings.min_marks_for_period,
         )
 
 
@@ -123,7 +129,11 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     ) or get_course(course_id)
     period = Period.get_or_none(Period.id == period_id)
     school_class = course.school_class
-    if period is None or period.year_id != school_class.year_id or not period.grade_from <= school_class.grade <= period.grade_to:
+    if (
+        period is None
+        or period.year_id != school_class.year_id
+        or not period.grade_from <= school_class.grade <= period.grade_to
+    ):
         raise ValidationError("Этот учебный период не относится к классу курса.")
     weights, default_weight = _work_type_weights()
     scope = f"P{period.id}"
@@ -131,12 +141,23 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     # 1. pupils of the course in the period, with their period mark
     final = FinalMark.alias()
     pupils_q = (
-        Enrollment.select(Enrollment.start, Enrollment.end, Student.id, Student.surname, Student.first_name, final.value)
+        Enrollment.select(
+            Enrollment.start,
+            Enrollment.end,
+            Student.id,
+            Student.surname,
+            Student.first_name,
+            final.value,
+        )
         .join(Student)
         .join(
             final,
             JOIN.LEFT_OUTER,
-            on=((final.student == Student.id) & (final.subject == course.subject_id) & (final.scope == scope)),
+            on=(
+                (final.student == Student.id)
+                & (final.subject == course.subject_id)
+                & (final.scope == scope)
+            ),
         )
         .where(
             (Enrollment.school_class == school_class.id)
@@ -154,18 +175,36 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     finals: dict[int, str] = {}
     for row in pupils_q.tuples():
         start, end, sid, surname, first_name, final_value = row
-        pupils.append(GridPupil(sid, f"{surname} {first_name}", max(start, period.start), end if end and end < period.end else end))
+        pupils.append(
+            GridPupil(
+                sid,
+                f"{surname} {first_name}",
+                max(start, period.start),
+                end if end and end < period.end else end,
+            )
+        )
         if final_value:
             finals[sid] = final_value
 
     # 2. lessons of the period
     lessons = [
         GridLesson(
-            l.id, l.date, l.number, l.topic, l.homework, l.work_type_id,
-            weights.get(l.work_type_id, default_weight) if l.work_type_id else default_weight,
+            lesson.id,
+            lesson.date,
+            lesson.number,
+            lesson.topic,
+            lesson.homework,
+            lesson.work_type_id,
+            weights.get(lesson.work_type_id, default_weight)
+            if lesson.work_type_id
+            else default_weight,
         )
-        for l in Lesson.select()
-        .where((Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end))
+        for lesson in Lesson.select()
+        .where(
+            (Lesson.course == course.id)
+            & (Lesson.date >= period.start)
+            & (Lesson.date <= period.end)
+        )
         .order_by(Lesson.date, Lesson.number)
     ]
 
@@ -174,22 +213,36 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         (Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end)
     )
     marks_q = Mark.select(
-        Mark.lesson, Mark.student, Value("m").alias("kind"), Mark.position, Mark.value.alias("num"),
-        Mark.work_type, Mark.comment.alias("text"),
+        Mark.lesson,
+        Mark.student,
+        Value("m").alias("kind"),
+        Mark.position,
+        Mark.value.alias("num"),
+        Mark.work_type,
+        Mark.comment.alias("text"),
     ).where(Mark.lesson.in_(in_period))
     absences_q = Absence.select(
-        Absence.lesson, Absence.student, Value("a").alias("kind"), Value(0).alias("position"),
-        Value(0).alias("num"), Value(None).alias("work_type"), Absence.code.concat("|").concat(Absence.document).alias("text"),
+        Absence.lesson,
+        Absence.student,
+        Value("a").alias("kind"),
+        Value(0).alias("position"),
+        Value(0).alias("num"),
+        Value(None).alias("work_type"),
+        Absence.code.concat("|").concat(Absence.document).alias("text"),
     ).where(Absence.lesson.in_(in_period))
     raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
-    for lesson_id, student_id, kind, position, num, work_type, text in (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples():
+    for lesson_id, student_id, kind, _position, num, work_type, text in (
+        (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples()
+    ):
         marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
         if kind == "m":
             marks.append(MarkEntry(num, work_type, text or ""))
         else:
             code, _, document = (text or "").partition("|")
             raw[(lesson_id, student_id)] = (marks, code, document)
-    cells = {key: Cell(tuple(marks), code, document) for key, (marks, code, document) in raw.items()}
+    cells = {
+        key: Cell(tuple(marks), code, document) for key, (marks, code, document) in raw.items()
+    }
 
     teacher = course.teacher
     return Grid(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models import audit
+from models import audit, clock
 from models.access import Actor
 from models.errors import NotFound, ValidationError
 from models.roster import _keeper_of_student, get_student
@@ -13,7 +13,15 @@ from models.schema import Consent, Guardian, StudentGuardian
 from models.service import reading, service
 from models.validation import clean_email, clean_name, clean_phone, clean_text, parse_date
 
-GUARDIAN_FIELDS = ("surname", "first_name", "patronymic", "phone", "email", "address", "may_receive_credentials")
+GUARDIAN_FIELDS = (
+    "surname",
+    "first_name",
+    "patronymic",
+    "phone",
+    "email",
+    "address",
+    "may_receive_credentials",
+)
 RELATIONS = ("мать", "отец", "опекун", "попечитель", "бабушка", "дедушка", "другое")
 
 
@@ -47,8 +55,16 @@ class ConsentInfo:
 
 def guardian_info(g: Guardian, relation: str = "") -> GuardianInfo:
     return GuardianInfo(
-        g.id, g.surname, g.first_name, g.patronymic, g.phone, g.email, g.address,
-        g.may_receive_credentials, g.verified_on, relation,
+        g.id,
+        g.surname,
+        g.first_name,
+        g.patronymic,
+        g.phone,
+        g.email,
+        g.address,
+        g.may_receive_credentials,
+        g.verified_on,
+        relation,
     )
 
 
@@ -90,41 +106,62 @@ def add_guardian(actor: Actor, student_id: int, data: dict, relation: str = "") 
     guardian = Guardian.create(**card)
     rel = _relation(relation)
     StudentGuardian.create(student=student_id, guardian=guardian, relation=rel)
-    audit.record(actor, "guardian.add", "guardian", guardian.id, new={**card, "student": student_id, "relation": rel})
+    audit.record(
+        actor,
+        "guardian.add",
+        "guardian",
+        guardian.id,
+        new={**card, "student": student_id, "relation": rel},
+    )
     return guardian_info(guardian, rel)
 
 
 @service
-def link_guardian(actor: Actor, student_id: int, guardian_id: int, relation: str = "") -> GuardianInfo:
+def link_guardian(
+    actor: Actor, student_id: int, guardian_id: int, relation: str = ""
+) -> GuardianInfo:
     """Siblings share parents: link an existing guardian instead of creating a duplicate."""
     get_student(student_id)
     _keeper_of_student(actor, student_id)
     guardian = Guardian.get_or_none(Guardian.id == guardian_id)
     if guardian is None:
         raise NotFound("Такого представителя нет.")
-    if StudentGuardian.select().where(
-        (StudentGuardian.student == student_id) & (StudentGuardian.guardian == guardian_id)
-    ).exists():
+    if (
+        StudentGuardian.select()
+        .where((StudentGuardian.student == student_id) & (StudentGuardian.guardian == guardian_id))
+        .exists()
+    ):
         raise ValidationError("Этот представитель уже связан с учащимся.")
     rel = _relation(relation)
     StudentGuardian.create(student=student_id, guardian=guardian_id, relation=rel)
-    audit.record(actor, "guardian.link", "guardian", guardian_id, new={"student": student_id, "relation": rel})
+    audit.record(
+        actor,
+        "guardian.link",
+        "guardian",
+        guardian_id,
+        new={"student": student_id, "relation": rel},
+    )
     return guardian_info(guardian, rel)
 
 
 @service
 def unlink_guardian(actor: Actor, student_id: int, guardian_id: int) -> None:
     _keeper_of_student(actor, student_id)
-    deleted = StudentGuardian.delete().where(
-        (StudentGuardian.student == student_id) & (StudentGuardian.guardian == guardian_id)
-    ).execute()
+    deleted = (
+        StudentGuardian.delete()
+        .where((StudentGuardian.student == student_id) & (StudentGuardian.guardian == guardian_id))
+        .execute()
+    )
     if not deleted:
         raise NotFound("Этот представитель не связан с учащимся.")
     audit.record(actor, "guardian.unlink", "guardian", guardian_id, old={"student": student_id})
 
 
 def _children(guardian_id: int) -> list[int]:
-    return [sg.student_id for sg in StudentGuardian.select().where(StudentGuardian.guardian == guardian_id)]
+    return [
+        sg.student_id
+        for sg in StudentGuardian.select().where(StudentGuardian.guardian == guardian_id)
+    ]
 
 
 def _keeper_of_guardian(actor: Actor, guardian_id: int) -> None:
@@ -160,7 +197,11 @@ def update_guardian(actor: Actor, guardian_id: int, data: dict) -> tuple[Guardia
 
 @service
 def record_consent(
-    actor: Actor, student_id: int, given_on: object, document: str = "заявление", guardian_id: int | None = None
+    actor: Actor,
+    student_id: int,
+    given_on: object,
+    document: str = "заявление",
+    guardian_id: int | None = None,
 ) -> ConsentInfo:
     """A written consent (152-FZ) by a guardian of the pupil, or by the pupil when adult."""
     get_student(student_id)
@@ -168,12 +209,20 @@ def record_consent(
     day = parse_date(given_on, "Дата согласия")
     if day is None:
         raise ValidationError("Укажите дату согласия.")
-    if day > dt.date.today():
+    if day > clock.today():
         raise ValidationError("Дата согласия не может быть в будущем.")
     if guardian_id is not None and guardian_id not in _guardians_of(student_id):
         raise ValidationError("Согласие может дать только представитель этого учащегося.")
-    consent = Consent.create(student=student_id, guardian=guardian_id, given_on=day, document=clean_text(document, 200))
-    audit.record(actor, "consent.record", "consent", consent.id, new={"student": student_id, "guardian": guardian_id, "on": day})
+    consent = Consent.create(
+        student=student_id, guardian=guardian_id, given_on=day, document=clean_text(document, 200)
+    )
+    audit.record(
+        actor,
+        "consent.record",
+        "consent",
+        consent.id,
+        new={"student": student_id, "guardian": guardian_id, "on": day},
+    )
     return consent_info(consent)
 
 
@@ -192,7 +241,10 @@ def withdraw_consent(actor: Actor, consent_id: int, on: object) -> ConsentInfo:
 
 
 def _guardians_of(student_id: int) -> list[int]:
-    return [sg.guardian_id for sg in StudentGuardian.select().where(StudentGuardian.student == student_id)]
+    return [
+        sg.guardian_id
+        for sg in StudentGuardian.select().where(StudentGuardian.student == student_id)
+    ]
 
 
 def consent_info(c: Consent) -> ConsentInfo:

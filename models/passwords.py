@@ -25,7 +25,9 @@ def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher
 
 
 def hasher(settings: Settings) -> PasswordHasher:
-    return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+    return _hasher(
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
 
 
 def hash_password(password: str, settings: Settings) -> str:

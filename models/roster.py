@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models import audit
+from models import audit, clock
 from models.access import Actor, require_class_keeper, require_staff
 from models.errors import NotFound, ValidationError
 from models.schema import (
@@ -33,7 +33,15 @@ from models.validation import (
 )
 
 STUDENT_FIELDS = (
-    "surname", "first_name", "patronymic", "birth_date", "sex", "address", "phone", "email", "notes",
+    "surname",
+    "first_name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "address",
+    "phone",
+    "email",
+    "notes",
 )
 FIELD_LABELS = {
     "surname": "Фамилия",
@@ -94,8 +102,17 @@ class Change:
 
 def student_info(s: Student) -> StudentInfo:
     return StudentInfo(
-        s.id, s.surname, s.first_name, s.patronymic, s.birth_date, s.sex, s.address,
-        s.phone, s.email, s.notes, s.verified_on,
+        s.id,
+        s.surname,
+        s.first_name,
+        s.patronymic,
+        s.birth_date,
+        s.sex,
+        s.address,
+        s.phone,
+        s.email,
+        s.notes,
+        s.verified_on,
     )
 
 
@@ -174,18 +191,31 @@ def add_student(
     card = clean_student(data)
     if "surname" not in card or "first_name" not in card:
         raise ValidationError("Укажите фамилию и имя учащегося.")
-    day = parse_date(start, "Дата прибытия") or dt.date.today()
+    day = parse_date(start, "Дата прибытия") or clock.today()
     _check_in_year(day, school_class)
     student = Student.create(**card)
-    Enrollment.create(student=student, school_class=class_id, start=day, arrived_from=clean_text(arrived_from))
-    audit.record(actor, "student.add", "student", student.id, new={**card, "class": school_class.name, "start": day})
+    Enrollment.create(
+        student=student, school_class=class_id, start=day, arrived_from=clean_text(arrived_from)
+    )
+    audit.record(
+        actor,
+        "student.add",
+        "student",
+        student.id,
+        new={**card, "class": school_class.name, "start": day},
+    )
     return student_info(student)
 
 
-def _keeper_of_student(actor: Actor, student_id: int, on: dt.date | None = None) -> Enrollment | None:
+def _keeper_of_student(
+    actor: Actor, student_id: int, on: dt.date | None = None
+) -> Enrollment | None:
     """The pupil's enrollment on `on` (default: their latest); its class's keeper may act."""
-    enrollment = current_enrollment(student_id, on or dt.date.today()) or (
-        Enrollment.select().where(Enrollment.student == student_id).order_by(Enrollment.start.desc()).first()
+    enrollment = current_enrollment(student_id, on or clock.today()) or (
+        Enrollment.select()
+        .where(Enrollment.student == student_id)
+        .order_by(Enrollment.start.desc())
+        .first()
     )
     if enrollment is None:
         require_staff(actor)
@@ -230,16 +260,25 @@ def transfer_student(actor: Actor, student_id: int, to_class_id: int, on: object
         raise ValidationError("Перевести можно только в класс того же учебного года.")
     _check_in_year(day, target)
     if day <= enrollment.start:
-        raise ValidationError(f"Дата перевода должна быть позже прибытия в класс ({enrollment.start:%d.%m.%Y}).")
-    Enrollment.update(end=day - dt.timedelta(days=1), end_reason="transfer", left_to=target.name).where(
-        Enrollment.id == enrollment.id
-    ).execute()
+        raise ValidationError(
+            f"Дата перевода должна быть позже прибытия в класс ({enrollment.start:%d.%m.%Y})."
+        )
+    Enrollment.update(
+        end=day - dt.timedelta(days=1), end_reason="transfer", left_to=target.name
+    ).where(Enrollment.id == enrollment.id).execute()
     new = Enrollment.create(
-        student=student_id, school_class=target.id, start=day, arrived_from=enrollment.school_class.name
+        student=student_id,
+        school_class=target.id,
+        start=day,
+        arrived_from=enrollment.school_class.name,
     )
     audit.record(
-        actor, "student.transfer", "student", student_id,
-        {"class": enrollment.school_class.name}, {"class": target.name, "on": day},
+        actor,
+        "student.transfer",
+        "student",
+        student_id,
+        {"class": enrollment.school_class.name},
+        {"class": target.name, "on": day},
     )
     return enrollment_info(new)
 
@@ -282,7 +321,9 @@ def remove_student(actor: Actor, student_id: int) -> None:
     found = [name for name, present in refs.items() if present]
     if found:
         raise ValidationError(
-            "Удалить нельзя: у учащегося уже есть " + ", ".join(found) + ". Оформите выбытие с датой."
+            "Удалить нельзя: у учащегося уже есть "
+            + ", ".join(found)
+            + ". Оформите выбытие с датой."
         )
     card = student_info(student)
     SubgroupMember.delete().where(SubgroupMember.student == student_id).execute()
@@ -297,14 +338,18 @@ def verify_student(actor: Actor, student_id: int, on: dt.date | None = None) -> 
     """The monthly check (R11): the card and the pupil's guardians are verified as of today."""
     get_student(student_id)
     _keeper_of_student(actor, student_id)
-    day = on or dt.date.today()
+    day = on or clock.today()
     from models.schema import Guardian
 
     Student.update(verified_on=day).where(Student.id == student_id).execute()
-    guardian_ids = [g.guardian_id for g in StudentGuardian.select().where(StudentGuardian.student == student_id)]
+    guardian_ids = [
+        g.guardian_id for g in StudentGuardian.select().where(StudentGuardian.student == student_id)
+    ]
     if guardian_ids:
         Guardian.update(verified_on=day).where(Guardian.id.in_(guardian_ids)).execute()
-    audit.record(actor, "student.verify", "student", student_id, None, {"on": day, "guardians": guardian_ids})
+    audit.record(
+        actor, "student.verify", "student", student_id, None, {"on": day, "guardians": guardian_ids}
+    )
     return student_info(get_student(student_id))
 
 
@@ -313,7 +358,14 @@ def verify_student(actor: Actor, student_id: int, on: dt.date | None = None) -> 
 
 def enrollment_info(e: Enrollment) -> EnrollmentInfo:
     return EnrollmentInfo(
-        e.id, e.school_class_id, e.school_class.name, e.start, e.end, e.arrived_from, e.left_to, e.end_reason
+        e.id,
+        e.school_class_id,
+        e.school_class.name,
+        e.start,
+        e.end,
+        e.arrived_from,
+        e.left_to,
+        e.end_reason,
     )
 
 

@@ -21,11 +21,12 @@ from peewee import (
     TextField,
 )
 
+from models import clock
 from models.db import database
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 class BaseModel(Model):

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from models import audit
+from models import audit, clock
 from models.access import ADMIN, SYSTEM, TEACHER, Actor, require_admin, require_class_keeper
 from models.errors import NotFound, ValidationError
 from models.passwords import check_new_password, hash_password
@@ -72,14 +72,18 @@ class ClassInfo:
 
 
 def period_info(p: Period) -> PeriodInfo:
-    return PeriodInfo(p.id, p.name, p.kind, p.number, p.start, p.end, p.grade_from, p.grade_to, p.closed)
+    return PeriodInfo(
+        p.id, p.name, p.kind, p.number, p.start, p.end, p.grade_from, p.grade_to, p.closed
+    )
 
 
 # --- the school ------------------------------------------------------------------------------
 
 
 @service
-def init_school(name: str, admin_login: str, admin_password: str, *, admin_surname: str = "Администратор") -> int:
+def init_school(
+    name: str, admin_login: str, admin_password: str, *, admin_surname: str = "Администратор"
+) -> int:
     """A new, empty school with its first admin; refuses a store that already has a school."""
     if School.select().exists():
         raise ValidationError("В этой базе данных школа уже создана.")
@@ -140,13 +144,25 @@ def create_year(actor: Actor, start_year: int, *, with_default_periods: bool = T
     if with_default_periods:
         for number, (a, b) in enumerate(QUARTERS, 1):
             Period.create(
-                year=year, kind="quarter", number=number, name=f"{number} четверть",
-                start=_date(start_year, a), end=_date(start_year, b), grade_from=1, grade_to=9,
+                year=year,
+                kind="quarter",
+                number=number,
+                name=f"{number} четверть",
+                start=_date(start_year, a),
+                end=_date(start_year, b),
+                grade_from=1,
+                grade_to=9,
             )
         for number, (a, b) in enumerate(HALVES, 1):
             Period.create(
-                year=year, kind="half", number=number, name=f"{number} полугодие",
-                start=_date(start_year, a), end=_date(start_year, b), grade_from=10, grade_to=11,
+                year=year,
+                kind="half",
+                number=number,
+                name=f"{number} полугодие",
+                start=_date(start_year, a),
+                end=_date(start_year, b),
+                grade_from=10,
+                grade_to=11,
             )
     audit.record(actor, "year.create", "school_year", year.id, new={"name": name})
     return year.id
@@ -228,7 +244,11 @@ def _teacher(user_id: int | None) -> User | None:
 
 def class_info(c: SchoolClass) -> ClassInfo:
     teacher = c.homeroom
-    name = " ".join(p for p in (teacher.surname, teacher.first_name, teacher.patronymic) if p) if teacher else ""
+    name = (
+        " ".join(p for p in (teacher.surname, teacher.first_name, teacher.patronymic) if p)
+        if teacher
+        else ""
+    )
     return ClassInfo(c.id, c.name, c.grade, c.letter, c.year_id, c.homeroom_id, name)
 
 
@@ -237,13 +257,21 @@ def parse_class_name(name: str) -> tuple[int, str]:
     text = name.strip().upper().replace(" ", "").replace("-", "")
     digits = "".join(ch for ch in text if ch.isdigit())
     letter = text[len(digits) :]
-    if not digits or not text.startswith(digits) or not 1 <= int(digits) <= 11 or len(letter) != 1 or letter not in LETTERS:
+    if (
+        not digits
+        or not text.startswith(digits)
+        or not 1 <= int(digits) <= 11
+        or len(letter) != 1
+        or letter not in LETTERS
+    ):
         raise ValidationError(f"Неверное название класса «{name}»: нужно, например, 5А.")
     return int(digits), letter
 
 
 @service
-def create_class(actor: Actor, year_id: int, grade: int, letter: str, homeroom_id: int | None = None) -> ClassInfo:
+def create_class(
+    actor: Actor, year_id: int, grade: int, letter: str, homeroom_id: int | None = None
+) -> ClassInfo:
     require_admin(actor)
     letter = letter.strip().upper()
     if not 1 <= grade <= 11:
@@ -252,13 +280,27 @@ def create_class(actor: Actor, year_id: int, grade: int, letter: str, homeroom_i
         raise ValidationError("Литера класса — одна русская заглавная буква, например А.")
     if SchoolYear.get_or_none(SchoolYear.id == year_id) is None:
         raise NotFound("Такого учебного года нет.")
-    if SchoolClass.select().where(
-        (SchoolClass.year == year_id) & (SchoolClass.grade == grade) & (SchoolClass.letter == letter)
-    ).exists():
+    if (
+        SchoolClass.select()
+        .where(
+            (SchoolClass.year == year_id)
+            & (SchoolClass.grade == grade)
+            & (SchoolClass.letter == letter)
+        )
+        .exists()
+    ):
         raise ValidationError(f"Класс {grade}{letter} в этом году уже есть.")
     _teacher(homeroom_id)
-    school_class = SchoolClass.create(year=year_id, grade=grade, letter=letter, homeroom=homeroom_id)
-    audit.record(actor, "class.create", "school_class", school_class.id, new={"name": school_class.name, "homeroom": homeroom_id})
+    school_class = SchoolClass.create(
+        year=year_id, grade=grade, letter=letter, homeroom=homeroom_id
+    )
+    audit.record(
+        actor,
+        "class.create",
+        "school_class",
+        school_class.id,
+        new={"name": school_class.name, "homeroom": homeroom_id},
+    )
     return class_info(school_class)
 
 
@@ -269,7 +311,14 @@ def set_homeroom(actor: Actor, class_id: int, homeroom_id: int | None) -> ClassI
     _teacher(homeroom_id)
     old = school_class.homeroom_id
     SchoolClass.update(homeroom=homeroom_id).where(SchoolClass.id == class_id).execute()
-    audit.record(actor, "class.homeroom", "school_class", class_id, {"homeroom": old}, {"homeroom": homeroom_id})
+    audit.record(
+        actor,
+        "class.homeroom",
+        "school_class",
+        class_id,
+        {"homeroom": old},
+        {"homeroom": homeroom_id},
+    )
     return class_info(SchoolClass.get_by_id(class_id))
 
 
@@ -285,12 +334,16 @@ def find_class(name: str, year_id: int | None = None) -> ClassInfo:
     """A class of the current (or given) year by its name, e.g. "5А"."""
     grade, letter = parse_class_name(name)
     if year_id is None:
-        year = year_for(dt.date.today()) or SchoolYear.select().order_by(SchoolYear.start.desc()).first()
+        year = (
+            year_for(clock.today()) or SchoolYear.select().order_by(SchoolYear.start.desc()).first()
+        )
         if year is None:
             raise NotFound("В школе ещё нет учебного года.")
         year_id = year.id
     found = SchoolClass.get_or_none(
-        (SchoolClass.year == year_id) & (SchoolClass.grade == grade) & (SchoolClass.letter == letter)
+        (SchoolClass.year == year_id)
+        & (SchoolClass.grade == grade)
+        & (SchoolClass.letter == letter)
     )
     if found is None:
         raise NotFound(f"Класса {grade}{letter} нет.")
@@ -338,7 +391,9 @@ def create_work_type(actor: Actor, name: str, weight: str | Decimal) -> int:
     if WorkType.select().where(WorkType.name == name.strip()).exists():
         raise ValidationError(f"Вид работы «{name.strip()}» уже есть.")
     work_type = WorkType.create(name=name.strip(), weight=value)
-    audit.record(actor, "work_type.create", "work_type", work_type.id, new={"name": name, "weight": value})
+    audit.record(
+        actor, "work_type.create", "work_type", work_type.id, new={"name": name, "weight": value}
+    )
     return work_type.id
 
 
@@ -354,14 +409,24 @@ def create_subgroups(actor: Actor, class_id: int, subject_id: int, count: int) -
         raise ValidationError("Подгрупп может быть от 2 до 4.")
     if Subject.get_or_none(Subject.id == subject_id) is None:
         raise NotFound("Такого предмета нет.")
-    existing = Subgroup.select().where((Subgroup.school_class == class_id) & (Subgroup.subject == subject_id)).count()
+    existing = (
+        Subgroup.select()
+        .where((Subgroup.school_class == class_id) & (Subgroup.subject == subject_id))
+        .count()
+    )
     if existing:
         raise ValidationError("Подгруппы по этому предмету уже созданы.")
     ids = [
         Subgroup.create(school_class=class_id, subject=subject_id, number=n, name=f"{n} группа").id
         for n in range(1, count + 1)
     ]
-    audit.record(actor, "subgroups.create", "school_class", class_id, new={"subject": subject_id, "count": count})
+    audit.record(
+        actor,
+        "subgroups.create",
+        "school_class",
+        class_id,
+        new={"subject": subject_id, "count": count},
+    )
     return ids
 
 
@@ -377,7 +442,11 @@ def create_course(
     _teacher(teacher_id)
     if subgroup_id is not None:
         subgroup = Subgroup.get_or_none(Subgroup.id == subgroup_id)
-        if subgroup is None or subgroup.school_class_id != class_id or subgroup.subject_id != subject_id:
+        if (
+            subgroup is None
+            or subgroup.school_class_id != class_id
+            or subgroup.subject_id != subject_id
+        ):
             raise ValidationError("Подгруппа не относится к этому классу и предмету.")
     duplicate = Course.select().where(
         (Course.school_class == class_id)
@@ -386,10 +455,20 @@ def create_course(
     )
     if duplicate.exists():
         raise ValidationError("Такая нагрузка уже есть: смените учителя в существующей.")
-    course = Course.create(school_class=class_id, subject=subject_id, teacher=teacher_id, subgroup=subgroup_id)
+    course = Course.create(
+        school_class=class_id, subject=subject_id, teacher=teacher_id, subgroup=subgroup_id
+    )
     audit.record(
-        actor, "course.create", "course", course.id,
-        new={"class": class_id, "subject": subject_id, "teacher": teacher_id, "subgroup": subgroup_id},
+        actor,
+        "course.create",
+        "course",
+        course.id,
+        new={
+            "class": class_id,
+            "subject": subject_id,
+            "teacher": teacher_id,
+            "subgroup": subgroup_id,
+        },
     )
     return course.id
 
@@ -402,12 +481,24 @@ def set_course_teacher(actor: Actor, course_id: int, teacher_id: int) -> None:
         raise NotFound("Такой нагрузки нет.")
     _teacher(teacher_id)
     Course.update(teacher=teacher_id).where(Course.id == course_id).execute()
-    audit.record(actor, "course.teacher", "course", course_id, {"teacher": course.teacher_id}, {"teacher": teacher_id})
+    audit.record(
+        actor,
+        "course.teacher",
+        "course",
+        course_id,
+        {"teacher": course.teacher_id},
+        {"teacher": teacher_id},
+    )
 
 
 @service
 def add_timetable_entry(
-    actor: Actor, course_id: int, weekday: int, number: int, valid_from: dt.date, valid_to: dt.date | None = None
+    actor: Actor,
+    course_id: int,
+    weekday: int,
+    number: int,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
 ) -> int:
     require_admin(actor)
     if Course.get_or_none(Course.id == course_id) is None:
@@ -418,8 +509,16 @@ def add_timetable_entry(
         raise ValidationError("Номер урока — от 1 до 10.")
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError("Расписание не может кончаться раньше, чем начинается.")
-    entry = TimetableEntry.create(course=course_id, weekday=weekday, number=number, valid_from=valid_from, valid_to=valid_to)
-    audit.record(actor, "timetable.add", "timetable_entry", entry.id, new={"course": course_id, "weekday": weekday, "number": number})
+    entry = TimetableEntry.create(
+        course=course_id, weekday=weekday, number=number, valid_from=valid_from, valid_to=valid_to
+    )
+    audit.record(
+        actor,
+        "timetable.add",
+        "timetable_entry",
+        entry.id,
+        new={"course": course_id, "weekday": weekday, "number": number},
+    )
     return entry.id
 
 
@@ -429,8 +528,12 @@ def update_setting(actor: Actor, key: str, value: str) -> object:
     parsed = parse_value(key, value)
     old = Setting.get_or_none(Setting.key == key)
     stored = str(parsed) if not isinstance(parsed, bool) else ("1" if parsed else "0")
-    Setting.insert(key=key, value=stored).on_conflict(conflict_target=[Setting.key], update={Setting.value: stored}).execute()
-    audit.record(actor, "setting.update", "setting", None, {key: old.value if old else None}, {key: stored})
+    Setting.insert(key=key, value=stored).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: stored}
+    ).execute()
+    audit.record(
+        actor, "setting.update", "setting", None, {key: old.value if old else None}, {key: stored}
+    )
     return parsed
 
 

@@ -56,12 +56,12 @@ def migrate(url: str | None = None) -> list[str]:
 def open_store(url: str | None = None, *, create: bool = False) -> Location:
     """Bind the models to the store; refuse an outdated or empty one with what to run."""
     location = resolve(url)
-    if location.kind == "sqlite" and location.path != ":memory:" and not create:
-        if not Path(location.path).exists():
-            raise StorageError(
-                f"Базы данных {location.path} нет. Создайте её: journal init "
-                f"(или journal demo для демонстрационной школы)."
-            )
+    in_file = location.kind == "sqlite" and location.path != ":memory:"
+    if in_file and not create and not Path(location.path).exists():
+        raise StorageError(
+            f"Базы данных {location.path} нет. Создайте её: journal init "
+            f"(или journal demo для демонстрационной школы)."
+        )
     db = dbmod.bind(location)
     try:
         if create:
@@ -171,7 +171,9 @@ def verify_copy(path: Path) -> CheckReport:
             "final_marks": "final_mark",
             "users": "app_user",
         }
-        counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in tables.items()}
+        counts = {
+            k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in tables.items()
+        }
     finally:
         conn.close()
     return CheckReport(integrity, version, counts)

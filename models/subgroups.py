@@ -28,7 +28,8 @@ def assign_subgroup(actor: Actor, subgroup_id: int, student_id: int, period_id: 
     if not enrolled.exists():
         raise ValidationError("Учащийся не числится в классе в этом периоде.")
     siblings = Subgroup.select(Subgroup.id).where(
-        (Subgroup.school_class == subgroup.school_class_id) & (Subgroup.subject == subgroup.subject_id)
+        (Subgroup.school_class == subgroup.school_class_id)
+        & (Subgroup.subject == subgroup.subject_id)
     )
     previous = (
         SubgroupMember.select()
@@ -45,7 +46,10 @@ def assign_subgroup(actor: Actor, subgroup_id: int, student_id: int, period_id: 
         SubgroupMember.delete().where(SubgroupMember.id == previous.id).execute()
     SubgroupMember.create(subgroup=subgroup_id, student=student_id, period=period_id)
     audit.record(
-        actor, "subgroup.assign", "student", student_id,
+        actor,
+        "subgroup.assign",
+        "student",
+        student_id,
         {"subgroup": previous.subgroup_id if previous else None, "period": period_id},
         {"subgroup": subgroup_id, "period": period_id},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from models import clock
 from models.errors import ValidationError
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,20}$")
@@ -58,7 +59,7 @@ def check_birth_date(value: object, today: dt.date | None = None) -> dt.date | N
     born = parse_date(value, "Дата рождения")
     if born is None:
         return None
-    today = today or dt.date.today()
+    today = today or clock.today()
     age = (today - born).days / 365.25
     if not 4 <= age <= 25:
         raise ValidationError(

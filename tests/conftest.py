@@ -1,0 +1,73 @@
+"""Fixtures: a fresh store per test on SQLite, and on PostgreSQL where JOURNAL_TEST_PG names one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import peewee
+import pytest
+
+from models import clock
+from models import db as dbmod
+from models.store import open_store
+from tests.factory import SmallSchool, build_small_school
+
+PG_URL = os.environ.get("JOURNAL_TEST_PG", "")
+TODAY = dt.date(2026, 11, 28)  # a Saturday in the 2nd quarter of 2026/2027
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Every test (and every process it starts) lives on the same day, whenever it runs."""
+    monkeypatch.setenv("JOURNAL_TODAY", TODAY.isoformat())
+    clock.freeze(TODAY)
+    yield TODAY
+    clock.freeze(None)
+
+
+def _reset_postgres(url: str) -> None:
+    location = dbmod.resolve(url)
+    db = dbmod.make_database(location)
+    try:
+        db.connect()
+    except peewee.OperationalError as exc:
+        pytest.skip(f"PostgreSQL at {location.describe()} is not reachable: {exc}")
+    db.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
+    db.execute_sql("CREATE SCHEMA public")
+    db.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path):
+    """An empty, migrated SQLite store in a temporary file."""
+    path = tmp_path / "journal.sqlite"
+    open_store(str(path), create=True)
+    yield path
+    dbmod.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path: Path):
+    """An empty, migrated store: every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "journal.sqlite")
+    else:
+        if not PG_URL:
+            pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://… (set by .ci/run)")
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    open_store(url, create=True)
+    yield request.param
+    dbmod.close()
+
+
+@pytest.fixture
+def small(store) -> SmallSchool:
+    return build_small_school()
+
+
+@pytest.fixture
+def small_sqlite(sqlite_store) -> SmallSchool:
+    return build_small_school()
