@@ -161,9 +161,7 @@ def _recent_failures(login: str, at: dt.datetime) -> int:
     since = at - dt.timedelta(minutes=LOCKOUT_MINUTES[0] * 15)
     return (
         LoginEvent.select()
-        .where(
-            (LoginEvent.login == login) & (~LoginEvent.success) & (LoginEvent.at >= since)
-        )
+        .where((LoginEvent.login == login) & (~LoginEvent.success) & (LoginEvent.at >= since))
         .count()
     )
 

@@ -144,7 +144,9 @@ def backup(dest: str) -> CheckReport:
     try:
         copy = sqlite3.connect(str(target))
         try:
-            source.backup(copy, pages=1024)
+            # One step (pages=-1) reads one WAL snapshot while writers go on; stepping in
+            # chunks restarts on every commit of another process and never ends under load.
+            source.backup(copy, pages=-1)
             copy.execute("PRAGMA journal_mode=DELETE")
         finally:
             copy.close()

@@ -1,0 +1,144 @@
+"""The read-only diary of pupils and guardians: a week of lessons, a period's marks (R17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from models import clock
+from models.access import Actor
+from models.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
+from models.errors import JournalError
+from tui import strings as S
+
+
+class DiaryScreen(Screen):
+    BINDINGS = [
+        Binding("left,comma", "week(-1)", S.KEY_PREV_WEEK, id="prev-week", key_display="←"),
+        Binding("right,full_stop", "week(1)", S.KEY_NEXT_WEEK, id="next-week", key_display="→"),
+        Binding("home", "this_week", S.KEY_THIS_WEEK, id="this-week", show=False),
+        Binding("m,ь", "toggle_marks", S.KEY_MARKS, id="marks"),
+        Binding("p,з", "next_period", S.KEY_PERIOD, id="period", show=False),
+        Binding("tab", "next_child", S.KEY_CHILD, id="child"),
+        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
+        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
+    ]
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+        self.kids: list[Child] = []
+        self.child_index = 0
+        self.monday = monday_of(clock.today())
+        self.showing_marks = False
+        self.period_index: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="diary-title")
+        yield DataTable(id="diary-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.kids = children(self.actor)
+        if not self.kids:
+            self.query_one("#diary-title", Static).update(S.NO_CHILDREN)
+            return
+        record_view(self.actor, self.child.student_id, "open")
+        self.refresh_view()
+        self.query_one(DataTable).focus()
+
+    @property
+    def child(self) -> Child:
+        return self.kids[self.child_index]
+
+    def refresh_view(self) -> None:
+        if not self.kids:
+            return
+        try:
+            if self.showing_marks:
+                self.show_marks()
+            else:
+                self.show_week()
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+
+    def show_week(self) -> None:
+        saturday = self.monday + dt.timedelta(days=5)
+        days = week(self.actor, self.child.student_id, self.monday)
+        record_view(self.actor, self.child.student_id, "week", self.monday.isoformat())
+        title = S.DIARY_TITLE.format(name=self.child.name, class_name=self.child.class_name)
+        self.query_one("#diary-title", Static).update(
+            f"{title}\n{S.WEEK_OF.format(start=self.monday, end=saturday)}"
+        )
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_columns(S.COL_DAY, S.COL_NUMBER, S.COL_SUBJECT, S.COL_ENTRY, S.COL_TOPIC)
+        for day in days:
+            label = day.title
+            if not day.lessons:
+                table.add_row(label, "", S.NO_LESSONS, "", "")
+            for lesson in day.lessons:
+                text = " · ".join(
+                    p
+                    for p in (lesson.topic, f"д/з: {lesson.homework}" if lesson.homework else "")
+                    if p
+                )
+                table.add_row(label, str(lesson.number), lesson.subject, lesson.entry, text)
+                label = ""
+
+    def show_marks(self) -> None:
+        periods = periods_of(self.actor, self.child.student_id)
+        if not periods:
+            return
+        if self.period_index is None:
+            today = clock.today()
+            self.period_index = next(
+                (i for i, p in enumerate(periods) if p[2] <= today <= p[3]),
+                max((i for i, p in enumerate(periods) if p[3] < today), default=0),
+            )
+        period_id, name, start, end = periods[self.period_index % len(periods)]
+        rows = period_marks(self.actor, self.child.student_id, period_id)
+        record_view(self.actor, self.child.student_id, "period", str(period_id))
+        title = S.DIARY_TITLE.format(name=self.child.name, class_name=self.child.class_name)
+        self.query_one("#diary-title", Static).update(
+            f"{title}\n{name}: {start:%d.%m} – {end:%d.%m.%Y}"
+        )
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_columns(S.COL_SUBJECT, S.COL_MARKS, S.COL_AVG, S.COL_WAVG, S.COL_FINAL)
+        if not rows:
+            table.add_row(S.NO_MARKS, "", "", "", "")
+        for row in rows:
+            marks = " ".join(str(v) for _, v, _ in row.marks)
+            table.add_row(row.subject, marks, row.mean_text, row.weighted_text, row.final)
+
+    def action_week(self, step: int) -> None:
+        self.showing_marks = False
+        self.monday += dt.timedelta(days=7 * step)
+        self.refresh_view()
+
+    def action_this_week(self) -> None:
+        self.showing_marks = False
+        self.monday = monday_of(clock.today())
+        self.refresh_view()
+
+    def action_toggle_marks(self) -> None:
+        self.showing_marks = not self.showing_marks
+        self.refresh_view()
+
+    def action_next_period(self) -> None:
+        if self.period_index is not None:
+            self.period_index += 1
+        self.showing_marks = True
+        self.refresh_view()
+
+    def action_next_child(self) -> None:
+        if len(self.kids) > 1:
+            self.child_index = (self.child_index + 1) % len(self.kids)
+            record_view(self.actor, self.child.student_id, "open")
+            self.refresh_view()

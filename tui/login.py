@@ -1,0 +1,182 @@
+"""Logging in, the forced password change, and the idle lock (R18)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from models.access import Actor
+from models.accounts import LoginResult, authenticate, change_password, verify_actor_password
+from models.errors import JournalError
+from tui import strings as S
+
+
+class LoginScreen(Screen):
+    """Login and password; argon2 runs in a worker so the screen never freezes."""
+
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
+    ]
+
+    def __init__(self, school: str, source: str) -> None:
+        super().__init__()
+        self.school = school
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box", classes="dialog"):
+            yield Static(S.TITLE, classes="dialog-title")
+            yield Static(self.school, classes="dialog-subtitle")
+            yield Label(S.LOGIN_LABEL)
+            yield Input(id="login", placeholder="ivanova")
+            yield Label(S.PASSWORD_LABEL)
+            yield Input(id="password", password=True)
+            yield Static(S.LOGIN_HINT, id="login-status", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#login", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "login":
+            self.query_one("#password", Input).focus()
+            return
+        login = self.query_one("#login", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not login or not password:
+            self.show_status(S.EMPTY_FIELDS, error=True)
+            return
+        self.show_status(S.CHECKING)
+        self.query_one("#password", Input).disabled = True
+        self.check(login, password)
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#login-status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    @work(thread=True, exclusive=True, group="login")
+    def check(self, login: str, password: str) -> None:
+        try:
+            result = authenticate(login, password, self.source)
+        except JournalError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        self.app.call_from_thread(self.succeeded, result, password)
+
+    def failed(self, message: str) -> None:
+        field = self.query_one("#password", Input)
+        field.disabled = False
+        field.value = ""
+        field.focus()
+        self.show_status(message, error=True)
+
+    def succeeded(self, result: LoginResult, password: str) -> None:
+        self.app.logged_in(result, password)  # type: ignore[attr-defined]
+
+
+class ChangePasswordScreen(Screen):
+    """A new password (twice) after an issued or reset one; the old one was just typed."""
+
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
+        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
+    ]
+
+    def __init__(self, actor: Actor, current_password: str, result: LoginResult) -> None:
+        super().__init__()
+        self.actor = actor
+        self.current_password = current_password
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="password-box", classes="dialog"):
+            yield Static(S.CHANGE_TITLE, classes="dialog-title")
+            yield Static(S.CHANGE_FORCED, classes="dialog-text")
+            yield Label(S.NEW_PASSWORD)
+            yield Input(id="new", password=True)
+            yield Label(S.REPEAT_PASSWORD)
+            yield Input(id="repeat", password=True)
+            yield Static("", id="password-status", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#new", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "new":
+            self.query_one("#repeat", Input).focus()
+            return
+        new = self.query_one("#new", Input).value
+        repeat = self.query_one("#repeat", Input).value
+        if new != repeat:
+            self.failed(S.MISMATCH)
+            return
+        self.save(new)
+
+    @work(thread=True, exclusive=True, group="password")
+    def save(self, new: str) -> None:
+        try:
+            change_password(self.actor, self.current_password, new)
+        except JournalError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        self.app.call_from_thread(self.app.password_changed, self.result)  # type: ignore[attr-defined]
+
+    def failed(self, message: str) -> None:
+        status = self.query_one("#password-status", Static)
+        status.update(message)
+        status.add_class("error")
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#new", Input).focus()
+
+
+class LockScreen(Screen):
+    """Covers every screen after the idle time: only the same user's password opens it."""
+
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
+        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
+    ]
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="lock-box", classes="dialog"):
+            yield Static(S.LOCKED_TITLE, classes="dialog-title")
+            yield Static(S.LOCKED_TEXT.format(name=self.actor.name), classes="dialog-text")
+            yield Label(S.PASSWORD_LABEL)
+            yield Input(id="unlock", password=True)
+            yield Static("", id="lock-status", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.input.disabled = True
+        self.unlock(event.input.value)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def unlock(self, password: str) -> None:
+        ok = verify_actor_password(self.actor, password)
+        self.app.call_from_thread(self.unlocked if ok else self.failed)
+
+    def unlocked(self) -> None:
+        self.app.unlock()  # type: ignore[attr-defined]
+
+    def failed(self) -> None:
+        field = self.query_one("#unlock", Input)
+        field.disabled = False
+        field.value = ""
+        field.focus()
+        status = self.query_one("#lock-status", Static)
+        status.update(S.UNLOCK_FAILED)
+        status.add_class("error")
