@@ -59,6 +59,9 @@ class UserInfo:
     must_change_password: bool
     has_password: bool
     last_login_at: dt.datetime | None
+    surname: str = ""
+    first_name: str = ""
+    patronymic: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ def user_info(user: User) -> UserInfo:
         must_change_password=user.must_change_password,
         has_password=bool(user.password_hash),
         last_login_at=user.last_login_at,
+        surname=user.surname,
+        first_name=user.first_name,
+        patronymic=user.patronymic,
     )
 
 

@@ -38,7 +38,10 @@ def verify(stored_hash: str | None, password: str, settings: Settings) -> bool:
     """True when the password matches; an account without a hash costs the same work."""
     ph = hasher(settings)
     if not stored_hash:
-        ph.verify(_dummy_hash(settings), password + "\x00never")
+        try:  # the same work as a real check, and never a match
+            ph.verify(_dummy_hash(settings), password + "\x00never")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            pass
         return False
     try:
         return ph.verify(stored_hash, password)

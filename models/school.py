@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from peewee import JOIN
+
 from models import audit, clock
 from models.access import ADMIN, SYSTEM, TEACHER, Actor, require_admin, require_class_keeper
 from models.errors import NotFound, ValidationError
@@ -354,7 +356,7 @@ def find_class(name: str, year_id: int | None = None) -> ClassInfo:
 def list_classes(year_id: int) -> list[ClassInfo]:
     query = (
         SchoolClass.select(SchoolClass, User)
-        .join(User, on=(SchoolClass.homeroom == User.id), join_type="LEFT OUTER")
+        .join(User, on=(SchoolClass.homeroom == User.id), join_type=JOIN.LEFT_OUTER)
         .where(SchoolClass.year == year_id)
         .order_by(SchoolClass.grade, SchoolClass.letter)
     )
@@ -539,3 +541,21 @@ def update_setting(actor: Actor, key: str, value: str) -> object:
 
 def setting_labels() -> dict[str, str]:
     return dict(LABELS)
+
+
+@reading
+def current_year_id() -> int | None:
+    year = year_for(clock.today()) or SchoolYear.select().order_by(SchoolYear.start.desc()).first()
+    return year.id if year else None
+
+
+@reading
+def classes_kept_by(actor: Actor) -> list[ClassInfo]:
+    """The classes whose roster this user keeps this year: a homeroom teacher's, or all (admin)."""
+    year_id = current_year_id()
+    if year_id is None or not actor.is_staff:
+        return []
+    classes = list_classes(year_id)
+    if actor.is_admin:
+        return classes
+    return [c for c in classes if c.homeroom_id == actor.user_id]

@@ -10,9 +10,12 @@ from textual.app import App
 from textual.binding import Binding
 
 from models.accounts import LoginResult
-from models.school import school_name
+from models.school import classes_kept_by, school_name
 from models.settings import load as load_settings
 from tui import strings as S
+from tui.accounts import AccountsScreen
+from tui.commands import JournalCommands
+from tui.credentials import CredentialsScreen
 from tui.diary import DiaryScreen
 from tui.home import HomeScreen
 from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
@@ -29,7 +32,12 @@ def session_source() -> str:
 class JournalApp(App):
     TITLE = S.TITLE
     CSS_PATH = "journal.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", S.KEY_QUIT, id="quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", S.KEY_QUIT, id="quit", priority=True),
+        Binding("f2", "switch_user", S.KEY_SWITCH_USER, id="switch-user"),
+        Binding("f12", "lock", S.KEY_LOCK, id="lock"),
+    ]
+    COMMANDS = App.COMMANDS | {JournalCommands}
 
     def __init__(self, *, source: str | None = None, idle_seconds: float | None = None) -> None:
         super().__init__()
@@ -38,6 +46,7 @@ class JournalApp(App):
         self.idle_seconds = idle_seconds  # None: from the school's settings at login
         self.last_activity = time.monotonic()
         self.locked = False
+        self.screens_allowed: dict[str, str] | None = None
 
     def on_mount(self) -> None:
         self.sub_title = school_name()
@@ -53,6 +62,7 @@ class JournalApp(App):
 
     def logged_in(self, result: LoginResult, password: str) -> None:
         self.session = result
+        self.screens_allowed = None
         if self.idle_seconds is None:
             self.idle_seconds = load_settings().idle_lock_minutes * 60.0
         self.last_activity = time.monotonic()
@@ -79,6 +89,40 @@ class JournalApp(App):
             self.pop_screen()
         self.sub_title = school_name()
         self.switch_screen(LoginScreen(self.sub_title, self.source))
+
+    # --- the screens a user may open ---------------------------------------------------
+
+    def available_screens(self) -> dict[str, str]:
+        """Screen key → its name, for this user only: pupils and guardians get none (R17)."""
+        if self.session is None or self.locked or not self.session.actor.is_staff:
+            return {}
+        if self.screens_allowed is None:
+            actor = self.session.actor
+            self.screens_allowed = {}
+            if classes_kept_by(actor):
+                self.screens_allowed["credentials"] = S.KEY_CREDENTIALS
+            if actor.is_admin:
+                self.screens_allowed["accounts"] = S.KEY_ACCOUNTS
+        return self.screens_allowed
+
+    def action_open(self, name: str) -> None:
+        if name not in self.available_screens():
+            self.bell()
+            return
+        actor = self.session.actor  # type: ignore[union-attr]
+        factories = {"credentials": CredentialsScreen, "accounts": AccountsScreen}
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.push_screen(factories[name](actor))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return parameters[0] in self.available_screens() if parameters else False
+        if action == "switch_user":
+            return self.session is not None
+        if action == "lock":
+            return self.session is not None and not self.locked
+        return True
 
     # --- the idle lock ----------------------------------------------------------------
 

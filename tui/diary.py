@@ -24,8 +24,6 @@ class DiaryScreen(Screen):
         Binding("m,ь", "toggle_marks", S.KEY_MARKS, id="marks"),
         Binding("p,з", "next_period", S.KEY_PERIOD, id="period", show=False),
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),
-        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
-        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
     ]
 
     def __init__(self, actor: Actor) -> None:

@@ -1,4 +1,4 @@
-"""The staff's home screen: who is logged in and when they last were (R18)."""
+"""The staff's home screen: who is logged in, when they last were (R18), and the way in."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from models.access import ROLE_NAMES
 from models.accounts import LoginResult
+from models.school import classes_kept_by
 from tui import strings as S
 
 
@@ -22,14 +23,16 @@ def last_login_line(result: LoginResult) -> str:
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
-        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
-        Binding("f12", "app.lock", S.KEY_LOCK, id="lock"),
+        Binding(
+            "r,к", "app.open('credentials')", S.KEY_CREDENTIALS, id="credentials", key_display="R"
+        ),
+        Binding("u,г", "app.open('accounts')", S.KEY_ACCOUNTS, id="accounts", key_display="U"),
     ]
 
     def __init__(self, result: LoginResult) -> None:
         super().__init__()
         self.result = result
+        self.kept = [c.name for c in classes_kept_by(result.actor)]
 
     def compose(self) -> ComposeResult:
         actor = self.result.actor
@@ -37,5 +40,7 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Static(f"{actor.name} — {ROLE_NAMES[actor.role]}", id="home-user")
             yield Static(last_login_line(self.result), id="home-last-login")
+            if self.kept and not actor.is_admin:
+                yield Static(f"Классный руководитель: {', '.join(self.kept)}", id="home-class")
             yield Static(S.HOME_HINT, id="home-hint")
         yield Footer()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
@@ -17,10 +16,6 @@ from tui import strings as S
 
 class LoginScreen(Screen):
     """Login and password; argon2 runs in a worker so the screen never freezes."""
-
-    BINDINGS = [
-        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
-    ]
 
     def __init__(self, school: str, source: str) -> None:
         super().__init__()
@@ -82,10 +77,7 @@ class LoginScreen(Screen):
 class ChangePasswordScreen(Screen):
     """A new password (twice) after an issued or reset one; the old one was just typed."""
 
-    BINDINGS = [
-        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
-        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
-    ]
+    BINDINGS = []
 
     def __init__(self, actor: Actor, current_password: str, result: LoginResult) -> None:
         super().__init__()
@@ -139,10 +131,7 @@ class ChangePasswordScreen(Screen):
 class LockScreen(Screen):
     """Covers every screen after the idle time: only the same user's password opens it."""
 
-    BINDINGS = [
-        Binding("ctrl+q", "app.quit", S.KEY_QUIT, id="quit"),
-        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="switch-user"),
-    ]
+    BINDINGS = []
 
     def __init__(self, actor: Actor) -> None:
         super().__init__()

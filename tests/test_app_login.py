@@ -1,0 +1,229 @@
+"""Pilot workflows of logging in, the forced change, the idle lock and the diary (issue: access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from models import accounts, entries, guardians
+from models.errors import AuthenticationError
+from models.schema import AuditEntry, DiaryView, LoginEvent, User
+from tests.factory import past_lesson
+from tui.accounts import AccountsScreen
+from tui.app import JournalApp
+from tui.credentials import CredentialsScreen
+from tui.dialogs import ConfirmDialog, SecretDialog
+from tui.diary import DiaryScreen
+from tui.home import HomeScreen
+from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
+
+SIZE = (80, 24)
+
+
+async def settle(app, pilot) -> None:
+    """Let the argon2 worker finish and the screen update."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def log_in(app, pilot, login: str, password: str) -> None:
+    screen = app.screen
+    assert isinstance(screen, LoginScreen)
+    screen.query_one("#login", Input).value = login
+    await pilot.press("enter")  # Enter in the login field moves to the password
+    for ch in password[:3]:
+        await pilot.press(ch)  # typed like a user …
+    screen.query_one("#password", Input).value = password  # … the rest set at once (speed)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+def status_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.mark.asyncio
+async def test_wrong_then_right_password_lands_home_with_last_login(small_sqlite):
+    s = small_sqlite
+    accounts.authenticate("petrov", s.passwords["petrov"], "10.1.2.3")  # an earlier session
+    app = JournalApp(source="10.9.9.9")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "petrov", "not-the-password")
+        assert isinstance(app.screen, LoginScreen)
+        assert "Неверный логин или пароль" in status_text(app, "#login-status")
+        assert app.screen.query_one("#password", Input).value == ""
+        await log_in(app, pilot, "petrov", s.passwords["petrov"])
+        assert isinstance(app.screen, HomeScreen)
+        last = status_text(app, "#home-last-login")
+        assert "Последний вход" in last and "10.1.2.3" in last
+    events = list(LoginEvent.select().where(LoginEvent.login == "petrov").order_by(LoginEvent.id))
+    assert [(e.success, e.source) for e in events] == [
+        (True, "10.1.2.3"),
+        (False, "10.9.9.9"),
+        (True, "10.9.9.9"),
+    ]
+
+
+@pytest.mark.asyncio
+async def test_unknown_login_gets_the_same_message_and_five_failures_lock(small_sqlite):
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "nobody", "whatever-1")
+        unknown = status_text(app, "#login-status")
+        await log_in(app, pilot, "petrov", "whatever-1")
+        assert status_text(app, "#login-status") == unknown
+        for _ in range(4):
+            await log_in(app, pilot, "petrov", "whatever-1")
+        assert "слишком много неудачных попыток" in status_text(app, "#login-status")
+        await log_in(app, pilot, "petrov", s.passwords["petrov"])  # right password, still locked
+        assert isinstance(app.screen, LoginScreen)
+        assert "слишком много неудачных попыток" in status_text(app, "#login-status")
+    assert User.get(User.login == "petrov").locked_until is not None
+
+
+@pytest.mark.asyncio
+async def test_guardian_must_change_issued_password_then_sees_the_week(small_sqlite):
+    s = small_sqlite
+    tuesday_date = dt.date(2026, 11, 24)
+    lesson = past_lesson(s, day=tuesday_date)
+    entries.update_lesson(s.teacher, lesson, topic="Десятичные дроби", homework="№ 512")
+    entries.set_mark(s.teacher, lesson, s.pupils[0], "4")
+    login = s.guardian.login
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, login, s.passwords[login])
+        assert isinstance(app.screen, ChangePasswordScreen)
+        app.screen.query_one("#new", Input).value = "short"
+        await pilot.press("enter")
+        app.screen.query_one("#repeat", Input).value = "short"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "не короче 8" in status_text(app, "#password-status")
+        app.screen.query_one("#new", Input).value = "my-own-pass-1"
+        await pilot.press("enter")
+        app.screen.query_one("#repeat", Input).value = "my-own-pass-1"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DiaryScreen)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        tuesday = next(r for r in rows if r[2] == "Математика")
+        assert tuesday[0].startswith(f"Вт {tuesday_date:%d.%m}") and tuesday[3] == "4"
+        assert "Десятичные дроби" in tuesday[4] and "№ 512" in tuesday[4]
+        # no journal screen is reachable: no key, no palette entry, no action
+        assert app.available_screens() == {}
+        await pilot.press("u", "r", "г", "к")
+        assert isinstance(app.screen, DiaryScreen)
+        app.action_open("accounts")
+        assert isinstance(app.screen, DiaryScreen)
+        await pilot.press("left")
+        await pilot.press("m")
+    assert accounts.authenticate(login, "my-own-pass-1").must_change_password is False
+    views = [(v.what, v.student_id) for v in DiaryView.select().order_by(DiaryView.id)]
+    assert views[:2] == [("open", s.pupils[0]), ("week", s.pupils[0])]
+    assert ("period", s.pupils[0]) in views and len([v for v in views if v[0] == "week"]) == 2
+
+
+@pytest.mark.asyncio
+async def test_idle_lock_hides_the_screen_and_unlock_keeps_the_place(small_sqlite):
+    s = small_sqlite
+    app = JournalApp(source="", idle_seconds=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "ivanova", s.passwords["ivanova"])
+        await pilot.press("r")  # the class's diary credentials
+        await pilot.pause()
+        assert isinstance(app.screen, CredentialsScreen)
+        await pilot.press("down", "down")
+        app.last_activity -= 61  # a minute passes without a key
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        assert not app.screen.query("DataTable")  # nothing of the class shows through
+        app.screen.query_one("#unlock", Input).value = "wrong-password"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert "неверный" in status_text(app, "#lock-status")
+        app.screen.query_one("#unlock", Input).value = s.passwords["ivanova"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CredentialsScreen)
+        assert app.screen.query_one(DataTable).cursor_row == 2
+
+
+@pytest.mark.asyncio
+async def test_homeroom_issues_guardian_credentials_and_the_guardian_logs_in(small_sqlite):
+    s = small_sqlite
+    father = guardians.add_guardian(
+        s.homeroom, s.pupils[1], {"surname": "Борисов", "first_name": "Борис"}, "отец"
+    )
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "ivanova", s.passwords["ivanova"])
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CredentialsScreen)
+        row = next(i for i, r in enumerate(screen.rows) if r.guardian_id == father.id)
+        assert screen.rows[row].login is None
+        screen.query_one(DataTable).move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SecretDialog) and "Борисов Борис" in dialog.person
+        login, password = dialog.login, dialog.password
+        await pilot.press("escape")
+        await pilot.press("enter")  # the same row again: re-issuing asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CredentialsScreen)
+        await pilot.press("f2")  # switch user
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(app, pilot, login, password)
+        assert isinstance(app.screen, ChangePasswordScreen)
+    # nothing secret was logged
+    assert not [a for a in AuditEntry.select() if password in a.old + a.new]
+
+
+@pytest.mark.asyncio
+async def test_admin_creates_a_teacher_and_resets_a_password(small_sqlite):
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "admin", s.passwords["admin"])
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        await pilot.press("insert")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-login", Input).value = "kuznetsova"
+        form.query_one("#f-surname", Input).value = "Кузнецова"
+        form.query_one("#f-first_name", Input).value = "Елена"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SecretDialog) and dialog.login == "kuznetsova"
+        first_password = dialog.password
+        await pilot.press("escape")
+        await pilot.pause()
+        accounts_screen = app.screen
+        row = next(i for i, u in enumerate(accounts_screen.users) if u.login == "kuznetsova")
+        accounts_screen.query_one(DataTable).move_cursor(row=row)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SecretDialog)
+        second_password = app.screen.password
+    assert second_password != first_password
+    with pytest.raises(AuthenticationError):
+        accounts.authenticate("kuznetsova", first_password)
+    assert accounts.authenticate("kuznetsova", second_password).must_change_password

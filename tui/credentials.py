@@ -1,0 +1,186 @@
+"""The homeroom teacher issues diary logins to the class's pupils and guardians (R2, R3, R19)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from exports.files import safe_filename
+from exports.paths import default_export_dir
+from exports.slips import write_slips
+from models import clock
+from models.access import STUDENT, Actor
+from models.accounts import IssuedCredential, issue_credentials
+from models.credentials import CredentialRow, class_credentials, record_export
+from models.errors import JournalError
+from models.school import ClassInfo, classes_kept_by, school_name
+from tui import strings as S
+from tui.dialogs import ConfirmDialog, SecretDialog
+
+
+def connect_hint() -> str:
+    """How a parent reaches the diary: `JOURNAL_CONNECT`, else ssh to this server."""
+    return os.environ.get("JOURNAL_CONNECT") or S.CONNECT_HINT.format(host=socket.getfqdn())
+
+
+def state_of(row: CredentialRow) -> str:
+    if not row.may_receive:
+        return S.STATE_FORBIDDEN
+    if row.login is None or not row.has_password:
+        return S.STATE_NONE
+    return S.STATE_PENDING if row.first_login_pending else S.STATE_ACTIVE
+
+
+class CredentialsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("enter,i,ш", "issue", S.KEY_ISSUE, id="issue", key_display="Enter"),
+        Binding("a,ф", "issue_all", S.KEY_ISSUE_ALL, id="issue-all", key_display="A"),
+        Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
+    ]
+
+    def __init__(self, actor: Actor, connect_hint: str = "") -> None:
+        super().__init__()
+        self.actor = actor
+        self.connect_hint = connect_hint
+        self.kept_classes: list[ClassInfo] = []
+        self.class_index = 0
+        self.rows: list[CredentialRow] = []
+        self.children_of: dict[int, str] = {}  # issued guardian account → the pupil, for the slip
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="credentials-title", classes="screen-title")
+        yield DataTable(id="credentials", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.kept_classes = classes_kept_by(self.actor)
+        table = self.query_one(DataTable)
+        table.add_columns(S.COL_PERSON, S.COL_WHO, S.COL_LOGIN, S.COL_STATE)
+        if not self.kept_classes:
+            self.query_one("#credentials-title", Static).update(S.NO_CLASS)
+            return
+        self.reload()
+        table.focus()
+
+    @property
+    def school_class(self) -> ClassInfo:
+        return self.kept_classes[self.class_index]
+
+    def reload(self) -> None:
+        try:
+            self.rows = class_credentials(self.actor, self.school_class.id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        missing = sum(1 for r in self.rows if r.may_receive and not r.has_password)
+        self.query_one("#credentials-title", Static).update(
+            S.CREDENTIALS_TITLE.format(class_name=self.school_class.name)
+            + f" · без логина: {missing}"
+        )
+        table = self.query_one(DataTable)
+        row_index = table.cursor_row
+        table.clear()
+        for row in self.rows:
+            who = (
+                S.WHO_STUDENT
+                if row.role == STUDENT
+                else S.WHO_GUARDIAN.format(
+                    relation=row.relation or "представитель", child=row.child
+                )
+            )
+            table.add_row(row.person, who, row.login or "—", state_of(row))
+        if self.rows:
+            table.move_cursor(row=max(0, min(row_index, len(self.rows) - 1)))
+
+    @property
+    def selected(self) -> CredentialRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows:
+            return None
+        return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_issue()
+
+    def _issue(self, row: CredentialRow) -> IssuedCredential | None:
+        try:
+            if row.role == STUDENT:
+                return issue_credentials(self.actor, student_id=row.student_id)
+            issued = issue_credentials(self.actor, guardian_id=row.guardian_id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        self.children_of[issued.user_id] = row.child
+        return issued
+
+    def action_issue(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+
+        def go(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            issued = self._issue(row)
+            self.reload()
+            if issued is not None:
+                self.app.push_screen(
+                    SecretDialog(issued.person, issued.login, issued.password, can_save=True),
+                    lambda save: self.save_slips([issued]) if save else None,
+                )
+
+        if row.has_password:
+            self.app.push_screen(
+                ConfirmDialog(S.CONFIRM_REISSUE.format(person=row.person, login=row.login)), go
+            )
+        else:
+            go()
+
+    def action_issue_all(self) -> None:
+        todo = [r for r in self.rows if r.may_receive and not r.has_password]
+        if not todo:
+            self.notify(S.NOBODY_WITHOUT)
+            return
+
+        def go(yes: bool | None) -> None:
+            if not yes:
+                return
+            issued = [c for c in (self._issue(r) for r in todo) if c is not None]
+            self.reload()
+            if issued:
+                self.save_slips(issued)
+
+        self.app.push_screen(ConfirmDialog(S.CONFIRM_ISSUE_ALL.format(count=len(todo))), go)
+
+    def save_slips(self, issued: list[IssuedCredential]) -> None:
+        name = safe_filename(
+            "Реквизиты", self.school_class.name, clock.now().strftime("%Y-%m-%d_%H%M%S"), ext="xlsx"
+        )
+        path = default_export_dir() / name
+        try:
+            written = write_slips(
+                path,
+                issued,
+                fmt="xlsx",
+                school=school_name(),
+                class_name=self.school_class.name,
+                connect_hint=self.connect_hint or connect_hint(),
+                pupils=self.children_of,
+            )
+            record_export(self.actor, "credential_slips", str(written), len(issued))
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(S.SLIPS_SAVED.format(path=written), timeout=10)
+
+    def action_next_class(self) -> None:
+        if len(self.kept_classes) > 1:
+            self.class_index = (self.class_index + 1) % len(self.kept_classes)
+            self.reload()
