@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN, SQL, Value
+from peewee import JOIN, SQL, Value, fn
 
 from models.access import Actor, get_course, require_staff
 from models.entries import Cell, MarkEntry
@@ -27,6 +27,7 @@ from models.schema import (
     Period,
     SchoolClass,
     Student,
+    Subgroup,
     SubgroupMember,
     Subject,
     User,
@@ -264,3 +265,93 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         weights=weights,
         settings=load_settings(),
     )
+
+
+@dataclass(frozen=True)
+class CourseChoice:
+    course_id: int
+    class_id: int
+    class_name: str
+    grade: int
+    subject: str
+    subgroup: str
+    teacher: str
+    own: bool  # the user teaches it (may write marks)
+    lessons_today: int
+
+    @property
+    def title(self) -> str:
+        group = f" ({self.subgroup})" if self.subgroup else ""
+        return f"{self.class_name} · {self.subject}{group}"
+
+
+@reading
+def course_choices(actor: Actor, year_id: int, today: dt.date) -> list[CourseChoice]:
+    """Courses to open: the user's own first, those with a lesson today on top (two queries).
+
+    A teacher sees their own courses and those of the class they keep; an admin every course.
+    """
+    require_staff(actor)
+    today_counts = {
+        course_id: count
+        for course_id, count in Lesson.select(Lesson.course, fn.COUNT(Lesson.id))
+        .where(Lesson.date == today)
+        .group_by(Lesson.course)
+        .tuples()
+    }
+    query = (
+        Course.select(Course, SchoolClass, Subject, User, Subgroup)
+        .join(SchoolClass)
+        .switch(Course)
+        .join(Subject)
+        .switch(Course)
+        .join(User, on=(Course.teacher == User.id))
+        .switch(Course)
+        .join(Subgroup, JOIN.LEFT_OUTER)
+        .where(SchoolClass.year == year_id)
+    )
+    if not actor.is_admin:
+        query = query.where(
+            (Course.teacher == actor.user_id) | (SchoolClass.homeroom == actor.user_id)
+        )
+    out = [
+        CourseChoice(
+            course_id=c.id,
+            class_id=c.school_class_id,
+            class_name=c.school_class.name,
+            grade=c.school_class.grade,
+            subject=c.subject.name,
+            subgroup=c.subgroup.name if c.subgroup_id else "",
+            teacher=f"{c.teacher.surname} {c.teacher.first_name[:1]}.".strip(),
+            own=c.teacher_id == actor.user_id,
+            lessons_today=today_counts.get(c.id, 0),
+        )
+        for c in query
+    ]
+    out.sort(
+        key=lambda c: (
+            not c.own,
+            c.lessons_today == 0,
+            c.grade,
+            c.class_name,
+            c.subject,
+            c.subgroup,
+        )
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class WorkTypeInfo:
+    id: int
+    name: str
+    weight: Decimal
+    is_default: bool
+
+
+@reading
+def work_types() -> list[WorkTypeInfo]:
+    return [
+        WorkTypeInfo(w.id, w.name, Decimal(w.weight), w.is_default)
+        for w in WorkType.select().order_by(WorkType.weight, WorkType.name)
+    ]

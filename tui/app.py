@@ -18,6 +18,7 @@ from tui.commands import JournalCommands
 from tui.credentials import CredentialsScreen
 from tui.diary import DiaryScreen
 from tui.home import HomeScreen
+from tui.journalgrid import CoursePickerScreen
 from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
 
 IDLE_CHECK_SECONDS = 5.0
@@ -99,6 +100,7 @@ class JournalApp(App):
         if self.screens_allowed is None:
             actor = self.session.actor
             self.screens_allowed = {}
+            self.screens_allowed["journal"] = S.KEY_JOURNAL
             if classes_kept_by(actor):
                 self.screens_allowed["credentials"] = S.KEY_CREDENTIALS
             if actor.is_admin:
@@ -110,7 +112,11 @@ class JournalApp(App):
             self.bell()
             return
         actor = self.session.actor  # type: ignore[union-attr]
-        factories = {"credentials": CredentialsScreen, "accounts": AccountsScreen}
+        factories = {
+            "journal": CoursePickerScreen,
+            "credentials": CredentialsScreen,
+            "accounts": AccountsScreen,
+        }
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.push_screen(factories[name](actor))

@@ -23,6 +23,7 @@ def last_login_line(result: LoginResult) -> str:
 
 class HomeScreen(Screen):
     BINDINGS = [
+        Binding("j,о", "app.open('journal')", S.KEY_JOURNAL, id="journal", key_display="J"),
         Binding(
             "r,к", "app.open('credentials')", S.KEY_CREDENTIALS, id="credentials", key_display="R"
         ),

@@ -1,0 +1,504 @@
+"""The journal of a course for a period: type marks and absences at keyboard speed (R12, R14).
+
+Every write goes through a service; the grid repaints only what changed. A refused write
+rings the bell, says why on the hint line and leaves the cell as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from models import clock, entries
+from models.access import Actor
+from models.entries import Cell, MarkEntry, parse_cell
+from models.errors import JournalError, ValidationError
+from models.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
+from models.grid import CourseChoice, course_choices, load_grid, work_types
+from models.school import current_year_id, period_at, periods_for_grade
+from models.settings import load as load_settings
+from models.validation import parse_date
+from tui import strings as S
+from tui.dialogs import ConfirmDialog, Field, FormDialog
+from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value
+from tui.marksgrid import MarksGrid
+
+# final-mark column: a key → the value it sets (both layouts)
+FINAL_KEYS = {
+    "н": NOT_CERTIFIED,
+    "y": NOT_CERTIFIED,
+    "n": NOT_CERTIFIED,
+    "о": EXEMPT,
+    "j": EXEMPT,
+    "o": EXEMPT,
+    "з": PASSED,
+    "p": PASSED,
+    "z": PASSED,
+    "ч": FAILED,
+    "x": FAILED,
+}
+
+
+@dataclass(frozen=True)
+class Undo:
+    lesson_id: int | None  # None: a final mark
+    student_id: int
+    before: Cell | str
+
+
+class GridScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("enter", "detail", S.KEY_DETAIL, id="detail", show=False),
+        Binding("delete,backspace", "clear", S.KEY_CLEAR, id="clear", key_display="Del"),
+        Binding("ctrl+z", "undo", S.KEY_UNDO, id="undo"),
+        Binding("insert", "add_lesson", S.KEY_ADD_LESSON, id="add-lesson", key_display="Ins"),
+        Binding("f4", "edit_lesson", S.KEY_EDIT_LESSON, id="edit-lesson"),
+        Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson", show=False),
+        Binding("a,ф", "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
+        Binding("A,Ф", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
+        Binding("f6", "next_period", S.KEY_PERIOD_GRID, id="period"),
+        Binding("up", "move(-1, 0)", show=False),
+        Binding("down", "move(1, 0)", show=False),
+        Binding("left", "move(0, -1)", show=False),
+        Binding("right,tab", "move(0, 1)", show=False),
+        Binding("shift+tab", "move(0, -1)", show=False),
+        Binding("pageup", "move(-10, 0)", show=False),
+        Binding("pagedown", "move(10, 0)", show=False),
+        Binding("home", "edge(-1)", show=False),
+        Binding("end", "edge(1)", show=False),
+    ]
+
+    def __init__(self, actor: Actor, course: CourseChoice, period_id: int | None = None) -> None:
+        super().__init__()
+        self.actor = actor
+        self.course = course
+        year_id = current_year_id()
+        self.periods = periods_for_grade(year_id, course.grade) if year_id else []
+        current = period_at(self.periods, clock.today())
+        self.period_id = period_id or (current.id if current else self.periods[0].id)
+        self.undo_stack: list[Undo] = []
+        self.second_mark = False
+        self.move_down = load_settings().move_down_after_mark
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="grid-title")
+        yield MarksGrid(load_grid(self.actor, self.course.course_id, self.period_id), id="grid")
+        yield Static("", id="grid-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_title()
+        self.grid.focus()
+        self.show_lesson_hint()
+
+    @property
+    def grid(self) -> MarksGrid:
+        return self.query_one(MarksGrid)
+
+    def show_title(self) -> None:
+        data = self.grid.data
+        group = f" ({data.subgroup})" if data.subgroup else ""
+        self.query_one("#grid-title", Static).update(
+            f"{data.class_name} · {data.subject}{group} · {data.teacher} · {data.period_name} "
+            f"({data.period_start:%d.%m}–{data.period_end:%d.%m})"
+        )
+
+    def hint(self, text: str, *, error: bool = False) -> None:
+        widget = self.query_one("#grid-hint", Static)
+        widget.update(text)
+        widget.set_class(error, "error")
+
+    def show_lesson_hint(self) -> None:
+        grid = self.grid
+        if grid.col < grid.final_col:
+            lesson = grid.data.lessons[grid.col]
+            topic = lesson.topic or S.NO_TOPIC
+            self.hint(f"{lesson.date:%d.%m.%Y}, урок {lesson.number}: {topic}")
+        elif grid.data.pupils:
+            self.hint(S.FINAL_HINT)
+        if not grid.data.lessons:
+            self.hint(S.NO_LESSONS_YET)
+
+    def on_marks_grid_cursor_moved(self, event: MarksGrid.CursorMoved) -> None:
+        self.second_mark = False
+        self.show_lesson_hint()
+
+    # --- typing ---------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if not char or not char.isprintable() or event.key in ("a", "ф", "A", "Ф"):
+            return
+        event.stop()
+        event.prevent_default()
+        grid = self.grid
+        if not grid.data.pupils:
+            self.refuse(S.NO_PUPILS)
+            return
+        if grid.col == grid.final_col:
+            self.type_final(char)
+            return
+        if not grid.data.lessons:
+            self.refuse(S.NO_LESSONS_YET)
+            return
+        value = mark_value(char)
+        if value is not None:
+            add = self.second_mark
+            self.second_mark = False
+            if self.write(entries.set_mark, value, add=add):
+                self.advance()
+            return
+        if char in SECOND_MARK_KEYS:
+            if not grid.data.cell(self.lesson_id, self.student_id).marks:
+                self.refuse(S.SECOND_NEEDS_FIRST)
+                return
+            self.second_mark = True
+            self.hint(S.SECOND_MARK)
+            return
+        code = absence_code(char)
+        if code is not None:
+            self.second_mark = False
+            if self.write(entries.set_absence, code):
+                self.advance()
+            return
+        self.refuse(S.BAD_KEY.format(key=char))
+
+    def refuse(self, message: str) -> None:
+        self.app.bell()
+        self.second_mark = False
+        self.hint(message, error=True)
+
+    @property
+    def pupil(self):
+        return self.grid.data.pupils[self.grid.row]
+
+    @property
+    def student_id(self) -> int:
+        return self.pupil.student_id
+
+    @property
+    def lesson_id(self) -> int:
+        return self.grid.data.lessons[self.grid.col].id
+
+    def write(self, service, *args, **kwargs) -> bool:
+        """One cell write as this user; on refusal the cell stays as it was."""
+        lesson_id, student_id = self.lesson_id, self.student_id
+        try:
+            change = service(self.actor, lesson_id, student_id, *args, **kwargs)
+        except JournalError as exc:
+            self.refuse(str(exc))
+            return False
+        if change.before != change.after:
+            self.undo_stack.append(Undo(lesson_id, student_id, change.before))
+        self.grid.cell_changed(lesson_id, student_id, change.after)
+        return True
+
+    def advance(self) -> None:
+        grid = self.grid
+        if self.move_down:
+            grid.move_to(grid.row + 1, grid.col)
+        else:
+            grid.move_to(grid.row, grid.col + 1)
+
+    def type_final(self, char: str) -> None:
+        value = str(mark_value(char)) if mark_value(char) else FINAL_KEYS.get(char.lower())
+        if value is None:
+            self.refuse(S.BAD_FINAL_KEY.format(key=char))
+            return
+        if self.set_final(self.student_id, value):
+            self.grid.move_to(self.grid.row + 1, self.grid.col)
+
+    def set_final(self, student_id: int, value: str) -> bool:
+        try:
+            change = entries.set_final_mark(
+                self.actor, self.course.course_id, student_id, self.period_id, value
+            )
+        except JournalError as exc:
+            self.refuse(str(exc))
+            return False
+        if change.before != change.after:
+            self.undo_stack.append(Undo(None, student_id, change.before))
+        self.grid.final_changed(student_id, change.after)
+        return True
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_move(self, rows: int, cols: int) -> None:
+        self.grid.move_to(self.grid.row + rows, self.grid.col + cols)
+
+    def action_edge(self, direction: int) -> None:
+        grid = self.grid
+        grid.move_to(grid.row, grid.final_col if direction > 0 else 0)
+
+    def action_clear(self) -> None:
+        grid = self.grid
+        if not grid.data.pupils:
+            return
+        if grid.col == grid.final_col:
+            self.set_final(self.student_id, "")
+        elif grid.data.lessons:
+            self.write(entries.clear_cell)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.refuse(S.NOTHING_TO_UNDO)
+            return
+        step = self.undo_stack.pop()
+        try:
+            if step.lesson_id is None:
+                change = entries.set_final_mark(
+                    self.actor, self.course.course_id, step.student_id, self.period_id, step.before
+                )
+                self.grid.final_changed(step.student_id, change.after)
+            else:
+                change = entries.set_cell(
+                    self.actor, step.lesson_id, step.student_id, step.before, action="cell.undo"
+                )
+                self.grid.cell_changed(step.lesson_id, step.student_id, change.after)
+        except JournalError as exc:
+            self.refuse(str(exc))
+            return
+        self.hint(S.UNDONE)
+
+    def action_accept(self) -> None:
+        grid = self.grid
+        if not grid.data.pupils:
+            return
+        suggestion = grid.data.suggestion(self.student_id)
+        if self.set_final(self.student_id, suggestion):
+            self.hint(S.ACCEPTED.format(value=suggestion))
+
+    def action_accept_all(self) -> None:
+        grid = self.grid
+        todo = [p for p in grid.data.pupils if p.student_id not in grid.data.finals]
+        if not todo:
+            self.hint(S.ALL_FINALS_SET)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            done = sum(
+                1 for p in todo if self.set_final(p.student_id, grid.data.suggestion(p.student_id))
+            )
+            self.hint(S.ACCEPTED_ALL.format(count=done))
+
+        self.app.push_screen(ConfirmDialog(S.CONFIRM_ACCEPT_ALL.format(count=len(todo))), answered)
+
+    def action_next_period(self) -> None:
+        if len(self.periods) < 2:
+            return
+        index = next((i for i, p in enumerate(self.periods) if p.id == self.period_id), 0)
+        self.period_id = self.periods[(index + 1) % len(self.periods)].id
+        self.reload()
+
+    def reload(self, lesson_id: int | None = None) -> None:
+        try:
+            data = load_grid(self.actor, self.course.course_id, self.period_id)
+        except JournalError as exc:
+            self.refuse(str(exc))
+            return
+        self.undo_stack.clear()
+        self.grid.set_data(data, lesson_id=lesson_id)
+        self.show_title()
+        self.show_lesson_hint()
+
+    # --- cell detail and lessons ---------------------------------------------------------
+
+    def work_type_choices(self) -> tuple[tuple[str, str], ...]:
+        return (("по уроку", ""),) + tuple(
+            (f"{w.name} (×{w.weight.normalize()})", str(w.id)) for w in work_types()
+        )
+
+    def action_detail(self) -> None:
+        grid = self.grid
+        if not grid.data.pupils or grid.col == grid.final_col or not grid.data.lessons:
+            return
+        lesson_id, student_id = self.lesson_id, self.student_id
+        cell = grid.data.cell(lesson_id, student_id)
+        first = cell.marks[0] if cell.marks else None
+        fields = [
+            Field("marks", S.F_MARKS, "/".join(str(m.value) for m in cell.marks)),
+            Field(
+                "work_type",
+                S.F_WORK_TYPE,
+                str(first.work_type_id or "") if first else "",
+                self.work_type_choices(),
+            ),
+            Field("comment", S.F_COMMENT, first.comment if first else ""),
+            Field("absence", S.F_ABSENCE, cell.absence or ""),
+            Field("document", S.F_DOCUMENT, cell.document),
+        ]
+
+        def submit(values: dict) -> Cell:
+            typed = parse_cell(f"{values['absence'].strip()}{values['marks'].strip()}")
+            work_type = int(values["work_type"]) if values["work_type"] else None
+            marks = tuple(
+                MarkEntry(
+                    m.value,
+                    work_type
+                    if i == 0
+                    else (cell.marks[i].work_type_id if i < len(cell.marks) else work_type),
+                    values["comment"] if i == 0 else "",
+                )
+                for i, m in enumerate(typed.marks)
+            )
+            new = Cell(
+                marks,
+                typed.absence,
+                values["document"].strip() if typed.absence in ("б", "у") else "",
+            )
+            return entries.set_cell(self.actor, lesson_id, student_id, new).after
+
+        def done(after: Cell | None) -> None:
+            if after is not None:
+                self.undo_stack.append(Undo(lesson_id, student_id, cell))
+                grid.cell_changed(lesson_id, student_id, after)
+
+        title = S.DETAIL_TITLE.format(name=self.pupil.name, date=grid.data.lessons[grid.col].date)
+        self.app.push_screen(FormDialog(title, fields, submit), done)
+
+    def action_add_lesson(self) -> None:
+        fields = [
+            Field("date", S.F_DATE, f"{clock.today():%d.%m.%Y}"),
+            Field("number", S.F_NUMBER, ""),
+            Field("topic", S.F_TOPIC),
+            Field("homework", S.F_HOMEWORK),
+            Field("work_type", S.F_WORK_TYPE, "", self.work_type_choices()),
+        ]
+
+        def submit(values: dict) -> int:
+            number = values["number"].strip()
+            if number and not number.isdigit():
+                raise ValidationError("Номер урока — число от 1 до 10.")
+            lesson = entries.add_lesson(
+                self.actor,
+                self.course.course_id,
+                parse_date(values["date"], "Дата урока"),
+                int(number) if number else None,
+                values["topic"],
+                values["homework"],
+                int(values["work_type"]) if values["work_type"] else None,
+            )
+            return lesson.id
+
+        def done(lesson_id: int | None) -> None:
+            if lesson_id is not None:
+                self.select_period_of(lesson_id)
+
+        self.app.push_screen(FormDialog(S.ADD_LESSON_TITLE, fields, submit), done)
+
+    def select_period_of(self, lesson_id: int) -> None:
+        """After adding a lesson: show the period it falls in, cursor on its column."""
+        self.reload(lesson_id)
+        if all(lesson.id != lesson_id for lesson in self.grid.data.lessons):
+            for period in self.periods:
+                self.period_id = period.id
+                self.reload(lesson_id)
+                if any(lesson.id == lesson_id for lesson in self.grid.data.lessons):
+                    break
+
+    def action_edit_lesson(self) -> None:
+        grid = self.grid
+        if grid.col >= grid.final_col:
+            return
+        lesson = grid.data.lessons[grid.col]
+        fields = [
+            Field("topic", S.F_TOPIC, lesson.topic),
+            Field("homework", S.F_HOMEWORK, lesson.homework),
+            Field(
+                "work_type", S.F_WORK_TYPE, str(lesson.work_type_id or ""), self.work_type_choices()
+            ),
+            Field("date", S.F_DATE, f"{lesson.date:%d.%m.%Y}"),
+        ]
+
+        def submit(values: dict) -> int:
+            entries.update_lesson(
+                self.actor,
+                lesson.id,
+                topic=values["topic"],
+                homework=values["homework"],
+                work_type_id=int(values["work_type"]) if values["work_type"] else None,
+                date=parse_date(values["date"], "Дата урока") or lesson.date,
+            )
+            return lesson.id
+
+        def done(lesson_id: int | None) -> None:
+            if lesson_id is not None:
+                self.select_period_of(lesson_id)
+
+        self.app.push_screen(
+            FormDialog(S.EDIT_LESSON_TITLE.format(date=lesson.date), fields, submit), done
+        )
+
+    def action_delete_lesson(self) -> None:
+        grid = self.grid
+        if grid.col >= grid.final_col:
+            return
+        lesson = grid.data.lessons[grid.col]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                entries.delete_lesson(self.actor, lesson.id)
+            except JournalError as exc:
+                self.refuse(str(exc))
+                return
+            self.reload()
+
+        self.app.push_screen(
+            ConfirmDialog(S.CONFIRM_DELETE_LESSON.format(date=lesson.date, number=lesson.number)),
+            answered,
+        )
+
+
+class CoursePickerScreen(Screen):
+    """Pick a course: the teacher's own first, today's lessons on top."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("enter", "open", S.KEY_OPEN, id="open", show=False),
+    ]
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+        self.choices: list[CourseChoice] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(S.PICK_COURSE, classes="screen-title")
+        yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        year_id = current_year_id()
+        self.choices = course_choices(self.actor, year_id, clock.today()) if year_id else []
+        table = self.query_one(DataTable)
+        table.add_columns(S.COL_CLASS, S.COL_SUBJECT, S.COL_TEACHER, S.COL_TODAY)
+        for choice in self.choices:
+            group = f" ({choice.subgroup})" if choice.subgroup else ""
+            today = (
+                S.LESSONS_TODAY.format(count=choice.lessons_today) if choice.lessons_today else ""
+            )
+            table.add_row(choice.class_name, f"{choice.subject}{group}", choice.teacher, today)
+        if not self.choices:
+            self.query_one(".screen-title", Static).update(S.NO_COURSES)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if not self.choices:
+            return
+        row = self.query_one(DataTable).cursor_row
+        self.app.push_screen(GridScreen(self.actor, self.choices[row]))
