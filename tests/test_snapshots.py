@@ -46,3 +46,45 @@ def test_home_of_a_homeroom_teacher(snap_compare, small_sqlite):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=logged_in)
+
+
+def _grid_app(s):
+    from models.grid import course_choices
+    from tui.journalgrid import GridScreen
+
+    marks = ("5", "4", "3", "2", "5/4", "н", "б", "о5")
+    for i, day in enumerate(
+        dt.date(2026, 11, d) for d in (9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 25)
+    ):
+        lesson = past_lesson(s, day=day)
+        if i == 4:
+            entries.update_lesson(s.teacher, lesson, topic="Контрольная работа", work_type_id=5)
+        for j, pupil in enumerate(s.pupils):
+            text = marks[(i + j) % len(marks)]
+            if (i + j) % 3 == 0:
+                entries.set_cell(s.teacher, lesson, pupil, entries.parse_cell(text))
+    result = accounts.authenticate("petrov", s.passwords["petrov"])
+    app = JournalApp(source="")
+    choice = next(
+        c
+        for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
+        if c.course_id == s.math_a
+    )
+
+    async def open_grid(pilot) -> None:
+        app.land(result)
+        await pilot.pause()
+        app.push_screen(GridScreen(result.actor, choice, s.q2))
+        await pilot.pause()
+
+    return app, open_grid
+
+
+def test_marks_grid_80x24(snap_compare, small_sqlite):
+    app, run_before = _grid_app(small_sqlite)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_marks_grid_120x40(snap_compare, small_sqlite):
+    app, run_before = _grid_app(small_sqlite)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

@@ -1,0 +1,218 @@
+"""Pilot workflows of the marks grid: a column of marks, double marks, absences in both
+layouts, undo, reopening, final marks with the suggestion, refused keys (R12, R14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models import accounts, entries
+from models.grid import course_choices
+from models.schema import Absence, AuditEntry, FinalMark, Mark
+from tests.factory import SmallSchool
+from tui.app import JournalApp
+from tui.dialogs import ConfirmDialog
+from tui.journalgrid import GridScreen
+from tui.keys import absence_code, mark_value
+
+DAYS = (dt.date(2026, 11, 23), dt.date(2026, 11, 24), dt.date(2026, 11, 25))
+
+
+def lessons(s: SmallSchool) -> list[int]:
+    return [entries.add_lesson(s.teacher, s.math_a, day).id for day in DAYS]
+
+
+async def open_grid(s: SmallSchool, login: str, course_id: int, size=(80, 24)):
+    """The app logged in as `login`, on the grid of the course; returns (app, pilot, screen)."""
+    result = accounts.authenticate(login, s.passwords[login])
+    app = JournalApp(source="")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    context = app.run_test(size=size)
+    pilot = await context.__aenter__()
+    app.land(result)
+    await pilot.pause()
+    choice = next(
+        c
+        for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
+        if c.course_id == course_id
+    )
+    app.push_screen(GridScreen(result.actor, choice, s.q2))
+    await pilot.pause()
+    return app, pilot, app.screen, context, bells
+
+
+def cells(lesson_id: int) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for m in Mark.select().where(Mark.lesson == lesson_id).order_by(Mark.position):
+        out[m.student_id] = (
+            f"{out[m.student_id]}/{m.value}" if m.student_id in out else str(m.value)
+        )
+    for a in Absence.select().where(Absence.lesson == lesson_id):
+        out[a.student_id] = a.code + out.get(a.student_id, "")
+    return out
+
+
+def test_keys_work_in_both_layouts():
+    assert [absence_code(c) for c in "нyn"] == ["н"] * 3
+    assert [absence_code(c) for c in "б,b"] == ["б"] * 3
+    assert [absence_code(c) for c in "уeu"] == ["у"] * 3
+    assert [absence_code(c) for c in "оjo"] == ["о"] * 3
+    assert [mark_value(c) for c in "123450"] == [1, 2, 3, 4, 5, None]
+    assert absence_code("x") is None and absence_code(None) is None
+
+
+@pytest.mark.asyncio
+async def test_a_column_of_marks_and_absences_one_key_each(small_sqlite):
+    s = small_sqlite
+    ids = lessons(s)
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        grid = screen.grid
+        assert grid.col == 2 and grid.row == 0  # opens on the latest lesson up to today
+        await pilot.press("5", "y", "4", "б")  # Latin y is н; Cyrillic б
+        assert cells(ids[2]) == {
+            s.pupils[0]: "5",
+            s.pupils[1]: "н",
+            s.pupils[2]: "4",
+            s.pupils[3]: "б",
+        }
+        assert grid.row == 3  # one key per mark: the cursor went down by itself
+        await pilot.press("up", "/", "5")  # a second mark for pupil 3
+        assert cells(ids[2])[s.pupils[2]] == "4/5"
+        assert grid.summary(2).mean == "4,50"
+        assert grid.row == 3  # the second mark moved on too
+        await pilot.press("left", "j", "3")  # о (late) coexists with a mark
+        assert cells(ids[1]) == {s.pupils[3]: "о3"}
+        assert not bells
+    finally:
+        await context.__aexit__(None, None, None)
+    # reopen: a new app shows what was typed
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        data = screen.grid.data
+        assert data.cell(ids[2], s.pupils[2]).text() == "4/5"
+        assert data.cell(ids[1], s.pupils[3]).text() == "о3"
+        line = "".join(seg.text for seg in screen.grid.render_line(2 + 2))  # pupil 3's row
+        assert "4/5" in line and "4,50" in line
+    finally:
+        await context.__aexit__(None, None, None)
+
+
+@pytest.mark.asyncio
+async def test_undo_goes_back_one_change_at_a_time_and_is_audited(small_sqlite):
+    s = small_sqlite
+    ids = lessons(s)
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("5", "up", "3", "up", "delete")  # 5, then overwritten by 3, then cleared
+        assert cells(ids[2]) == {}
+        await pilot.press("ctrl+z")
+        assert cells(ids[2]) == {s.pupils[0]: "3"}
+        await pilot.press("ctrl+z")
+        assert cells(ids[2]) == {s.pupils[0]: "5"}
+        await pilot.press("ctrl+z")
+        assert cells(ids[2]) == {}
+    finally:
+        await context.__aexit__(None, None, None)
+    assert AuditEntry.select().where(AuditEntry.action == "cell.undo").count() == 3
+
+
+@pytest.mark.asyncio
+async def test_keys_that_mean_nothing_ring_and_write_nothing(small_sqlite):
+    s = small_sqlite
+    ids = lessons(s)
+    entries.set_absence(s.teacher, ids[2], s.pupils[1], "н")
+    entries.set_mark(s.teacher, ids[2], s.pupils[3], "4")
+    before = (Mark.select().count(), Absence.select().count(), AuditEntry.select().count())
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("7", "0", "q", "=", "/")  # "/" on an empty cell: nothing to add to
+        assert len(bells) == 5
+        await pilot.press("down", "5")  # a mark over an absence is refused
+        assert len(bells) == 6
+        assert "пропуск" in str(screen.query_one("#grid-hint").render())
+        await pilot.press("down", "down", "/", "x")  # "/" then not a digit: no second mark
+        assert len(bells) == 7
+        assert "ничего не значит" in str(screen.query_one("#grid-hint").render())
+    finally:
+        await context.__aexit__(None, None, None)
+    assert (Mark.select().count(), Absence.select().count(), AuditEntry.select().count()) == before
+    assert cells(ids[2]) == {s.pupils[1]: "н", s.pupils[3]: "4"}
+
+
+@pytest.mark.asyncio
+async def test_final_marks_from_the_suggestion(small_sqlite):
+    s = small_sqlite
+    ids = lessons(s)
+    marks = {
+        s.pupils[0]: "545",
+        s.pupils[1]: "334",
+        s.pupils[2]: "22",
+    }  # 4.67→5, 3.33→3, <3 marks→н/а
+    for pupil, values in marks.items():
+        for lesson, value in zip(ids, values, strict=False):
+            entries.set_mark(s.teacher, lesson, pupil, value)
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("end")  # the final-mark column
+        assert screen.grid.col == screen.grid.final_col
+        await pilot.press("a")  # accept the suggestion for the cell
+        assert FinalMark.get(FinalMark.student == s.pupils[0]).value == "5"
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert {f.student_id: f.value for f in FinalMark.select()} == {
+            s.pupils[0]: "5",
+            s.pupils[1]: "3",
+            s.pupils[2]: "н/а",
+            s.pupils[3]: "н/а",
+        }
+        await pilot.press("down", "down", "down", "з")  # pupil 4: зач typed over н/а
+        await pilot.press("up", "4")  # pupil 3: the teacher decides on 4
+    finally:
+        await context.__aexit__(None, None, None)
+    finals = {f.student_id: f.value for f in FinalMark.select()}
+    assert finals == {s.pupils[0]: "5", s.pupils[1]: "3", s.pupils[2]: "4", s.pupils[3]: "зач"}
+    assert all(f.scope == f"P{s.q2}" for f in FinalMark.select())
+
+
+@pytest.mark.asyncio
+async def test_a_refused_write_says_why_and_keeps_the_cell(small_sqlite):
+    """The homeroom teacher reads a colleague's course: marks are refused, absences allowed."""
+    s = small_sqlite
+    ids = lessons(s)  # Петров's mathematics in 5А
+    app, pilot, screen, context, bells = await open_grid(s, "ivanova", s.math_a)
+    try:
+        await pilot.press("5")
+        assert bells and "не ваш предмет" in str(screen.query_one("#grid-hint").render())
+        assert screen.grid.data.cell(ids[2], s.pupils[0]).empty and screen.grid.row == 0
+        await pilot.press("н")
+        assert len(bells) == 1 and screen.grid.row == 1
+    finally:
+        await context.__aexit__(None, None, None)
+    assert cells(ids[2]) == {s.pupils[0]: "н"}
+
+
+@pytest.mark.asyncio
+async def test_add_a_lesson_with_a_topic_from_the_keyboard(small_sqlite):
+    s = small_sqlite
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("insert")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-date").value = "26.11.2026"
+        form.query_one("#f-topic").value = "Проценты"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        grid = app.screen.grid
+        assert [lesson.topic for lesson in grid.data.lessons] == ["Проценты"]
+        assert grid.col == 0
+        await pilot.press("4")
+    finally:
+        await context.__aexit__(None, None, None)
+    assert Mark.select().where(Mark.student == s.pupils[0]).get().value == 4
