@@ -14,6 +14,7 @@ from models.school import classes_kept_by, school_name
 from models.settings import load as load_settings
 from tui import strings as S
 from tui.accounts import AccountsScreen
+from tui.attendance import AttendanceScreen
 from tui.commands import JournalCommands
 from tui.credentials import CredentialsScreen
 from tui.diary import DiaryScreen
@@ -77,6 +78,9 @@ class JournalApp(App):
         self.land(result)
 
     def land(self, result: LoginResult) -> None:
+        """The user's first screen: home for staff, the diary for pupils and guardians."""
+        self.session = result
+        self.screens_allowed = None
         self.sub_title = f"{school_name()} · {result.actor.name}"
         if result.actor.is_staff:
             self.switch_screen(HomeScreen(result))
@@ -102,6 +106,7 @@ class JournalApp(App):
             self.screens_allowed = {}
             self.screens_allowed["journal"] = S.KEY_JOURNAL
             if classes_kept_by(actor):
+                self.screens_allowed["attendance"] = S.KEY_ATTENDANCE
                 self.screens_allowed["credentials"] = S.KEY_CREDENTIALS
             if actor.is_admin:
                 self.screens_allowed["accounts"] = S.KEY_ACCOUNTS
@@ -114,6 +119,7 @@ class JournalApp(App):
         actor = self.session.actor  # type: ignore[union-attr]
         factories = {
             "journal": CoursePickerScreen,
+            "attendance": AttendanceScreen,
             "credentials": CredentialsScreen,
             "accounts": AccountsScreen,
         }

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from models.access import ROLE_NAMES
 from models.accounts import LoginResult
+from models.attendance import excuse_pass_due
 from models.school import classes_kept_by
 from tui import strings as S
 
@@ -25,6 +26,9 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("j,о", "app.open('journal')", S.KEY_JOURNAL, id="journal", key_display="J"),
         Binding(
+            "a,ф", "app.open('attendance')", S.KEY_ATTENDANCE, id="attendance", key_display="A"
+        ),
+        Binding(
             "r,к", "app.open('credentials')", S.KEY_CREDENTIALS, id="credentials", key_display="R"
         ),
         Binding("u,г", "app.open('accounts')", S.KEY_ACCOUNTS, id="accounts", key_display="U"),
@@ -33,7 +37,14 @@ class HomeScreen(Screen):
     def __init__(self, result: LoginResult) -> None:
         super().__init__()
         self.result = result
-        self.kept = [c.name for c in classes_kept_by(result.actor)]
+        kept = classes_kept_by(result.actor)
+        self.kept = [c.name for c in kept]
+        # the weekly excuse pass (R13) is due while old unexcused н remain
+        self.excuses_due = (
+            {}
+            if result.actor.is_admin
+            else {c.name: n for c in kept if (n := excuse_pass_due(result.actor, c.id))}
+        )
 
     def compose(self) -> ComposeResult:
         actor = self.result.actor
@@ -43,5 +54,9 @@ class HomeScreen(Screen):
             yield Static(last_login_line(self.result), id="home-last-login")
             if self.kept and not actor.is_admin:
                 yield Static(f"Классный руководитель: {', '.join(self.kept)}", id="home-class")
+            for class_name, count in self.excuses_due.items():
+                yield Static(
+                    S.EXCUSES_DUE.format(class_name=class_name, count=count), classes="duty"
+                )
             yield Static(S.HOME_HINT, id="home-hint")
         yield Footer()

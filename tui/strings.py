@@ -180,3 +180,50 @@ COL_CLASS = "Класс"
 COL_TEACHER = "Учитель"
 COL_TODAY = "Сегодня"
 LESSONS_TODAY = "уроков: {count}"
+
+# attendance
+ATTENDANCE_DAY_TITLE = "Посещаемость {class_name} · {day:%d.%m.%Y}, {weekday}"
+ATTENDANCE_WEEK_TITLE = (
+    "Исправление «н» {class_name} · неделя {start:%d.%m}–{end:%d.%m.%Y} · без причины: {count}"
+)
+ATTENDANCE_DAY_HINT = "Н/Б/У/О — пропуск в клетке, Del — снять, ! — весь день, [ ] — другой день"
+ATTENDANCE_WEEK_HINT = "Б/У — весь день строки (болел/уважит.), Enter — один урок, ← → — неделя"
+KEY_EXCUSE_PASS = "Неделя"
+KEY_DAY_VIEW = "По дням"
+KEY_OTHER_DAY = "День"
+KEY_OTHER_WEEK = "Неделя"
+KEY_ABSENCE = "Пропуск"
+KEY_CLEAR_ABSENCE = "Снять"
+KEY_WHOLE_DAY = "Весь день"
+KEY_EXCUSE_ILL = "Болел"
+KEY_EXCUSE_VALID = "Уважит."
+KEY_PICK_LESSON = "Один урок"
+COL_PUPIL = "Учащийся"
+COL_LESSONS = "Уроки с «н»"
+COL_COUNT = "н"
+NO_LESSONS_DAY = "В этот день у класса нет уроков."
+NO_PUPILS_DAY = "В этот день в классе нет учащихся."
+NOT_IN_LESSON = "—"
+NOT_IN_LESSON_MSG = "{name} не входит в подгруппу урока «{lesson}»."
+PICK_CELL = "Выберите урок: столбец справа от фамилии."
+CELL_HAS_MARKS = (
+    "В клетке есть отметка ({text}): убрать её может учитель предмета в журнале, не здесь."
+)
+CONFIRM_WHOLE_DAY = "{name}: поставить «н» на всех уроках дня {day:%d.%m.%Y}?"
+WHOLE_DAY_DONE = "{name}: «н» поставлено на уроков: {count}."
+WHOLE_DAY_WITH_MARKS = " С отметками (не тронуты): {lessons}."
+WHOLE_DAY_EXCUSED = " Уже по уважительной причине: {lessons}."
+NO_UNEXCUSED = "За эту неделю неуважительных пропусков нет."
+EXCUSE_REASONS = {"б": "Болел", "у": "Уважительная причина"}
+EXCUSE_TITLE = "{reason}: {name}, {day} — {lessons}"
+F_DOCUMENT = "Документ: справка/заявление, номер, дата, кто принёс"
+EXCUSED_DONE = "Исправлено пропусков: {count} (теперь «{code}»)."
+PICK_TITLE = "{name}, {day}: какой урок исправить?"
+PICK_HINT = "Б — болел, У — уважительная причина, Esc — отмена."
+WEEKDAY_NAMES = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+
+# home: duties
+KEY_ATTENDANCE = "Посещаемость"
+EXCUSES_DUE = (
+    "{class_name}: пропусков «н» старше недели без причины — {count}. Проверьте справки (A)."
+)

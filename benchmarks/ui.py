@@ -1,0 +1,259 @@
+"""UI figures measured on a real pseudo-terminal and in-process (DESIGN.md budgets).
+
+- start_ratio: process start → login screen drawn, ÷ the same for a bare Textual app.
+- rss_ratio: resident memory with a grid open ÷ a bare Textual app's.
+- bytes_per_mark: bytes the app sends to the terminal per typed mark, cursor moving on.
+- mark_latency_pty_ms: key sent → the last byte of the repaint received.
+- mark_ms_p50/p99: one typed mark in-process: the key handler (write + audit) and the
+  repaint of the refreshed lines.
+- keys_per_mark: keys pressed per mark written when filling a lesson column.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("ready")
+Bare().run(mouse=False)
+"""
+
+
+class Pty:
+    """A program on a pseudo-terminal of a given size; read what it draws."""
+
+    def __init__(self, argv: list[str], cols: int, rows: int, env: dict | None = None) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        environ = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows), **(env or {})}
+        environ.pop("TEXTUAL", None)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=environ, cwd=str(ROOT),
+            start_new_session=True, close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.seen = b""
+
+    def read(self, timeout: float) -> bytes:
+        chunks = []
+        end = time.perf_counter() + timeout
+        while True:
+            left = end - time.perf_counter()
+            if left <= 0:
+                break
+            ready, _, _ = select.select([self.master], [], [], left)
+            if not ready:
+                break
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        out = b"".join(chunks)
+        self.seen += out
+        return out
+
+    def wait_for(self, marker: str, timeout: float = 30.0) -> float:
+        """Seconds since start when `marker` first appeared on the screen's byte stream."""
+        needle = marker.encode()
+        end = time.perf_counter() + timeout
+        while needle not in self.seen:
+            if time.perf_counter() > end:
+                raise TimeoutError(f"no {marker!r} on screen after {timeout} s")
+            self.read(0.05)
+        return time.perf_counter() - self.started
+
+    def settle(self, quiet: float = 0.25, limit: float = 5.0) -> bytes:
+        """Everything drawn until the screen stays quiet for `quiet` seconds."""
+        out = []
+        end = time.perf_counter() + limit
+        while time.perf_counter() < end:
+            data = self.read(quiet)
+            if not data:
+                break
+            out.append(data)
+        return b"".join(out)
+
+    def send(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def close(self) -> None:
+        try:
+            self.proc.kill()
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=10)
+        os.close(self.master)
+
+
+def bare_app(cols: int = 80, rows: int = 24) -> tuple[float, int]:
+    pty = Pty([sys.executable, "-c", BARE_APP], cols, rows)
+    try:
+        seconds = pty.wait_for("ready")
+        pty.settle()
+        return seconds, pty.rss_kib()
+    finally:
+        pty.close()
+
+
+def journal_argv(db: str) -> list[str]:
+    return [sys.executable, str(ROOT / "journal.py"), "--db", db]
+
+
+def start_seconds(db: str) -> float:
+    pty = Pty(journal_argv(db), 80, 24)
+    try:
+        return pty.wait_for("Логин")
+    finally:
+        pty.close()
+
+
+def open_grid(db: str, login: str, password: str, cols: int, rows: int) -> Pty:
+    """The journal on a pty, logged in as a subject teacher, on their first course's grid."""
+    pty = Pty(journal_argv(db), cols, rows)
+    pty.wait_for("Логин")
+    pty.settle(0.3)
+    for text in (login, "\r", password, "\r"):
+        pty.send(text)
+        time.sleep(0.15)
+    pty.wait_for("Разделы журнала", timeout=30)  # the home screen
+    pty.settle(0.4)
+    pty.send("j")
+    pty.wait_for("Журнал: выберите")
+    pty.settle(0.4)
+    pty.send("\r")
+    pty.wait_for("Итог")
+    pty.settle(0.6)
+    return pty
+
+
+def typed_marks(pty: Pty, count: int) -> tuple[list[int], list[float]]:
+    """Type `count` marks down a column; bytes drawn and latency per mark."""
+    sizes, latencies = [], []
+    for i in range(count):
+        sent = time.perf_counter()
+        pty.send("345"[i % 3])
+        data = pty.settle(0.15)
+        last = time.perf_counter() - 0.15
+        sizes.append(len(data))
+        latencies.append(max(0.0, last - sent) * 1000)
+    return sizes, latencies
+
+
+def in_process_marks(db: str, login: str, password: str, count: int = 200) -> dict:
+    """Time the grid's key handler plus the repaint of its dirty lines, headless."""
+    from textual import events
+
+    from models.accounts import authenticate
+    from models.entries import add_lesson
+    from models.school import current_year_id
+    from models.store import open_store
+    from tui.app import JournalApp
+    from tui.journalgrid import GridScreen
+
+    open_store(db)
+    result = authenticate(login, password)
+
+    async def run() -> dict:
+        from models import clock
+        from models.grid import course_choices
+
+        app = JournalApp(source="")
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.land(result)
+            await pilot.pause()
+            choice = course_choices(result.actor, current_year_id(), clock.today())[0]
+            opened = time.perf_counter()
+            screen = GridScreen(result.actor, choice)
+            app.push_screen(screen)
+            await pilot.pause()
+            grid_open_ui_ms = (time.perf_counter() - opened) * 1000
+            grid = screen.grid
+            # keys per mark: fill a fresh lesson's column, one key each, and count the marks
+            last = grid.data.lessons[-1].date if grid.data.lessons else clock.today()
+            lesson = add_lesson(result.actor, choice.course_id, last)
+            screen.reload(lesson.id)
+            grid.move_to(0, grid.col_of(lesson.id))
+            keys = 0
+            for i, _ in enumerate(grid.data.pupils):
+                if not grid.data.pupils[grid.row].present_on(last):
+                    grid.move_to(grid.row + 1, grid.col)
+                    continue
+                await pilot.press("345"[i % 3])
+                keys += 1
+            marks = sum(1 for p in grid.data.pupils if grid.data.cell(lesson.id, p.student_id).marks)
+            # one mark's cost: the key handler (write + audit) and rendering the grid's lines
+            times = []
+            for i in range(count):
+                if grid.row >= len(grid.data.pupils) - 1:
+                    grid.move_to(0, grid.col)
+                char = "345"[i % 3]
+                t0 = time.perf_counter()
+                screen.on_key(events.Key(char, char))
+                for y in range(grid.size.height):
+                    grid.render_line(y)
+                times.append((time.perf_counter() - t0) * 1000)
+            await pilot.pause()
+        times.sort()
+        return {
+            "mark_ms_p50": round(statistics.median(times), 3),
+            "mark_ms_p99": round(times[int(len(times) * 0.99) - 1], 3),
+            "keys_per_mark": round(keys / max(marks, 1), 3),
+            "grid_open_ui_ms": round(grid_open_ui_ms, 1),
+        }
+
+    return asyncio.run(run())
+
+
+def measure(db: str, login: str, password: str, *, marks: int = 21) -> dict:
+    figures: dict = {}
+    bare_starts, journal_starts = [], []
+    bare_rss = 0
+    for _ in range(3):
+        seconds, bare_rss = bare_app()
+        bare_starts.append(seconds)
+        journal_starts.append(start_seconds(db))
+    figures["start_s"] = round(statistics.median(journal_starts), 3)
+    figures["bare_start_s"] = round(statistics.median(bare_starts), 3)
+    figures["start_ratio"] = round(figures["start_s"] / figures["bare_start_s"], 2)
+    for cols, rows in ((80, 24), (120, 40)):
+        pty = open_grid(db, login, password, cols, rows)
+        try:
+            if (cols, rows) == (80, 24):
+                figures["rss_kib"] = pty.rss_kib()
+                figures["bare_rss_kib"] = bare_rss
+                figures["rss_ratio"] = round(figures["rss_kib"] / bare_rss, 2)
+            sizes, latencies = typed_marks(pty, marks)
+        finally:
+            pty.close()
+        suffix = "" if (cols, rows) == (80, 24) else f"_{cols}x{rows}"
+        figures[f"bytes_per_mark{suffix}"] = int(statistics.median(sizes))
+        figures[f"bytes_per_mark_max{suffix}"] = max(sizes)
+        figures[f"mark_latency_pty_ms{suffix}"] = round(statistics.median(latencies), 1)
+    figures.update(in_process_marks(db, login, password))
+    return figures

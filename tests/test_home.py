@@ -1,0 +1,40 @@
+"""The home screen reminds the homeroom teacher of the weekly excuse pass (R13) until it is done."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Static
+
+from models import accounts, entries
+from models.schema import Absence
+from tests.factory import past_lesson
+from tui.app import JournalApp
+from tui.attendance import AttendanceScreen
+
+
+async def home_duties(s) -> list[str]:
+    result = accounts.authenticate("ivanova", s.passwords["ivanova"])
+    app = JournalApp(source="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.land(result)
+        await pilot.pause()
+        duties = [str(w.render()) for w in app.screen.query(".duty").results(Static)]
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)
+    return duties
+
+
+async def test_old_unexcused_absences_are_a_duty_until_excused(small_sqlite):
+    s = small_sqlite
+    old = past_lesson(s, day=dt.date(2026, 11, 16))  # 12 days before today
+    recent = past_lesson(s, day=dt.date(2026, 11, 25))  # 3 days: not due yet
+    entries.set_absence(s.teacher, old, s.pupils[0], "н")
+    entries.set_absence(s.teacher, old, s.pupils[1], "н")
+    entries.set_absence(s.teacher, recent, s.pupils[2], "н")
+    duties = await home_duties(s)
+    assert len(duties) == 1 and "5А" in duties[0] and "— 2." in duties[0]
+    ids = [a.id for a in Absence.select().where(Absence.lesson == old)]
+    entries.excuse_absences(s.homeroom, ids, "б", "справка № 7 от 17.11, принесла мать")
+    assert await home_duties(s) == []
