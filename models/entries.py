@@ -14,6 +14,7 @@ from models.access import (
     may_record_absence,
     require_class_keeper,
     require_course_teacher,
+    require_staff,
 )
 from models.errors import NotFound, ValidationError
 from models.grading import (
@@ -181,6 +182,16 @@ def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
             ):
                 raise ValidationError(
                     "У урока уже есть отметки или пропуски: дату изменить нельзя."
+                )
+            taken = Lesson.select(Lesson.id).where(
+                (Lesson.course == lesson.course_id)
+                & (Lesson.date == date)
+                & (Lesson.number == lesson.number)
+                & (Lesson.id != lesson_id)
+            )
+            if taken.exists():
+                raise ValidationError(
+                    f"Урок №{lesson.number} на {date:%d.%m.%Y} по этому курсу уже есть."
                 )
             clean[key] = date
         else:
@@ -436,6 +447,7 @@ def set_mark(
     work_type_id: int | None = None,
 ) -> CellChange:
     """Set the cell's mark (or, with `add`, a second one). An "о" stays; another code refuses."""
+    require_staff(actor)  # pupils and guardians are refused before anything else (R17)
     mark = MarkEntry(parse_mark(value), _work_type(work_type_id))
     ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
@@ -453,6 +465,7 @@ def set_mark(
 
 @service
 def set_absence(actor: Actor, lesson_id: int, student_id: int, code: object) -> CellChange:
+    require_staff(actor)
     code = parse_absence(code)
     ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
@@ -474,6 +487,7 @@ def clear_cell(actor: Actor, lesson_id: int, student_id: int) -> CellChange:
 @service
 def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: str) -> int:
     """The weekly pass (R13): turn н into б or у with the supporting document, all or none."""
+    require_staff(actor)
     code = parse_absence(code)
     if code not in EXCUSED_CODES:
         raise ValidationError(
@@ -558,6 +572,19 @@ def set_final_mark(
     )
     if not enrolled.exists():
         raise ValidationError("Учащийся не числился в классе в этом периоде.")
+    if course.subgroup_id is not None:
+        member = (
+            SubgroupMember.select(SubgroupMember.id)
+            .join(Period)
+            .where(
+                (SubgroupMember.subgroup == course.subgroup_id)
+                & (SubgroupMember.student == student_id)
+                & (Period.start <= last_day)
+                & (Period.end >= first_day)
+            )
+        )
+        if not member.exists():
+            raise ValidationError("Учащийся не входит в подгруппу этого курса в этом периоде.")
     text = str(value).strip() if value is not None else ""
     new_value = parse_final(text) if text else ""
     existing = FinalMark.get_or_none(

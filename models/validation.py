@@ -60,8 +60,10 @@ def check_birth_date(value: object, today: dt.date | None = None) -> dt.date | N
     if born is None:
         return None
     today = today or clock.today()
+    if born > today:
+        raise ValidationError(f"Дата рождения {born:%d.%m.%Y} ещё не наступила.")
     age = (today - born).days / 365.25
-    if not 4 <= age <= 25:
+    if not 4 <= age <= 25:  # a pupil of grades 1–11, with room for late starters
         raise ValidationError(
             f"Дата рождения {born:%d.%m.%Y} неправдоподобна для школьника (возраст {age:.0f})."
         )

@@ -1,0 +1,560 @@
+"""Who may do what, for every write service in models/ (R17, R18, R19; models/access.py).
+
+The whole role × action matrix: each write service is called by the admin, the homeroom
+teacher of 5А, the subject teacher of mathematics in 5А, an unrelated teacher (homeroom of
+5Б, no mathematics in 5А), a pupil and a guardian. An allowed call writes and audits under
+the caller's name; a denied one raises PermissionDenied and leaves every table as it was.
+
+For speed the school is built once per backend (`world`) and every test runs inside a
+transaction that is rolled back afterwards (`w`), so each call starts from the same state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+import models
+from models import (
+    accounts,
+    attendance,
+    clock,
+    credentials,
+    diary,
+    entries,
+    grid,
+    guardians,
+    roster,
+    school,
+    subgroups,
+)
+from models import db as dbmod
+from models.access import SYSTEM, Actor
+from models.db import database
+from models.entries import Cell, MarkEntry
+from models.errors import PermissionDenied
+from models.schema import ALL_MODELS, Absence, AuditEntry, DiaryView
+from models.service import service
+from models.store import open_store
+from tests.conftest import PG_URL, TODAY, _reset_postgres
+from tests.factory import PAST_DAY, SmallSchool, build_small_school
+
+ROLES = ("admin", "homeroom", "teacher", "other", "student", "guardian")
+ADMIN = {"admin"}
+KEEPER = {"admin", "homeroom"}  # the class's roster, guardians, consents, subgroups, excuses
+COURSE = {"admin", "teacher"}  # lessons, marks, final marks of the teacher's own course
+ABSENCE = {"admin", "homeroom", "teacher"}  # absences: the lesson's teacher or the homeroom
+STAFF = {"admin", "homeroom", "teacher", "other"}
+
+
+@dataclass
+class World:
+    """The small school plus the targets the calls act on (all in 5А unless named)."""
+
+    s: SmallSchool
+    lesson: int  # mathematics 5А on PAST_DAY: pupil 1 has a 5, pupil 2 an "н"
+    empty_lesson: int  # mathematics 5А, nothing in it
+    lesson_b: int  # mathematics 5Б
+    russian_lesson: int  # Russian 5А, taught by the homeroom teacher
+    absence_id: int  # pupil 2's "н"
+    consent_id: int
+    spare_pupil: int  # in 5А, nothing recorded: may be removed
+    baseline: dict[str, list[tuple]] | None = None  # every row as built (see snapshot())
+
+    def actor(self, role: str) -> Actor:
+        return getattr(self.s, role)
+
+
+def build_world() -> World:
+    s = build_small_school()
+    lesson = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
+    entries.set_mark(s.teacher, lesson, s.pupils[1], "5")
+    entries.set_absence(s.teacher, lesson, s.pupils[2], "н")
+    empty = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
+    lesson_b = entries.add_lesson(s.teacher, s.math_b, PAST_DAY).id
+    russian = entries.add_lesson(s.homeroom, s.russian_a, PAST_DAY).id
+    absence_id = Absence.get(Absence.lesson == lesson, Absence.student == s.pupils[2]).id
+    consent = guardians.record_consent(
+        s.homeroom, s.pupils[0], dt.date(2026, 9, 2), "заявление", s.guardian_id
+    )
+    spare = roster.add_student(
+        s.homeroom, s.class_a, {"surname": "Егоров", "first_name": "Егор"}, dt.date(2026, 11, 9)
+    ).id
+    return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare)
+
+
+def built_once(build: Callable[[], object], name: str):
+    """A module-scoped fixture `name`: `build()` run once per backend (SQLite, PostgreSQL).
+
+    Pair it with a function-scoped fixture that wraps each test in a transaction and rolls
+    it back (`w` below), so that every test starts from exactly what `build()` made.
+    """
+
+    @pytest.fixture(scope="module", params=["sqlite", "postgresql"], name=name)
+    def fixture(request, tmp_path_factory):
+        if request.param == "sqlite":
+            url = str(tmp_path_factory.mktemp(name) / "journal.sqlite")
+        else:
+            if not PG_URL:
+                pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://… (set by .ci/run)")
+            _reset_postgres(PG_URL)
+            url = PG_URL
+        clock.freeze(TODAY)
+        try:
+            open_store(url, create=True)
+            built = build()
+        finally:
+            clock.freeze(None)
+        yield built
+        dbmod.close()
+
+    return fixture
+
+
+def build_world_and_baseline() -> World:
+    built = build_world()
+    built.baseline = snapshot()
+    return built
+
+
+world = built_once(build_world_and_baseline, "world")
+
+
+@pytest.fixture
+def w(world):
+    """The shared school; whatever the test writes is rolled back after it."""
+    with database.atomic() as txn:
+        yield world
+        txn.rollback()
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a refused call changed nothing at all."""
+    return {
+        model._meta.table_name: list(model.select().order_by(model._meta.primary_key).tuples())
+        for model in ALL_MODELS
+    }
+
+
+def last_audit_id() -> int:
+    last = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    return last.id if last else 0
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+Call = Callable[[World, Actor], object]
+MATRIX: list[tuple[str, Call, set[str]]] = [
+    # school.* — the administrator's
+    ("school.create_year", lambda w, a: school.create_year(a, 2027), ADMIN),
+    (
+        "school.update_period",
+        lambda w, a: school.update_period(a, w.s.q2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
+        ADMIN,
+    ),
+    ("school.close_period", lambda w, a: school.close_period(a, w.s.q1), ADMIN),
+    ("school.create_class", lambda w, a: school.create_class(a, w.s.year_id, 6, "А"), ADMIN),
+    (
+        "school.set_homeroom",
+        lambda w, a: school.set_homeroom(a, w.s.class_a, w.s.other.user_id),
+        ADMIN,
+    ),
+    ("school.create_subject", lambda w, a: school.create_subject(a, "История"), ADMIN),
+    ("school.create_work_type", lambda w, a: school.create_work_type(a, "Зачёт", "2"), ADMIN),
+    # subgroups: the homeroom teacher too (setting subgroups_by_homeroom, on by default)
+    (
+        "school.create_subgroups",
+        lambda w, a: school.create_subgroups(a, w.s.class_a, w.s.math, 2),
+        KEEPER,
+    ),
+    (
+        "school.create_course",
+        lambda w, a: school.create_course(a, w.s.class_b, w.s.russian, w.s.other.user_id),
+        ADMIN,
+    ),
+    (
+        "school.set_course_teacher",
+        lambda w, a: school.set_course_teacher(a, w.s.math_a, w.s.other.user_id),
+        ADMIN,
+    ),
+    (
+        "school.add_timetable_entry",
+        lambda w, a: school.add_timetable_entry(a, w.s.math_a, 1, 2, dt.date(2026, 9, 1)),
+        ADMIN,
+    ),
+    (
+        "school.update_setting",
+        lambda w, a: school.update_setting(a, "min_marks_for_period", "4"),
+        ADMIN,
+    ),
+    # accounts.* — staff accounts are the admin's, diary credentials the homeroom teacher's
+    (
+        "accounts.create_staff_user",
+        lambda w, a: accounts.create_staff_user(a, "novikov", "teacher", "Новиков", "Олег"),
+        ADMIN,
+    ),
+    (
+        "accounts.update_staff_user",
+        lambda w, a: accounts.update_staff_user(a, w.s.teacher.user_id, patronymic="Иванович"),
+        ADMIN,
+    ),
+    (
+        "accounts.set_user_active",
+        lambda w, a: accounts.set_user_active(a, w.s.teacher.user_id, False),
+        ADMIN,
+    ),
+    ("accounts.unlock_user", lambda w, a: accounts.unlock_user(a, w.s.teacher.user_id), ADMIN),
+    (
+        "accounts.reset_password",
+        lambda w, a: accounts.reset_password(a, w.s.teacher.user_id),
+        ADMIN,
+    ),
+    ("accounts.list_users", lambda w, a: accounts.list_users(a), ADMIN),
+    # an export of personal data is recorded by whoever on the staff makes it (152-FZ)
+    (
+        "credentials.record_export",
+        lambda w, a: credentials.record_export(a, "slips", "5А", 4),
+        STAFF,
+    ),
+    (
+        "accounts.issue_credentials/student",
+        lambda w, a: accounts.issue_credentials(a, student_id=w.s.pupils[1]),
+        KEEPER,
+    ),
+    (
+        "accounts.issue_credentials/reissue",
+        lambda w, a: accounts.issue_credentials(a, student_id=w.s.pupils[0]),
+        KEEPER,
+    ),
+    (
+        "accounts.issue_credentials/guardian",
+        lambda w, a: accounts.issue_credentials(a, guardian_id=w.s.guardian_id),
+        KEEPER,
+    ),
+    # roster.* — the class's homeroom teacher
+    (
+        "roster.add_student",
+        lambda w, a: roster.add_student(
+            a, w.s.class_a, {"surname": "Жуков", "first_name": "Женя"}, dt.date(2026, 11, 16)
+        ),
+        KEEPER,
+    ),
+    (
+        "roster.update_student",
+        lambda w, a: roster.update_student(a, w.s.pupils[1], {"phone": "+7 900 111-22-33"}),
+        KEEPER,
+    ),
+    (
+        "roster.transfer_student",
+        lambda w, a: roster.transfer_student(a, w.s.pupils[3], w.s.class_b, dt.date(2026, 11, 16)),
+        KEEPER,
+    ),
+    (
+        "roster.leave_student",
+        lambda w, a: roster.leave_student(a, w.s.pupils[3], dt.date(2026, 11, 20), "школа №2"),
+        KEEPER,
+    ),
+    ("roster.remove_student", lambda w, a: roster.remove_student(a, w.spare_pupil), KEEPER),
+    ("roster.verify_student", lambda w, a: roster.verify_student(a, w.s.pupils[1]), KEEPER),
+    # guardians.* — the class's homeroom teacher
+    (
+        "guardians.add_guardian",
+        lambda w, a: guardians.add_guardian(
+            a, w.s.pupils[1], {"surname": "Борисов", "first_name": "Борис"}, "отец"
+        ),
+        KEEPER,
+    ),
+    (
+        "guardians.link_guardian",
+        lambda w, a: guardians.link_guardian(a, w.s.pupils[1], w.s.guardian_id, "мать"),
+        KEEPER,
+    ),
+    (
+        "guardians.unlink_guardian",
+        lambda w, a: guardians.unlink_guardian(a, w.s.pupils[0], w.s.guardian_id),
+        KEEPER,
+    ),
+    (
+        "guardians.update_guardian",
+        lambda w, a: guardians.update_guardian(a, w.s.guardian_id, {"phone": "+7 900 000-00-02"}),
+        KEEPER,
+    ),
+    (
+        "guardians.record_consent",
+        lambda w, a: guardians.record_consent(a, w.s.pupils[1], dt.date(2026, 9, 3)),
+        KEEPER,
+    ),
+    (
+        "guardians.withdraw_consent",
+        lambda w, a: guardians.withdraw_consent(a, w.consent_id, dt.date(2026, 11, 20)),
+        KEEPER,
+    ),
+    # subgroups.*
+    (
+        "subgroups.assign_subgroup",
+        lambda w, a: subgroups.assign_subgroup(a, w.s.subgroup_ids[1], w.s.pupils[0], w.s.q2),
+        KEEPER,
+    ),
+    # entries.* — lessons, marks and final marks: the course's teacher; absences: also the
+    # homeroom teacher; excuses: the homeroom teacher
+    (
+        "entries.add_lesson",
+        lambda w, a: entries.add_lesson(a, w.s.math_a, dt.date(2026, 11, 23)),
+        COURSE,
+    ),
+    (
+        "entries.update_lesson",
+        lambda w, a: entries.update_lesson(a, w.lesson, topic="Дроби", homework="№ 12"),
+        COURSE,
+    ),
+    ("entries.delete_lesson", lambda w, a: entries.delete_lesson(a, w.empty_lesson), COURSE),
+    ("entries.set_mark", lambda w, a: entries.set_mark(a, w.lesson, w.s.pupils[0], "5"), COURSE),
+    (
+        "entries.set_mark/second",
+        lambda w, a: entries.set_mark(a, w.lesson, w.s.pupils[1], "4", add=True),
+        COURSE,
+    ),
+    (
+        "entries.set_mark/own course of the homeroom teacher",
+        lambda w, a: entries.set_mark(a, w.russian_lesson, w.s.pupils[0], "4"),
+        KEEPER,
+    ),
+    (
+        "entries.set_cell/marks",
+        lambda w, a: entries.set_cell(a, w.lesson, w.s.pupils[0], Cell((MarkEntry(4),))),
+        COURSE,
+    ),
+    (
+        "entries.set_cell/absence",
+        lambda w, a: entries.set_cell(a, w.lesson, w.s.pupils[3], Cell(absence="н")),
+        ABSENCE,
+    ),
+    (
+        "entries.set_absence",
+        lambda w, a: entries.set_absence(a, w.lesson, w.s.pupils[3], "н"),
+        ABSENCE,
+    ),
+    (
+        "entries.set_absence/5Б",  # the homeroom of 5Б ("other") may, the one of 5А may not
+        lambda w, a: entries.set_absence(a, w.lesson_b, w.s.pupils_b[0], "б"),
+        {"admin", "teacher", "other"},
+    ),
+    (
+        "entries.clear_cell/absence",
+        lambda w, a: entries.clear_cell(a, w.lesson, w.s.pupils[2]),
+        ABSENCE,
+    ),
+    (
+        "entries.clear_cell/mark",
+        lambda w, a: entries.clear_cell(a, w.lesson, w.s.pupils[1]),
+        COURSE,
+    ),
+    (
+        "entries.excuse_absences",
+        lambda w, a: entries.excuse_absences(a, [w.absence_id], "б", "справка №12 от 15.10"),
+        KEEPER,
+    ),
+    (
+        "attendance.mark_day_absent",  # the whole day: the class's homeroom teacher
+        lambda w, a: attendance.mark_day_absent(a, w.s.class_a, w.s.pupils[3], PAST_DAY),
+        KEEPER,
+    ),
+    (
+        "entries.set_final_mark/period",
+        lambda w, a: entries.set_final_mark(a, w.s.math_a, w.s.pupils[0], w.s.q1, "5"),
+        COURSE,
+    ),
+    (
+        "entries.set_final_mark/year",
+        lambda w, a: entries.set_final_mark(a, w.s.math_a, w.s.pupils[0], None, "4"),
+        COURSE,
+    ),
+]
+READS = {"accounts.list_users"}  # a service (admin only) that writes nothing
+
+CASES = [
+    pytest.param(fn, role, role in allowed, name, id=f"{name}-{role}")
+    for name, fn, allowed in MATRIX
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("call", "role", "allowed", "name"), CASES)
+def test_permission_matrix(w, call, role, allowed, name):
+    """Each call starts from the school as built (the previous test was rolled back)."""
+    actor = w.actor(role)
+    audit_mark = last_audit_id()
+    if allowed:
+        call(w, actor)
+        written = list(AuditEntry.select().where(AuditEntry.id > audit_mark))
+        if name in READS:
+            assert written == []
+        else:
+            assert written, f"{name} by {role} wrote no audit entry"
+            assert {entry.user_id for entry in written} == {actor.user_id}
+            assert all(entry.action and entry.entity for entry in written)
+    else:
+        with pytest.raises(PermissionDenied) as denied:
+            call(w, actor)
+        assert any("а" <= ch <= "я" for ch in denied.value.message.lower())
+        assert snapshot() == w.baseline, f"a refused {name} by {role} changed the store"
+
+
+def _services_of(module) -> set[str]:
+    marker = service(lambda: None).__code__
+    return {
+        f"{module.__name__.split('.')[-1]}.{name}"
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if getattr(fn, "__code__", None) is marker
+        and not name.startswith("_")
+        and inspect.getmodule(inspect.unwrap(fn)) is module
+    }
+
+
+# Services outside the matrix, each with the reason. A write service added to models/ makes
+# test_the_matrix_covers_every_write_service fail until it is put in MATRIX or here.
+EXEMPT = {
+    "school.init_school": "creates the school and its first admin: there is no actor yet",
+    "accounts.change_password": "one's own password: test_own_password_for_everyone",
+    "diary.record_view": "a reader's own diary view, logged (R6): test_diary_views_are_recorded_for_…",
+}
+
+
+def test_the_matrix_covers_every_write_service():
+    covered = {name.split("/")[0] for name, _, _ in MATRIX}
+    found: set[str] = set()
+    for info in pkgutil.iter_modules(models.__path__, prefix="models."):
+        found |= _services_of(importlib.import_module(info.name))
+    assert {"roster.add_student", "entries.set_cell", "accounts.issue_credentials"} <= found
+    missing = found - set(EXEMPT) - covered
+    assert missing == set(), f"write services missing from the permission matrix: {missing}"
+    assert covered <= found
+
+
+def test_every_role_has_the_expected_rights_in_total():
+    """A summary of the matrix, as the rules in access.py state it."""
+    rights = {role: {n for n, _, allowed in MATRIX if role in allowed} for role in ROLES}
+    assert rights["admin"] == {n for n, _, _ in MATRIX}
+    assert rights["student"] == rights["guardian"] == set()  # R17: no write at all
+    journal = {n for n in rights["teacher"] if n != "credentials.record_export"}
+    assert all(n.startswith("entries.") for n in journal)
+    assert rights["other"] == {"entries.set_absence/5Б", "credentials.record_export"}
+
+
+# --- beyond the matrix --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_password_for_everyone(w, role):
+    """Changing one's own password is the only write a pupil or guardian may make (R2)."""
+    actor = w.actor(role)
+    old = w.s.passwords[actor.login]
+    accounts.change_password(actor, old, "new-secret-2026")
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert (entry.user_id, entry.action, entry.entity_id) == (
+        actor.user_id,
+        "password.change",
+        actor.user_id,
+    )
+
+
+def test_subgroups_may_be_reserved_to_the_admin(w):
+    school.update_setting(w.s.admin, "subgroups_by_homeroom", "нет")
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        school.create_subgroups(w.s.homeroom, w.s.class_a, w.s.math, 2)
+    assert snapshot() == before
+    assert len(school.create_subgroups(w.s.admin, w.s.class_a, w.s.math, 2)) == 2
+
+
+def test_homeroom_teacher_may_record_absence_but_not_a_mark_in_one_cell(w):
+    """In someone else's lesson the homeroom teacher sets "о", but may not add a mark to it."""
+    hr = w.s.homeroom
+    entries.set_cell(hr, w.lesson, w.s.pupils[3], Cell(absence="о"))
+    with pytest.raises(PermissionDenied):
+        entries.set_cell(hr, w.lesson, w.s.pupils[3], Cell((MarkEntry(5),), "о"))
+    assert entries.set_cell(hr, w.lesson, w.s.pupils[3], Cell()).after.empty
+
+
+def test_teacher_who_lost_the_course_loses_the_right(w):
+    school.set_course_teacher(w.s.admin, w.s.math_a, w.s.other.user_id)
+    with pytest.raises(PermissionDenied):
+        entries.set_mark(w.s.teacher, w.lesson, w.s.pupils[0], "5")
+    entries.set_mark(w.s.other, w.lesson, w.s.pupils[0], "5")
+
+
+def test_former_homeroom_teacher_loses_the_class(w):
+    school.set_homeroom(w.s.admin, w.s.class_a, w.s.other.user_id)
+    with pytest.raises(PermissionDenied):
+        roster.update_student(w.s.homeroom, w.s.pupils[1], {"phone": "+7 900 111-22-33"})
+    change = roster.update_student(w.s.other, w.s.pupils[1], {"phone": "+7 900 111-22-33"})
+    assert change.new == {"phone": "+7 900 111-22-33"}
+
+
+def test_system_actor_audits_without_a_user(w):
+    """The SYSTEM actor (command line, demo) is an admin; its audit rows carry no user."""
+    mark = last_audit_id()
+    school.create_subject(SYSTEM, "Музыка")
+    entry = AuditEntry.get(AuditEntry.id > mark)
+    assert entry.user_id is None
+    assert entry.action == "subject.create"
+
+
+def test_diary_views_are_recorded_for_the_readers_own_child_only(w):
+    """The one row a pupil or guardian causes: a DiaryView of their own child (R6, R17)."""
+    child, stranger = w.s.pupils[0], w.s.pupils[1]
+    diary.record_view(w.s.student, child, "open")
+    diary.record_view(w.s.guardian, child, "week", "2026-11-23")
+    diary.record_view(w.s.homeroom, child, "open")  # staff reading is not parents' activity
+    views = [(v.user_id, v.student_id, v.what, v.ref) for v in DiaryView.select()]
+    assert views == [
+        (w.s.student.user_id, child, "open", ""),
+        (w.s.guardian.user_id, child, "week", "2026-11-23"),
+    ]
+    before = snapshot()
+    for reader in (w.s.student, w.s.guardian):
+        with pytest.raises(PermissionDenied):
+            diary.record_view(reader, stranger, "open")
+    assert snapshot() == before
+
+
+# Reads of the journal: staff only; a pupil or guardian reaches only their own child's diary.
+JOURNAL_READS: list[tuple[str, Call]] = [
+    ("grid.load_grid", lambda w, a: grid.load_grid(a, w.s.math_a, w.s.q1)),
+    (
+        "roster.class_roster",
+        lambda w, a: roster.class_roster(
+            a, w.s.class_a, dt.date(2026, 9, 1), dt.date(2026, 12, 28)
+        ),
+    ),
+    ("roster.student_history", lambda w, a: roster.student_history(a, w.s.pupils[0])),
+    ("attendance.class_day", lambda w, a: attendance.class_day(a, w.s.class_a, PAST_DAY)),
+    ("credentials.class_credentials", lambda w, a: credentials.class_credentials(a, w.s.class_a)),
+    ("guardians.guardians_of/other child", lambda w, a: guardians.guardians_of(a, w.s.pupils[1])),
+    ("diary.week/other child", lambda w, a: diary.week(a, w.s.pupils[1], dt.date(2026, 10, 12))),
+    (
+        "diary.period_marks/other child",
+        lambda w, a: diary.period_marks(a, w.s.pupils[1], w.s.q1),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ["student", "guardian"])
+@pytest.mark.parametrize(("call", "name"), [pytest.param(c, n, id=n) for n, c in JOURNAL_READS])
+def test_pupils_and_guardians_read_no_journal(w, call, name, role):
+    with pytest.raises(PermissionDenied):
+        call(w, w.actor(role))
+
+
+@pytest.mark.parametrize("role", ["student", "guardian"])
+def test_pupils_and_guardians_read_their_own_child(w, role):
+    reader, child = w.actor(role), w.s.pupils[0]
+    days = diary.week(reader, child, dt.date(2026, 10, 12))
+    assert any(day.date == PAST_DAY for day in days)
+    assert [g.id for g in guardians.guardians_of(reader, child)] == [w.s.guardian_id]
