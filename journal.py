@@ -66,12 +66,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
+        roles = {
+            "admin": "администратор",
+            "homeroom": "классный руководитель",
+            "teacher": "учитель-предметник",
+            "guardian": "родитель",
+            "student": "учащийся",
+        }
         print(f"Демонстрационная школа: {result.db}")
-        print("Логины (пароль у всех — в последней колонке):")
+        print("Войдите под любым логином (роль, логин, пароль, кто):")
         for login in result.logins:
-            print(
-                f"  {login['role']:<9} {login['login']:<16} {login['password']:<14} {login['name']}"
-            )
+            role = roles.get(login["role"], login["role"])
+            print(f"  {role:<22} {login['login']:<16} {login['password']:<16} {login['name']}")
     if args.no_open:
         return EXIT_OK
     from tui.app import run_app
