@@ -13,14 +13,11 @@ from models.accounts import LoginResult
 from models.school import classes_kept_by, school_name
 from models.settings import load as load_settings
 from tui import strings as S
-from tui.accounts import AccountsScreen
-from tui.attendance import AttendanceScreen
 from tui.commands import JournalCommands
-from tui.credentials import CredentialsScreen
 from tui.diary import DiaryScreen
 from tui.home import HomeScreen
-from tui.journalgrid import CoursePickerScreen
 from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
+from tui.registry import SECTIONS
 
 IDLE_CHECK_SECONDS = 5.0
 
@@ -98,34 +95,26 @@ class JournalApp(App):
     # --- the screens a user may open ---------------------------------------------------
 
     def available_screens(self) -> dict[str, str]:
-        """Screen key → its name, for this user only: pupils and guardians get none (R17)."""
+        """Section name → title, for this user only: pupils and guardians get none (R17)."""
         if self.session is None or self.locked or not self.session.actor.is_staff:
             return {}
         if self.screens_allowed is None:
             actor = self.session.actor
-            self.screens_allowed = {}
-            self.screens_allowed["journal"] = S.KEY_JOURNAL
-            if classes_kept_by(actor):
-                self.screens_allowed["attendance"] = S.KEY_ATTENDANCE
-                self.screens_allowed["credentials"] = S.KEY_CREDENTIALS
-            if actor.is_admin:
-                self.screens_allowed["accounts"] = S.KEY_ACCOUNTS
+            keeps = bool(classes_kept_by(actor))
+            self.screens_allowed = {
+                name: section.title
+                for name, section in SECTIONS.items()
+                if section.allowed(actor, keeps)
+            }
         return self.screens_allowed
 
     def action_open(self, name: str) -> None:
         if name not in self.available_screens():
             self.bell()
             return
-        actor = self.session.actor  # type: ignore[union-attr]
-        factories = {
-            "journal": CoursePickerScreen,
-            "attendance": AttendanceScreen,
-            "credentials": CredentialsScreen,
-            "accounts": AccountsScreen,
-        }
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.push_screen(factories[name](actor))
+        self.push_screen(SECTIONS[name].build(self.session.actor))  # type: ignore[union-attr]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":

@@ -13,6 +13,7 @@ from models.accounts import LoginResult
 from models.attendance import excuse_pass_due
 from models.school import classes_kept_by
 from tui import strings as S
+from tui.registry import SECTIONS
 
 
 def last_login_line(result: LoginResult) -> str:
@@ -24,14 +25,8 @@ def last_login_line(result: LoginResult) -> str:
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("j,о", "app.open('journal')", S.KEY_JOURNAL, id="journal", key_display="J"),
-        Binding(
-            "a,ф", "app.open('attendance')", S.KEY_ATTENDANCE, id="attendance", key_display="A"
-        ),
-        Binding(
-            "r,к", "app.open('credentials')", S.KEY_CREDENTIALS, id="credentials", key_display="R"
-        ),
-        Binding("u,г", "app.open('accounts')", S.KEY_ACCOUNTS, id="accounts", key_display="U"),
+        Binding(s.keys, f"app.open('{s.name}')", s.title, id=s.name, key_display=s.display)
+        for s in SECTIONS.values()
     ]
 
     def __init__(self, result: LoginResult) -> None:

@@ -1,0 +1,670 @@
+"""The homeroom teacher's class list (R1, R5, R11): pupils with their status and flags, the
+card, arrivals, transfers, departures, removal of a mistaken entry, the monthly check.
+
+The list is read in bulk (models.classlist); every change is one service call whose refusal
+is shown and changes nothing. Departed and transferred pupils stay in the list, dimmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from models import clock, roster
+from models.access import Actor
+from models.classlist import (
+    ClassListRow,
+    MissingConsent,
+    StudentCard,
+    class_list,
+    missing_consents,
+    student_card,
+)
+from models.errors import JournalError
+from models.roster import FIELD_LABELS, Change
+from models.school import ClassInfo, classes_kept_by, list_classes
+from models.validation import parse_date
+from tui import strings as S
+from tui.dialogs import ConfirmDialog, Field, FormDialog
+
+SEX_CHOICES = (("—", ""), ("м", "м"), ("ж", "ж"))
+BY_SURNAME, ATTENTION_FIRST = "surname", "attention"
+
+
+class CompactForm(FormDialog):
+    """A FormDialog with one line per field, the label beside it: ten fields fit 80×24."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form compact-form"):
+            yield Static(self.title_text, classes="dialog-title")
+            for field in self.fields:
+                with Horizontal(classes="form-row"):
+                    yield Label(field.label, classes="form-label")
+                    if field.choices:
+                        yield Select(
+                            field.choices,
+                            value=field.value or field.choices[0][1],
+                            id=f"f-{field.name}",
+                            allow_blank=False,
+                            compact=True,
+                        )
+                    else:
+                        yield Input(
+                            field.value, id=f"f-{field.name}", password=field.password, compact=True
+                        )
+            yield Static("", id="form-status", classes="status")
+        yield Footer()
+
+
+def day_text(day: dt.date | None) -> str:
+    return f"{day:%d.%m.%Y}" if day else ""
+
+
+def shown(value: object) -> str:
+    """A field's value as the change summary shows it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    return str(value)
+
+
+def change_summary(change: Change) -> str:
+    """ "Изменено: Телефон: — → +7 900 …; Дата рождения: — → 30.04.2015" """
+    if not change.new:
+        return S.NOTHING_CHANGED
+    parts = [
+        f"{FIELD_LABELS[key]}: {shown(change.old.get(key))} → {shown(value)}"
+        for key, value in change.new.items()
+    ]
+    return S.CHANGED + "; ".join(parts)
+
+
+def card_fields(card: StudentCard | None = None) -> list[Field]:
+    s = card.student if card else None
+    return [
+        Field("surname", S.F_SURNAME, s.surname if s else ""),
+        Field("first_name", S.F_FIRST_NAME, s.first_name if s else ""),
+        Field("patronymic", S.F_PATRONYMIC, s.patronymic if s else ""),
+        Field("birth_date", S.F_BIRTH_DATE, day_text(s.birth_date) if s else ""),
+        Field("sex", S.F_SEX, s.sex if s else "", choices=SEX_CHOICES),
+        Field("phone", S.F_PHONE, s.phone if s else ""),
+        Field("email", S.F_EMAIL, s.email if s else ""),
+        Field("address", S.F_ADDRESS, s.address if s else ""),
+    ]
+
+
+def flag(missing: bool, text: str = S.FLAG_NO) -> Text | str:
+    return Text(text, style="bold") if missing else ""
+
+
+def verified_text(row: ClassListRow) -> Text | str:
+    day = row.student.verified_on
+    when = f"{day:%d.%m}" if day else S.FLAG_NO
+    return Text(f"! {when}", style="bold") if row.overdue else when
+
+
+def row_cells(number: int, row: ClassListRow) -> list[Text | str]:
+    status = row.status_text("%d.%m")
+    if not row.current:
+        dim = "dim italic"
+        return [
+            Text(str(number), style=dim),
+            Text(row.student.short_name, style=dim),
+            Text(status, style=dim),
+            "",
+            "",
+            "",
+            "",
+        ]
+    guardians = str(row.guardian_count) if row.guardian_count else flag(True)
+    return [
+        str(number),
+        row.student.short_name,
+        status,
+        flag(row.no_consent),
+        guardians,
+        flag(row.no_login),
+        verified_text(row),
+    ]
+
+
+class RosterScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", S.KEY_BACK, id="back"),
+        Binding("insert", "add", S.KEY_ADD_PUPIL, id="add-pupil", key_display="Ins"),
+        Binding("enter", "card", S.KEY_CARD, id="card", key_display="Enter"),
+        Binding("g,п", "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
+        Binding("v,м", "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
+        Binding("t,е", "transfer", S.KEY_TRANSFER, id="transfer", key_display="T"),
+        Binding("d,в", "depart", S.KEY_DEPART, id="depart", key_display="D"),
+        Binding("delete", "remove", S.KEY_REMOVE_PUPIL, id="remove-pupil", key_display="Del"),
+        Binding("s,ы", "missing_consents", S.KEY_NO_CONSENT, id="no-consent", key_display="S"),
+        Binding("slash", "filter", S.KEY_FILTER, id="filter", key_display="/"),
+        Binding("o,щ", "sort", S.KEY_SORT, id="sort", key_display="O"),
+        Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
+    ]
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+        self.kept_classes: list[ClassInfo] = []
+        self.class_index = 0
+        self.all_rows: list[ClassListRow] = []
+        self.rows: list[ClassListRow] = []  # shown: filtered and sorted
+        self.order = BY_SURNAME
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="roster-title")
+        yield Static("", id="roster-summary")
+        yield Input(placeholder=S.FILTER_PLACEHOLDER, id="roster-filter", compact=True)
+        yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.kept_classes = classes_kept_by(self.actor)
+        table = self.table
+        table.add_columns(*S.ROSTER_COLUMNS)
+        if not self.kept_classes:
+            self.query_one("#roster-title", Static).update(S.NO_CLASS)
+        else:
+            self.reload()
+        table.focus()
+        self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        if self.kept_classes:
+            self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#roster-table", DataTable)
+
+    @property
+    def school_class(self) -> ClassInfo:
+        return self.kept_classes[self.class_index]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_class":
+            return len(self.kept_classes) > 1
+        if action not in ("back", "filter") and not self.kept_classes:
+            return False
+        return True
+
+    # --- the list ---------------------------------------------------------------------------
+
+    def reload(self, select_id: int | None = None) -> None:
+        selected = self.selected
+        try:
+            self.all_rows = class_list(self.actor, self.school_class.id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        current = [r for r in self.all_rows if r.current]
+        self.query_one("#roster-title", Static).update(
+            S.ROSTER_TITLE.format(
+                class_name=self.school_class.name, count=len(current), total=len(self.all_rows)
+            )
+        )
+        self.query_one("#roster-summary", Static).update(
+            S.ROSTER_SUMMARY.format(
+                consent=sum(r.no_consent for r in current),
+                guardian=sum(r.no_guardian for r in current),
+                login=sum(r.no_login for r in current),
+                overdue=sum(r.overdue for r in current),
+            )
+        )
+        keep = select_id if select_id is not None else (selected.student.id if selected else None)
+        self.show(keep)
+
+    def show(self, select_id: int | None = None) -> None:
+        """Filter and sort the loaded rows into the table (no query)."""
+        words = self.query_one("#roster-filter", Input).value.lower().replace("ё", "е").split()
+
+        def matches(row: ClassListRow) -> bool:
+            text = f"{row.student.full_name} {row.status_text()}".lower().replace("ё", "е")
+            return all(w in text for w in words)
+
+        rows = [r for r in self.all_rows if matches(r)]
+        if self.order == ATTENTION_FIRST:
+            rows.sort(key=lambda r: (not r.current, not r.needs_attention))
+        self.rows = rows
+        table = self.table
+        cursor = table.cursor_row
+        table.clear()
+        for number, row in enumerate(rows, 1):
+            table.add_row(*row_cells(number, row), key=str(row.student.id))
+        if select_id is not None:
+            cursor = next((i for i, r in enumerate(rows) if r.student.id == select_id), cursor)
+        if rows:
+            table.move_cursor(row=max(0, min(cursor, len(rows) - 1)))
+
+    @property
+    def selected(self) -> ClassListRow | None:
+        if not self.rows:
+            return None
+        table = self.query_one("#roster-table", DataTable)
+        return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "roster-filter" and self.kept_classes:
+            self.show(self.selected.student.id if self.selected else None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "roster-filter":
+            self.table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_card()
+
+    def action_filter(self) -> None:
+        self.query_one("#roster-filter", Input).focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#roster-filter", Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            self.table.focus()
+            return
+        self.app.pop_screen()
+
+    def action_sort(self) -> None:
+        self.order = ATTENTION_FIRST if self.order == BY_SURNAME else BY_SURNAME
+        self.notify(S.SORTED_BY[self.order])
+        self.show(self.selected.student.id if self.selected else None)
+
+    def action_next_class(self) -> None:
+        if len(self.kept_classes) > 1:
+            self.class_index = (self.class_index + 1) % len(self.kept_classes)
+            self.query_one("#roster-filter", Input).value = ""
+            self.reload()
+
+    # --- changes ----------------------------------------------------------------------------
+
+    def write(self, change: Callable[[], object], done: str | None = None) -> object | None:
+        """One service call: a refusal is shown and nothing changes; success reloads."""
+        try:
+            result = change()
+        except JournalError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return None
+        if done:
+            self.notify(done)
+        self.reload()
+        return result
+
+    def action_add(self) -> None:
+        fields = card_fields() + [
+            Field("start", S.F_ARRIVAL_DATE, day_text(clock.today())),
+            Field("arrived_from", S.F_ARRIVED_FROM),
+        ]
+        class_id = self.school_class.id
+
+        def submit(values: dict) -> object:
+            card = {k: v for k, v in values.items() if k not in ("start", "arrived_from")}
+            return roster.add_student(
+                self.actor, class_id, card, values["start"], values["arrived_from"]
+            )
+
+        def added(info: object) -> None:
+            if info is not None:
+                self.notify(S.PUPIL_ADDED.format(name=info.full_name))  # type: ignore[attr-defined]
+                self.reload(info.id)  # type: ignore[attr-defined]
+
+        title = S.ADD_PUPIL_TITLE.format(class_name=self.school_class.name)
+        self.app.push_screen(CompactForm(title, fields, submit), added)
+
+    def action_card(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.app.push_screen(StudentCardScreen(self.actor, row.student.id))
+
+    def action_guardians(self) -> None:
+        row = self.selected
+        if row is not None:
+            from tui.guardians import GuardiansScreen
+
+            self.app.push_screen(GuardiansScreen(self.actor, row.student.id))
+
+    def action_verify(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.write(
+                lambda: roster.verify_student(self.actor, row.student.id),
+                S.VERIFIED_DONE.format(name=row.student.short_name, day=clock.today()),
+            )
+
+    def action_transfer(self, values: dict | None = None) -> None:
+        row = self.selected
+        if row is None:
+            return
+        targets = [
+            c for c in list_classes(self.school_class.year_id) if c.id != self.school_class.id
+        ]
+        if not targets:
+            self.notify(S.NO_OTHER_CLASS, severity="warning")
+            return
+        values = values or {}
+        fields = [
+            Field(
+                "to_class",
+                S.F_TO_CLASS,
+                values.get("to_class", ""),
+                choices=tuple((c.name, str(c.id)) for c in targets),
+            ),
+            Field("on", S.F_TRANSFER_DATE, values.get("on", day_text(clock.today()))),
+        ]
+        names = {str(c.id): c.name for c in targets}
+
+        def submit(values: dict) -> dict:
+            day = parse_date(values["on"], S.F_TRANSFER_DATE)
+            if day is None:
+                raise_required(S.F_TRANSFER_DATE)
+            return {**values, "day": day}
+
+        def confirm(values: dict | None) -> None:
+            if values is None:
+                return
+            question = S.CONFIRM_TRANSFER.format(
+                name=row.student.full_name,
+                old=self.school_class.name,
+                new=names[values["to_class"]],
+                day=values["day"],
+            )
+
+            def go(yes: bool | None) -> None:
+                if not yes:
+                    return
+                done = self.write(
+                    lambda: roster.transfer_student(
+                        self.actor, row.student.id, int(values["to_class"]), values["day"]
+                    ),
+                    S.TRANSFERRED_DONE.format(
+                        name=row.student.short_name, new=names[values["to_class"]]
+                    ),
+                )
+                if done is None:  # refused: the form again, with what was typed
+                    self.action_transfer(values)
+
+            self.app.push_screen(ConfirmDialog(question), go)
+
+        title = S.TRANSFER_TITLE.format(name=row.student.short_name, old=self.school_class.name)
+        self.app.push_screen(CompactForm(title, fields, submit), confirm)
+
+    def action_depart(self, values: dict | None = None) -> None:
+        row = self.selected
+        if row is None:
+            return
+        values = values or {}
+        fields = [
+            Field("on", S.F_DEPART_DATE, values.get("on", day_text(clock.today()))),
+            Field("left_to", S.F_LEFT_TO, values.get("left_to", "")),
+        ]
+
+        def submit(values: dict) -> dict:
+            day = parse_date(values["on"], S.F_DEPART_DATE)
+            if day is None:
+                raise_required(S.F_DEPART_DATE)
+            return {**values, "day": day}
+
+        def confirm(values: dict | None) -> None:
+            if values is None:
+                return
+            question = S.CONFIRM_DEPART.format(
+                name=row.student.full_name,
+                class_name=self.school_class.name,
+                day=values["day"],
+                to=values["left_to"].strip() or "—",
+            )
+
+            def go(yes: bool | None) -> None:
+                if not yes:
+                    return
+                done = self.write(
+                    lambda: roster.leave_student(
+                        self.actor, row.student.id, values["day"], values["left_to"]
+                    ),
+                    S.DEPARTED_DONE.format(name=row.student.short_name, day=values["day"]),
+                )
+                if done is None:
+                    self.action_depart(values)
+
+            self.app.push_screen(ConfirmDialog(question), go)
+
+        title = S.DEPART_TITLE.format(name=row.student.short_name)
+        self.app.push_screen(CompactForm(title, fields, submit), confirm)
+
+    def action_remove(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+
+        def go(yes: bool | None) -> None:
+            if yes:
+                self.write(
+                    lambda: roster.remove_student(self.actor, row.student.id),
+                    S.REMOVED_DONE.format(name=row.student.full_name),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(S.CONFIRM_REMOVE.format(name=row.student.full_name)), go
+        )
+
+    def action_missing_consents(self) -> None:
+        self.app.push_screen(MissingConsentsScreen(self.actor, self.school_class))
+
+
+def raise_required(label: str) -> None:
+    from models.errors import ValidationError
+
+    raise ValidationError(S.FIELD_REQUIRED.format(label=label))
+
+
+# --- the pupil's card ---------------------------------------------------------------------------
+
+
+def history_line(e) -> str:
+    line = S.HISTORY_FROM.format(class_name=e.class_name, start=e.start)
+    if e.arrived_from:
+        line += S.HISTORY_ARRIVED_FROM.format(where=e.arrived_from)
+    if e.end is not None:
+        line += S.HISTORY_TO.format(end=e.end)
+        if e.end_reason == "transfer":
+            line += S.HISTORY_TRANSFERRED.format(where=e.left_to)
+        elif e.end_reason == "departure":
+            line += S.HISTORY_LEFT.format(where=e.left_to or "—")
+    return line
+
+
+def card_text(card: StudentCard) -> str:
+    s = card.student
+    sex = {"м": "мужской", "ж": "женский"}.get(s.sex, "—")
+    lines = [
+        f"{S.F_BIRTH_DATE}: {shown(s.birth_date)}    {S.F_SEX}: {sex}",
+        f"{S.F_PHONE}: {shown(s.phone)}    {S.F_EMAIL}: {shown(s.email)}",
+        f"{S.F_ADDRESS}: {shown(s.address)}",
+        f"{S.F_NOTES}: {shown(s.notes)}",
+        S.CARD_VERIFIED.format(day=shown(s.verified_on)),
+        "",
+        S.CARD_HISTORY,
+        *(f"  {history_line(e)}" for e in card.history),
+        "",
+        S.CARD_GUARDIANS if card.guardians else S.CARD_NO_GUARDIANS,
+        *(
+            f"  {g.relation or '—'}: {g.full_name}, {shown(g.phone)}"
+            for g in card.guardians
+        ),
+        "",
+        S.CARD_CONSENTS if card.consents else S.CARD_NO_CONSENTS,
+    ]
+    for c in card.consents:
+        line = f"  {c.consent.given_on:%d.%m.%Y} {c.consent.document or '—'} — {c.given_by}"
+        if c.consent.withdrawn_on:
+            line += S.CARD_WITHDRAWN.format(day=c.consent.withdrawn_on)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class StudentCardScreen(Screen):
+    """The card of one pupil: data, history, guardians, consents; E edits, G — guardians."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("enter,e,у", "edit", S.KEY_EDIT, id="edit-card", key_display="Enter"),
+        Binding("g,п", "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
+        Binding("v,м", "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
+    ]
+
+    def __init__(self, actor: Actor, student_id: int) -> None:
+        super().__init__()
+        self.actor = actor
+        self.student_id = student_id
+        self.card: StudentCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="card-title")
+        yield Static("", id="card-changes")
+        with VerticalScroll(id="card-body"):
+            yield Static("", id="card-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#card-body").focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.card = student_card(self.actor, self.student_id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        card = self.card
+        title = S.CARD_TITLE.format(name=card.student.full_name, class_name=card.class_name)
+        if not card.may_edit:
+            title += S.CARD_READ_ONLY
+        self.query_one("#card-title", Static).update(title)
+        self.query_one("#card-text", Static).update(card_text(card))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "verify", "guardians"):
+            return self.card is not None and self.card.may_edit
+        return True
+
+    def action_edit(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        fields = card_fields(card) + [Field("notes", S.F_NOTES, card.student.notes)]
+
+        def submit(values: dict) -> Change:
+            return roster.update_student(self.actor, self.student_id, values)
+
+        def saved(change: object) -> None:
+            if change is None:
+                return
+            summary = change_summary(change)  # type: ignore[arg-type]
+            self.query_one("#card-changes", Static).update(summary)
+            self.notify(summary, timeout=8)
+            self.reload()
+
+        title = S.EDIT_PUPIL_TITLE.format(name=card.student.short_name)
+        self.app.push_screen(CompactForm(title, fields, submit), saved)
+
+    def action_guardians(self) -> None:
+        from tui.guardians import GuardiansScreen
+
+        self.app.push_screen(GuardiansScreen(self.actor, self.student_id))
+
+    def action_verify(self) -> None:
+        try:
+            info = roster.verify_student(self.actor, self.student_id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(S.VERIFIED_DONE.format(name=info.short_name, day=info.verified_on))
+        self.reload()
+
+
+# --- the class's missing consents (R4) -----------------------------------------------------------
+
+
+class MissingConsentsScreen(Screen):
+    """Pupils of the class without an active consent, with whom to ask; Enter records one."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("enter", "guardians", S.KEY_RECORD_CONSENT, id="record-consent"),
+    ]
+
+    def __init__(self, actor: Actor, school_class: ClassInfo) -> None:
+        super().__init__()
+        self.actor = actor
+        self.school_class = school_class
+        self.items: list[MissingConsent] = []
+        self.row_owner: list[int] = []  # table row → index into items
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="consents-title")
+        yield DataTable(id="consents-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*S.MISSING_COLUMNS)
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.items = missing_consents(self.actor, self.school_class.id)
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#consents-title", Static).update(
+            S.MISSING_TITLE.format(class_name=self.school_class.name, count=len(self.items))
+            if self.items
+            else S.MISSING_NONE.format(class_name=self.school_class.name)
+        )
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.row_owner = []
+        for index, item in enumerate(self.items):
+            guardians = item.guardians or (None,)
+            for n, g in enumerate(guardians):
+                table.add_row(
+                    item.student.short_name if n == 0 else "",
+                    f"{g.relation or '—'}: {g.full_name}" if g else S.NO_GUARDIAN,
+                    g.phone if g else "",
+                )
+                self.row_owner.append(index)
+        if self.row_owner:
+            table.move_cursor(row=max(0, min(cursor, len(self.row_owner) - 1)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_guardians()
+
+    def action_guardians(self) -> None:
+        if not self.row_owner:
+            return
+        table = self.query_one(DataTable)
+        item = self.items[self.row_owner[min(max(table.cursor_row, 0), len(self.row_owner) - 1)]]
+        from tui.guardians import GuardiansScreen
+
+        self.app.push_screen(GuardiansScreen(self.actor, item.student.id))
