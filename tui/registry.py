@@ -51,11 +51,7 @@ def register(name: str, title: str, keys: str, display: str, who: str, screen: s
 
 
 # name, title (tui/strings.py), home keys (both layouts), footer key, who, "module:Screen"
-
-
 register("journal", S.KEY_JOURNAL, "j,о", "J", STAFF, "tui.journalgrid:CoursePickerScreen")
 register("attendance", S.KEY_ATTENDANCE, "a,ф", "A", KEEPER, "tui.attendance:AttendanceScreen")
-register(
-    "credentials", "Реквизиты дневника", "r,к", "R", KEEPER, "tui.credentials:CredentialsScreen"
-)
+register("credentials", S.KEY_CREDENTIALS, "r,к", "R", KEEPER, "tui.credentials:CredentialsScreen")
 register("accounts", S.KEY_ACCOUNTS, "u,г", "U", ADMIN, "tui.accounts:AccountsScreen")
