@@ -1,0 +1,359 @@
+"""The performance suite: builds (or reuses) a demo school in a temporary folder, measures,
+and prints one JSON object with DESIGN.md's figure names (where the project measures them).
+
+    python benchmarks/run.py [--quick] [--json] [--cache-dir DIR] [--db FILE] [--keep]
+
+Measured now: demo_build_s, grid_load_ms (models.grid.load_grid of a ~35-pupil course for
+the current period), mark_service_ms_p50/_p99 (models.entries.set_mark in-process: write +
+audit + commit, no repaint yet), writers_errors/_lost/_commits/_s (30 processes typing
+marks into one SQLite file without pause: 30 × 500 = 15,000 commits, --quick 30 × 40) and a
+few extras (check_s, backup_s, demo_db_bytes, the writers' per-mark waits). Figures the
+project cannot measure yet are null, with the reason under "not_measured". --quick builds
+the same school-size demo (about 10 s here) with fewer repeats.
+
+The work happens on a copy of the demo file, so a cached demo (--cache-dir) stays pristine.
+Progress goes to stderr; stdout carries only the result. No budget is asserted here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.writers import empty_cells, run_writers  # noqa: E402
+
+NOT_MEASURED = {
+    "start_ratio": "the login screen's start-up is not measured yet",
+    "rss_ratio": "resident memory with a grid open needs the grid screen (not in yet)",
+    "grid_open_ms": "the grid screen is not in yet; grid_load_ms is its models part",
+    "mark_ms_p50": "needs the grid screen's repaint; mark_service_ms_p50 is write + audit",
+    "mark_ms_p99": "needs the grid screen's repaint; mark_service_ms_p99 is write + audit",
+    "bytes_per_mark": "needs the grid screen on a pseudo-terminal",
+    "keys_per_mark": "needs the grid screen",
+    "class_analysis_ms": "class analysis is not in yet",
+    "class_analysis_vs_sql": "class analysis is not in yet",
+    "school_analysis_s": "school analysis is not in yet",
+    "diary_week_class_s": "diary extracts (xlsx) are not in yet",
+    "report_cards_school_xlsx_s": "report cards (xlsx) are not in yet",
+}
+
+GRID_PUPILS = 35
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+# --- the demo database ------------------------------------------------------------------------
+
+
+def build_demo_file(path: Path, size: str) -> float:
+    """Build the demo school into `path`; returns the seconds it took (wall clock)."""
+    from models import db as dbmod
+    from models.demo import build_demo
+
+    started = time.perf_counter()
+    build_demo(str(path), size=size, full_year=False, progress=None)
+    seconds = time.perf_counter() - started
+    dbmod.close()
+    return seconds
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (the source may have a WAL)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(target, 0o600)
+
+
+# --- what a teacher's screen reads and writes --------------------------------------------------
+
+
+def pick_grid_course() -> tuple[int, int, int]:
+    """(course, period, teacher) of a whole-class course whose class is nearest 35 pupils,
+    in the period that contains today (or the last one begun)."""
+    from peewee import fn
+
+    from models import clock
+    from models.schema import Course, Enrollment, Lesson, Period, SchoolClass, SchoolYear
+
+    today = clock.today()
+    year = (
+        SchoolYear.select().where((SchoolYear.start <= today) & (SchoolYear.end >= today)).first()
+        or SchoolYear.select().order_by(SchoolYear.start.desc()).first()
+    )
+    if year is None:
+        raise SystemExit("the demo database has no school year")
+    sizes = dict(
+        Enrollment.select(Enrollment.school_class, fn.COUNT(Enrollment.id))
+        .join(SchoolClass)
+        .where(
+            (SchoolClass.year == year.id)
+            & (Enrollment.start <= today)
+            & (Enrollment.end.is_null() | (Enrollment.end >= today))
+        )
+        .group_by(Enrollment.school_class)
+        .tuples()
+    )
+    best = None
+    for course in (
+        Course.select(Course, SchoolClass)
+        .join(SchoolClass)
+        .where((SchoolClass.year == year.id) & Course.subgroup.is_null())
+    ):
+        grade = course.school_class.grade
+        period = (
+            Period.select()
+            .where(
+                (Period.year == year.id)
+                & (Period.grade_from <= grade)
+                & (Period.grade_to >= grade)
+                & (Period.start <= today)
+            )
+            .order_by(Period.start.desc())
+            .first()
+        )
+        if period is None:
+            continue
+        lessons = (
+            Lesson.select()
+            .where(
+                (Lesson.course == course.id)
+                & (Lesson.date >= period.start)
+                & (Lesson.date <= period.end)
+            )
+            .count()
+        )
+        pupils = sizes.get(course.school_class_id, 0)
+        key = (abs(pupils - GRID_PUPILS), -lessons, course.id)
+        if best is None or key < best[0]:
+            best = (key, course.id, period.id, course.teacher_id)
+    if best is None:
+        raise SystemExit("the demo database has no whole-class course with a period begun")
+    return best[1], best[2], best[3]
+
+
+def measure_grid(course_id: int, period_id: int, repeats: int) -> dict:
+    from models.access import actor_of
+    from models.grid import load_grid
+    from models.schema import User
+
+    admin = actor_of(User.select().where(User.role == "admin").order_by(User.id).first())
+    started = time.perf_counter()
+    grid = load_grid(admin, course_id, period_id)
+    first = time.perf_counter() - started
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        load_grid(admin, course_id, period_id)
+        times.append(time.perf_counter() - started)
+    return {
+        "grid_load_ms": ms(statistics.median(times)),
+        "grid_load_ms_first": ms(first),
+        "grid_load_ms_max": ms(max(times)),
+        "grid_pupils": len(grid.pupils),
+        "grid_lessons": len(grid.lessons),
+        "grid_cells_filled": len(grid.cells),
+        "grid_class": grid.class_name,
+        "grid_subject": grid.subject,
+        "grid_period": grid.period_name,
+    }
+
+
+def grid_cells(course_id: int, period_id: int, teacher_id: int) -> list[tuple[int, int, int, int]]:
+    """Empty cells of the course's past lessons, column by column, as a teacher fills them."""
+    from models import clock
+    from models.access import actor_of
+    from models.grid import load_grid
+    from models.schema import User
+
+    grid = load_grid(actor_of(User.get_by_id(teacher_id)), course_id, period_id)
+    cells = []
+    for lesson in grid.lessons:
+        if lesson.date > clock.today():
+            continue
+        for pupil in grid.pupils:
+            if pupil.present_on(lesson.date) and (lesson.id, pupil.student_id) not in grid.cells:
+                value = 2 + (lesson.id + pupil.student_id) % 4
+                cells.append((lesson.id, pupil.student_id, value, teacher_id))
+    return cells
+
+
+def measure_marks(course_id: int, period_id: int, teacher_id: int, count: int) -> dict:
+    """set_mark in-process, one commit per mark: the service part of a typed mark."""
+    from models import entries
+    from models.access import actor_of
+    from models.schema import User
+
+    cells = grid_cells(course_id, period_id, teacher_id)
+    if len(cells) < count:
+        taken = {(c[0], c[1]) for c in cells}
+        for cell in empty_cells(count * 2):
+            if (cell[0], cell[1]) not in taken:
+                cells.append(cell)
+            if len(cells) >= count:
+                break
+    cells = cells[:count]
+    actors: dict = {}
+    times = []
+    errors = 0
+    for lesson_id, student_id, value, user_id in cells:
+        actor = actors.get(user_id) or actors.setdefault(user_id, actor_of(User.get_by_id(user_id)))
+        started = time.perf_counter()
+        try:
+            entries.set_mark(actor, lesson_id, student_id, value)
+        except Exception as exc:
+            errors += 1
+            log(f"set_mark failed: {type(exc).__name__}: {exc}")
+            continue
+        times.append(time.perf_counter() - started)
+    if not times:
+        return {"mark_service_count": 0, "mark_service_errors": errors}
+    return {
+        "mark_service_ms_p50": ms(percentile(times, 0.5)),
+        "mark_service_ms_p99": ms(percentile(times, 0.99)),
+        "mark_service_ms_max": ms(max(times)),
+        "mark_service_count": len(times),
+        "mark_service_errors": errors,
+    }
+
+
+def measure_check_and_backup(folder: Path) -> dict:
+    from models.store import backup, check
+
+    started = time.perf_counter()
+    report = check()
+    check_s = time.perf_counter() - started
+    started = time.perf_counter()
+    copy = backup(str(folder / "backup.sqlite"))
+    backup_s = time.perf_counter() - started
+    return {
+        "check_s": round(check_s, 3),
+        "backup_s": round(backup_s, 3),
+        "backup_integrity": copy.integrity,
+        "counts": report.counts,
+    }
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Замеры журнала (benchmarks): один JSON-объект.")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and marks")
+    parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    parser.add_argument("--size", choices=("small", "school"), help="demo size (default school)")
+    parser.add_argument("--cache-dir", help="keep/reuse the built demo here")
+    parser.add_argument("--db", help="use this demo database instead of building one")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--writers", type=int, default=30, help="writer processes (30)")
+    parser.add_argument("--writer-marks", type=int, help="marks per writer (quick 40, else 500)")
+    args = parser.parse_args(argv)
+
+    from models import clock
+    from models import db as dbmod
+    from models.store import open_store
+
+    total_started = time.perf_counter()
+    size = args.size or "school"
+    today = clock.today()
+    figures: dict = {
+        "quick": args.quick,
+        "today": today.isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            "load_avg_1m_at_start": round(os.getloadavg()[0], 2),
+        },
+    }
+    work_dir = Path(tempfile.mkdtemp(prefix="journal-bench-"))
+    try:
+        # 1. the demo school
+        if args.db:
+            source = Path(args.db)
+            figures.update(demo_build_s=None, demo_size=None, demo_source=str(source))
+        else:
+            cache = Path(args.cache_dir) if args.cache_dir else None
+            folder = cache or work_dir
+            folder.mkdir(parents=True, exist_ok=True)
+            source = folder / f"demo-{size}-{today.isoformat()}.sqlite"
+            if cache and source.exists():
+                log(f"reusing {source}")
+                figures.update(demo_build_s=None, demo_source=f"cache: {source}")
+            else:
+                log(f"building the {size} demo in {source} …")
+                seconds = build_demo_file(source, size)
+                figures.update(demo_build_s=round(seconds, 2), demo_source="built")
+                log(f"demo built in {seconds:.1f} s")
+            figures["demo_size"] = size
+        figures["demo_db_bytes"] = source.stat().st_size
+        work = work_dir / "work.sqlite"
+        copy_database(source, work)
+
+        # 2. what one teacher's screen reads and writes
+        open_store(str(work))
+        course_id, period_id, teacher_id = pick_grid_course()
+        figures.update(measure_grid(course_id, period_id, 10 if args.quick else 50))
+        log(f"grid: {figures['grid_load_ms']} ms ({figures['grid_pupils']} pupils)")
+        figures.update(measure_marks(course_id, period_id, teacher_id, 200 if args.quick else 1000))
+        log(f"set_mark: p50 {figures.get('mark_service_ms_p50')} ms")
+        figures.update(measure_check_and_backup(work_dir))
+        dbmod.close()
+
+        # 3. many teachers at once
+        marks = args.writer_marks or (40 if args.quick else 500)
+        figures.update(run_writers(str(work), args.writers, marks, log=log))
+        log(f"writers: {figures['writers_errors']} errors, {figures['writers_lost']} lost")
+    finally:
+        dbmod.close()
+        if args.keep:
+            log(f"kept {work_dir}")
+        else:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    for name in NOT_MEASURED:
+        figures.setdefault(name, None)
+    figures["not_measured"] = NOT_MEASURED
+    figures["total_s"] = round(time.perf_counter() - total_started, 1)
+    figures["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
+
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        for name, value in figures.items():
+            if name != "not_measured":
+                print(f"{name}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
