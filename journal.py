@@ -24,6 +24,10 @@ def _open(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _open(args)
+    if args.session_fd is not None:  # started by `journal serve ssh` for one connection
+        from tui.handoff import run_served_session
+
+        return run_served_session(args.session_fd, args.locked_exit)
     from tui.app import run_app
 
     return run_app()
@@ -119,6 +123,106 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a class list (as the system actor): preview, then all rows or none."""
+    from exports.roster_import import preview_lines, pupils_word, read_roster
+    from models.access import SYSTEM
+    from models.importing import import_roster, preview_roster_import
+    from models.school import find_class
+
+    _open(args)
+    school_class = find_class(args.class_name)
+    parsed = read_roster(args.file)
+    preview = preview_roster_import(SYSTEM, school_class.id, parsed.rows, args.start)
+    print("\n".join(preview_lines(parsed, preview)))
+    if not preview.rows:
+        _print_error("в файле нет ни одной строки с учащимися: ничего не записано")
+        return EXIT_USAGE
+    if preview.invalid:
+        _print_error(
+            f"строк с ошибками: {len(preview.invalid)}. Ничего не записано: исправьте файл и повторите."
+        )
+        return EXIT_USAGE
+    count = len(preview.rows)
+    if args.dry_run:
+        print("Проверка без записи (--dry-run): ничего не записано.")
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
+            return EXIT_USAGE
+        question = f"Импортировать {count} {pupils_word(count)} в класс {school_class.name}? [д/Н] "
+        if input(question).strip().lower() not in ("д", "да", "y", "yes"):
+            print("Импорт отменён: ничего не записано.")
+            return EXIT_FAIL
+    done = import_roster(SYSTEM, school_class.id, parsed.rows, args.start, source=os.path.abspath(args.file))
+    print(f"Импортировано учащихся: {done}, класс {school_class.name}.")
+    return EXIT_OK
+
+
+def _listen(text: str) -> tuple[str, int]:
+    """--listen HOST:PORT (also [::1]:PORT, :PORT for every address, or just PORT)."""
+    host, _, port = text.strip().rpartition(":")
+    host = host.strip("[]")
+    try:
+        number = int(port)
+    except ValueError:
+        number = -1
+    if not 0 < number < 65536:
+        raise argparse.ArgumentTypeError(f"адрес «{text}»: нужен ХОСТ:ПОРТ, например 0.0.0.0:2222")
+    return host, number
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the app over SSH with journal accounts, or in a browser (textual-serve)."""
+    from models.store import open_store
+
+    location = open_store(args.db)
+    db = os.path.abspath(location.path) if location.kind == "sqlite" else location.url
+    app_command = [sys.executable, os.path.abspath(__file__)]
+    host, port = args.listen
+    if args.what == "web":
+        from tui.web import serve_web
+
+        print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {location.describe()})")
+        return serve_web(app_command, db, host, port, args.public_url)
+
+    import asyncio
+    from pathlib import Path
+
+    from tui.ssh_server import JournalSSHServer, ServeOptions, fingerprint, load_host_key
+
+    if args.host_key:
+        key_path = Path(args.host_key)
+    elif location.kind == "sqlite":
+        key_path = Path(db + ".ssh_host_ed25519_key")
+    else:
+        _print_error("для PostgreSQL укажите файл ключа сервера: --host-key /var/lib/journal/ssh_host_key")
+        return EXIT_USAGE
+    key, created = load_host_key(key_path)
+    print(f"Ключ сервера {'создан' if created else 'загружен'}: {key_path} (права 0600)")
+    print(f"Отпечаток ключа сервера: {fingerprint(key)}")
+    print("  сообщите его пользователям: ssh покажет его при первом подключении.")
+    options = ServeOptions(
+        db=db,
+        host=host,
+        port=port,
+        host_key=key_path,
+        app_command=app_command,
+        max_sessions=args.max_sessions,
+        login_grace=args.login_grace,
+        locked_exit_minutes=args.locked_exit or None,
+        public_keys=not args.no_keys,
+    )
+    print(
+        f"Журнал ждёт подключений по SSH на {host or '*'}:{port} (база {location.describe()}, "
+        f"сеансов не больше {args.max_sessions}). Ctrl+C — остановить.",
+        flush=True,
+    )
+    asyncio.run(JournalSSHServer(options, key).serve_forever())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journal",
@@ -127,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_help = "база данных: путь к файлу SQLite или postgresql://… (по умолчанию $JOURNAL_DB или journal.sqlite)"
     parser.add_argument("--db", help=db_help)
     parser.set_defaults(func=cmd_run)
+    parser.add_argument("--session-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
+    parser.add_argument("--locked-exit", type=float, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="команда")
 
     def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
@@ -162,7 +268,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", help="файл копии (не должен существовать)")
 
     add("migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
+
+    p = add("import", cmd_import, "импортировать список класса из xlsx, ods или csv")
+    p.add_argument("what", choices=["roster"], help="что импортировать: roster — список класса")
+    p.add_argument("file", metavar="ФАЙЛ", help="файл таблицы с заголовками столбцов (Фамилия, Имя, …)")
+    p.add_argument("--class", dest="class_name", metavar="КЛАСС", required=True, help="класс, например 5А")
+    p.add_argument(
+        "--start", metavar="ДАТА", help="дата прибытия для строк без своей (ДД.ММ.ГГГГ; по умолчанию сегодня)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="только проверить и показать, не записывать")
+    p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
+
+    p = add("serve", cmd_serve, "открыть журнал по сети: по SSH с учётными записями журнала или в браузере")
+    serve = p.add_subparsers(dest="what", metavar="как", required=True)
+    s = serve.add_parser(
+        "ssh", help="SSH-сервер: вход логином и паролем журнала", description="SSH-сервер журнала"
+    )
+    s.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
+    s.add_argument("--listen", type=_listen, default=("0.0.0.0", 2222), help="ХОСТ:ПОРТ (0.0.0.0:2222)")
+    s.add_argument(
+        "--host-key", help="файл ключа сервера (по умолчанию рядом с базой: <база>.ssh_host_ed25519_key)"
+    )
+    s.add_argument("--max-sessions", type=int, default=20, help="сеансов одновременно, не больше (20)")
+    s.add_argument("--login-grace", type=float, default=60.0, help="секунд на вход (60)")
+    s.add_argument(
+        "--locked-exit",
+        type=float,
+        default=20.0,
+        help="минут заблокированного сеанса до отключения (20; 0 — не отключать)",
+    )
+    s.add_argument("--no-keys", action="store_true", help="не принимать вход по ключам SSH")
+    w = serve.add_parser(
+        "web",
+        help="журнал в браузере (textual-serve), за обратным прокси с TLS",
+        description="журнал в браузере",
+    )
+    w.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
+    w.add_argument("--listen", type=_listen, default=("127.0.0.1", 8000), help="ХОСТ:ПОРТ (127.0.0.1:8000)")
+    w.add_argument(
+        "--public-url", help="адрес, под которым прокси показывает журнал, например https://journal.school.ru"
+    )
     return parser
+
+
+def _skip_postgres_driver(url: str | None) -> None:
+    """On SQLite, keep peewee from importing the PostgreSQL driver (≈ 80 ms of start-up)."""
+    target = url or os.environ.get("JOURNAL_DB") or ""
+    if not target.startswith(("postgresql://", "postgres://")):
+        for name in ("psycopg", "psycopg2"):
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
+    if __name__ == "__main__" or argv is None:
+        _skip_postgres_driver(args.db)
     if args.command == "demo" and args.db is None:
         args.db = os.environ.get("JOURNAL_DB") or "journal-demo.sqlite"
     from models.errors import JournalError

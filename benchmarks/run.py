@@ -35,14 +35,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.writers import empty_cells, run_writers  # noqa: E402
 
-NOT_MEASURED = {
-    "start_ratio": "the login screen's start-up is not measured yet",
-    "rss_ratio": "resident memory with a grid open needs the grid screen (not in yet)",
-    "grid_open_ms": "the grid screen is not in yet; grid_load_ms is its models part",
-    "mark_ms_p50": "needs the grid screen's repaint; mark_service_ms_p50 is write + audit",
-    "mark_ms_p99": "needs the grid screen's repaint; mark_service_ms_p99 is write + audit",
-    "bytes_per_mark": "needs the grid screen on a pseudo-terminal",
-    "keys_per_mark": "needs the grid screen",
+NOT_MEASURED = {  # the screen figures come from benchmarks/ui.py (skipped with --no-ui)
     "class_analysis_ms": "class analysis is not in yet",
     "class_analysis_vs_sql": "class analysis is not in yet",
     "school_analysis_s": "school analysis is not in yet",
@@ -146,11 +139,7 @@ def pick_grid_course() -> tuple[int, int, int]:
             continue
         lessons = (
             Lesson.select()
-            .where(
-                (Lesson.course == course.id)
-                & (Lesson.date >= period.start)
-                & (Lesson.date <= period.end)
-            )
+            .where((Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end))
             .count()
         )
         pupils = sizes.get(course.school_class_id, 0)
@@ -267,6 +256,20 @@ def measure_check_and_backup(folder: Path) -> dict:
 # --- the run ----------------------------------------------------------------------------------
 
 
+def measure_ui(db: str) -> dict:
+    """The screen figures (benchmarks/ui.py), as the demo's subject teacher."""
+    from benchmarks import ui
+    from models.demo import stored_logins
+
+    teacher = next(login for login in stored_logins() or [] if login["role"] == "teacher")
+    log(f"UI on a pseudo-terminal as {teacher['login']} …")
+    figures = ui.measure(db, teacher["login"], teacher["password"])
+    log(
+        f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, {figures['bytes_per_mark']} B/mark"
+    )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Замеры журнала (benchmarks): один JSON-объект.")
     parser.add_argument("--quick", action="store_true", help="fewer repeats and marks")
@@ -275,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", help="keep/reuse the built demo here")
     parser.add_argument("--db", help="use this demo database instead of building one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--no-ui", action="store_true", help="skip the pseudo-terminal figures")
     parser.add_argument("--writers", type=int, default=30, help="writer processes (30)")
     parser.add_argument("--writer-marks", type=int, help="marks per writer (quick 40, else 500)")
     args = parser.parse_args(argv)
@@ -328,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(measure_marks(course_id, period_id, teacher_id, 200 if args.quick else 1000))
         log(f"set_mark: p50 {figures.get('mark_service_ms_p50')} ms")
         figures.update(measure_check_and_backup(work_dir))
+        if not args.no_ui:
+            figures.update(measure_ui(str(work)))
         dbmod.close()
 
         # 3. many teachers at once

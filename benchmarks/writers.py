@@ -228,9 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return worker()
     if not args.db:
         parser.error("--db is required")
-    figures = run_writers(
-        args.db, args.processes, args.marks, log=lambda m: print(m, file=sys.stderr)
-    )
+    figures = run_writers(args.db, args.processes, args.marks, log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(figures, ensure_ascii=False))
     return 0 if figures["writers_errors"] == 0 and figures["writers_lost"] == 0 else 1
 

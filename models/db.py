@@ -33,7 +33,7 @@ SQLITE_PRAGMAS = (
     ("synchronous", "full"),
     ("foreign_keys", 1),
     ("busy_timeout", BUSY_TIMEOUT_S * 1000),
-    ("cache_size", -16000),
+    ("cache_size", -2000),  # 2 MB per connection: the OS caches the file anyway
 )
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import peewee
-from playhouse.migrations import Runner
 
 from models import db as dbmod
 from models.db import Location, database, resolve
@@ -29,7 +28,10 @@ MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
 HISTORY_TABLE = "schema_migration"
 
 
-def _runner(db: peewee.Database) -> Runner:
+def _runner(db: peewee.Database):
+    # imported here: opening the app only counts the applied migrations (below)
+    from playhouse.migrations import Runner
+
     return Runner(db, MIGRATIONS_DIR, table_name=HISTORY_TABLE)
 
 
@@ -39,8 +41,10 @@ def known_migrations() -> int:
 
 def schema_version(db: peewee.Database | None = None) -> int:
     """How many migrations this database has applied (0: an empty database)."""
-    runner = _runner(db or database.obj)
-    return len(runner.applied())
+    db = db or database.obj
+    if not db.table_exists(HISTORY_TABLE):
+        return 0
+    return db.execute_sql(f"SELECT COUNT(*) FROM {HISTORY_TABLE}").fetchone()[0]
 
 
 def migrate(url: str | None = None) -> list[str]:
@@ -70,9 +74,7 @@ def open_store(url: str | None = None, *, create: bool = False) -> Location:
     except peewee.DatabaseError as exc:
         raise StorageError(f"Не удалось открыть базу данных: {exc}") from exc
     if version == 0:
-        raise StorageError(
-            f"База данных {location.describe()} пуста. Создайте школу: journal init --db …"
-        )
+        raise StorageError(f"База данных {location.describe()} пуста. Создайте школу: journal init --db …")
     if version < known_migrations():
         raise SchemaOutdated(
             f"База данных создана более старой версией журнала (схема {version}, нужна "
@@ -80,8 +82,7 @@ def open_store(url: str | None = None, *, create: bool = False) -> Location:
         )
     if version > known_migrations():
         raise SchemaOutdated(
-            f"База данных создана более новой версией журнала (схема {version}). "
-            "Обновите программу."
+            f"База данных создана более новой версией журнала (схема {version}). Обновите программу."
         )
     return location
 
@@ -131,9 +132,7 @@ def check() -> CheckReport:
 def backup(dest: str) -> CheckReport:
     """A consistent online copy of the SQLite store while others write, then verified."""
     if not dbmod.is_sqlite():
-        raise StorageError(
-            "Для PostgreSQL используйте pg_dump, например: pg_dump -Fc -f journal.dump <база>"
-        )
+        raise StorageError("Для PostgreSQL используйте pg_dump, например: pg_dump -Fc -f journal.dump <база>")
     target = Path(dest)
     if target.exists():
         raise StorageError(f"Файл {dest} уже существует: укажите новое имя копии.")
@@ -173,9 +172,7 @@ def verify_copy(path: Path) -> CheckReport:
             "final_marks": "final_mark",
             "users": "app_user",
         }
-        counts = {
-            k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in tables.items()
-        }
+        counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in tables.items()}
     finally:
         conn.close()
     return CheckReport(integrity, version, counts)

@@ -12,14 +12,20 @@ from textual.binding import Binding
 from models.accounts import LoginResult
 from models.school import classes_kept_by, school_name
 from models.settings import load as load_settings
+from tui import render
 from tui import strings as S
-from tui.commands import JournalCommands
-from tui.diary import DiaryScreen
-from tui.home import HomeScreen
 from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
 from tui.registry import SECTIONS
 
 IDLE_CHECK_SECONDS = 5.0
+IDLE_EXIT = "idle-exit"
+
+
+def journal_commands():
+    """The palette's provider, loaded when the palette first opens (not at start-up)."""
+    from tui.commands import JournalCommands
+
+    return JournalCommands
 
 
 def session_source() -> str:
@@ -36,10 +42,24 @@ class JournalApp(App):
         Binding("f2", "switch_user", S.KEY_SWITCH_USER, id="switch-user"),
         Binding("f12", "lock", S.KEY_LOCK, id="lock"),
     ]
-    COMMANDS = App.COMMANDS | {JournalCommands}
+    COMMANDS = App.COMMANDS | {journal_commands}
 
-    def __init__(self, *, source: str | None = None, idle_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        source: str | None = None,
+        idle_seconds: float | None = None,
+        resume: tuple[LoginResult, str] | None = None,
+        locked_exit_seconds: float | None = None,
+        served: bool = False,
+    ) -> None:
         super().__init__()
+        # journal serve ssh: the server verified the login (result, password for a forced
+        # change); the app ends itself once locked that long; no screenshots on the server
+        self.resume = resume
+        self.locked_exit_seconds = locked_exit_seconds
+        self.served = served
+        self.locked_at = 0.0
         self.source = session_source() if source is None else source
         self.session: LoginResult | None = None
         self.idle_seconds = idle_seconds  # None: from the school's settings at login
@@ -51,6 +71,10 @@ class JournalApp(App):
         self.sub_title = school_name()
         self.push_screen(LoginScreen(self.sub_title, self.source))
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if self.resume is not None:
+            result, password = self.resume
+            self.resume = None
+            self.logged_in(result, password)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -79,9 +103,14 @@ class JournalApp(App):
         self.session = result
         self.screens_allowed = None
         self.sub_title = f"{school_name()} · {result.actor.name}"
+        # imported here: the login screen comes up without the journal's screens loaded
         if result.actor.is_staff:
+            from tui.home import HomeScreen
+
             self.switch_screen(HomeScreen(result))
         else:
+            from tui.diary import DiaryScreen
+
             self.switch_screen(DiaryScreen(result.actor))
 
     def action_switch_user(self) -> None:
@@ -128,6 +157,10 @@ class JournalApp(App):
     # --- the idle lock ----------------------------------------------------------------
 
     def lock_if_idle(self) -> None:
+        if self.locked and self.locked_exit_seconds is not None:
+            if time.monotonic() - self.locked_at >= self.locked_exit_seconds:
+                self.exit(IDLE_EXIT)  # the SSH connection closes with the app
+            return
         if self.session is None or self.locked or self.idle_seconds is None:
             return
         if time.monotonic() - self.last_activity >= self.idle_seconds:
@@ -137,7 +170,13 @@ class JournalApp(App):
         if self.session is None or self.locked:
             return
         self.locked = True
+        self.locked_at = time.monotonic()
         self.push_screen(LockScreen(self.session.actor))
+
+    def get_system_commands(self, screen):
+        for command in super().get_system_commands(screen):
+            if not (self.served and command.title == "Screenshot"):  # no files on the server
+                yield command
 
     def unlock(self) -> None:
         self.locked = False
@@ -145,6 +184,21 @@ class JournalApp(App):
         self.pop_screen()
 
 
-def run_app() -> int:
-    JournalApp().run(mouse=False)
+def run_app(
+    *,
+    resume: LoginResult | None = None,
+    password: str = "",
+    source: str | None = None,
+    locked_exit_minutes: float | None = None,
+    served: bool = False,
+) -> int:
+    render.install()
+    app = JournalApp(
+        source=source,
+        resume=(resume, password) if resume is not None else None,
+        locked_exit_seconds=locked_exit_minutes * 60.0 if locked_exit_minutes else None,
+        served=served,
+    )
+    if app.run(mouse=False) == IDLE_EXIT:
+        print(S.IDLE_EXIT_MESSAGE)
     return 0

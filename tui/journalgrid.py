@@ -84,6 +84,7 @@ class GridScreen(Screen):
         self.period_id = period_id or (current.id if current else self.periods[0].id)
         self.undo_stack: list[Undo] = []
         self.second_mark = False
+        self.hint_shown: tuple[str, bool] | None = None
         self.move_down = load_settings().move_down_after_mark
 
     def compose(self) -> ComposeResult:
@@ -111,6 +112,9 @@ class GridScreen(Screen):
         )
 
     def hint(self, text: str, *, error: bool = False) -> None:
+        if (text, error) == self.hint_shown:
+            return  # moving down a column keeps the same hint: nothing to send
+        self.hint_shown = (text, error)
         widget = self.query_one("#grid-hint", Static)
         widget.update(text)
         widget.set_class(error, "error")

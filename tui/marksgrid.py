@@ -194,9 +194,10 @@ class MarksGrid(Widget, can_focus=True):
             self.refresh(region)
 
     def refresh_summary(self, row: int) -> None:
+        """The averages and the suggestion of a row (the final mark refreshes on its own)."""
         y = HEADER + row - self.top
         if HEADER <= y < self.size.height:
-            self.refresh(Region(LEFT_W + self.lessons_width, y, RIGHT_W, 1))
+            self.refresh(Region(LEFT_W + self.lessons_width, y, RIGHT_W - SUMMARY[3][1], 1))
 
     def on_resize(self, event: events.Resize) -> None:
         self.scroll_cursor_into_view()
@@ -258,7 +259,7 @@ class MarksGrid(Widget, can_focus=True):
             if row >= len(self.data.pupils):
                 return Strip.blank(width, base)
             segments = self.row_segments(row)
-        strip = Strip(segments).apply_style(base)
+        strip = Strip(segments).apply_style(base).simplify()
         return strip.adjust_cell_length(width, base)
 
     def header_segments(self, y: int) -> list[Segment]:
