@@ -221,16 +221,19 @@ def test_backup_makes_a_verified_private_copy_and_refuses_an_existing_file(tmp_p
 def test_migrate_applies_once_then_says_up_to_date(tmp_path, capsys):
     path = tmp_path / "school.sqlite"
     assert run(["migrate", "--db", str(path)]) == 0
-    assert capsys.readouterr().out == "Схема обновлена: 0001_initial\n"
+    assert capsys.readouterr().out == f"Схема обновлена: {', '.join(SHIPPED)}\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert run(["migrate", "--db", str(path)]) == 0
     assert capsys.readouterr().out == "Схема уже актуальна.\n"
     # the file holds the schema and nothing else yet
     assert run(["check", "--db", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == len(SHIPPED)
     assert report["counts"] == dict.fromkeys(COUNT_KEYS, 0)
 
+
+# the migrations this version ships, in order (their count is the schema version)
+SHIPPED = sorted(p.stem for p in Path(storemod.MIGRATIONS_DIR).glob("[0-9]*.py"))
 
 EXTRA_MIGRATION = '''"""A later version's change (test only)."""
 from peewee import *
@@ -247,14 +250,15 @@ def test_an_older_database_asks_for_migrate_and_migrate_brings_it_up(tmp_path, c
     # the program gets a newer version: one more migration than the file has
     newer = tmp_path / "migrations"
     shutil.copytree(storemod.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "0002_school_motto.py").write_text(EXTRA_MIGRATION, encoding="utf-8")
+    (newer / "0999_school_motto.py").write_text(EXTRA_MIGRATION, encoding="utf-8")
     monkeypatch.setattr(storemod, "MIGRATIONS_DIR", str(newer))
-    assert known_migrations() == 2
+    shipped = len(SHIPPED)
+    assert known_migrations() == shipped + 1
 
     with pytest.raises(SchemaOutdated) as info:
         open_store(str(path))
     assert str(info.value) == (
-        "База данных создана более старой версией журнала (схема 1, нужна 2). "
+        f"База данных создана более старой версией журнала (схема {shipped}, нужна {shipped + 1}). "
         f"Выполните: journal migrate --db {path}"
     )
     dbmod.close()
@@ -262,7 +266,7 @@ def test_an_older_database_asks_for_migrate_and_migrate_brings_it_up(tmp_path, c
     assert "Выполните: journal migrate" in capsys.readouterr().err
 
     assert run(["migrate", "--db", str(path)]) == 0
-    assert capsys.readouterr().out == "Схема обновлена: 0002_school_motto\n"
+    assert capsys.readouterr().out == "Схема обновлена: 0999_school_motto\n"
     open_store(str(path))
     columns = [c.name for c in dbmod.database.get_columns("school")]
     assert "motto" in columns
@@ -270,7 +274,7 @@ def test_an_older_database_asks_for_migrate_and_migrate_brings_it_up(tmp_path, c
     dbmod.close()
     assert run(["check", "--db", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == shipped + 1
     assert report["counts"]["users"] == 1
 
 
@@ -279,12 +283,13 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path, capsys):
     init(path, capsys)
     open_store(str(path))
     dbmod.database.execute_sql(
-        "INSERT INTO schema_migration (name, applied) VALUES ('0999_future', '2030-01-01')"
+        "INSERT INTO schema_migration (name, applied) VALUES ('9999_future', '2030-01-01')"
     )
     dbmod.close()
     assert run(["check", "--db", str(path)]) == 1
     assert capsys.readouterr().err == (
-        "journal: База данных создана более новой версией журнала (схема 2). Обновите программу.\n"
+        f"journal: База данных создана более новой версией журнала (схема {len(SHIPPED) + 1}). "
+        "Обновите программу.\n"
     )
 
 
