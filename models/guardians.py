@@ -117,9 +117,7 @@ def add_guardian(actor: Actor, student_id: int, data: dict, relation: str = "") 
 
 
 @service
-def link_guardian(
-    actor: Actor, student_id: int, guardian_id: int, relation: str = ""
-) -> GuardianInfo:
+def link_guardian(actor: Actor, student_id: int, guardian_id: int, relation: str = "") -> GuardianInfo:
     """Siblings share parents: link an existing guardian instead of creating a duplicate."""
     get_student(student_id)
     _keeper_of_student(actor, student_id)
@@ -158,10 +156,7 @@ def unlink_guardian(actor: Actor, student_id: int, guardian_id: int) -> None:
 
 
 def _children(guardian_id: int) -> list[int]:
-    return [
-        sg.student_id
-        for sg in StudentGuardian.select().where(StudentGuardian.guardian == guardian_id)
-    ]
+    return [sg.student_id for sg in StudentGuardian.select().where(StudentGuardian.guardian == guardian_id)]
 
 
 def _keeper_of_guardian(actor: Actor, guardian_id: int) -> None:
@@ -241,10 +236,7 @@ def withdraw_consent(actor: Actor, consent_id: int, on: object) -> ConsentInfo:
 
 
 def _guardians_of(student_id: int) -> list[int]:
-    return [
-        sg.guardian_id
-        for sg in StudentGuardian.select().where(StudentGuardian.student == student_id)
-    ]
+    return [sg.guardian_id for sg in StudentGuardian.select().where(StudentGuardian.student == student_id)]
 
 
 def consent_info(c: Consent) -> ConsentInfo:
@@ -263,3 +255,26 @@ def guardians_of(actor: Actor, student_id: int) -> list[GuardianInfo]:
         .order_by(Guardian.surname)
     )
     return [guardian_info(sg.guardian, sg.relation) for sg in query]
+
+
+@service
+def set_relation(actor: Actor, student_id: int, guardian_id: int, relation: str) -> GuardianInfo:
+    """Correct how a guardian is related to one pupil (мать, отец, опекун, …)."""
+    _keeper_of_student(actor, student_id)
+    link = StudentGuardian.get_or_none(
+        (StudentGuardian.student == student_id) & (StudentGuardian.guardian == guardian_id)
+    )
+    if link is None:
+        raise NotFound("Этот представитель не связан с учащимся.")
+    rel = _relation(relation)
+    if rel != link.relation:
+        StudentGuardian.update(relation=rel).where(StudentGuardian.id == link.id).execute()
+        audit.record(
+            actor,
+            "guardian.relation",
+            "guardian",
+            guardian_id,
+            {"student": student_id, "relation": link.relation},
+            {"student": student_id, "relation": rel},
+        )
+    return guardian_info(Guardian.get_by_id(guardian_id), rel)

@@ -30,6 +30,7 @@ from models import (
     entries,
     grid,
     guardians,
+    importing,
     roster,
     school,
     subgroups,
@@ -295,10 +296,40 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
         lambda w, a: guardians.withdraw_consent(a, w.consent_id, dt.date(2026, 11, 20)),
         KEEPER,
     ),
+    (
+        "guardians.set_relation",
+        lambda w, a: guardians.set_relation(a, w.s.pupils[0], w.s.guardian_id, "опекун"),
+        KEEPER,
+    ),
     # subgroups.*
     (
         "subgroups.assign_subgroup",
         lambda w, a: subgroups.assign_subgroup(a, w.s.subgroup_ids[1], w.s.pupils[0], w.s.q2),
+        KEEPER,
+    ),
+    (
+        "subgroups.unassign_subgroup",
+        lambda w, a: subgroups.unassign_subgroup(a, w.s.class_a, w.s.english, w.s.pupils[0], w.s.q2),
+        KEEPER,
+    ),
+    (
+        "subgroups.copy_previous_split",  # into the 3rd quarter, from the 2nd
+        lambda w, a: subgroups.copy_previous_split(
+            a, w.s.class_a, w.s.english, school.periods_for_grade(w.s.year_id, 5)[2].id
+        ),
+        KEEPER,
+    ),
+    (
+        "subgroups.split_evenly",
+        lambda w, a: subgroups.split_evenly(a, w.s.class_a, w.s.english, w.s.q2),
+        KEEPER,
+    ),
+    # importing.* — a class list: the class's keeper
+    (
+        "importing.import_roster",
+        lambda w, a: importing.import_roster(
+            a, w.s.class_a, [importing.ImportRow(2, {"surname": "Новиков", "first_name": "Ной"})]
+        ),
         KEEPER,
     ),
     # entries.* — lessons, marks and final marks: the course's teacher; absences: also the

@@ -55,3 +55,5 @@ register("journal", S.KEY_JOURNAL, "j,о", "J", STAFF, "tui.journalgrid:CoursePi
 register("attendance", S.KEY_ATTENDANCE, "a,ф", "A", KEEPER, "tui.attendance:AttendanceScreen")
 register("credentials", S.KEY_CREDENTIALS, "r,к", "R", KEEPER, "tui.credentials:CredentialsScreen")
 register("accounts", S.KEY_ACCOUNTS, "u,г", "U", ADMIN, "tui.accounts:AccountsScreen")
+register("roster", S.KEY_ROSTER, "k,л", "K", KEEPER, "tui.roster:RosterScreen")
+register("exports", S.KEY_EXPORTS, "e,у", "E", STAFF, "tui.exports:ExportScreen")

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from models import clock, roster
 from models.access import Actor
@@ -27,40 +27,24 @@ from models.classlist import (
     missing_consents,
     student_card,
 )
-from models.errors import JournalError
+from models.errors import JournalError, ValidationError
 from models.roster import FIELD_LABELS, Change
 from models.school import ClassInfo, classes_kept_by, list_classes
 from models.validation import parse_date
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
+from tui.dialogs import ConfirmDialog, Field
+from tui.guardians import CompactForm, GuardiansScreen, TwoLineFooter
 
 SEX_CHOICES = (("—", ""), ("м", "м"), ("ж", "ж"))
 BY_SURNAME, ATTENTION_FIRST = "surname", "attention"
 
 
-class CompactForm(FormDialog):
-    """A FormDialog with one line per field, the label beside it: ten fields fit 80×24."""
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form compact-form"):
-            yield Static(self.title_text, classes="dialog-title")
-            for field in self.fields:
-                with Horizontal(classes="form-row"):
-                    yield Label(field.label, classes="form-label")
-                    if field.choices:
-                        yield Select(
-                            field.choices,
-                            value=field.value or field.choices[0][1],
-                            id=f"f-{field.name}",
-                            allow_blank=False,
-                            compact=True,
-                        )
-                    else:
-                        yield Input(
-                            field.value, id=f"f-{field.name}", password=field.password, compact=True
-                        )
-            yield Static("", id="form-status", classes="status")
-        yield Footer()
+def returned(screen: Screen) -> bool:
+    """True when a screen resumes after one pushed on top of it, not at its first showing
+    (mount loads it already)."""
+    seen = getattr(screen, "_resumed", False)
+    screen._resumed = True  # type: ignore[attr-defined]
+    return seen
 
 
 def day_text(day: dt.date | None) -> str:
@@ -79,12 +63,12 @@ def shown(value: object) -> str:
 def change_summary(change: Change) -> str:
     """ "Изменено: Телефон: — → +7 900 …; Дата рождения: — → 30.04.2015" """
     if not change.new:
-        return S.NOTHING_CHANGED
+        return S.CARD_UNCHANGED
     parts = [
         f"{FIELD_LABELS[key]}: {shown(change.old.get(key))} → {shown(value)}"
         for key, value in change.new.items()
     ]
-    return S.CHANGED + "; ".join(parts)
+    return S.CARD_CHANGED + "; ".join(parts)
 
 
 def card_fields(card: StudentCard | None = None) -> list[Field]:
@@ -101,29 +85,22 @@ def card_fields(card: StudentCard | None = None) -> list[Field]:
     ]
 
 
-def flag(missing: bool, text: str = S.FLAG_NO) -> Text | str:
+def flag(missing: bool, text: str = S.ROSTER_FLAG_NO) -> Text | str:
     return Text(text, style="bold") if missing else ""
 
 
 def verified_text(row: ClassListRow) -> Text | str:
     day = row.student.verified_on
-    when = f"{day:%d.%m}" if day else S.FLAG_NO
+    when = f"{day:%d.%m}" if day else S.ROSTER_FLAG_NO
     return Text(f"! {when}", style="bold") if row.overdue else when
 
 
 def row_cells(number: int, row: ClassListRow) -> list[Text | str]:
     status = row.status_text("%d.%m")
-    if not row.current:
+    if not row.current:  # left or transferred: dimmed, no flags due
         dim = "dim italic"
-        return [
-            Text(str(number), style=dim),
-            Text(row.student.short_name, style=dim),
-            Text(status, style=dim),
-            "",
-            "",
-            "",
-            "",
-        ]
+        names = (str(number), row.student.short_name, status)
+        return [Text(value, style=dim) for value in names] + [""] * 4
     guardians = str(row.guardian_count) if row.guardian_count else flag(True)
     return [
         str(number),
@@ -140,15 +117,15 @@ class RosterScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", S.KEY_BACK, id="back"),
         Binding("insert", "add", S.KEY_ADD_PUPIL, id="add-pupil", key_display="Ins"),
-        Binding("enter", "card", S.KEY_CARD, id="card", key_display="Enter"),
+        Binding("enter", "card", S.KEY_PUPIL_CARD, id="card", key_display="Enter", priority=True),
         Binding("g,п", "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
         Binding("v,м", "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
         Binding("t,е", "transfer", S.KEY_TRANSFER, id="transfer", key_display="T"),
         Binding("d,в", "depart", S.KEY_DEPART, id="depart", key_display="D"),
         Binding("delete", "remove", S.KEY_REMOVE_PUPIL, id="remove-pupil", key_display="Del"),
         Binding("s,ы", "missing_consents", S.KEY_NO_CONSENT, id="no-consent", key_display="S"),
-        Binding("slash", "filter", S.KEY_FILTER, id="filter", key_display="/"),
-        Binding("o,щ", "sort", S.KEY_SORT, id="sort", key_display="O"),
+        Binding("slash,full_stop", "filter", S.KEY_ROSTER_FILTER, id="filter", key_display="/"),
+        Binding("o,щ", "sort", S.KEY_ROSTER_SORT, id="sort", key_display="O"),
         Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
     ]
 
@@ -163,11 +140,11 @@ class RosterScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="roster-title")
+        yield Static("", id="roster-title", classes="screen-title")
         yield Static("", id="roster-summary")
-        yield Input(placeholder=S.FILTER_PLACEHOLDER, id="roster-filter", compact=True)
+        yield Input(placeholder=S.ROSTER_FILTER_HINT, id="roster-filter", compact=True)
         yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TwoLineFooter()
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)
@@ -181,8 +158,8 @@ class RosterScreen(Screen):
         self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
-        if self.kept_classes:
-            self.reload()
+        if returned(self) and self.kept_classes:
+            self.reload()  # back from the card, guardians or consents: flags may have changed
 
     @property
     def table(self) -> DataTable:
@@ -195,9 +172,9 @@ class RosterScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_class":
             return len(self.kept_classes) > 1
-        if action not in ("back", "filter") and not self.kept_classes:
-            return False
-        return True
+        if action == "card" and self.query_one("#roster-filter", Input).has_focus:
+            return False  # Enter in the filter goes back to the list
+        return bool(self.kept_classes) or action in ("back", "filter")
 
     # --- the list ---------------------------------------------------------------------------
 
@@ -278,7 +255,7 @@ class RosterScreen(Screen):
 
     def action_sort(self) -> None:
         self.order = ATTENTION_FIRST if self.order == BY_SURNAME else BY_SURNAME
-        self.notify(S.SORTED_BY[self.order])
+        self.notify(S.ROSTER_SORTED_BY[self.order])
         self.show(self.selected.student.id if self.selected else None)
 
     def action_next_class(self) -> None:
@@ -310,9 +287,7 @@ class RosterScreen(Screen):
 
         def submit(values: dict) -> object:
             card = {k: v for k, v in values.items() if k not in ("start", "arrived_from")}
-            return roster.add_student(
-                self.actor, class_id, card, values["start"], values["arrived_from"]
-            )
+            return roster.add_student(self.actor, class_id, card, values["start"], values["arrived_from"])
 
         def added(info: object) -> None:
             if info is not None:
@@ -330,8 +305,6 @@ class RosterScreen(Screen):
     def action_guardians(self) -> None:
         row = self.selected
         if row is not None:
-            from tui.guardians import GuardiansScreen
-
             self.app.push_screen(GuardiansScreen(self.actor, row.student.id))
 
     def action_verify(self) -> None:
@@ -342,105 +315,84 @@ class RosterScreen(Screen):
                 S.VERIFIED_DONE.format(name=row.student.short_name, day=clock.today()),
             )
 
+    def dated_change(
+        self,
+        title: str,
+        fields: list[Field],
+        date_label: str,
+        question: Callable[[dict], str],
+        change: Callable[[dict], object],
+        done: Callable[[dict], str],
+        again: Callable[[dict], None],
+    ) -> None:
+        """A form with a date ("on"), a confirmation, then one service call; a refusal is
+        shown and the form comes back with what was typed."""
+
+        def submit(values: dict) -> dict:
+            day = parse_date(values["on"], date_label)
+            if day is None:
+                raise ValidationError(S.ROSTER_FIELD_REQUIRED.format(label=date_label))
+            return {**values, "day": day}
+
+        def confirm(values: dict | None) -> None:
+            if values is None:
+                return
+
+            def go(yes: bool | None) -> None:
+                if yes and self.write(lambda: change(values), done(values)) is None:
+                    again(values)
+
+            self.app.push_screen(ConfirmDialog(question(values)), go)
+
+        self.app.push_screen(CompactForm(title, fields, submit), confirm)
+
     def action_transfer(self, values: dict | None = None) -> None:
-        row = self.selected
+        row, here = self.selected, self.school_class
         if row is None:
             return
-        targets = [
-            c for c in list_classes(self.school_class.year_id) if c.id != self.school_class.id
-        ]
+        targets = [c for c in list_classes(here.year_id) if c.id != here.id]
         if not targets:
             self.notify(S.NO_OTHER_CLASS, severity="warning")
             return
         values = values or {}
-        fields = [
-            Field(
-                "to_class",
-                S.F_TO_CLASS,
-                values.get("to_class", ""),
-                choices=tuple((c.name, str(c.id)) for c in targets),
+        choices = tuple((c.name, str(c.id)) for c in targets)
+        names = {value: name for name, value in choices}
+        pupil = row.student
+        self.dated_change(
+            S.TRANSFER_TITLE.format(name=pupil.short_name, old=here.name),
+            [
+                Field("to_class", S.F_TO_CLASS, values.get("to_class", ""), choices=choices),
+                Field("on", S.F_TRANSFER_DATE, values.get("on", day_text(clock.today()))),
+            ],
+            S.F_TRANSFER_DATE,
+            question=lambda v: S.CONFIRM_TRANSFER.format(
+                name=pupil.full_name, old=here.name, new=names[v["to_class"]], day=v["day"]
             ),
-            Field("on", S.F_TRANSFER_DATE, values.get("on", day_text(clock.today()))),
-        ]
-        names = {str(c.id): c.name for c in targets}
-
-        def submit(values: dict) -> dict:
-            day = parse_date(values["on"], S.F_TRANSFER_DATE)
-            if day is None:
-                raise_required(S.F_TRANSFER_DATE)
-            return {**values, "day": day}
-
-        def confirm(values: dict | None) -> None:
-            if values is None:
-                return
-            question = S.CONFIRM_TRANSFER.format(
-                name=row.student.full_name,
-                old=self.school_class.name,
-                new=names[values["to_class"]],
-                day=values["day"],
-            )
-
-            def go(yes: bool | None) -> None:
-                if not yes:
-                    return
-                done = self.write(
-                    lambda: roster.transfer_student(
-                        self.actor, row.student.id, int(values["to_class"]), values["day"]
-                    ),
-                    S.TRANSFERRED_DONE.format(
-                        name=row.student.short_name, new=names[values["to_class"]]
-                    ),
-                )
-                if done is None:  # refused: the form again, with what was typed
-                    self.action_transfer(values)
-
-            self.app.push_screen(ConfirmDialog(question), go)
-
-        title = S.TRANSFER_TITLE.format(name=row.student.short_name, old=self.school_class.name)
-        self.app.push_screen(CompactForm(title, fields, submit), confirm)
+            change=lambda v: roster.transfer_student(self.actor, pupil.id, int(v["to_class"]), v["day"]),
+            done=lambda v: S.TRANSFERRED_DONE.format(name=pupil.short_name, new=names[v["to_class"]]),
+            again=self.action_transfer,
+        )
 
     def action_depart(self, values: dict | None = None) -> None:
-        row = self.selected
+        row, here = self.selected, self.school_class
         if row is None:
             return
         values = values or {}
-        fields = [
-            Field("on", S.F_DEPART_DATE, values.get("on", day_text(clock.today()))),
-            Field("left_to", S.F_LEFT_TO, values.get("left_to", "")),
-        ]
-
-        def submit(values: dict) -> dict:
-            day = parse_date(values["on"], S.F_DEPART_DATE)
-            if day is None:
-                raise_required(S.F_DEPART_DATE)
-            return {**values, "day": day}
-
-        def confirm(values: dict | None) -> None:
-            if values is None:
-                return
-            question = S.CONFIRM_DEPART.format(
-                name=row.student.full_name,
-                class_name=self.school_class.name,
-                day=values["day"],
-                to=values["left_to"].strip() or "—",
-            )
-
-            def go(yes: bool | None) -> None:
-                if not yes:
-                    return
-                done = self.write(
-                    lambda: roster.leave_student(
-                        self.actor, row.student.id, values["day"], values["left_to"]
-                    ),
-                    S.DEPARTED_DONE.format(name=row.student.short_name, day=values["day"]),
-                )
-                if done is None:
-                    self.action_depart(values)
-
-            self.app.push_screen(ConfirmDialog(question), go)
-
-        title = S.DEPART_TITLE.format(name=row.student.short_name)
-        self.app.push_screen(CompactForm(title, fields, submit), confirm)
+        pupil = row.student
+        self.dated_change(
+            S.DEPART_TITLE.format(name=pupil.short_name),
+            [
+                Field("on", S.F_DEPART_DATE, values.get("on", day_text(clock.today()))),
+                Field("left_to", S.F_LEFT_TO, values.get("left_to", "")),
+            ],
+            S.F_DEPART_DATE,
+            question=lambda v: S.CONFIRM_DEPART.format(
+                name=pupil.full_name, class_name=here.name, day=v["day"], to=v["left_to"].strip() or "—"
+            ),
+            change=lambda v: roster.leave_student(self.actor, pupil.id, v["day"], v["left_to"]),
+            done=lambda v: S.DEPARTED_DONE.format(name=pupil.short_name, day=v["day"]),
+            again=self.action_depart,
+        )
 
     def action_remove(self) -> None:
         row = self.selected
@@ -454,18 +406,10 @@ class RosterScreen(Screen):
                     S.REMOVED_DONE.format(name=row.student.full_name),
                 )
 
-        self.app.push_screen(
-            ConfirmDialog(S.CONFIRM_REMOVE.format(name=row.student.full_name)), go
-        )
+        self.app.push_screen(ConfirmDialog(S.CONFIRM_REMOVE.format(name=row.student.full_name)), go)
 
     def action_missing_consents(self) -> None:
         self.app.push_screen(MissingConsentsScreen(self.actor, self.school_class))
-
-
-def raise_required(label: str) -> None:
-    from models.errors import ValidationError
-
-    raise ValidationError(S.FIELD_REQUIRED.format(label=label))
 
 
 # --- the pupil's card ---------------------------------------------------------------------------
@@ -498,10 +442,7 @@ def card_text(card: StudentCard) -> str:
         *(f"  {history_line(e)}" for e in card.history),
         "",
         S.CARD_GUARDIANS if card.guardians else S.CARD_NO_GUARDIANS,
-        *(
-            f"  {g.relation or '—'}: {g.full_name}, {shown(g.phone)}"
-            for g in card.guardians
-        ),
+        *(f"  {g.relation or '—'}: {g.full_name}, {shown(g.phone)}" for g in card.guardians),
         "",
         S.CARD_CONSENTS if card.consents else S.CARD_NO_CONSENTS,
     ]
@@ -531,7 +472,7 @@ class StudentCardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="card-title")
+        yield Static("", id="card-title", classes="screen-title")
         yield Static("", id="card-changes")
         with VerticalScroll(id="card-body"):
             yield Static("", id="card-text")
@@ -542,7 +483,8 @@ class StudentCardScreen(Screen):
         self.query_one("#card-body").focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if returned(self):
+            self.reload()
 
     def reload(self) -> None:
         try:
@@ -584,8 +526,6 @@ class StudentCardScreen(Screen):
         self.app.push_screen(CompactForm(title, fields, submit), saved)
 
     def action_guardians(self) -> None:
-        from tui.guardians import GuardiansScreen
-
         self.app.push_screen(GuardiansScreen(self.actor, self.student_id))
 
     def action_verify(self) -> None:
@@ -606,7 +546,7 @@ class MissingConsentsScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
-        Binding("enter", "guardians", S.KEY_RECORD_CONSENT, id="record-consent"),
+        Binding("enter", "guardians", S.KEY_RECORD_CONSENT, id="record-consent", priority=True),
     ]
 
     def __init__(self, actor: Actor, school_class: ClassInfo) -> None:
@@ -618,7 +558,7 @@ class MissingConsentsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="consents-title")
+        yield Static("", id="consents-title", classes="screen-title")
         yield DataTable(id="consents-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -628,7 +568,8 @@ class MissingConsentsScreen(Screen):
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if returned(self):
+            self.reload()
 
     def reload(self) -> None:
         try:
@@ -650,7 +591,7 @@ class MissingConsentsScreen(Screen):
             for n, g in enumerate(guardians):
                 table.add_row(
                     item.student.short_name if n == 0 else "",
-                    f"{g.relation or '—'}: {g.full_name}" if g else S.NO_GUARDIAN,
+                    f"{g.relation or '—'}: {g.full_name}" if g else S.MISSING_NO_GUARDIAN,
                     g.phone if g else "",
                 )
                 self.row_owner.append(index)
@@ -665,6 +606,4 @@ class MissingConsentsScreen(Screen):
             return
         table = self.query_one(DataTable)
         item = self.items[self.row_owner[min(max(table.cursor_row, 0), len(self.row_owner) - 1)]]
-        from tui.guardians import GuardiansScreen
-
         self.app.push_screen(GuardiansScreen(self.actor, item.student.id))

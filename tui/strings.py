@@ -227,3 +227,249 @@ KEY_ATTENDANCE = "Посещаемость"
 EXCUSES_DUE = (
     "{class_name}: пропусков «н» старше недели без причины — {count}. Проверьте справки (A)."
 )
+
+# roster
+KEY_ROSTER = "Список класса"
+KEY_ADD_PUPIL = "Добавить"
+KEY_PUPIL_CARD = "Открыть"
+KEY_GUARDIANS = "Родители"
+KEY_VERIFIED = "Проверено"
+KEY_TRANSFER = "Перевод"
+KEY_DEPART = "Выбытие"
+KEY_REMOVE_PUPIL = "Удалить"
+KEY_NO_CONSENT = "Согласия"
+KEY_ROSTER_FILTER = "Поиск"
+KEY_ROSTER_SORT = "Порядок"
+ROSTER_TITLE = "Список класса {class_name}: учатся {count}, всего в списке за год {total}"
+ROSTER_SUMMARY = (
+    "Без согласия: {consent} · без представителя: {guardian} · без входа: {login} · "
+    "проверить: {overdue}"
+)
+ROSTER_COLUMNS = ("№", "Учащийся", "Состояние", "Согл.", "Пред.", "Вход", "Пров.")
+ROSTER_FLAG_NO = "нет"
+ROSTER_FILTER_HINT = "/ — поиск по фамилии или имени"
+ROSTER_SORTED_BY = {
+    "surname": "По фамилии.",
+    "attention": "Сначала те, у кого чего-то не хватает или пора проверить данные.",
+}
+ROSTER_FIELD_REQUIRED = "Не заполнено поле «{label}»."
+F_BIRTH_DATE = "Дата рождения"
+F_SEX = "Пол"
+F_PHONE = "Телефон"
+F_EMAIL = "Эл. почта"
+F_ADDRESS = "Адрес"
+F_NOTES = "Примечания"
+F_ARRIVAL_DATE = "Дата прибытия"
+F_ARRIVED_FROM = "Откуда прибыл"
+F_TO_CLASS = "В класс"
+F_TRANSFER_DATE = "Дата перевода"
+F_DEPART_DATE = "Последний день"
+F_LEFT_TO = "Куда выбыл"
+ADD_PUPIL_TITLE = "Новый учащийся {class_name} (даты ДД.ММ.ГГГГ)"
+EDIT_PUPIL_TITLE = "Карточка: {name} (даты ДД.ММ.ГГГГ)"
+PUPIL_ADDED = "Добавлен(а): {name}."
+CARD_CHANGED = "Изменено: "
+CARD_UNCHANGED = "Ничего не изменилось."
+VERIFIED_DONE = "{name}: данные и представители проверены {day:%d.%m.%Y}."
+NO_OTHER_CLASS = "В этом учебном году нет другого класса для перевода."
+TRANSFER_TITLE = "Перевод: {name} из {old}"
+CONFIRM_TRANSFER = (
+    "Перевести {name} из {old} в {new} с {day:%d.%m.%Y}? Отметки, поставленные в {old}, "
+    "останутся в журнале {old}."
+)
+TRANSFERRED_DONE = "{name} переведён(а) в {new}."
+DEPART_TITLE = "Выбытие: {name}"
+CONFIRM_DEPART = (
+    "{name} выбывает из {class_name}, последний день {day:%d.%m.%Y}, куда: {to}. "
+    "Отметки и история сохранятся. Оформить?"
+)
+DEPARTED_DONE = "{name}: выбытие оформлено, последний день {day:%d.%m.%Y}."
+CONFIRM_REMOVE = (
+    "Удалить {name} из списка как добавленного по ошибке? Это возможно, только пока у "
+    "учащегося нет отметок, пропусков, согласий и входа в дневник."
+)
+REMOVED_DONE = "{name} удалён(а) из списка."
+CARD_TITLE = "{name}, {class_name}"
+CARD_READ_ONLY = " · только просмотр: учащийся в другом классе"
+CARD_VERIFIED = "Данные проверены: {day}"
+CARD_HISTORY = "История:"
+HISTORY_FROM = "{class_name} с {start:%d.%m.%Y}"
+HISTORY_ARRIVED_FROM = " (прибыл из: {where})"
+HISTORY_TO = " по {end:%d.%m.%Y}"
+HISTORY_TRANSFERRED = " — переведён в {where}"
+HISTORY_LEFT = " — выбыл, куда: {where}"
+CARD_GUARDIANS = "Представители:"
+CARD_NO_GUARDIANS = "Представители: нет (G — добавить)"
+CARD_CONSENTS = "Согласия на обработку ПДн:"
+CARD_NO_CONSENTS = "Согласия на обработку ПДн: нет"
+CARD_WITHDRAWN = ", отозвано {day:%d.%m.%Y}"
+KEY_RECORD_CONSENT = "Представители и согласие"
+MISSING_TITLE = "{class_name}: без согласия на обработку ПДн — {count}"
+MISSING_NONE = "{class_name}: согласия есть у всех учащихся."
+MISSING_COLUMNS = ("Учащийся", "Представитель", "Телефон")
+MISSING_NO_GUARDIAN = "представителя нет"
+
+# roster: guardians and consents
+KEY_NEW_GUARDIAN = "Новый"
+KEY_LINK_GUARDIAN = "Найти и связать"
+KEY_CONSENT = "Согласие"
+KEY_WITHDRAW = "Отозвать"
+KEY_UNLINK = "Отвязать"
+GUARDIANS_TITLE = "Представители: {name}, {class_name}"
+GUARDIAN_COLUMNS = ("ФИО", "Кем", "Телефон", "Дневник", "Согласие")
+CONSENT_COLUMNS = ("Дата", "Кто дал", "Документ", "Отозвано")
+CONSENTS_LABEL = "Согласия на обработку ПДн (S — записать, W — отозвать)"
+MAY_RECEIVE = "можно"
+MAY_NOT_RECEIVE = "нельзя"
+CONSENT_SINCE = "с {day:%d.%m.%Y}"
+CONSENT_WITHDRAWN = "отозвано"
+CONSENT_NONE = "нет"
+F_RELATION = "Кем приходится"
+F_MAY_RECEIVE = "Выдавать вход в дневник"
+F_CONSENT_BY = "Кто дал согласие"
+F_CONSENT_DATE = "Дата согласия"
+F_CONSENT_DOCUMENT = "Документ"
+F_WITHDRAW_DATE = "Дата отзыва"
+DEFAULT_CONSENT_DOCUMENT = "заявление"
+THE_PUPIL = "сам учащийся"
+NEW_GUARDIAN_TITLE = "Новый представитель: {name}"
+EDIT_GUARDIAN_TITLE = "Представитель: {name}"
+GUARDIAN_ADDED = "Добавлен представитель: {name}."
+GUARDIAN_LINKED = "Связан представитель: {name}."
+GUARDIAN_UNLINKED = "{name} больше не связан(а) с учащимся."
+ALREADY_LINKED = "Этот представитель уже связан с учащимся."
+LINK_INSTEAD = (
+    "Такой представитель уже есть: {match}. Связать его с учащимся вместо создания "
+    "повторной записи? (Н — вернуться к форме)"
+)
+LINK_TITLE = "Найти представителя для: {name}"
+LINK_RELATION_TITLE = "Кем приходится: {name}"
+SEARCH_PLACEHOLDER = "часть фамилии, имени или телефона"
+SEARCH_HINT = "Введите не меньше 2 символов; Enter — к списку, Enter — выбрать, Esc — отмена."
+SEARCH_NOTHING = "Никого не нашлось."
+CONFIRM_UNLINK = (
+    "Отвязать {guardian} от {pupil}? Карточка представителя и записи о согласии сохранятся."
+)
+CONSENT_TITLE = "Согласие на обработку ПДн: {name}"
+CONSENT_RECORDED = "Согласие записано (от {day:%d.%m.%Y})."
+NO_ACTIVE_CONSENT = "Действующего согласия нет: отзывать нечего."
+ALREADY_WITHDRAWN = "Это согласие уже отозвано {day:%d.%m.%Y}."
+WITHDRAW_TITLE = "Отзыв согласия от {day:%d.%m.%Y}: {who}, {document}"
+CONSENT_WITHDRAWN_DONE = "Согласие отозвано с {day:%d.%m.%Y}."
+
+# subgroups and import
+KEY_SUBGROUPS = "Подгруппы"
+KEY_GROUP = "Группа"
+KEY_NO_GROUP = "Убрать"
+KEY_COPY_SPLIT = "Как раньше"
+KEY_SPLIT_EVENLY = "Поровну"
+KEY_SG_PERIOD = "Период"
+KEY_SG_SUBJECT = "Предмет"
+KEY_NEW_SUBGROUPS = "Новые подгруппы"
+SUBGROUPS_TITLE = "Подгруппы {class_name} · {subject} · {period} ({start:%d.%m}–{end:%d.%m})"
+SUBGROUPS_NONE_TITLE = "Подгруппы {class_name}"
+SUBGROUPS_HINT = "1–4 — группа (курсор вниз), 0 — убрать, P — как в прошлом периоде, E — поровну по списку"
+SUBGROUPS_NO_SUBJECTS = "В классе нет предметов с подгруппами. N — разделить предмет на подгруппы."
+SUBGROUPS_NO_SUBJECTS_ADMIN = (
+    "В классе нет предметов с подгруппами: их создаёт администратор (так настроено в школе)."
+)
+SUBGROUPS_GROUPS = "{groups} · без группы: {unassigned}"
+SUBGROUPS_GROUP = "{name} ({teachers}): {size}"
+SUBGROUPS_NO_TEACHER = "учитель не назначен"
+COL_GROUP = "Группа"
+COL_FLAGS = "Отметки о учащемся"
+FLAG_UNASSIGNED = "без группы"
+FLAG_LEFT = "выбыл {day:%d.%m}"
+FLAG_SIBLINGS = "брат/сестра: {names}"
+NO_SUCH_GROUP = "Подгрупп по предмету {count}: группы {number} нет."
+SUBGROUP_SET = "{name}: {group}."
+SUBGROUP_UNSET = "{name}: без группы."
+SPLIT_COPIED = "Деление предыдущего периода перенесено, изменений: {count}."
+SPLIT_EVENLY_DONE = "Класс разделён поровну по списку, изменений: {count}."
+CONFIRM_SPLIT_MARKS = (
+    "По предмету «{subject}» в периоде «{period}» уже есть отметки. Изменить деление? "
+    "Отметки останутся на своих уроках; в журнале группы видны только её учащиеся."
+)
+CONFIRM_COPY_SPLIT = "Заменить деление периода «{period}» делением предыдущего периода?"
+CONFIRM_SPLIT_EVENLY = "Разделить класс поровну по списку? Нынешнее деление периода «{period}» будет заменено."
+NEW_SUBGROUPS_TITLE = "Разделить предмет {class_name} на подгруппы"
+F_SUBJECT = "Предмет"
+F_GROUP_COUNT = "Сколько подгрупп (2–4)"
+SUBGROUPS_CREATED = "Созданы подгруппы: {count}. Учителей групп назначает администратор (нагрузка)."
+BAD_GROUP_COUNT = "Число подгрупп — от 2 до 4."
+NO_SUBJECTS_TO_SPLIT = "Все предметы класса уже разделены на подгруппы."
+
+KEY_IMPORT = "Импорт списка"
+KEY_IMPORT_CHECK = "Проверить"
+KEY_IMPORT_RUN = "Импортировать"
+IMPORT_TITLE = "Импорт списка класса {class_name}"
+IMPORT_PATH = "Файл: xlsx, ods или csv (UTF-8 или Windows-1251)"
+IMPORT_START = "Дата прибытия для строк без своей (ДД.ММ.ГГГГ)"
+IMPORT_HINT = (
+    "Столбцы по заголовкам: Фамилия, Имя, Отчество, Дата рождения, Пол, Телефон, Эл. почта, Адрес, "
+    "Дата прибытия; представители: «Родитель: Фамилия», «Родитель: Имя», «Родитель: Телефон», "
+    "«Родство» или «Мать», «Отец». Enter — проверить файл."
+)
+IMPORT_READING = "Читаем файл…"
+IMPORT_NO_PATH = "Укажите путь к файлу."
+IMPORT_NO_CLASS = "Нет класса, куда можно импортировать: вы не классный руководитель."
+COL_LINE = "Стр."
+COL_ROW = "Учащийся и представители"
+COL_PROBLEMS = "Замечания"
+IMPORT_ROW_OK = "ок"
+IMPORT_ROW_LINKED = "ок; уже есть в школе, будет связан: {names}"
+IMPORT_SUMMARY = "Строк: {rows}, без ошибок: {good}, с ошибками: {bad}."
+IMPORT_READY = " Ctrl+S — импортировать все строки."
+IMPORT_FIX = " Пока есть ошибки, ничего не записывается: исправьте файл и нажмите F5."
+IMPORT_IGNORED = "Не распознаны и пропущены столбцы: {columns}."
+IMPORT_NOTHING = "Сначала проверьте файл (Enter или F5): импортировать нечего."
+IMPORT_HAS_ERRORS = "В файле есть строки с ошибками: импорт всех строк невозможен."
+CONFIRM_IMPORT = (
+    "Импортировать {count} {word} в класс {class_name}? Записываются все строки сразу или ни одной."
+)
+IMPORT_DONE = "Импортировано учащихся: {count}, класс {class_name}."
+IMPORT_DETAIL = "Строка {line}: {problems}"
+COL_SG_NOTE = "Примечание"
+SUBGROUPS_KEYS = "1–4 группа · 0 убрать · P как в прошлом периоде · E поровну по списку"
+
+# --- journal serve ssh / web (issue 9) ---
+IDLE_EXIT_MESSAGE = "Сеанс закрыт: он был заблокирован слишком долго. Подключитесь снова."
+
+# --- exports (issue 7) ---
+KEY_EXPORTS = "Выгрузка"
+KEY_EXPORT_RUN = "Выгрузить"
+KEY_EXPORT_STOP = "Прервать"
+EXPORT_TITLE = "Выгрузка: выписки из дневника, табели, отчёты, журнал предмета"
+EXPORT_KINDS = {
+    "diary": "Выписка из дневника (неделя или даты)",
+    "report-card": "Табель успеваемости",
+    "class-report": "Анализ периода и контроль учителей",
+    "meeting": "Отчёт к родительскому собранию",
+    "course": "Журнал предмета",
+}
+F_EXPORT_KIND = "Что"
+F_EXPORT_CLASS = "Класс"
+F_EXPORT_PUPIL = "Учащийся"
+F_EXPORT_SUBJECT = "Предмет"
+F_EXPORT_PERIOD = "Период"
+F_EXPORT_FROM = "С (ДД.ММ.ГГГГ)"
+F_EXPORT_TO = "По (ДД.ММ.ГГГГ)"
+F_EXPORT_FORMAT = "Формат"
+EXPORT_WHOLE_SCHOOL = "Вся школа"
+EXPORT_WHOLE_CLASS = "Весь класс"
+EXPORT_YEAR = "Год"
+EXPORT_NO_SUBJECTS = "нет предметов"
+EXPORT_FORMATS = (
+    ("xlsx — Excel, с разметкой для печати", "xlsx"),
+    ("ods — LibreOffice", "ods"),
+    ("csv — таблица на файл", "csv"),
+)
+EXPORT_FOLDER = "Файлы будут в папке: {folder}"
+EXPORT_HINT = "Ctrl+S или F5 — выгрузить, Esc — назад (во время выгрузки — прервать)."
+EXPORT_RUNNING = "Выгружаем… {label}"
+EXPORT_STOPPING = "Прерываем после текущего класса…"
+EXPORT_DONE = "Готово. Файлов: {count}, папка {folder}"
+EXPORT_DONE_ONE = "Готово: {path}"
+EXPORT_CANCELLED = "Выгрузка прервана. Записано файлов: {count} (папка {folder})."
+EXPORT_NOTHING = "Нет классов и предметов, которые вы можете выгрузить."
+EXPORT_BUSY = "Выгрузка уже идёт: дождитесь её или прервите (Esc)."
