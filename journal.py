@@ -173,6 +173,41 @@ def _listen(text: str) -> tuple[str, int]:
     return host, number
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export diary extracts, report cards, reports or a course journal.
+
+    The command line acts as the system (models.access.SYSTEM, an administrator): whoever
+    runs it on the server can read the database file anyway. Every file is still audited.
+    """
+    from exports.run import STDOUT, export
+    from models.access import SYSTEM
+
+    _open(args)
+
+    def progress(done: int, total: int, label: str) -> None:
+        if total > 1 and label:
+            print(f"[{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
+
+    paths = export(
+        SYSTEM,
+        args.what,
+        class_name=args.class_name,
+        pupil_id=args.pupil,
+        subject=args.subject,
+        period=args.period,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        fmt=args.format,
+        out=args.out,
+        progress=progress,
+    )
+    if args.out != STDOUT:
+        for path in paths:
+            print(path)
+        print(f"Файлов записано: {len(paths)}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app over SSH with journal accounts, or in a browser (textual-serve)."""
     from models.store import open_store
@@ -278,6 +313,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dry-run", action="store_true", help="только проверить и показать, не записывать")
     p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
+
+    p = add("export", cmd_export, "выгрузить выписки из дневника, табели, отчёты или журнал предмета")
+    p.add_argument(
+        "what",
+        choices=["diary", "report-card", "class-report", "meeting", "course"],
+        help="diary — выписка из дневника, report-card — табель, class-report — анализ периода и "
+        "контроль, meeting — к родительскому собранию, course — журнал предмета",
+    )
+    p.add_argument(
+        "--class", dest="class_name", metavar="КЛАСС", help="класс, например 5А, или all — вся школа"
+    )
+    p.add_argument("--pupil", metavar="НОМЕР", help="только этот учащийся (выписка из дневника)")
+    p.add_argument("--subject", metavar="ПРЕДМЕТ", help="предмет (журнал предмета), например Математика")
+    p.add_argument(
+        "--period", metavar="N|year", help="номер четверти (полугодия) или year; по умолчанию текущий"
+    )
+    p.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="ДАТА",
+        help="с какого дня (ДД.ММ.ГГГГ; по умолчанию прошлая неделя)",
+    )
+    p.add_argument("--to", dest="date_to", metavar="ДАТА", help="по какой день включительно")
+    p.add_argument("--format", choices=["xlsx", "ods", "csv"], default="xlsx", help="формат файла (xlsx)")
+    p.add_argument(
+        "-o",
+        "--out",
+        metavar="ФАЙЛ|ПАПКА|-",
+        help="куда записать; «-» — csv в стандартный вывод; по умолчанию $JOURNAL_EXPORT_DIR или ~/journal-exports",
+    )
 
     p = add("serve", cmd_serve, "открыть журнал по сети: по SSH с учётными записями журнала или в браузере")
     serve = p.add_subparsers(dest="what", metavar="как", required=True)

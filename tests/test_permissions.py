@@ -33,6 +33,8 @@ from models import (
     importing,
     roster,
     school,
+    setup,
+    setup_import,
     subgroups,
 )
 from models import db as dbmod
@@ -87,6 +89,10 @@ def build_world() -> World:
     spare = roster.add_student(
         s.homeroom, s.class_a, {"surname": "Егоров", "first_name": "Егор"}, dt.date(2026, 11, 9)
     ).id
+    # targets of setup.*: an empty class, an unused subject, a timetable entry
+    school.create_class(s.admin, s.year_id, 7, "А")
+    school.create_subject(s.admin, "Черчение")
+    setup.set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
     return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare)
 
 
@@ -148,6 +154,22 @@ def last_audit_id() -> int:
     return last.id if last else 0
 
 
+def _period(w: World, name: str) -> int:
+    return next(p.id for p in setup.list_periods(w.s.year_id) if p.name == name)
+
+
+def _subject(w: World, name: str) -> int:
+    return next(x.id for x in setup.list_subjects() if x.name == name)
+
+
+def _work_type(name: str) -> int:
+    return next(x.id for x in setup.list_work_types() if x.name == name)
+
+
+def _entry(w: World) -> int:
+    return setup.timetable_entries(w.s.class_a)[0].id
+
+
 # --- the matrix ---------------------------------------------------------------------------------
 
 Call = Callable[[World, Actor], object]
@@ -192,6 +214,72 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
     (
         "school.update_setting",
         lambda w, a: school.update_setting(a, "min_marks_for_period", "4"),
+        ADMIN,
+    ),
+    # setup.* — the administrator's: the year, classes, subjects, load, timetable, lessons
+    (
+        "setup.set_period_dates",
+        lambda w, a: setup.set_period_dates(a, w.s.q2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
+        ADMIN,
+    ),
+    (
+        "setup.add_period",
+        lambda w, a: setup.add_period(
+            a, w.s.year_id, "trimester", dt.date(2027, 6, 1), dt.date(2027, 6, 30), 1, 11
+        ),
+        ADMIN,
+    ),
+    ("setup.delete_period", lambda w, a: setup.delete_period(a, _period(w, "2 полугодие")), ADMIN),
+    ("setup.update_class", lambda w, a: setup.update_class(a, w.s.class_b, 5, "В"), ADMIN),
+    ("setup.delete_class", lambda w, a: setup.delete_class(a, school.find_class("7А").id), ADMIN),
+    ("setup.update_subject", lambda w, a: setup.update_subject(a, w.s.math, "Математика", "Мат."), ADMIN),
+    ("setup.delete_subject", lambda w, a: setup.delete_subject(a, _subject(w, "Черчение")), ADMIN),
+    (
+        "setup.update_work_type",
+        lambda w, a: setup.update_work_type(a, _work_type("Контрольная работа"), "Контрольная работа", "3"),
+        ADMIN,
+    ),
+    (
+        "setup.delete_work_type",
+        lambda w, a: setup.delete_work_type(a, _work_type("Проверочная работа")),
+        ADMIN,
+    ),
+    ("setup.delete_course", lambda w, a: setup.delete_course(a, w.s.english_a1), ADMIN),
+    (
+        "setup.set_subgroup_teachers",
+        lambda w, a: setup.set_subgroup_teachers(
+            a, w.s.class_a, w.s.english, [w.s.other.user_id, w.s.homeroom.user_id]
+        ),
+        ADMIN,
+    ),
+    (
+        "setup.set_slot",
+        lambda w, a: setup.set_slot(a, w.s.class_a, 2, 3, [w.s.russian_a], dt.date(2026, 11, 30)),
+        ADMIN,
+    ),
+    (
+        "setup.update_timetable_entry",
+        lambda w, a: setup.update_timetable_entry(a, _entry(w), dt.date(2026, 9, 1), dt.date(2026, 12, 28)),
+        ADMIN,
+    ),
+    ("setup.remove_timetable_entry", lambda w, a: setup.remove_timetable_entry(a, _entry(w)), ADMIN),
+    ("setup.generate_lessons", lambda w, a: setup.generate_lessons(a, w.s.class_a, w.s.q2), ADMIN),
+    (
+        "setup.regenerate_future_lessons",
+        lambda w, a: setup.regenerate_future_lessons(a, w.s.class_a, dt.date(2026, 11, 30)),
+        ADMIN,
+    ),
+    (
+        "setup.change_day",
+        lambda w, a: setup.change_day(a, w.s.class_a, dt.date(2026, 11, 30), 1, [w.s.russian_a]),
+        ADMIN,
+    ),
+    ("setup.promote_year", lambda w, a: setup.promote_year(a, w.s.year_id), ADMIN),
+    (
+        "setup_import.run_import",
+        lambda w, a: setup_import.run_import(
+            a, setup_import.parse_rows("staff", [["Фамилия", "Имя"], ["Новиков", "Олег"]])
+        ),
         ADMIN,
     ),
     # accounts.* — staff accounts are the admin's, diary credentials the homeroom teacher's

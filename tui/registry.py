@@ -57,3 +57,5 @@ register("credentials", S.KEY_CREDENTIALS, "r,к", "R", KEEPER, "tui.credentials
 register("accounts", S.KEY_ACCOUNTS, "u,г", "U", ADMIN, "tui.accounts:AccountsScreen")
 register("roster", S.KEY_ROSTER, "k,л", "K", KEEPER, "tui.roster:RosterScreen")
 register("exports", S.KEY_EXPORTS, "e,у", "E", STAFF, "tui.exports:ExportScreen")
+register("subgroups", S.KEY_SUBGROUPS, "g,п", "G", KEEPER, "tui.subgroups:SubgroupsScreen")
+register("import", S.KEY_IMPORT, "i,ш", "I", KEEPER, "tui.importer:ImportScreen")
