@@ -125,11 +125,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a class list (as the system actor): preview, then all rows or none."""
+    if args.what != "roster":
+        return cmd_import_school(args)
     from exports.roster_import import preview_lines, pupils_word, read_roster
     from models.access import SYSTEM
     from models.importing import import_roster, preview_roster_import
     from models.school import find_class
 
+    if not args.class_name:
+        _print_error("для импорта списка класса укажите класс: --class 5А")
+        return EXIT_USAGE
     _open(args)
     school_class = find_class(args.class_name)
     parsed = read_roster(args.file)
@@ -157,6 +162,69 @@ def cmd_import(args: argparse.Namespace) -> int:
             return EXIT_FAIL
     done = import_roster(SYSTEM, school_class.id, parsed.rows, args.start, source=os.path.abspath(args.file))
     print(f"Импортировано учащихся: {done}, класс {school_class.name}.")
+    return EXIT_OK
+
+
+def cmd_import_school(args: argparse.Namespace) -> int:
+    """Import staff, teaching load or a timetable (models.setup_import): the same preview,
+    confirmation and all-or-nothing write as the class list. Staff passwords are shown once
+    here, or only written to a private slips file (--slips)."""
+    from models import setup_import
+    from models.access import SYSTEM
+
+    _open(args)
+    sheet = setup_import.read_sheet(args.what, args.file)
+    plan = setup_import.preview(SYSTEM, sheet, start=args.start)
+    print("\n".join(setup_import.plan_lines(sheet, plan)))
+    if not plan.rows:
+        _print_error("в файле нет ни одной строки с данными: ничего не записано")
+        return EXIT_USAGE
+    if plan.invalid:
+        _print_error(f"строк с ошибками: {len(plan.invalid)}. Ничего не записано: исправьте файл и повторите.")
+        return EXIT_USAGE
+    if not plan.todo:
+        print("Всё из файла уже есть в школе: записывать нечего.")
+        return EXIT_OK
+    if args.dry_run:
+        print("Проверка без записи (--dry-run): ничего не записано.")
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
+            return EXIT_USAGE
+        question = f"Записать в школу строк: {plan.todo} ({setup_import.KIND_NAMES[args.what]})? [д/Н] "
+        if input(question).strip().lower() not in ("д", "да", "y", "yes"):
+            print("Импорт отменён: ничего не записано.")
+            return EXIT_FAIL
+    result = setup_import.run_import(
+        SYSTEM, sheet, start=args.start, source=os.path.abspath(args.file), generate=args.generate
+    )
+    print(f"Записано строк: {result.changed}, уже были: {result.skipped}.")
+    for lessons in result.lessons:
+        print(
+            f"Уроки {lessons.class_name} с {lessons.start:%d.%m.%Y}: создано {lessons.create}, "
+            f"убрано {lessons.remove}, оставлено с отметками или темой {len(lessons.kept)}."
+        )
+    if result.credentials:
+        if args.slips:
+            from exports.slips import write_slips
+            from models.school import school_name
+
+            fmt = "ods" if args.slips.lower().endswith(".ods") else "xlsx"
+            hint = os.environ.get("JOURNAL_CONNECT") or "ssh {login}@" + (os.uname().nodename or "сервер")
+            path = write_slips(
+                args.slips,
+                list(result.credentials),
+                fmt,
+                school=school_name(),
+                class_name="сотрудники",
+                connect_hint=hint,
+            )
+            print(f"Одноразовые пароли ({len(result.credentials)}) сохранены только в файл {path} (права 0600).")
+        else:
+            print("Одноразовые пароли (показаны один раз, при первом входе их нужно сменить):")
+            for cred in result.credentials:
+                print(f"  {cred.login:<20} {cred.password:<16} {cred.person}")
     return EXIT_OK
 
 
@@ -249,12 +317,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         locked_exit_minutes=args.locked_exit or None,
         public_keys=not args.no_keys,
     )
-    print(
-        f"Журнал ждёт подключений по SSH на {host or '*'}:{port} (база {location.describe()}, "
-        f"сеансов не больше {args.max_sessions}). Ctrl+C — остановить.",
-        flush=True,
-    )
-    asyncio.run(JournalSSHServer(options, key).serve_forever())
+
+    def ready(server: JournalSSHServer) -> None:
+        print(
+            f"Журнал ждёт подключений по SSH на {host or '*'}:{server.port} (база {location.describe()}, "
+            f"сеансов не больше {args.max_sessions}). Ctrl+C — остановить.",
+            flush=True,
+        )
+
+    asyncio.run(JournalSSHServer(options, key).serve_forever(ready))
     return EXIT_OK
 
 
@@ -304,13 +375,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
 
-    p = add("import", cmd_import, "импортировать список класса из xlsx, ods или csv")
-    p.add_argument("what", choices=["roster"], help="что импортировать: roster — список класса")
-    p.add_argument("file", metavar="ФАЙЛ", help="файл таблицы с заголовками столбцов (Фамилия, Имя, …)")
-    p.add_argument("--class", dest="class_name", metavar="КЛАСС", required=True, help="класс, например 5А")
+    p = add("import", cmd_import, "импортировать из xlsx, ods или csv: список класса, сотрудников, нагрузку, расписание")
     p.add_argument(
-        "--start", metavar="ДАТА", help="дата прибытия для строк без своей (ДД.ММ.ГГГГ; по умолчанию сегодня)"
+        "what",
+        choices=["roster", "staff", "load", "timetable"],
+        help="roster — список класса; staff — сотрудники; load — нагрузка; timetable — расписание",
     )
+    p.add_argument("file", metavar="ФАЙЛ", help="файл таблицы с заголовками столбцов (Фамилия, Имя, …)")
+    p.add_argument("--class", dest="class_name", metavar="КЛАСС", help="roster: класс, например 5А")
+    p.add_argument(
+        "--start",
+        metavar="ДАТА",
+        help="roster: дата прибытия, timetable: «Действует с» — для строк без своей (ДД.ММ.ГГГГ; по умолчанию сегодня)",
+    )
+    p.add_argument("--slips", metavar="ФАЙЛ", help="staff: одноразовые пароли — в файл бланков xlsx/ods (0600), не на экран")
+    p.add_argument("--generate", action="store_true", help="timetable: сразу создать уроки по новому расписанию")
     p.add_argument("--dry-run", action="store_true", help="только проверить и показать, не записывать")
     p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
 

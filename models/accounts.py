@@ -199,6 +199,40 @@ def verify_actor_password(actor: Actor, password: str) -> bool:
     return True
 
 
+RESUME_WINDOW = dt.timedelta(minutes=2)
+
+
+def resume_session(user_id: int, source: str = "") -> LoginResult:
+    """The session of a user whom the SSH server has just logged in (`journal serve ssh`).
+
+    The server verified the password or key and recorded the login; the app it starts gets
+    only the user id. It is accepted only while that login is fresh and the account may
+    still log in; nothing is written. The previous login shown on home is the one before it.
+    """
+    user = User.get_or_none(User.id == user_id)
+    at = now()
+    if user is None or not user.active:
+        raise AuthenticationError(FAILED)
+    if user.locked_until and user.locked_until > at:
+        raise AuthenticationError(LOCKED)
+    logins = (
+        LoginEvent.select()
+        .where((LoginEvent.user == user.id) & LoginEvent.success)
+        .order_by(LoginEvent.id.desc())
+        .limit(2)
+    )
+    latest, *earlier = list(logins) or [None]
+    if latest is None or not (at - RESUME_WINDOW <= latest.at <= at + RESUME_WINDOW):
+        raise AuthenticationError("Сеанс устарел: подключитесь заново.")
+    previous = earlier[0] if earlier else None
+    return LoginResult(
+        actor=actor_of(user, source),
+        must_change_password=user.must_change_password,
+        previous_login_at=previous.at if previous else None,
+        previous_source=previous.source if previous else "",
+    )
+
+
 # --- staff accounts (admin) ----------------------------------------------------------------
 
 

@@ -333,6 +333,21 @@ class LoginEvent(BaseModel):
     source = CharField(default="")
 
 
+class SshKey(BaseModel):
+    """A public key a staff member registered for logging in to `journal serve ssh`."""
+
+    user = ForeignKeyField(User, backref="ssh_keys", on_delete="RESTRICT")
+    algorithm = CharField()  # ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …
+    key_data = TextField()  # the base64 blob, as in authorized_keys
+    fingerprint = CharField()  # SHA256:… as `ssh-keygen -l` prints it
+    comment = CharField(default="")
+    created_at = DateTimeField(default=now)
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "fingerprint"), True),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     School,
     Setting,
@@ -358,4 +373,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     AuditEntry,
     DiaryView,
     LoginEvent,
+    SshKey,
 )

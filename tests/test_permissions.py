@@ -35,6 +35,7 @@ from models import (
     school,
     setup,
     setup_import,
+    sshkeys,
     subgroups,
 )
 from models import db as dbmod
@@ -54,6 +55,9 @@ KEEPER = {"admin", "homeroom"}  # the class's roster, guardians, consents, subgr
 COURSE = {"admin", "teacher"}  # lessons, marks, final marks of the teacher's own course
 ABSENCE = {"admin", "homeroom", "teacher"}  # absences: the lesson's teacher or the homeroom
 STAFF = {"admin", "homeroom", "teacher", "other"}
+OWN_OF_HOMEROOM = {"admin", "homeroom"}  # the homeroom teacher's own account (ssh keys)
+HOMEROOM_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDlvbIORpH2TWNMS5bZvweWvKWWaVYrPmZ0lWYtjs3WJ ivanova@pc"
+SECOND_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIVNvsiC6cxg6VTIZaFOIciIZ5UitNv6Qgi+eiF6zD6 ivanova@home"
 
 
 @dataclass
@@ -93,6 +97,7 @@ def build_world() -> World:
     school.create_class(s.admin, s.year_id, 7, "А")
     school.create_subject(s.admin, "Черчение")
     setup.set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
+    sshkeys.add_ssh_key(s.homeroom, HOMEROOM_KEY)  # removed in the matrix
     return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare)
 
 
@@ -494,8 +499,26 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
         lambda w, a: entries.set_final_mark(a, w.s.math_a, w.s.pupils[0], None, "4"),
         COURSE,
     ),
+    # sshkeys.* — one's own keys for `journal serve ssh`; an admin anyone's (here: the homeroom's)
+    (
+        "sshkeys.add_ssh_key",
+        lambda w, a: sshkeys.add_ssh_key(a, SECOND_KEY, user_id=w.s.homeroom.user_id),
+        OWN_OF_HOMEROOM,
+    ),
+    (
+        "sshkeys.remove_ssh_key",
+        lambda w, a: sshkeys.remove_ssh_key(
+            a, sshkeys.list_ssh_keys(w.s.admin, w.s.homeroom.user_id)[0].id
+        ),
+        OWN_OF_HOMEROOM,
+    ),
+    (
+        "sshkeys.list_ssh_keys",
+        lambda w, a: sshkeys.list_ssh_keys(a, w.s.homeroom.user_id),
+        OWN_OF_HOMEROOM,
+    ),
 ]
-READS = {"accounts.list_users"}  # a service (admin only) that writes nothing
+READS = {"accounts.list_users", "sshkeys.list_ssh_keys"}  # they write nothing
 
 CASES = [
     pytest.param(fn, role, role in allowed, name, id=f"{name}-{role}")
@@ -542,6 +565,7 @@ EXEMPT = {
     "school.init_school": "creates the school and its first admin: there is no actor yet",
     "accounts.change_password": "one's own password: test_own_password_for_everyone",
     "diary.record_view": "a reader's own diary view, logged (R6): test_diary_views_are_recorded_for_…",
+    "sshkeys.log_in_with_key": "a login by key, like authenticate(): no actor yet (tests/test_ssh.py)",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from textual import events
@@ -10,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from models.accounts import LoginResult
+from models.errors import JournalError
 from models.school import classes_kept_by, school_name
 from models.settings import load as load_settings
 from tui import render
@@ -192,6 +194,9 @@ def run_app(
     locked_exit_minutes: float | None = None,
     served: bool = False,
 ) -> int:
+    if not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # e.g. `ssh -T` or `ssh host cmd` under OpenSSH's ForceCommand: refuse, do not hang
+        raise JournalError(S.NEEDS_TERMINAL)
     render.install()
     app = JournalApp(
         source=source,

@@ -129,7 +129,7 @@ class FormDialog(ModalScreen[object]):
         inputs = [w for w in self.query("Input, Select")]
         index = inputs.index(event.input)
         if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+            self.set_focus(inputs[index + 1])  # at once: keys typed ahead go to the next field
         else:
             self.action_save()
 

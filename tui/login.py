@@ -38,7 +38,8 @@ class LoginScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "login":
-            self.query_one("#password", Input).focus()
+            # at once, not deferred: a fast typist's password must not land in the login field
+            self.set_focus(self.query_one("#password", Input))
             return
         login = self.query_one("#login", Input).value.strip()
         password = self.query_one("#password", Input).value
@@ -101,7 +102,7 @@ class ChangePasswordScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "new":
-            self.query_one("#repeat", Input).focus()
+            self.set_focus(self.query_one("#repeat", Input))
             return
         new = self.query_one("#new", Input).value
         repeat = self.query_one("#repeat", Input).value

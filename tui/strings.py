@@ -473,3 +473,272 @@ EXPORT_DONE_ONE = "Готово: {path}"
 EXPORT_CANCELLED = "Выгрузка прервана. Записано файлов: {count} (папка {folder})."
 EXPORT_NOTHING = "Нет классов и предметов, которые вы можете выгрузить."
 EXPORT_BUSY = "Выгрузка уже идёт: дождитесь её или прервите (Esc)."
+
+# setting up the school (admin): year and periods, classes, subjects, load, timetable, settings
+KEY_SETUP = "Настройка школы"
+
+# analysis
+KEY_ANALYSIS = "Анализ"
+KEY_AN_VIEW = "Вид"
+KEY_AN_SCOPE = "Период"
+KEY_AN_RANGE = "Даты"
+AN_TABS = ("1 Итоги", "2 Учащиеся", "3 Риск", "4 Отметки", "5 Учителя", "6 Родители")
+AN_TITLE = "Анализ {class_name} · {scope} ({start:%d.%m}–{end:%d.%m.%Y}) · {basis}"
+AN_BASIS_RUNNING = "идёт: по предложенным отметкам"
+AN_BASIS_FINAL = "по итоговым отметкам"
+AN_BASIS_MIXED = "итоговых нет у {count}: учтены предложенные"
+AN_CLASS_LINE = "Класс: усп. {success}%{a1} · кач. {quality}%{a2} · СОУ {sou}%{a3} · ср. {mean}{a4}"
+AN_VS = " (↑↓ к «{title}»)"
+AN_GROUPS_LINE = (
+    "Отличники {excellent} · хорошисты {good} · с одной «3» {one_three} · "
+    "неуспевающие {failing} · риск {risk}"
+)
+AN_COL_SUBJECT = "Предмет"
+AN_COL_N = "N"
+AN_COL_NA = "н/а"
+AN_COL_SUCCESS = "Усп%"
+AN_COL_QUALITY = "Кач%"
+AN_COL_SOU = "СОУ%"
+AN_COL_MEAN = "Ср."
+AN_CLASS_ROW = "Класс"
+AN_SUBJECT_DETAIL = "{name} ({teachers}): предложенных, не итоговых отметок {suggested}."
+AN_SUBJECT_PREV = " {title}: усп. {success}%, кач. {quality}%, СОУ {sou}%, ср. {mean}."
+AN_FINALS_MISSING = " Без итоговой: {count}."
+AN_CLASS_DETAIL = "Класс по всем предметам: 5 — отличники, 4 — хорошисты, 2 и н/а — неуспевающие."
+AN_COL_PUPIL = "Учащийся"
+AN_COL_MISSED = "Проп"
+AN_COL_DAYS = "Дн"
+AN_COL_CATEGORY = "Итог"
+AN_CATEGORIES = {"5": "отл", "4": "хор", "3": "", "2": "неусп", "н/а": "неусп"}
+AN_ONE_THREE = "одна 3"
+AN_LEFT = " (выб. {day:%d.%m})"
+AN_CELL_DETAIL = (
+    "{name} · {subject}: отметок {count}, ср. {mean}, взв. {weighted}, предложена {suggested}, "
+    "итог {final}; уроков {lessons}, пропущено {missed} (без ув. {unexcused}, ув. {excused}), "
+    "опозданий {late}"
+)
+AN_PUPIL_DETAIL = (
+    "{name}: ср. {mean}; уроков {lessons}, пропущено {missed} (без ув. {unexcused}, "
+    "ув. {excused}), дней целиком {days}"
+)
+AN_NONE = "—"
+AN_COL_REASON = "Причина"
+AN_NO_RISK = "В группе риска никого нет."
+AN_RISK_HINT = "Группа риска: «2» или н/а (в т.ч. ожидаемые), мало отметок, много пропусков."
+AN_DIST_LEGEND = "Текущие отметки класса:  █ «5»  ▓ «4»  ▒ «3»  ░ «2» и «1»"
+AN_DIST_EMPTY = "отметок нет"
+AN_COL_TEACHER = "Учитель"
+AN_COL_LESSONS = "Ур"
+AN_COL_NO_MARKS = "Б/отм"
+AN_COL_NO_TOPIC = "Б/темы"
+AN_COL_LATE = "Поздно"
+AN_COL_PER_PUPIL = "Отм/уч"
+AN_COL_NO_FINAL = "Б/итог"
+AN_CONTROL_HINT = (
+    "{start:%d.%m}–{end:%d.%m.%Y}, отстающие сверху. Enter — журнал, D — даты. "
+    "Поздно: позже {days} дн."
+)
+AN_RANGE_TITLE = "Контроль учителей: за какие даты?"
+AN_F_FROM = "С (ДД.ММ.ГГГГ)"
+AN_F_TO = "По (ДД.ММ.ГГГГ)"
+AN_COL_LOGINS = "С логином"
+AN_COL_LAST = "Смотрели"
+AN_COL_7 = "7дн"
+AN_COL_30 = "30дн"
+AN_NEVER = "ни разу"
+AN_NO_LOGIN = "нет"
+AN_PARENTS_LINE = (
+    "Активных семей (смотрели дневник за 30 дней): {active} из {total} ({share}%) · "
+    "ни разу: {never}"
+)
+AN_CLASS_PICK = "Анализ: какой класс?"
+AN_NO_CLASSES = "Нет классов для анализа."
+AN_READ_ONLY = "{title}: только просмотр — это не ваш предмет."
+
+# home: the duties dashboard
+HOME_DUTIES = "Что сделать сейчас:"
+HOME_ALL_DONE = "Все обязанности выполнены."
+DUTY_TEXT = {
+    "entries": "{class_name}: уроки вчера и сегодня без записей — {count}",
+    "excuses": "{class_name}: пропусков «н» старше недели без причины — {count}. Проверьте справки",
+    "verify": "{class_name}: анкеты не проверены больше месяца — {count}",
+    "consents": "{class_name}: нет согласия на обработку ПДн — учащихся {pupils}, родителей {guardians}",
+    "credentials": "{class_name}: без логина дневника — учащихся {pupils}, родителей {guardians}",
+    "subgroups": "{class_name}: не все распределены по подгруппам ({period}) — предметов {count}",
+    "teachers": "{class_name}: учителя с пробелами в журнале — {count}",
+    "analysis": "{class_name}: анализ за «{period}» не выгружен",
+    "own_no_marks": "Мои уроки без единой отметки — {count}",
+    "own_no_topic": "Мои уроки без темы — {count}",
+    "own_finals": "Не выставлены итоговые отметки — {count}",
+}
+DUTY_DONE = "✓"
+HOME_TODAY = "Сегодня: {lessons}"
+HOME_NO_LESSONS_TODAY = "Сегодня уроков по расписанию нет."
+HOME_LESSON = "{number} ур. {class_name} {subject}"
+HOME_LESSON_HELD = "{number} ур. {class_name} {subject} ✓"
+EXPORT_CURRENT = "текущий у каждого класса"
+EXPORT_PERIOD_N = "{n}-я четверть (полугодие)"
+KEY_SSH_KEYS = "Ключи SSH"
+SSH_KEYS_TITLE = "Ключи SSH для входа в журнал: {login}"
+SSH_KEYS_HINT = (
+    "С ключом журнал открывается по SSH без пароля. Создайте ключ на своём компьютере "
+    "(ssh-keygen -t ed25519) и вставьте строку из файла ~/.ssh/id_ed25519.pub: Ins — добавить, "
+    "Del — удалить."
+)
+KEY_ADD_SSH_KEY = "Добавить ключ"
+KEY_REMOVE_SSH_KEY = "Удалить ключ"
+COL_SSH_FINGERPRINT = "Отпечаток"
+COL_SSH_COMMENT = "Комментарий"
+COL_SSH_ADDED = "Добавлен"
+COL_SSH_USED = "Последний вход"
+SSH_KEY_NEW_TITLE = "Новый ключ SSH"
+F_SSH_KEY = "Открытый ключ (строка из файла .pub)"
+SSH_KEY_ADDED = "Ключ добавлен: {fingerprint}"
+SSH_KEY_REMOVE = "Удалить ключ {fingerprint} ({comment})? Войти с ним больше не получится."
+SETUP_TITLE = "Настройка школы: 1–6 — разделы, Esc — назад"
+SETUP_TABS = ("Год и периоды", "Классы", "Предметы", "Нагрузка", "Расписание", "Настройки")
+SETUP_NEED_DATE = "Укажите дату: «{label}» (ДД.ММ.ГГГГ)."
+SETUP_NEED_NUMBER = "«{label}»: нужно целое число."
+SU_YES = "да"
+SU_NO = "нет"
+SU_KEY_DELETE = "Удалить"
+SU_F_START = "Начало (ДД.ММ.ГГГГ)"
+SU_F_END = "Конец (ДД.ММ.ГГГГ)"
+SU_F_FROM = "С (ДД.ММ.ГГГГ)"
+SU_F_TO = "По (ДД.ММ.ГГГГ)"
+SU_F_DAY = "Дата (ДД.ММ.ГГГГ)"
+SU_F_TEACHER = "Учитель"
+SU_F_WEIGHT = "Вес (от 0.1 до 10)"
+SU_F_LESSON = "Урок"
+SU_NO_SUBJECTS = "Предметов ещё нет: добавьте их в разделе 3 «Предметы»."
+SU_NO_CLASSES = "Классов в этом году ещё нет: добавьте их в разделе 2 «Классы»."
+SU_NO_YEAR = "Учебного года ещё нет: N — создать (с четвертями и полугодиями по умолчанию)."
+SU_NEED_TEACHER = "Выберите учителя."
+SU_CANCELLED = "Урок {day:%d.%m.%Y} №{number} отменён."
+SU_REPLACED = "Урок {day:%d.%m.%Y} №{number} заменён."
+CHOICE_NOBODY = "— нет —"
+CHOICE_NO_LESSON = "— нет урока —"
+CHOICE_CANCEL_LESSON = "— отменить урок —"
+# 1. year and periods
+KEY_NEW_YEAR = "Новый год"
+KEY_PERIOD_DATES = "Даты"
+KEY_CLOSE_PERIOD = "Закрыть/открыть"
+KEY_ADD_PERIOD = "Добавить период"
+KEY_DELETE_PERIOD = "Удалить период"
+KEY_PROMOTE = "Следующий год"
+KEY_OTHER_YEAR = "Другой год"
+YEAR_TITLE = "Учебный год {name}: {start:%d.%m.%Y} – {end:%d.%m.%Y}"
+PERIOD_COLUMNS = ("Период", "Классы", "Начало", "Конец", "Дней", "Состояние")
+PERIOD_CLOSED = "закрыт"
+PERIOD_NOW = "идёт"
+BREAKS = "Каникулы — {items}"
+NEW_YEAR_TITLE = "Новый учебный год"
+F_YEAR_START = "Год начала (1 сентября), например 2026"
+YEAR_CREATED = "Учебный год создан: четверти для 1–9, полугодия для 10–11 (даты можно изменить)."
+PERIOD_TITLE = "Даты: {name}"
+CONFIRM_DROP_LESSONS = (
+    "С новыми датами вне учебных периодов окажутся уроки без отметок: {count} (первый — {first}). "
+    "Удалить их и изменить даты?"
+)
+CONFIRM_CLOSE = "Закрыть период «{name}» ({grades} кл.)? После закрытия ожидаются итоговые отметки."
+CONFIRM_REOPEN = "Открыть период «{name}» ({grades} кл.) снова?"
+ADD_PERIOD_TITLE = "Новый учебный период"
+F_PERIOD_KIND = "Вид периода"
+F_GRADE_FROM = "Для классов с (параллель)"
+F_GRADE_TO = "по (параллель)"
+CONFIRM_DELETE_PERIOD = (
+    "Удалить период «{name}»? Уроки без отметок в его датах будут удалены; если на период "
+    "ссылаются отметки, итоги или подгруппы, удалить его нельзя."
+)
+GRADUATES = "{name} — выпуск"
+CONFIRM_PROMOTE = (
+    "Начать {year}: классы {classes}. Учащихся переводится: {moved}, выпускников: {graduated}; "
+    "нагрузка переносится ({courses}), расписание — нет. Год {old} останется для просмотра. Начать?"
+)
+PROMOTED = "Начат учебный год {year}: переведено учащихся {moved}."
+# 2. classes
+KEY_NEW_CLASS = "Новый класс"
+KEY_DELETE_CLASS = "Удалить класс"
+CLASSES_TITLE = "Классы {year}"
+CLASS_COLUMNS = ("Класс", "Классный руководитель", "Учащихся", "Предметов")
+NEW_CLASS_TITLE = "Новый класс"
+EDIT_CLASS_TITLE = "Класс {name}"
+F_CLASS_NAME = "Класс (например, 5А)"
+F_HOMEROOM = "Классный руководитель"
+CONFIRM_DELETE_CLASS = "Удалить класс {name}? Это возможно, только пока в нём нет учащихся, нагрузки и подгрупп."
+# 3. subjects and work types
+KEY_NEW_SUBJECT = "Новый предмет"
+KEY_NEW_WORK_TYPE = "Новый вид работы"
+SUBJECTS_TITLE = "Предметы (Tab — к видам работ)"
+WORK_TYPES_TITLE = "Виды работ и их веса"
+SUBJECT_COLUMNS = ("Предмет", "Кратко", "Нагрузок")
+WORK_TYPE_COLUMNS = ("Вид работы", "Вес", "Осн.", "Отметок")
+NEW_SUBJECT_TITLE = "Новый предмет"
+EDIT_SUBJECT_TITLE = "Предмет: {name}"
+F_SUBJECT_NAME = "Название"
+F_SHORT_NAME = "Кратко (для расписания, пусто — первые буквы)"
+NEW_WORK_TYPE_TITLE = "Новый вид работы"
+EDIT_WORK_TYPE_TITLE = "Вид работы: {name}"
+F_WORK_TYPE_NAME = "Название"
+F_DEFAULT_TYPE = "По умолчанию (для отметок без вида)"
+CONFIRM_WEIGHT = (
+    "Вес «{name}» изменится с {old} на {new}: взвешенные средние и предлагаемые итоговые "
+    "пересчитаются для {marks} отметок. Изменить?"
+)
+CONFIRM_DELETE_SUBJECT = "Удалить предмет «{name}»? Это возможно, только пока он нигде не используется."
+CONFIRM_DELETE_WORK_TYPE = "Удалить вид работы «{name}»? Это возможно, только пока по нему нет отметок и уроков."
+# 4. teaching load
+KEY_NEW_LOAD = "Добавить"
+KEY_CHANGE_TEACHER = "Учитель"
+KEY_GROUP_TEACHERS = "Подгруппы"
+KEY_BY_TEACHER = "По учителю"
+KEY_OTHER_CLASS = "Другой класс"
+LOAD_TITLE = "Нагрузка {name} · часов в неделю по расписанию: {hours} · T — нагрузка учителя"
+TEACHER_LOAD_TITLE = "Нагрузка: {name}, {year} · часов в неделю: {hours} · T — по классам"
+LOAD_COLUMNS = ("Предмет", "Подгруппа", "Учитель", "Часов", "Уроков")
+NEW_LOAD_TITLE = "Нагрузка {name}: новый предмет"
+CHANGE_TEACHER_TITLE = "{name} · {subject}: учитель"
+GROUPS_TITLE = "{name}: предмет по подгруппам (2–4 учителя)"
+F_GROUP_TEACHER = "Учитель {number} группы"
+CONFIRM_DELETE_LOAD = "Убрать {subject} из нагрузки {name}? Это возможно, только пока по нему нет уроков; его места в расписании освободятся."
+# 5. timetable
+KEY_SLOT = "Урок"
+KEY_CLEAR_SLOT = "Убрать"
+KEY_GENERATE = "Создать уроки"
+KEY_REGENERATE = "Пересоздать"
+KEY_ONE_OFF = "Замена/отмена"
+KEY_ENTRIES = "Записи"
+KEY_ENTRY_DATES = "Даты"
+TIMETABLE_TITLE = "Расписание {name}, неделя {start:%d.%m}–{end:%d.%m.%Y}"
+TIMETABLE_HINT = "Enter — урок с даты · O — замена/отмена на дату · < > неделя · [ ] класс"
+ALL_GROUPS = "{subject} (все группы)"
+SLOT_TITLE = "{name}: {day}, {number} урок"
+F_VALID_FROM = "Действует с (ДД.ММ.ГГГГ)"
+F_VALID_TO = "Действует по (пусто — до конца года)"
+SLOT_SAVED = "Расписание изменено. Уроки по нему: G — создать, R — пересоздать будущие."
+CONFIRM_CLEAR_SLOT = "Убрать урок: {day}, {number} урок, с {start:%d.%m.%Y}?"
+GENERATE_TITLE = "Создать уроки {name} по расписанию"
+CONFIRM_GENERATE = (
+    "Создать уроков: {count} ({name}, {start:%d.%m.%Y} – {end:%d.%m.%Y}, учебных дней {days})? "
+    "Воскресенья, праздники и каникулы пропускаются; существующие уроки не меняются."
+)
+NOTHING_TO_GENERATE = "Все уроки по расписанию уже есть."
+GENERATED = "Создано уроков: {count} ({name})."
+REGENERATE_TITLE = "Пересоздать уроки {name} по расписанию"
+CONFIRM_REGENERATE = (
+    "{name} с {start:%d.%m.%Y}: создать уроков {create}, удалить пустых {remove}, без изменений "
+    "{unchanged}. Уроки с отметками, пропусками, темой или заданием не трогаются: {kept}{which}. Выполнить?"
+)
+REGENERATED = "Создано уроков: {create}, удалено: {remove}, оставлено с записями: {kept}."
+ONE_OFF_TITLE = "{name}: замена или отмена урока на дату"
+F_LESSON_NUMBER = "Номер урока"
+F_INSTEAD = "Вместо него"
+ENTRIES_TITLE = "Расписание {name}: все записи с датами"
+ENTRY_COLUMNS = ("День", "№", "Урок", "Учитель", "Действует")
+ENTRY_TITLE = "{day}, {number} урок: {label}"
+CONFIRM_REMOVE_ENTRY = "Удалить запись расписания: {day}, {number} урок, {label}, {validity}? Созданные уроки останутся."
+# 6. settings
+SETTINGS_TITLE = "Настройки школы (Enter — изменить)"
+SETTING_COLUMNS = ("Настройка", "Значение")
+SETTING_TITLE = "Настройка школы"
+NEEDS_TERMINAL = "журналу нужен терминал: подключитесь по SSH без команды и без ключа -T (или с ключом -t)"

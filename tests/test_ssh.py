@@ -1,0 +1,501 @@
+"""`journal serve ssh` (issue 9): a real asyncssh client against the server on 127.0.0.1.
+
+The server runs in the test's event loop; every app it starts is a separate `journal.py`
+process on a pseudo-terminal, living on the pinned day (JOURNAL_TODAY is inherited). What
+the client reads is the app's real terminal output; markers are the texts of tui/strings.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from models import accounts, sshkeys
+from models.accounts import FAILED, LOCKED
+from models.errors import AuthenticationError, PermissionDenied, ValidationError
+from models.schema import AuditEntry, LoginEvent
+from tui import strings as S
+from tui.app import IDLE_EXIT, JournalApp
+from tui.handoff import Handoff, open_handoff, read_handoff
+from tui.ssh_server import (
+    BANNER,
+    JournalSSHServer,
+    ServeOptions,
+    fingerprint,
+    is_gone,
+    load_host_key,
+    window_size,
+)
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = "Разделы журнала"  # S.HOME_HINT, on the staff's home screen only
+DIARY = "Дневник:"  # S.DIARY_TITLE
+CHANGE = S.CHANGE_TITLE  # the forced password change
+WAIT = 30.0  # a guard against a hang, not a measurement
+ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
+
+
+@pytest.fixture
+async def server(sqlite_store, small_sqlite, tmp_path):
+    """The SSH server on a free loopback port, at most one app session at a time."""
+    options = ServeOptions(
+        db=str(sqlite_store),
+        host="127.0.0.1",
+        port=0,
+        host_key=tmp_path / "host_key",
+        app_command=[sys.executable, str(ROOT / "journal.py")],
+        max_sessions=1,
+        login_grace=20,
+        locked_exit_minutes=None,
+    )
+    key, created = load_host_key(options.host_key)
+    assert created
+    journal_ssh = JournalSSHServer(options, key)
+    await journal_ssh.start()
+    yield journal_ssh
+    await journal_ssh.close()
+
+
+class Client(asyncssh.SSHClient):
+    """Keeps the authentication banners: the server's messages on every refusal."""
+
+    def __init__(self, password: str | None = None) -> None:
+        self.banners: list[str] = []
+        self.kbdint_password = password
+
+    def auth_banner_received(self, msg: str, lang: str) -> None:
+        self.banners.append(msg.strip())
+
+    def kbdint_auth_requested(self):
+        return "" if self.kbdint_password is not None else None
+
+    def kbdint_challenge_received(self, name, instructions, lang, prompts):
+        return [self.kbdint_password] if prompts else []
+
+    def refusals(self) -> list[str]:
+        return [b for b in self.banners if b != BANNER.strip()]
+
+
+async def connect(server: JournalSSHServer, login: str, password: str | None = None, **options):
+    """(connection, client) — the client also when the connection is refused (as .last)."""
+    client = Client(options.pop("kbdint", None))
+    connect.last = client
+    conn, _ = await asyncssh.create_connection(
+        lambda: client,
+        "127.0.0.1",
+        server.port,
+        username=login,
+        password=password,
+        known_hosts=None,
+        client_keys=options.pop("client_keys", None),
+        agent_path=None,
+        preferred_auth=options.pop("preferred_auth", "password"),
+        **options,
+    )
+    return conn, client
+
+
+def screen_text(raw: bytes) -> str:
+    return ANSI.sub(b" ", raw).decode("utf-8", "replace")
+
+
+async def read_until(proc, marker: str, seen: bytearray | None = None) -> str:
+    """Terminal output until `marker` shows; fails with what was seen if it never does."""
+    seen = bytearray() if seen is None else seen
+    try:
+        async with asyncio.timeout(WAIT):
+            while marker not in screen_text(bytes(seen)):
+                data = await proc.stdout.read(65536)
+                if not data:
+                    break
+                seen += data
+    except TimeoutError:
+        pass
+    text = screen_text(bytes(seen))
+    assert marker in text, f"no {marker!r} in the terminal output: {text[-800:]!r}"
+    return text
+
+
+async def until(condition, what: str) -> None:
+    """Wait (bounded) for something the server does in the background."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for: {what}"
+        await asyncio.sleep(0.05)
+
+
+async def type_keys(proc, keys: str) -> None:
+    """One key at a time, as a person types (Textual takes a burst of text for a paste)."""
+    for key in keys:
+        proc.stdin.write(key.encode("utf-8"))
+        await asyncio.sleep(0.01)
+
+
+def events(login: str) -> list[tuple[bool, str, str]]:
+    rows = LoginEvent.select().where(LoginEvent.login == login).order_by(LoginEvent.id)
+    return [(e.success, e.reason, e.source) for e in rows]
+
+
+# --- logging in and the app's process ----------------------------------------------------
+
+
+async def test_right_password_reaches_home_and_a_dropped_connection_ends_the_app(server, small_sqlite):
+    s = small_sqlite
+    conn, _ = await connect(server, "ivanova", s.passwords["ivanova"])
+    proc = await conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
+    text = await read_until(proc, HOME)
+    assert "Иванова Мария Петровна — учитель" in text
+    assert "Классный руководитель: 5А" in text
+    assert events("ivanova") == [(True, "", "127.0.0.1")]
+
+    [session] = server.sessions
+    [pid] = server.pids()
+    assert window_size(session.master) == (100, 30)  # the client's size on the app's terminal
+    proc.change_terminal_size(120, 40)
+    await until(lambda: window_size(session.master) == (120, 40), "the resize to reach the pty")
+
+    # a second session while one runs: max_sessions=1 refuses it, saying why
+    other, _ = await connect(server, "petrov", s.passwords["petrov"])
+    refused = await other.create_process(term_type="xterm", encoding=None)
+    assert (await refused.stderr.read()).decode() == (
+        "Сейчас открыто слишком много сеансов журнала (1). "
+        "Попробуйте через несколько минут или сообщите администратору.\r\n"
+    )
+    assert (await refused.wait()).exit_status == 1
+    other.close()
+    assert server.pids() == [pid]
+
+    conn.abort()  # the line drops: no goodbye from the client
+    await until(lambda: not server.sessions, "the session to end")
+    assert is_gone(pid)  # ended and reaped: not even a zombie is left
+
+
+async def test_a_public_key_the_user_registered_logs_in(server, small_sqlite):
+    s = small_sqlite
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="petrov@school-pc")
+    info = sshkeys.add_ssh_key(s.teacher, key.export_public_key().decode())
+    assert info.fingerprint == key.get_fingerprint("sha256")
+
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "petrov", client_keys=[stranger], preferred_auth="publickey")
+    with pytest.raises(asyncssh.PermissionDenied):  # petrov's key is not ivanova's
+        await connect(server, "ivanova", client_keys=[key], preferred_auth="publickey")
+    assert events("petrov") == []  # offered keys are no guesses: nothing counted
+
+    conn, _ = await connect(server, "petrov", client_keys=[key], preferred_auth="publickey")
+    proc = await conn.create_process(term_type="xterm", term_size=(80, 24), encoding=None)
+    text = await read_until(proc, HOME)
+    assert "Петров Игорь Олегович — учитель" in text
+    assert events("petrov") == [(True, "ssh-key", "127.0.0.1")]
+    [used] = sshkeys.list_ssh_keys(s.teacher)
+    assert used.last_used_at is not None
+    proc.stdin.write(b"\x11")  # ctrl+q: the app quits and the session ends with it
+    assert (await proc.wait()).exit_status == 0
+    conn.close()
+    await until(lambda: not server.sessions, "the session to end")
+
+    # after a password reset the forced change needs the password: the key alone is refused
+    accounts.reset_password(s.admin, s.teacher.user_id)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "petrov", client_keys=[key], preferred_auth="publickey")
+
+
+async def test_wrong_password_is_refused_and_the_sixth_finds_the_account_locked(server, small_sqlite):
+    messages = []
+    for attempt in range(6):
+        with pytest.raises(asyncssh.PermissionDenied):
+            await connect(server, "petrov", f"wrong-password-{attempt}")
+        messages.append(connect.last.refusals())
+    assert messages == [[FAILED]] * 4 + [[LOCKED]] * 2
+    # locked now: even the right password is refused, with the same message
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "petrov", small_sqlite.passwords["petrov"])
+    assert connect.last.refusals() == [LOCKED]
+    # an unknown login is told exactly what a wrong password is told
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "nobody", "whatever-1")
+    assert connect.last.refusals() == [FAILED]
+    assert events("petrov") == [(False, "password", "127.0.0.1")] * 4 + [
+        (False, "locked-now", "127.0.0.1"),
+        (False, "locked", "127.0.0.1"),
+        (False, "locked", "127.0.0.1"),
+    ]
+    assert server.pids() == []
+
+
+async def test_three_wrong_passwords_in_one_connection_close_it(server, small_sqlite):
+    with pytest.raises((asyncssh.PermissionDenied, asyncssh.ConnectionLost, asyncssh.DisconnectError)):
+        await connect(server, "sidorova", preferred_auth="keyboard-interactive", kbdint="nope-nope")
+    assert connect.last.refusals() == [FAILED, FAILED, FAILED, S_TOO_MANY_TRIES]
+    assert [e[1] for e in events("sidorova")] == ["password"] * 3
+
+
+S_TOO_MANY_TRIES = "Слишком много попыток входа в одном подключении. Подключитесь заново."
+
+
+async def test_exec_sftp_no_terminal_and_forwarding_are_refused(server, small_sqlite):
+    conn, _ = await connect(server, "ivanova", small_sqlite.passwords["ivanova"])
+    ran = await conn.run("cat /etc/passwd")
+    assert ran.exit_status == 1 and ran.stdout == ""
+    assert ran.stderr.startswith("Команды на этом сервере не выполняются")
+
+    shell = await conn.run()  # a shell without a terminal (ssh -T)
+    assert shell.exit_status == 1 and shell.stdout == ""
+    assert shell.stderr.startswith("Журналу нужен терминал")
+
+    with pytest.raises((asyncssh.ChannelOpenError, asyncssh.SFTPError, OSError)):
+        await conn.start_sftp_client()
+    with pytest.raises(asyncssh.ChannelOpenError) as local:
+        await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", server.port)
+    assert local.value.code == asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED
+    with pytest.raises(asyncssh.ChannelListenError):
+        await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+    with pytest.raises(asyncssh.ChannelOpenError):
+        await conn.create_unix_connection(asyncssh.SSHUNIXSession, "/run/journal.sock")
+    conn.close()
+    assert server.pids() == [] and not server.sessions  # no process was ever started
+
+
+async def test_a_guardian_changes_the_issued_password_then_reaches_only_the_diary(server, small_sqlite):
+    """keyboard-interactive (what OpenSSH uses); the issued password must be changed first."""
+    s = small_sqlite
+    login = s.guardian.login
+    conn, _ = await connect(server, login, preferred_auth="keyboard-interactive", kbdint=s.passwords[login])
+    proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding=None)
+    seen = bytearray()
+    await read_until(proc, CHANGE, seen)
+    await type_keys(proc, "guardian-new-2026\tguardian-new-2026\r")  # new, tab, repeat, enter
+    text = await read_until(proc, DIARY, seen)
+    assert "Дневник: Андреев Андрей, 5А" in text
+    assert HOME not in text
+    proc.stdin.write(b"\x11")
+    await proc.wait()
+    conn.close()
+    await until(lambda: not server.sessions, "the session to end")
+    changed = accounts.authenticate(login, "guardian-new-2026", "test")
+    assert not changed.must_change_password
+    entry = AuditEntry.select().where(AuditEntry.action == "password.change").get()
+    assert (entry.user_id, entry.source) == (s.guardian.user_id, "127.0.0.1")
+
+
+# --- the handoff from the server to the app ------------------------------------------------
+
+
+def test_the_handoff_travels_in_a_pipe_and_nothing_else_is_accepted(tmp_path):
+    fd = open_handoff(Handoff(user_id=7, source="10.0.0.5", issued=time.time()))
+    assert stat.S_ISFIFO(os.fstat(fd).st_mode)
+    got = read_handoff(fd)
+    assert (got.user_id, got.source, got.password) == (7, "10.0.0.5", "")
+    with pytest.raises(OSError):
+        os.fstat(fd)  # read once, then closed
+
+    master, terminal = os.openpty()  # typed at a terminal: refused
+    os.close(master)
+    with pytest.raises(AuthenticationError):
+        read_handoff(terminal)
+    file = tmp_path / "handoff.json"
+    file.write_text(json.dumps({"user_id": 1, "source": "", "issued": time.time()}))
+    with pytest.raises(AuthenticationError):
+        read_handoff(os.open(file, os.O_RDONLY))  # a file: refused
+    stale = open_handoff(Handoff(user_id=1, source="", issued=time.time() - 60))
+    with pytest.raises(AuthenticationError):
+        read_handoff(stale)
+    broken_read, broken_write = os.pipe()
+    os.write(broken_write, b"not json")
+    os.close(broken_write)
+    with pytest.raises(AuthenticationError):
+        read_handoff(broken_read)
+
+
+def test_resume_session_needs_a_fresh_login_and_a_usable_account(small_sqlite):
+    s = small_sqlite
+    with pytest.raises(AuthenticationError):
+        accounts.resume_session(s.teacher.user_id, "10.0.0.5")  # no login recorded
+    accounts.authenticate("petrov", s.passwords["petrov"], "10.0.0.1")
+    accounts.authenticate("petrov", s.passwords["petrov"], "10.0.0.5")
+    result = accounts.resume_session(s.teacher.user_id, "10.0.0.5")
+    assert (result.actor.login, result.actor.source) == ("petrov", "10.0.0.5")
+    assert result.previous_source == "10.0.0.1"  # the login before the server's one
+    assert not result.must_change_password
+    accounts.set_user_active(s.admin, s.teacher.user_id, False)
+    with pytest.raises(AuthenticationError):
+        accounts.resume_session(s.teacher.user_id, "10.0.0.5")
+
+
+async def test_a_served_app_ends_itself_when_locked_too_long_and_saves_no_screenshots(small_sqlite):
+    s = small_sqlite
+    result = accounts.authenticate("ivanova", s.passwords["ivanova"], "10.0.0.9")
+    app = JournalApp(source="10.0.0.9", resume=(result, ""), locked_exit_seconds=600, served=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles and "Quit" in titles
+        app.action_lock()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LockScreen"
+        app.lock_if_idle()
+        assert app.return_value is None  # locked, not yet for long
+        app.locked_at -= 601
+        app.lock_if_idle()
+        await pilot.pause()
+    assert app.return_value == IDLE_EXIT
+
+
+# --- ssh keys: services --------------------------------------------------------------------
+
+ED25519 = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode().strip()
+
+
+def test_ssh_keys_are_one_owns_and_validated(small_sqlite):
+    s = small_sqlite
+    added = sshkeys.add_ssh_key(s.teacher, ED25519 + " petrov@pc")
+    assert (added.login, added.algorithm, added.comment) == ("petrov", "ssh-ed25519", "petrov@pc")
+    assert [k.id for k in sshkeys.list_ssh_keys(s.teacher)] == [added.id]
+    with pytest.raises(ValidationError, match="уже добавлен"):
+        sshkeys.add_ssh_key(s.teacher, ED25519)
+    with pytest.raises(PermissionDenied):  # another teacher's keys: not theirs to touch
+        sshkeys.remove_ssh_key(s.other, added.id)
+    with pytest.raises(PermissionDenied):
+        sshkeys.list_ssh_keys(s.other, s.teacher.user_id)
+    for reader in (s.student, s.guardian):  # pupils and guardians: passwords only
+        with pytest.raises(PermissionDenied):
+            sshkeys.add_ssh_key(reader, ED25519)
+    with pytest.raises(ValidationError, match="только у сотрудников"):
+        sshkeys.add_ssh_key(s.admin, ED25519, user_id=s.guardian.user_id)
+    assert [k.login for k in sshkeys.list_ssh_keys(s.admin, s.teacher.user_id)] == ["petrov"]
+    sshkeys.remove_ssh_key(s.admin, added.id)  # the admin may remove anyone's
+    assert sshkeys.list_ssh_keys(s.teacher) == []
+    actions = [
+        (e.action, e.user_id)
+        for e in AuditEntry.select().where(AuditEntry.entity == "ssh_key").order_by(AuditEntry.id)
+    ]
+    assert actions == [("ssh_key.add", s.teacher.user_id), ("ssh_key.remove", s.admin.user_id)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Вставьте открытый ключ"),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn…", "закрытый ключ"),
+        ("ssh-ed25519", "не открытый ключ"),
+        ("ssh-ed25519 !!!not-base64!!!", "не открытый ключ"),
+        ("ssh-dss AAAAB3NzaC1kc3MAAACBAP", "не открытый ключ"),
+        ("ssh-rsa " + ED25519.split()[1], "не открытый ключ"),  # the blob says ed25519
+        (ED25519 + "\n" + ED25519, "одну строку"),
+    ],
+)
+def test_what_is_not_a_public_key_is_refused_readably(text, message):
+    with pytest.raises(ValidationError, match=message):
+        sshkeys.parse_public_key(text)
+
+
+def test_fingerprints_are_the_ones_ssh_keygen_prints():
+    for algorithm in ("ssh-ed25519", "ecdsa-sha2-nistp256"):
+        key = asyncssh.generate_private_key(algorithm)
+        parsed = sshkeys.parse_public_key(key.export_public_key().decode())
+        assert parsed.fingerprint == key.get_fingerprint("sha256")
+    short_rsa = asyncssh.generate_private_key("ssh-rsa", key_size=1024)
+    with pytest.raises(ValidationError, match="короче 2048"):
+        sshkeys.parse_public_key(short_rsa.export_public_key().decode())
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_ssh_makes_a_private_host_key_prints_its_fingerprint_and_stops_on_sigterm(
+    sqlite_store, small_sqlite
+):
+    key_path = Path(str(sqlite_store) + ".ssh_host_ed25519_key")
+    port = _free_port()
+    command = [sys.executable, str(ROOT / "journal.py"), "serve", "ssh", "--db", str(sqlite_store)]
+    server = subprocess.Popen(
+        [*command, "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [server.stdout.readline() for _ in range(4)]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=WAIT)
+    assert server.returncode == 0, err
+    assert lines[0] == f"Ключ сервера создан: {key_path} (права 0600)\n"
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    key, created = load_host_key(key_path)
+    assert not created
+    assert lines[1] == f"Отпечаток ключа сервера: {fingerprint(key)}\n"
+    assert lines[3].startswith(f"Журнал ждёт подключений по SSH на 127.0.0.1:{port}")
+
+    key_path.chmod(0o644)  # a host key others can read is refused, saying how to fix it
+    done = subprocess.run(command, capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 1
+    assert f"выполните chmod 600 {key_path}" in done.stderr
+
+
+async def test_a_teacher_adds_and_removes_a_key_in_the_app(small_sqlite):
+    from textual.widgets import DataTable, Input
+
+    s = small_sqlite
+    result = accounts.authenticate("petrov", s.passwords["petrov"], "")
+    app = JournalApp(source="", resume=(result, ""))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")  # the home key of "Ключи SSH"
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SshKeysScreen"
+        await pilot.press("insert")
+        await pilot.pause()
+        app.screen.query_one("#f-key", Input).value = "ssh-ed25519 AAAA-not-a-key"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "не открытый ключ" in str(app.screen.query_one("#form-status").render())
+        app.screen.query_one("#f-key", Input).value = ED25519 + " petrov@school-pc"
+        await pilot.press("enter")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        [key] = sshkeys.list_ssh_keys(s.teacher)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[:2] == [key.fingerprint, "petrov@school-pc"]
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")  # yes
+        await pilot.pause()
+        assert sshkeys.list_ssh_keys(s.teacher) == []
+        assert app.screen.query_one(DataTable).row_count == 0
+
+
+def test_listen_addresses():
+    import argparse
+
+    from journal import _listen
+
+    assert _listen("0.0.0.0:2222") == ("0.0.0.0", 2222)
+    assert _listen("[::1]:8000") == ("::1", 8000)
+    assert _listen(":2222") == ("", 2222)
+    assert _listen("2222") == ("", 2222)
+    for wrong in ("school-server", "host:0", "host:70000", "host:ssh"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _listen(wrong)

@@ -1,0 +1,602 @@
+"""`journal serve ssh`: an SSH server that logs in with journal accounts and runs the app.
+
+Teachers connect with any stock client (`ssh -p 2222 ivanova@school-server`); they never get
+a Unix account, a shell or the database file. The server (asyncssh) runs as the one service
+user that owns the database:
+
+- authentication is the journal's own: the password through `models.accounts.authenticate`
+  (argon2, the same lockout counter and login events as the app, the client's address as the
+  source), or a public key the user registered (`models.sshkeys`); every refusal says why;
+- each session is `journal --session-fd N` in its own process on a pseudo-terminal with the
+  client's TERM and window size (Textual does not run inside this event loop), already
+  logged in as that user (tui/handoff.py tells how the login is handed over and why that is
+  safe); resizes are forwarded; the process is ended when the connection drops;
+- refused: exec requests, subsystems (SFTP), sessions without a terminal, every kind of
+  forwarding (TCP, UNIX sockets, agent, X11, tunnels);
+- limits: concurrent sessions, login grace time, and the app ends itself after its idle lock
+  has held for a set time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import signal
+import struct
+import sys
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+from models.accounts import authenticate
+from models.errors import AuthenticationError, JournalError
+from models.sshkeys import key_may_log_in, log_in_with_key
+from tui.handoff import Handoff, open_handoff
+
+BANNER = "Электронный журнал. Войдите своим логином и паролем журнала.\r\n"
+PROMPT = "Пароль: "
+TOO_MANY_TRIES = "Слишком много попыток входа в одном подключении. Подключитесь заново."
+NO_EXEC = (
+    "Команды на этом сервере не выполняются: здесь только электронный журнал. "
+    "Подключитесь без команды: ssh -p {port} {login}@{host}\r\n"
+)
+NO_PTY = (
+    "Журналу нужен терминал. Подключитесь без ключа -T и без команды "
+    "(или с ключом -t): ssh -t -p {port} {login}@{host}\r\n"
+)
+TOO_MANY_SESSIONS = (
+    "Сейчас открыто слишком много сеансов журнала ({limit}). "
+    "Попробуйте через несколько минут или сообщите администратору.\r\n"
+)
+START_FAILED = "Не удалось открыть журнал: {error}. Сообщите администратору.\r\n"
+# OpenSSH prints this reason with non-ASCII bytes escaped (\320\277…): it stays in English
+NO_FORWARDING = "forwarding is disabled on the journal server"
+TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+DEFAULT_TERM = "xterm-256color"
+KILL_GRACE_SECONDS = 3.0
+MAX_PASSWORD_TRIES = 3  # per connection; the account's own lockout counts across connections
+
+
+@dataclass
+class ServeOptions:
+    db: str  # the database as given to the children (JOURNAL_DB)
+    host: str = "0.0.0.0"
+    port: int = 2222
+    host_key: Path = Path("ssh_host_ed25519_key")
+    app_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "journal"])
+    max_sessions: int = 20
+    login_grace: float = 60.0  # seconds to complete the login
+    locked_exit_minutes: float | None = 20.0  # the app ends after its lock held this long
+    public_keys: bool = True
+
+
+# --- the host key ---------------------------------------------------------------------------
+
+
+def load_host_key(path: Path) -> tuple[asyncssh.SSHKey, bool]:
+    """The server's key, generated on first start (mode 0600). Returns (key, created)."""
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise JournalError(
+                f"Ключ сервера {path} доступен другим пользователям (права {mode:04o}): "
+                f"выполните chmod 600 {path}"
+            )
+        try:
+            return asyncssh.read_private_key(str(path)), False
+        except (OSError, asyncssh.KeyImportError) as exc:
+            raise JournalError(f"Не удалось прочитать ключ сервера {path}: {exc}") from exc
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="journal serve ssh")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(key.export_private_key())
+    public = path.with_name(path.name + ".pub")
+    public.write_bytes(key.export_public_key())
+    return key, True
+
+
+def fingerprint(key: asyncssh.SSHKey) -> str:
+    return key.get_fingerprint("sha256")
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+class JournalSSHServer:
+    """Listens, authenticates, and keeps the table of running app processes."""
+
+    def __init__(self, options: ServeOptions, host_key: asyncssh.SSHKey) -> None:
+        self.options = options
+        self.host_key = host_key
+        self.sessions: set[_Session] = set()
+        self.acceptor: asyncssh.SSHAcceptor | None = None
+
+    @property
+    def port(self) -> int:
+        assert self.acceptor is not None
+        return self.acceptor.get_port()
+
+    def pids(self) -> list[int]:
+        return [s.pid for s in self.sessions if s.pid]
+
+    async def start(self) -> None:
+        self.acceptor = await asyncssh.create_server(
+            lambda: _Connection(self),
+            self.options.host,
+            self.options.port,
+            server_host_keys=[self.host_key],
+            server_version="JournalSSH",
+            login_timeout=self.options.login_grace,
+            allow_pty=True,
+            line_editor=False,
+            encoding=None,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            sftp_factory=None,
+            allow_scp=False,
+            public_key_auth=self.options.public_keys,
+            keepalive_interval=60,
+            keepalive_count_max=3,
+        )
+
+    async def close(self) -> None:
+        """Stop listening, end every app process and wait for them."""
+        if self.acceptor is not None:
+            self.acceptor.close()
+            await self.acceptor.wait_closed()
+        sessions = list(self.sessions)
+        for session in sessions:
+            session.end_process()
+        tasks = [s.task for s in sessions if s.task is not None]
+        if tasks:
+            await asyncio.wait(tasks, timeout=KILL_GRACE_SECONDS + 2)
+
+    async def serve_forever(self, ready: Callable[[JournalSSHServer], None] | None = None) -> None:
+        """Serve until SIGINT or SIGTERM; `ready` is called once the port is open."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        if ready is not None:
+            ready(self)
+        try:
+            await stop.wait()
+        finally:
+            await self.close()
+
+
+class _Connection(asyncssh.SSHServer):
+    """One client connection: the journal's authentication and nothing else."""
+
+    def __init__(self, server: JournalSSHServer) -> None:
+        self.server = server
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.source = ""
+        self.username = ""
+        self.login = None  # models.accounts.LoginResult once authenticated
+        self.password = ""  # kept only when a password change is forced
+        self.key_fingerprint = ""
+        self.failures = 0
+        self.settled = asyncio.Event()  # set once the login is known (or refused)
+
+    # the connection
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername") or ("", 0)
+        self.source = str(peer[0])[:64]
+
+    def begin_auth(self, username: str) -> bool:
+        self.username = username
+        assert self.conn is not None
+        self.conn.send_auth_banner(BANNER)
+        return True  # every user must authenticate
+
+    # passwords (plain "password" and "keyboard-interactive", which OpenSSH prefers)
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        return await self._check_password(username, password)
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str):
+        return "", "", "", ((PROMPT, False),)
+
+    async def validate_kbdint_response(self, username: str, responses):
+        if len(responses) != 1:
+            return False
+        return await self._check_password(username, responses[0])
+
+    async def _check_password(self, username: str, password: str) -> bool:
+        if self.failures >= MAX_PASSWORD_TRIES:
+            self._refuse(TOO_MANY_TRIES)
+            self._close()
+            return False
+        try:
+            result = await asyncio.to_thread(authenticate, username, password, self.source)
+        except AuthenticationError as exc:
+            self.failures += 1
+            self._refuse(exc.message)
+            if self.failures >= MAX_PASSWORD_TRIES:
+                self._refuse(TOO_MANY_TRIES)
+                self._close()
+            return False
+        except JournalError as exc:  # the database is unreachable, locked …
+            self._refuse(exc.message)
+            return False
+        self.login = result
+        self.password = password if result.must_change_password else ""
+        self.settled.set()
+        return True
+
+    def _refuse(self, message: str) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(OSError):
+                self.conn.send_auth_banner(message + "\r\n")
+
+    def _close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+    # public keys registered in the journal (models/sshkeys.py)
+
+    def public_key_auth_supported(self) -> bool:
+        return self.server.options.public_keys
+
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        """Asked once per offered key and again with its signature (checked by asyncssh)."""
+        print_ = key.get_fingerprint("sha256")
+        try:
+            allowed = await asyncio.to_thread(key_may_log_in, username, print_)
+        except JournalError:
+            return False
+        if allowed:
+            self.key_fingerprint = print_
+        return allowed
+
+    async def auth_completed(self) -> None:
+        """Records a key login; sessions wait for this (settled) before they start."""
+        try:
+            if self.login is None:
+                self.login = await asyncio.to_thread(
+                    log_in_with_key, self.username, self.key_fingerprint, self.source
+                )
+        except JournalError:
+            if self.conn is not None:
+                self.conn.close()
+        finally:
+            self.settled.set()
+
+    # channels: one kind of session, nothing else
+
+    def session_requested(self):
+        return _Session(self)
+
+    def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
+        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, NO_FORWARDING)
+
+    def server_requested(self, listen_host, listen_port):
+        return False
+
+    def unix_connection_requested(self, dest_path):
+        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, NO_FORWARDING)
+
+    def unix_server_requested(self, listen_path):
+        return False
+
+    def tun_requested(self, unit):
+        return False
+
+    def tap_requested(self, unit):
+        return False
+
+
+class _Session(asyncssh.SSHServerSession):
+    """One terminal session: the app in its own process on a pseudo-terminal."""
+
+    def __init__(self, connection: _Connection) -> None:
+        self.connection = connection
+        self.server = connection.server
+        self.chan: asyncssh.SSHServerChannel | None = None
+        self.term = ""
+        self.size = (80, 24)
+        self.refusal = ""
+        self.master = -1
+        self.proc: asyncio.subprocess.Process | None = None
+        self.pid = 0
+        self.task: asyncio.Task | None = None
+        self.pending = b""
+        self.reading = False
+        self.paused = False
+        self.closed = False
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size, term_modes) -> bool:
+        self.term = term_type if TERM_RE.match(term_type or "") else DEFAULT_TERM
+        width, height = term_size[0], term_size[1]
+        if width > 0 and height > 0:
+            self.size = (width, height)
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self.refusal = NO_EXEC  # accepted only to say why nothing runs
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False  # sftp and every other subsystem
+
+    def _hint(self, text: str) -> str:
+        conn = self.connection.conn
+        local = conn.get_extra_info("sockname") if conn else None
+        host = "адрес-сервера"
+        port = local[1] if local else self.server.options.port
+        return text.format(port=port, login=self.connection.username or "логин", host=host)
+
+    def session_started(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._start())
+
+    async def _start(self) -> None:
+        assert self.chan is not None
+        try:  # a key login is recorded just after authentication: wait for it
+            await asyncio.wait_for(self.connection.settled.wait(), self.server.options.login_grace)
+        except TimeoutError:
+            pass
+        if self.closed:
+            return
+        if self.refusal:
+            self._finish_with(self._hint(self.refusal))
+        elif not self.term:
+            self._finish_with(self._hint(NO_PTY))
+        elif self.connection.login is None:
+            self._finish_with(START_FAILED.format(error="вход не подтверждён"))
+        elif len(self.server.sessions) >= self.server.options.max_sessions:
+            self._finish_with(TOO_MANY_SESSIONS.format(limit=self.server.options.max_sessions))
+        else:
+            self.server.sessions.add(self)
+            await self._run()
+
+    def _finish_with(self, message: str, status: int = 1) -> None:
+        assert self.chan is not None
+        self.chan.write_stderr(message.encode("utf-8"))
+        self.chan.exit(status)
+
+    # the app process
+
+    def _environment(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("SSH_") and k not in ("COLUMNS", "LINES", "TEXTUAL_DRIVER")
+        }
+        conn = self.connection.conn
+        peer = conn.get_extra_info("peername") if conn else None
+        local = conn.get_extra_info("sockname") if conn else None
+        env.update(
+            TERM=self.term,
+            JOURNAL_DB=self.server.options.db,
+            PYTHONUTF8="1",
+            SSH_CLIENT=f"{peer[0]} {peer[1]} {local[1]}" if peer and local else "",
+        )
+        if "UTF-8" not in env.get("LANG", "").upper():
+            env["LANG"] = "C.UTF-8"
+        return env
+
+    async def _run(self) -> None:
+        assert self.chan is not None
+        login = self.connection.login
+        options = self.server.options
+        slave = handoff_fd = -1
+        try:
+            self.master, slave = pty.openpty()
+            set_window_size(self.master, *self.size)
+            handoff_fd = open_handoff(
+                Handoff(
+                    user_id=login.actor.user_id,
+                    source=self.connection.source,
+                    password=self.connection.password,
+                    issued=time.time(),
+                )
+            )
+            self.connection.password = ""  # handed over once, not kept
+            command = [*options.app_command, "--session-fd", str(handoff_fd)]
+            if options.locked_exit_minutes:
+                command += ["--locked-exit", f"{options.locked_exit_minutes:g}"]
+            self.proc = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                pass_fds=(handoff_fd,),
+                start_new_session=True,
+                env=self._environment(),
+            )
+        except (OSError, ValueError) as exc:
+            self._close_master()
+            self.server.sessions.discard(self)
+            self._finish_with(START_FAILED.format(error=exc))
+            return
+        finally:
+            for fd in (slave, handoff_fd):
+                if fd >= 0:
+                    os.close(fd)
+        self.pid = self.proc.pid
+        os.set_blocking(self.master, False)
+        self._start_reading()
+        if self.closed:  # the client went away while the app was starting
+            self.end_process()
+        try:
+            status = await self.proc.wait()
+            self._drain()
+        finally:
+            self._close_master()
+            self.server.sessions.discard(self)
+        if not self.closed:
+            self.chan.exit(status if status >= 0 else 1)
+
+    def _start_reading(self) -> None:
+        if self.master >= 0 and not self.reading and not self.paused:
+            asyncio.get_running_loop().add_reader(self.master, self._read_master)
+            self.reading = True
+
+    def _stop_reading(self) -> None:
+        if self.reading:
+            asyncio.get_running_loop().remove_reader(self.master)
+            self.reading = False
+
+    def _read_master(self) -> None:
+        try:
+            data = os.read(self.master, 65536)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: the app closed the terminal (it is exiting)
+            self._stop_reading()
+            return
+        if not data:
+            self._stop_reading()
+            return
+        if not self.closed and self.chan is not None:
+            self.chan.write(data)
+
+    def _drain(self) -> None:
+        """What the app wrote last (restoring the terminal, a goodbye line)."""
+        if self.master < 0:
+            return
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if not self.closed and self.chan is not None:
+                self.chan.write(data)
+
+    def _close_master(self) -> None:
+        self._stop_reading()
+        if self.master >= 0:
+            loop = asyncio.get_running_loop()
+            loop.remove_writer(self.master)
+            os.close(self.master)
+            self.master = -1
+
+    def end_process(self) -> None:
+        """SIGTERM to the app's process group, SIGKILL if it is still there a moment later."""
+        proc = self.proc
+        if proc is None or proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+
+        def kill_if_alive() -> None:
+            if proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+        asyncio.get_running_loop().call_later(KILL_GRACE_SECONDS, kill_if_alive)
+
+    # the client's side
+
+    def data_received(self, data: bytes, datatype) -> None:
+        if self.master < 0:
+            return
+        self.pending += data
+        self._flush()
+
+    def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pending and self.master >= 0:
+            try:
+                written = os.write(self.master, self.pending)
+            except BlockingIOError:
+                loop.add_writer(self.master, self._flush)
+                return
+            except OSError:
+                self.pending = b""
+                return
+            self.pending = self.pending[written:]
+        if self.master >= 0:
+            loop.remove_writer(self.master)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        if width <= 0 or height <= 0:
+            return
+        self.size = (width, height)
+        if self.master >= 0:
+            set_window_size(self.master, width, height)
+            if self.proc is not None and self.proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self.proc.pid, signal.SIGWINCH)
+
+    def eof_received(self) -> bool:
+        return True  # keep the channel: the app decides when the session ends
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+    def signal_received(self, signal_name: str) -> None:
+        pass  # clients may not signal the app
+
+    def pause_writing(self) -> None:
+        self.paused = True
+        self._stop_reading()
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        self._start_reading()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.end_process()
+        if self.task is None:
+            self.server.sessions.discard(self)
+
+
+def set_window_size(fd: int, width: int, height: int) -> None:
+    with contextlib.suppress(OSError):
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+
+
+def window_size(fd: int) -> tuple[int, int]:
+    """(width, height) of a terminal, as the app sees it."""
+    rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
+    return cols, rows
+
+
+def is_gone(pid: int) -> bool:
+    """True when no process (not even a zombie) has this pid any more."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+__all__ = [
+    "JournalSSHServer",
+    "ServeOptions",
+    "fingerprint",
+    "is_gone",
+    "load_host_key",
+    "window_size",
+]
