@@ -31,9 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Characters kept in file names besides letters and digits (Cyrillic included).
 _NAME_KEEP = "-.№"
-_NAME_MAX_BYTES = (
-    200  # well under the 255-byte limit of ext4, NTFS and FAT (UTF-8 Cyrillic = 2 bytes)
-)
+_NAME_MAX_BYTES = 200  # well under the 255-byte limit of ext4, NTFS and FAT (UTF-8 Cyrillic = 2 bytes)
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ SHEET_TITLE = "Реквизиты {class_name}"
 
 # The wording of the slips, in one place.
 TITLE = "Электронный дневник — {school}, класс {class_name}"
+STAFF_TITLE = "Электронный журнал — {school}"
 FOR = "Для: {person} — {role}"
 LOGIN = "Логин: {login}"
 PASSWORD = "Пароль: {password}  (одноразовый)"
@@ -88,7 +89,18 @@ def slip_lines(
 
     `connect_hint` may hold "{login}", replaced by the person's login:
     "ssh -p 2222 {login}@school-server" → "ssh -p 2222 andreeva.o@school-server".
+    A staff member's slip (the journal, not the diary) has no class and no diary guide.
     """
+    if cred.role not in (GUARDIAN, STUDENT):
+        return [
+            STAFF_TITLE.format(school=school),
+            FOR.format(person=cred.person, role=_role_text(cred, class_name, pupil)),
+            LOGIN.format(login=cred.login),
+            PASSWORD.format(password=cred.password),
+            CONNECT.format(hint=connect_hint.replace("{login}", cred.login)),
+            CHANGE,
+            ISSUED.format(day=issued or clock.today()),
+        ]
     return [
         TITLE.format(school=school, class_name=class_name),
         FOR.format(person=cred.person, role=_role_text(cred, class_name, pupil)),

@@ -1,0 +1,299 @@
+"""Printable sheets: rows plus a little layout, rendered to xlsx, ods or csv.
+
+A `Sheet` is plain rows (no header row of its own, so that a title can stand above the
+table) with hints: which rows are titles or headers, column widths, wrapped columns, boxed
+spans, page breaks, the document's main table. Cells are escaped as exports.files escapes
+them (a text starting with "=" never becomes a formula, control characters go).
+
+xlsx is written in one pass of openpyxl with the print layout: A4, margins, fit to the
+page's width, the header repeated on every page, bold titles, thin borders, page breaks.
+ods is written with odfpy: column widths, bold titles and headers, borders, an A4 page
+(landscape for wide sheets). csv is exports.files.export_csv (UTF-8 with BOM), one file
+per sheet. openpyxl, odfpy and tablib are imported inside the functions only.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from exports.files import _ods_cell, _xlsx_cell, export_csv
+from models.errors import ValidationError
+
+FORMATS = ("xlsx", "ods", "csv")
+SHEET_NAME_MAX = 31  # Excel's limit
+_BAD_SHEET_CHARS = re.compile(r"[\\*?:/\[\]']")
+
+
+@dataclass
+class Sheet:
+    name: str  # the sheet's tab (made unique and ≤ 31 characters by `unique_names`)
+    rows: list[list[Any]] = field(default_factory=list)
+    widths: Sequence[float] = ()  # characters per column (xlsx)
+    title_rows: set[int] = field(default_factory=set)  # 0-based rows set large and bold
+    header_rows: set[int] = field(default_factory=set)  # bold, boxed, repeated on each page
+    bold_rows: set[int] = field(default_factory=set)
+    bold_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column), 0-based
+    ruled: set[int] = field(default_factory=set)  # rows with a heavier line above (a new day)
+    boxed_from: int | None = None  # rows from here on get thin borders (the table itself)
+    boxed_to: int | None = None  # … up to here (exclusive); None: to the last row
+    boxes: list[tuple[int, int]] = field(default_factory=list)  # more boxed spans [from, to)
+    wrap: set[int] = field(default_factory=set)  # 0-based columns whose text wraps
+    breaks: list[int] = field(default_factory=list)  # a page starts at these 0-based rows
+    landscape: bool = False
+    freeze: str | None = None  # e.g. "C5": rows above and columns left stay in view
+    csv_name: str = ""  # the part of the file name of this sheet's csv file
+    main: bool = False  # the document's main table: what `-o -` (csv to stdout) writes
+    fit_width: bool = True  # xlsx: scale the print to one page's width
+    repeat_columns: str | None = None  # xlsx: columns printed on every page, e.g. "A:B"
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=1)
+
+    def add(self, *cells: Any) -> int:
+        """Append one row; returns its 0-based index."""
+        self.rows.append(list(cells))
+        return len(self.rows) - 1
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Sheet names Excel and LibreOffice accept: no []:*?/\\', ≤ 31 characters, all distinct."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        base = _BAD_SHEET_CHARS.sub("-", str(raw)).strip() or "Лист"
+        name = base[:SHEET_NAME_MAX]
+        n = 2
+        while name.lower() in seen:
+            suffix = f" {n}"
+            name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+            n += 1
+        seen.add(name.lower())
+        out.append(name)
+    return out
+
+
+def _dataset(sheet: Sheet):
+    import tablib
+
+    ds = tablib.Dataset(title=sheet.name)
+    width = sheet.width
+    for row in sheet.rows:
+        ds.append(list(row) + [None] * (width - len(row)))
+    return ds
+
+
+def render(sheets: list[Sheet], fmt: str) -> bytes:
+    """The sheets as one xlsx or ods workbook (csv: see render_csv)."""
+    if fmt not in ("xlsx", "ods"):
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
+    if not sheets:
+        raise ValidationError("Нечего выгружать: в таблице нет ни одного листа.")
+    for sheet, name in zip(sheets, unique_names(s.name for s in sheets), strict=True):
+        sheet.name = name
+    if fmt == "xlsx":
+        return _xlsx(sheets)
+    return _ods(sheets)
+
+
+def render_csv(sheet: Sheet) -> bytes:
+    """One sheet as CSV for Excel: UTF-8 with BOM, formula-like text escaped."""
+    return export_csv(_dataset(sheet))
+
+
+def _xlsx(sheets: list[Sheet]) -> bytes:
+    """One pass of openpyxl: cells escaped as export_databook escapes them (exports.files),
+    then the print layout. (Writing through tablib and re-opening the file to lay it out
+    took twice as long: a class's week of diaries must stay well under a second.)"""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    book = Workbook()
+    book.remove(book.active)
+    title_font = Font(bold=True, size=13)
+    bold = Font(bold=True)
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ruled = Border(left=thin, right=thin, top=Side(style="medium"), bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.name)
+        for row in sheet.rows:
+            ws.append([_xlsx_cell(v) for v in row])
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if sheet.landscape else ws.ORIENTATION_PORTRAIT
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        if sheet.fit_width:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0  # as many pages down as needed
+        if sheet.repeat_columns:
+            ws.print_title_cols = sheet.repeat_columns
+        ws.freeze_panes = sheet.freeze
+        widths = list(sheet.widths) or _adaptive_widths(sheet)
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        if sheet.header_rows:
+            first, last = min(sheet.header_rows) + 1, max(sheet.header_rows) + 1
+            ws.print_title_rows = f"{first}:{last}"
+        if not sheet.rows:
+            continue
+        boxed_rows = _boxed_rows(sheet)
+        width = sheet.width
+        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(sheet.rows), max_col=width)):
+            boxed = r in boxed_rows
+            is_title = r in sheet.title_rows
+            is_bold = r in sheet.header_rows or r in sheet.bold_rows
+            for c, cell in enumerate(row):
+                if is_title:
+                    cell.font = title_font
+                    continue
+                if is_bold or (r, c) in sheet.bold_cells:
+                    cell.font = bold
+                if boxed:
+                    cell.border = ruled if r in sheet.ruled else box
+                    cell.alignment = wrap if c in sheet.wrap else top
+        for r in sheet.breaks:
+            if r > 0:
+                ws.row_breaks.append(Break(id=r))  # the page ends after 1-based row r
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ods(sheets: list[Sheet]) -> bytes:
+    """The workbook through odfpy: the cells as tablib writes them (numbers as numbers, text
+    as text — never a formula), control characters removed as export_databook does, plus
+    what a printed page needs: column widths, bold titles and headers, wrapped long text,
+    an A4 page (landscape for the wide sheets)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import (
+        MasterPage,
+        PageLayout,
+        PageLayoutProperties,
+        Style,
+        TableCellProperties,
+        TableColumnProperties,
+        TextProperties,
+    )
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    auto = doc.automaticstyles
+
+    def cell_style(
+        name: str, *, size: str = "", bold_text: bool = False, boxed: bool = False, wrap: bool = False
+    ):
+        style = Style(name=name, family="table-cell")
+        if bold_text or size:
+            props = {"fontweight": "bold", "fontweightasian": "bold", "fontweightcomplex": "bold"}
+            if size:
+                props["fontsize"] = size
+            style.addElement(TextProperties(**props))
+        cell_props = {}
+        if boxed:
+            cell_props.update(border="0.5pt solid #808080", verticalalign="top")
+        if wrap:
+            cell_props["wrapoption"] = "wrap"
+        if cell_props:
+            style.addElement(TableCellProperties(**cell_props))
+        auto.addElement(style)
+        return style
+
+    title = cell_style("title", size="13pt")
+    styles = {
+        (bold_, boxed, wrap): cell_style(
+            f"c{int(bold_)}{int(boxed)}{int(wrap)}", bold_text=bold_, boxed=boxed, wrap=wrap
+        )
+        for bold_ in (False, True)
+        for boxed in (False, True)
+        for wrap in (False, True)
+    }
+    pages = {}
+    for landscape in (False, True):
+        layout = PageLayout(name=f"page{int(landscape)}")
+        layout.addElement(
+            PageLayoutProperties(
+                pagewidth="29.7cm" if landscape else "21cm",
+                pageheight="21cm" if landscape else "29.7cm",
+                printorientation="landscape" if landscape else "portrait",
+                margin="1cm",
+            )
+        )
+        auto.addElement(layout)
+        master = MasterPage(name="Landscape" if landscape else "Portrait", pagelayoutname=layout)
+        doc.masterstyles.addElement(master)
+        table_style = Style(name=f"table{int(landscape)}", family="table", masterpagename=master)
+        auto.addElement(table_style)
+        pages[landscape] = table_style
+    column_styles: dict[float, Style] = {}
+
+    def column_style(width: float):
+        if width not in column_styles:
+            style = Style(name=f"col{len(column_styles)}", family="table-column")
+            style.addElement(TableColumnProperties(columnwidth=f"{width * 0.21:.2f}cm"))
+            auto.addElement(style)
+            column_styles[width] = style
+        return column_styles[width]
+
+    for sheet in sheets:
+        table = Table(name=sheet.name, stylename=pages[sheet.landscape])
+        for width in list(sheet.widths) or _adaptive_widths(sheet):
+            table.addElement(TableColumn(stylename=column_style(float(width))))
+        boxed_rows = _boxed_rows(sheet)
+        for r, row in enumerate(sheet.rows):
+            tr = TableRow()
+            is_title = r in sheet.title_rows
+            is_bold = r in sheet.header_rows or r in sheet.bold_rows
+            boxed = r in boxed_rows
+            for c, value in enumerate(row):
+                value = _ods_cell(value)
+                if is_title:
+                    style = title
+                else:
+                    style = styles[(is_bold or (r, c) in sheet.bold_cells, boxed, boxed and c in sheet.wrap)]
+                if isinstance(value, bool) or value is None or value == "":
+                    cell = TableCell(stylename=style)
+                elif isinstance(value, int | float):
+                    cell = TableCell(stylename=style, valuetype="float", value=value)
+                    cell.addElement(P(text=str(value)))
+                else:
+                    cell = TableCell(stylename=style, valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _boxed_rows(sheet: Sheet) -> set[int]:
+    rows: set[int] = set()
+    if sheet.boxed_from is not None:
+        last = len(sheet.rows) if sheet.boxed_to is None else sheet.boxed_to
+        rows.update(range(sheet.boxed_from, last))
+    for a, b in sheet.boxes:
+        rows.update(range(a, b))
+    return rows
+
+
+def _adaptive_widths(sheet: Sheet) -> list[float]:
+    """As wide as the longest text of each column (titles left out: they overflow)."""
+    widths = [4.0] * sheet.width
+    for r, row in enumerate(sheet.rows):
+        if r in sheet.title_rows:
+            continue
+        for c, value in enumerate(row):
+            if value is not None:
+                widths[c] = max(widths[c], min(60.0, len(str(value)) + 2.0))
+    return widths

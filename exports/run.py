@@ -1,0 +1,516 @@
+"""One entry point for every export, used by the command line and the app alike.
+
+    export(actor, "report-card", class_name="5А", period="2", fmt="xlsx", out="~/табели")
+
+checks the arguments (a clear Russian ValidationError for an unknown class, subject or
+period, a bad date range, a wrong format), checks that the user may export that class or
+course, builds the sheets, writes each file new and private (0600, never over another
+file) and records every file in the audit log (personal data leaving the system, 152-FZ).
+`class_name="all"` loops over the whole school (an admin) or the classes one keeps,
+reporting progress and stopping between classes when asked to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from exports.files import safe_filename, write_private
+from exports.layout import FORMATS, Sheet, render, render_csv
+from exports.paths import default_export_dir
+from models import clock
+from models.access import Actor, deny, is_homeroom_of, require_class_keeper, require_staff
+from models.errors import JournalError, ValidationError
+from models.school import (
+    ClassInfo,
+    PeriodInfo,
+    class_info,
+    classes_kept_by,
+    current_year_id,
+    find_class,
+    get_class,
+    list_classes,
+    period_at,
+    periods_for_grade,
+    year_name,
+    year_start_for,
+)
+from models.validation import parse_date
+
+DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE = (
+    "diary",
+    "report-card",
+    "class-report",
+    "meeting",
+    "course",
+)
+KINDS = (DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE)
+KIND_TITLES = {
+    DIARY: "Выписка из дневника",
+    REPORT_CARD: "Табель успеваемости",
+    CLASS_REPORT: "Анализ периода и контроль учителей",
+    MEETING: "Отчёт к родительскому собранию",
+    COURSE: "Журнал предмета",
+}
+FILE_WORDS = {
+    DIARY: "Дневник",
+    REPORT_CARD: "Табель",
+    CLASS_REPORT: "Анализ",
+    MEETING: "Собрание",
+    COURSE: "Журнал",
+}
+AUDIT_KINDS = {
+    DIARY: "diary",
+    REPORT_CARD: "report_card",
+    CLASS_REPORT: "class_report",
+    MEETING: "meeting",
+    COURSE: "course",
+}
+ALL = "all"
+YEAR = "year"
+STDOUT = "-"
+
+Progress = Callable[[int, int, str], None]
+
+
+class ExportCancelled(JournalError):
+    """The user stopped a long export; the files already written are complete and kept."""
+
+    def __init__(self, paths: list[Path]):
+        super().__init__(f"Выгрузка прервана. Записано файлов: {len(paths)}.")
+        self.paths = paths
+
+
+@dataclass
+class _Target:
+    kind: str  # "dir" | "file" | "stdout"
+    path: Path | None = None
+    stream: BinaryIO | None = None
+    written: list[Path] = field(default_factory=list)
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValidationError(f"Неизвестный вид выгрузки «{kind}»: можно {', '.join(KINDS)}.")
+    return kind
+
+
+def _check_format(fmt: str) -> str:
+    fmt = (fmt or "").strip().lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
+    return fmt
+
+
+def _periods(school_class: ClassInfo) -> list[PeriodInfo]:
+    periods = periods_for_grade(school_class.year_id, school_class.grade)
+    if not periods:
+        raise ValidationError(f"У класса {school_class.name} нет учебных периодов.")
+    return periods
+
+
+def _period_list(periods: list[PeriodInfo]) -> str:
+    return ", ".join(f"{p.number} ({p.name})" for p in periods)
+
+
+def resolve_period(school_class: ClassInfo, period: object) -> PeriodInfo | None:
+    """A period of the class by its number ("2"), None for the year ("year"); without one,
+    the period under way (or the last one ended)."""
+    periods = _periods(school_class)
+    if period is None or period == "":
+        found = period_at(periods, clock.today())
+        return found or periods[0]
+    if isinstance(period, PeriodInfo):
+        return period
+    text = str(period).strip().lower()
+    if text in (YEAR, "год"):
+        return None
+    number = int(text) if text.isdigit() else None
+    found = next((p for p in periods if p.number == number), None)
+    if found is None:
+        raise ValidationError(
+            f"У класса {school_class.name} нет учебного периода «{period}»: "
+            f"есть {_period_list(periods)} или year — весь год."
+        )
+    return found
+
+
+def year_label(periods: list[PeriodInfo]) -> str:
+    """ "2026/2027" for a class's periods."""
+    return year_name(year_start_for(periods[0].start))
+
+
+def _diary_range(
+    date_from: object, date_to: object, span: tuple[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date]:
+    """The diary's dates: as given; else the chosen period's (or year's) up to today; else
+    last week, Monday to Saturday."""
+    from exports.diary import default_range
+
+    start = parse_date(date_from, "С какого числа")
+    end = parse_date(date_to, "По какое число")
+    if start is None and end is None:
+        if span is not None:
+            return span[0], max(span[0], min(span[1], clock.today()))
+        return default_range(clock.today())
+    if start is None:
+        start = end - dt.timedelta(days=end.weekday())  # type: ignore[operator]
+    if end is None:
+        end = start + dt.timedelta(days=5 - min(start.weekday(), 5))
+    if start > end:
+        raise ValidationError(f"Неверный промежуток: начало {start:%d.%m.%Y} позже конца {end:%d.%m.%Y}.")
+    if (end - start).days > 366:
+        raise ValidationError("Слишком длинный промежуток: выписка — не больше чем за учебный год.")
+    return start, end
+
+
+def _classes(actor: Actor, class_name: str | None, kind: str) -> list[ClassInfo]:
+    if not class_name or not str(class_name).strip():
+        raise ValidationError("Укажите класс, например 5А, или all — вся школа.")
+    if str(class_name).strip().lower() in (ALL, "все", "вся школа"):
+        if actor.is_admin:
+            year_id = current_year_id()
+            classes = list_classes(year_id) if year_id else []
+        else:
+            classes = classes_kept_by(actor)
+        if not classes:
+            raise ValidationError("Нет ни одного класса, который вы можете выгрузить.")
+        return classes
+    return [find_class(str(class_name))]
+
+
+def _check_class(actor: Actor, school_class: ClassInfo) -> None:
+    require_class_keeper(actor, school_class.id)
+
+
+def _courses(actor: Actor, school_class: ClassInfo, subject: str) -> tuple[list[int], str]:
+    """The courses of a subject in the class the user may export, and the subject's name."""
+    from models.extracts import class_courses
+
+    courses = class_courses(actor, school_class.id)
+    wanted = " ".join(subject.split()).lower()
+    found = [c for c in courses if c.subject.lower() == wanted or c.short_name.lower() == wanted]
+    if not found:
+        names = sorted({c.subject for c in courses})
+        listing = ", ".join(names) if names else "нагрузки нет"
+        raise ValidationError(f"Предмета «{subject}» в классе {school_class.name} нет. Есть: {listing}.")
+    allowed = [
+        c.course_id
+        for c in found
+        if actor.is_admin or c.teacher_id == actor.user_id or is_homeroom_of(actor, school_class.id)
+    ]
+    if not allowed:
+        raise deny("Журнал предмета выгружают его учитель, классный руководитель класса или администратор.")
+    return allowed, found[0].subject
+
+
+# --- where the files go ----------------------------------------------------------------------------
+
+
+def _target(out: object, fmt: str, many_classes: bool, stream: BinaryIO | None) -> _Target:
+    if out == STDOUT:
+        if fmt != "csv":
+            raise ValidationError("В стандартный вывод («-») выгружается только csv: укажите формат csv.")
+        if many_classes:
+            raise ValidationError("Вся школа не выгружается в стандартный вывод: укажите папку.")
+        return _Target("stdout", stream=stream or sys.stdout.buffer)
+    if out is None or str(out).strip() == "":
+        return _Target("dir", default_export_dir())
+    path = Path(os.path.expanduser(str(out)))
+    if path.is_dir():
+        return _Target("dir", path)
+    if many_classes:
+        raise ValidationError(f"Для нескольких классов укажите папку, а не файл: «{path}».")
+    return _Target("file", path)
+
+
+def _free(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or name_2, name_3 … if taken: an export never replaces a file."""
+    path = folder / name
+    stem, suffix = path.stem, path.suffix
+    n = 2
+    while path.exists() or path.is_symlink():
+        path = folder / f"{stem}_{n}{suffix}"
+        n += 1
+    return path
+
+
+def _write(target: _Target, base: str, sheets: list[Sheet], fmt: str) -> list[tuple[str, Path | None]]:
+    """Render and write one document; returns (where, path) per file written."""
+    if target.kind == "stdout":
+        main = [s for s in sheets if s.main] or sheets
+        if len(main) != 1:
+            raise ValidationError(
+                f"В этой выгрузке {len(main)} таблиц: в стандартный вывод выгружается одна. "
+                "Укажите папку или одного учащегося."
+            )
+        target.stream.write(render_csv(main[0]))  # type: ignore[union-attr]
+        target.stream.flush()  # type: ignore[union-attr]
+        return [("stdout", None)]
+    if fmt == "csv":
+        parts = [(render_csv(s), s.csv_name or s.name if len(sheets) > 1 else "") for s in sheets]
+    else:
+        parts = [(render(sheets, fmt), "")]
+    written = []
+    for data, part in parts:
+        if target.kind == "file":
+            path = target.path  # type: ignore[assignment]
+            if part:
+                path = path.with_name(safe_filename(path.stem, part, ext=path.suffix or fmt))
+            done = write_private(path, data)
+        else:
+            name = safe_filename(base, part, ext=fmt)
+            done = _write_fresh(target.path, name, data)  # type: ignore[arg-type]
+        target.written.append(done)
+        written.append((str(done), done))
+    return written
+
+
+def _write_fresh(folder: Path, name: str, data: bytes) -> Path:
+    for _ in range(100):
+        path = _free(folder, name)
+        try:
+            return write_private(path, data)
+        except ValidationError:
+            if not path.exists():
+                raise
+    raise ValidationError(f"Не удалось подобрать свободное имя для «{name}».")
+
+
+# --- one class's document --------------------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    base: str  # file name stem
+    sheets: list[Sheet]
+    count: int  # pupils in it (for the audit)
+    scope: str = ""  # the analysis scope (class report)
+
+
+def _scope_words(period: PeriodInfo | None, year: str) -> list[str]:
+    return [period.name if period else "год", year.replace("/", "-")]
+
+
+def _diary_doc(
+    actor: Actor,
+    school_class: ClassInfo,
+    pupil_id: int | None,
+    start: dt.date,
+    end: dt.date,
+) -> _Doc:
+    from exports.diary import build_diary
+
+    diary, sheets = build_diary(
+        actor, school_class.id, start, end, [pupil_id] if pupil_id is not None else None
+    )
+    if not sheets:
+        if pupil_id is not None:
+            raise ValidationError(
+                f"Учащийся с номером {pupil_id} не числился в {school_class.name} "
+                f"с {start:%d.%m.%Y} по {end:%d.%m.%Y}."
+            )
+        raise ValidationError(f"В {school_class.name} с {start:%d.%m.%Y} по {end:%d.%m.%Y} не было учащихся.")
+    for sheet in sheets:
+        sheet.main = True
+    who = [diary.pupils[0].name] if pupil_id is not None else []
+    base = safe_filename(FILE_WORDS[DIARY], school_class.name, *who, start.isoformat(), end.isoformat())
+    return _Doc(base, sheets, len(sheets))
+
+
+def _report_card_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo | None) -> _Doc:
+    from exports.report_card import build_report_card
+
+    periods = _periods(school_class)
+    year = year_label(periods)
+    a, sheets = build_report_card(
+        actor,
+        school_class.id,
+        period.id if period else None,
+        year,
+        homeroom=school_class.homeroom_name,
+        period_names=[p.name for p in periods],
+    )
+    base = safe_filename(FILE_WORDS[REPORT_CARD], school_class.name, *_scope_words(period, year))
+    return _Doc(base, sheets, sum(1 for p in a.pupils if not p.departed), a.scope)
+
+
+def _class_report_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo | None) -> _Doc:
+    from exports.reports import build_class_report
+
+    year = year_label(_periods(school_class))
+    a, sheets = build_class_report(actor, school_class.id, period.id if period else None, year)
+    base = safe_filename(FILE_WORDS[CLASS_REPORT], school_class.name, *_scope_words(period, year))
+    return _Doc(base, sheets, len(a.pupils), a.scope)
+
+
+def _meeting_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo | None) -> _Doc:
+    from exports.reports import build_meeting
+
+    year = year_label(_periods(school_class))
+    a, sheets = build_meeting(actor, school_class.id, period.id if period else None, year)
+    base = safe_filename(FILE_WORDS[MEETING], school_class.name, *_scope_words(period, year))
+    return _Doc(base, sheets, len(a.pupils), a.scope)
+
+
+def _course_doc(
+    actor: Actor, school_class: ClassInfo, course_ids: list[int], period: PeriodInfo | None, subject: str
+) -> _Doc:
+    from exports.reports import build_course
+
+    periods = _periods(school_class)
+    year = year_label(periods)
+    if period is None:
+        chosen = [(p.id, p.name) for p in periods if p.start <= clock.today()] or [
+            (periods[0].id, periods[0].name)
+        ]
+    else:
+        chosen = [(period.id, period.name)]
+    sheets = build_course(actor, course_ids, chosen, year)
+    for sheet in sheets:
+        sheet.main = True
+    base = safe_filename(FILE_WORDS[COURSE], school_class.name, subject, *_scope_words(period, year))
+    return _Doc(base, sheets, 0)
+
+
+# --- the entry point ------------------------------------------------------------------------------
+
+
+def _cancelled(cancel) -> bool:
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    return bool(cancel())
+
+
+def _audit(actor: Actor, kind: str, school_class: ClassInfo, doc: _Doc, where: str) -> None:
+    if kind == CLASS_REPORT:
+        from models.analysis import record_report_export
+
+        record_report_export(actor, school_class.id, doc.scope, where)
+        return
+    from models.credentials import record_export
+
+    record_export(actor, AUDIT_KINDS[kind], where, doc.count)
+
+
+def export(
+    actor: Actor,
+    kind: str,
+    *,
+    class_name: str | None = None,
+    pupil_id: int | str | None = None,
+    subject: str | None = None,
+    period: object = None,
+    date_from: object = None,
+    date_to: object = None,
+    fmt: str = "xlsx",
+    out: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | Callable[[], bool] | None = None,
+    stream: BinaryIO | None = None,
+) -> list[Path]:
+    """Export `kind` for a class (or "all") and return the files written ([] for stdout).
+
+    Raises ValidationError (bad arguments; nothing written), PermissionDenied, StorageError,
+    or ExportCancelled (stopped between classes; its `paths` are complete files).
+    """
+    require_staff(actor)
+    kind = _check_kind(kind)
+    fmt = _check_format(fmt)
+    if pupil_id is not None and str(pupil_id).strip() != "":
+        if kind != DIARY:
+            raise ValidationError("Учащийся указывается только для выписки из дневника.")
+        text = str(pupil_id).strip()
+        if not text.isdigit():
+            raise ValidationError(f"Номер учащегося «{text}» — не число.")
+        pupil_id = int(text)
+    else:
+        pupil_id = None
+    if kind != DIARY and (date_from or date_to):
+        raise ValidationError("Даты «с» и «по» задаются только для выписки из дневника; здесь — период.")
+    if kind == COURSE and not (subject and str(subject).strip()):
+        raise ValidationError("Для журнала предмета укажите предмет, например «Математика».")
+    if kind != COURSE and subject:
+        raise ValidationError("Предмет указывается только для журнала предмета.")
+    if kind == DIARY and pupil_id is not None and not class_name:
+        from models.extracts import pupil_class
+
+        start, end = _diary_range(date_from, date_to)
+        classes = [class_info(get_class(pupil_class(actor, pupil_id, start, end)))]
+    else:
+        classes = _classes(actor, class_name, kind)
+    many = len(classes) > 1 or str(class_name or "").strip().lower() == ALL
+    if many and pupil_id is not None:
+        raise ValidationError("Одного учащегося выгружают из его класса: укажите класс, а не all.")
+
+    # every argument is checked for every class before the first file is written
+    plans = []
+    skipped = []
+    for school_class in classes:
+        explicit = period is not None and str(period).strip() != ""
+        try:
+            chosen = resolve_period(school_class, period)
+        except ValidationError:
+            if many:
+                skipped.append(school_class.name)
+                continue
+            raise
+        if kind == COURSE:
+            try:
+                course_ids, subject_name = _courses(actor, school_class, str(subject))
+            except JournalError:
+                if many:
+                    skipped.append(school_class.name)
+                    continue
+                raise
+            plans.append((school_class, chosen, (course_ids, subject_name), None))
+            continue
+        _check_class(actor, school_class)
+        dates = None
+        if kind == DIARY:
+            span = None
+            if explicit:
+                periods = _periods(school_class)
+                span = (chosen.start, chosen.end) if chosen else (periods[0].start, periods[-1].end)
+            dates = _diary_range(date_from, date_to, span)
+        plans.append((school_class, chosen, None, dates))
+    if not plans:
+        raise ValidationError(
+            "Нечего выгружать: ни у одного класса нет такого периода или предмета"
+            + (f" ({', '.join(skipped)})." if skipped else ".")
+        )
+    target = _target(out, fmt, many, stream)
+
+    total = len(plans)
+    for done, (school_class, chosen, course_ids, dates) in enumerate(plans):
+        if _cancelled(cancel):
+            raise ExportCancelled(list(target.written))
+        if progress:
+            progress(done, total, school_class.name)
+        if kind == DIARY:
+            doc = _diary_doc(actor, school_class, pupil_id, *dates)  # type: ignore[misc]
+        elif kind == REPORT_CARD:
+            doc = _report_card_doc(actor, school_class, chosen)
+        elif kind == CLASS_REPORT:
+            doc = _class_report_doc(actor, school_class, chosen)
+        elif kind == MEETING:
+            doc = _meeting_doc(actor, school_class, chosen)
+        else:
+            ids, name = course_ids  # type: ignore[misc]
+            doc = _course_doc(actor, school_class, ids, chosen, name)
+        for where, _path in _write(target, doc.base, doc.sheets, fmt):
+            _audit(actor, kind, school_class, doc, where)
+    if progress:
+        progress(total, total, "")
+    return list(target.written)
