@@ -21,35 +21,55 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# One statement: per pupil × subject the number of marks, the mean and the weighted mean,
-# absences (all, unexcused, excused, late) and the final mark of the period. "{p}" is the
-# driver's placeholder.
+# One statement computing the same per pupil × subject figures as the analysis: the number
+# of marks, the mean and the weighted mean, the suggested mark (the school's threshold and
+# minimum), the final mark, missed lessons (unexcused, excused; late apart) and, per pupil,
+# whole days missed (every lesson of the pupil's day, subgroups included). Written for
+# SQLite (the demo file); "?" placeholders in order.
 HAND_SQL = """
 SELECT m.student_id, c.subject_id, 'm', COUNT(*), AVG(m.value),
-       SUM(m.value * COALESCE(wm.weight, wl.weight, 1)) / SUM(COALESCE(wm.weight, wl.weight, 1)),
-       0, 0, 0, ''
+       SUM(m.value * COALESCE(wm.weight, wl.weight, 1)) * 1.0 / SUM(COALESCE(wm.weight, wl.weight, 1)),
+       CASE WHEN COUNT(*) < ? THEN 'н/а'
+            ELSE CAST(CAST(SUM(m.value * COALESCE(wm.weight, wl.weight, 1)) * 1.0
+                      / SUM(COALESCE(wm.weight, wl.weight, 1)) + (1 - ?) AS INTEGER) AS TEXT) END,
+       0, 0, 0
 FROM mark m
 JOIN lesson l ON l.id = m.lesson_id
 JOIN course c ON c.id = l.course_id
 LEFT JOIN work_type wm ON wm.id = m.work_type_id
 LEFT JOIN work_type wl ON wl.id = l.work_type_id
-WHERE c.school_class_id = {p} AND l.date >= {p} AND l.date <= {p}
+WHERE c.school_class_id = ? AND l.date >= ? AND l.date <= ?
 GROUP BY m.student_id, c.subject_id
 UNION ALL
-SELECT a.student_id, c.subject_id, 'a', COUNT(*), NULL, NULL,
+SELECT a.student_id, c.subject_id, 'a', COUNT(*), NULL, NULL, '',
        SUM(CASE WHEN a.code = 'н' THEN 1 ELSE 0 END),
        SUM(CASE WHEN a.code IN ('б', 'у') THEN 1 ELSE 0 END),
-       SUM(CASE WHEN a.code = 'о' THEN 1 ELSE 0 END), ''
+       SUM(CASE WHEN a.code = 'о' THEN 1 ELSE 0 END)
 FROM absence a
 JOIN lesson l ON l.id = a.lesson_id
 JOIN course c ON c.id = l.course_id
-WHERE c.school_class_id = {p} AND l.date >= {p} AND l.date <= {p}
+WHERE c.school_class_id = ? AND l.date >= ? AND l.date <= ?
 GROUP BY a.student_id, c.subject_id
 UNION ALL
-SELECT f.student_id, f.subject_id, 'f', 0, NULL, NULL, 0, 0, 0, f.value
+SELECT f.student_id, f.subject_id, 'f', 0, NULL, NULL, f.value, 0, 0, 0
 FROM final_mark f
-JOIN enrollment e ON e.student_id = f.student_id
-WHERE e.school_class_id = {p} AND f.scope = {p}
+WHERE f.scope = ? AND f.student_id IN (SELECT e.student_id FROM enrollment e WHERE e.school_class_id = ?)
+UNION ALL
+SELECT d.student_id, NULL, 'd', COUNT(*), NULL, NULL, '', 0, 0, 0
+FROM (SELECT a.student_id, l.date AS day, COUNT(*) AS missed
+      FROM absence a
+      JOIN lesson l ON l.id = a.lesson_id
+      JOIN course c ON c.id = l.course_id
+      WHERE c.school_class_id = ? AND l.date >= ? AND l.date <= ? AND a.code <> 'о'
+      GROUP BY a.student_id, l.date) d
+WHERE d.missed >= (
+    SELECT COUNT(*) FROM lesson l2 JOIN course c2 ON c2.id = l2.course_id
+    WHERE c2.school_class_id = ? AND l2.date = d.day
+      AND (c2.subgroup_id IS NULL OR EXISTS (
+          SELECT 1 FROM subgroup_member sm
+          WHERE sm.subgroup_id = c2.subgroup_id AND sm.student_id = d.student_id
+            AND sm.period_id = ?)))
+GROUP BY d.student_id
 """
 
 
@@ -65,6 +85,7 @@ def measure(db_path: str, repeats: int = 15) -> dict:
     from models.db import database
     from models.schema import Enrollment, Period, SchoolClass
     from models.school import current_year_id
+    from models.settings import load as load_settings
     from models.store import open_store
 
     open_store(db_path)
@@ -95,17 +116,19 @@ def measure(db_path: str, repeats: int = 15) -> dict:
     period = next((p for p in periods if p.start <= today <= p.end), None) or max(
         (p for p in periods if p.end < today), key=lambda p: p.end
     )
-    param = database.param
-    sql = HAND_SQL.replace("{p}", param)
+    sql = HAND_SQL.replace("?", database.param)  # (on PostgreSQL CAST rounds: timing only)
+    settings = load_settings()
+    span = (class_id, period.start, period.end)
     params = (
-        class_id,
-        period.start,
-        period.end,
-        class_id,
-        period.start,
-        period.end,
-        class_id,
+        settings.min_marks_for_period,
+        float(settings.rounding_threshold),
+        *span,
+        *span,
         f"P{period.id}",
+        class_id,
+        *span,
+        class_id,
+        period.id,
     )
 
     def hand() -> int:

@@ -1,4 +1,6 @@
-"""The staff's home screen: who is logged in, when they last were (R18), and the way in."""
+"""The staff's home: who is logged in, when they last were (R18), and the duties dashboard —
+what the regulation expects now (DOMAIN.md's obligations table), each with its count and the
+key of the section where it is done; then the user's lessons today."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from textual.widgets import Footer, Header, Static
 
 from models.access import ROLE_NAMES
 from models.accounts import LoginResult
-from models.attendance import excuse_pass_due
+from models.duties import Dashboard, Duty, dashboard
+from models.errors import JournalError
 from models.school import classes_kept_by
 from tui import strings as S
 from tui.registry import SECTIONS
@@ -23,7 +26,28 @@ def last_login_line(result: LoginResult) -> str:
     return S.LAST_LOGIN.format(at=result.previous_login_at, source=source)
 
 
+def duty_text(duty: Duty) -> str:
+    return S.DUTY_TEXT[duty.kind].format(
+        class_name=duty.class_name,
+        count=duty.count,
+        pupils=duty.pupils,
+        guardians=duty.guardians,
+        period=duty.period,
+    )
+
+
+def section_key(name: str) -> str:
+    """The home key of a section (its footer display), or the palette when it is not there."""
+    section = SECTIONS.get(name)
+    return section.display if section else "^p"
+
+
 class HomeScreen(Screen):
+    DEFAULT_CSS = """
+    HomeScreen #home-duties-title { margin-top: 1; text-style: bold; }
+    HomeScreen .duty-done { color: $text-muted; }
+    HomeScreen #home-today { margin-top: 1; }
+    """
     BINDINGS = [
         Binding(s.keys, f"app.open('{s.name}')", s.title, id=s.name, key_display=s.display)
         for s in SECTIONS.values()
@@ -32,14 +56,12 @@ class HomeScreen(Screen):
     def __init__(self, result: LoginResult) -> None:
         super().__init__()
         self.result = result
-        kept = classes_kept_by(result.actor)
-        self.kept = [c.name for c in kept]
-        # the weekly excuse pass (R13) is due while old unexcused н remain
-        self.excuses_due = (
-            {}
-            if result.actor.is_admin
-            else {c.name: n for c in kept if (n := excuse_pass_due(result.actor, c.id))}
-        )
+        actor = result.actor
+        self.kept = [] if actor.is_admin else [c.name for c in classes_kept_by(actor)]
+        try:
+            self.board: Dashboard | None = dashboard(actor)
+        except JournalError:
+            self.board = None  # the home still opens; the sections say what is wrong
 
     def compose(self) -> ComposeResult:
         actor = self.result.actor
@@ -47,11 +69,32 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Static(f"{actor.name} — {ROLE_NAMES[actor.role]}", id="home-user")
             yield Static(last_login_line(self.result), id="home-last-login")
-            if self.kept and not actor.is_admin:
+            if self.kept:
                 yield Static(f"Классный руководитель: {', '.join(self.kept)}", id="home-class")
-            for class_name, count in self.excuses_due.items():
-                yield Static(
-                    S.EXCUSES_DUE.format(class_name=class_name, count=count), classes="duty"
-                )
+            board = self.board
+            if board is not None and board.duties:
+                yield Static(S.HOME_DUTIES, id="home-duties-title")
+                if not board.due:
+                    yield Static(S.HOME_ALL_DONE, classes="duty-done")
+                for duty in board.due:
+                    key = section_key(duty.section)
+                    yield Static(
+                        f"{key:>2}  {duty_text(duty)}",
+                        classes="duty",
+                        id=f"duty-{duty.kind}-{duty.class_id or 0}",
+                    )
+            if board is not None and not actor.is_admin:
+                if board.lessons_today:
+                    lessons = ", ".join(
+                        (S.HOME_LESSON_HELD if lesson.held else S.HOME_LESSON).format(
+                            number=lesson.number,
+                            class_name=lesson.class_name,
+                            subject=lesson.subject + (f" ({lesson.subgroup})" if lesson.subgroup else ""),
+                        )
+                        for lesson in board.lessons_today
+                    )
+                    yield Static(S.HOME_TODAY.format(lessons=lessons), id="home-today")
+                else:
+                    yield Static(S.HOME_NO_LESSONS_TODAY, id="home-today")
             yield Static(S.HOME_HINT, id="home-hint")
         yield Footer()

@@ -1,0 +1,98 @@
+"""The duties dashboard (models/duties.py): the counts of DOMAIN.md's obligations table for a
+homeroom teacher and a subject teacher. Today is Sat 28 Nov 2026; the previous school day is
+Fri 27 Nov; the 1st quarter ended on 25 Oct; entries are due 3 days after a lesson."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models import analysis, entries, guardians, roster, school
+from models.duties import dashboard
+from models.errors import PermissionDenied
+from tests.factory import SmallSchool
+
+
+def counts(board) -> dict[tuple[str, str], int]:
+    return {(d.kind, d.class_name): d.count for d in board.duties}
+
+
+def plant(s: SmallSchool) -> None:
+    p0 = s.pupils[0]
+    entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 27))  # nothing entered
+    entries.add_lesson(s.homeroom, s.russian_a, dt.date(2026, 11, 27), topic="Причастие")
+    old = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 16)).id  # no topic
+    entries.set_absence(s.teacher, old, p0, "н")  # 12 days ago, not excused; no mark
+    school.add_timetable_entry(s.admin, s.math_a, 6, 2, dt.date(2026, 9, 1))  # Saturdays, 2nd
+
+
+def test_a_homeroom_teachers_duties(small):
+    s = small
+    plant(s)
+    board = dashboard(s.homeroom)
+    assert counts(board) == {
+        ("entries", "5А"): 1,  # the math lesson of Friday
+        ("excuses", "5А"): 1,  # the н of 16 Nov
+        ("verify", "5А"): 4,  # nobody's card checked yet
+        ("consents", "5А"): 5,  # 4 pupils and Андреев's mother
+        ("credentials", "5А"): 3,  # Андреев and his mother have logins
+        ("subgroups", "5А"): 0,  # everyone is in an English group
+        # 1 Sep – 24 Nov: no final marks of the 1st quarter in any course; math's 16 Nov
+        # lesson has neither a mark nor a topic
+        ("teachers", "5А"): 4,
+        ("analysis", "5А"): 1,  # the 1st quarter's report not exported
+        # her own Russian: the 1st quarter's final marks of 4 pupils
+        ("own_no_marks", ""): 0,
+        ("own_no_topic", ""): 0,
+        ("own_finals", ""): 4,
+    }
+    consents = next(d for d in board.duties if d.kind == "consents")
+    assert (consents.pupils, consents.guardians, consents.section) == (4, 1, "roster")
+    assert next(d for d in board.duties if d.kind == "analysis").period == "1 четверть"
+    assert board.lessons_today == ()  # she has no lesson on Saturdays
+
+
+def test_duties_go_when_done(small_sqlite):
+    s = small_sqlite
+    plant(s)
+    p0, p1 = s.pupils[:2]
+    roster.verify_student(s.homeroom, p0, dt.date(2026, 11, 20))
+    roster.verify_student(s.homeroom, p1, dt.date(2026, 10, 1))  # 58 days ago: overdue again
+    guardians.record_consent(s.homeroom, p0, dt.date(2026, 9, 2), guardian_id=s.guardian_id)
+    analysis.record_report_export(s.homeroom, s.class_a, f"P{s.q1}", "/tmp/5А-1.xlsx")
+    newcomer = roster.add_student(
+        s.homeroom, s.class_a, {"surname": "Ежов", "first_name": "Егор"}, dt.date(2026, 11, 20)
+    ).id
+    board = counts(dashboard(s.homeroom))
+    assert board[("verify", "5А")] == 3 + 1  # p1, p2, p3 and the newcomer
+    assert board[("consents", "5А")] == 3 + 1  # the mother's consent covers her and Андреев
+    assert board[("credentials", "5А")] == 4
+    assert board[("subgroups", "5А")] == 1  # the newcomer is in no English group
+    assert board[("analysis", "5А")] == 0
+    assert newcomer
+
+
+def test_a_subject_teachers_duties_and_lessons_today(small_sqlite):
+    s = small_sqlite
+    plant(s)
+    board = dashboard(s.teacher)
+    assert counts(board) == {
+        ("own_no_marks", ""): 1,  # 16 Nov
+        ("own_no_topic", ""): 1,
+        ("own_finals", ""): 4 + 1 + 2,  # 1st quarter: math 5А, math 5Б, English group 2
+    }
+    assert [(t.number, t.class_name, t.subject, t.held) for t in board.lessons_today] == [
+        (2, "5А", "Математика", False)
+    ]
+    entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 28), 2, topic="Задачи")
+    assert dashboard(s.teacher).lessons_today[0].held
+    assert all(d.section == "journal" for d in board.duties)
+
+
+def test_admin_and_readers(small_sqlite):
+    s = small_sqlite
+    assert dashboard(s.admin).duties == ()
+    for reader in (s.student, s.guardian):
+        with pytest.raises(PermissionDenied):
+            dashboard(reader)
