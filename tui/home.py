@@ -63,6 +63,12 @@ class HomeScreen(Screen):
         except JournalError:
             self.board = None  # the home still opens; the sections say what is wrong
 
+    def sections_line(self) -> str:
+        """Every section this user may open, with its key: the footer cannot hold them all."""
+        allowed = self.app.available_screens()  # type: ignore[attr-defined]
+        keys = [f"{s.display} {s.title}" for s in SECTIONS.values() if s.name in allowed]
+        return S.HOME_SECTIONS.format(sections=" · ".join(keys)) if keys else S.HOME_HINT
+
     def compose(self) -> ComposeResult:
         actor = self.result.actor
         yield Header()
@@ -96,5 +102,5 @@ class HomeScreen(Screen):
                     yield Static(S.HOME_TODAY.format(lessons=lessons), id="home-today")
                 else:
                     yield Static(S.HOME_NO_LESSONS_TODAY, id="home-today")
-            yield Static(S.HOME_HINT, id="home-hint")
+            yield Static(self.sections_line(), id="home-hint")
         yield Footer()

@@ -742,3 +742,4 @@ SETTINGS_TITLE = "Настройки школы (Enter — изменить)"
 SETTING_COLUMNS = ("Настройка", "Значение")
 SETTING_TITLE = "Настройка школы"
 NEEDS_TERMINAL = "журналу нужен терминал: подключитесь по SSH без команды и без ключа -T (или с ключом -t)"
+HOME_SECTIONS = "Разделы: {sections}. Все действия — и через Ctrl+P."
