@@ -155,7 +155,7 @@ def open_grid(db: str, login: str, password: str, cols: int, rows: int) -> Pty:
     for text in (login, "\r", password, "\r"):
         pty.send(text)
         time.sleep(0.15)
-    pty.wait_for("Разделы журнала", timeout=30)  # the home screen
+    pty.wait_for("Разделы", timeout=30)  # the home screen lists its sections
     pty.settle(0.4)
     pty.send("j")
     pty.wait_for("Журнал: выберите")
