@@ -163,8 +163,11 @@ def open_grid(db: str, login: str, password: str, cols: int, rows: int) -> Pty:
     opened = time.perf_counter()
     pty.send("\r")
     pty.wait_for("Итог")
+    # Enter → the grid drawn: the last byte before 40 ms of quiet (the footer's own refresh
+    # of its keys follows ≈ 100 ms later and is not part of opening the grid)
+    pty.settle(0.04)
+    pty.grid_open_ms = (pty.last_data_at - opened) * 1000
     pty.settle(0.6)
-    pty.grid_open_ms = (pty.last_data_at - opened) * 1000  # Enter → the grid's last byte drawn
     return pty
 
 

@@ -88,28 +88,33 @@ class GridScreen(Screen):
         self.move_down = load_settings().move_down_after_mark
 
     def compose(self) -> ComposeResult:
+        # title and hint are composed with their text: updating them after mount would
+        # draw the whole screen a second time
+        grid = MarksGrid(load_grid(self.actor, self.course.course_id, self.period_id), id="grid")
+        hint = self.lesson_hint_text(grid)
+        self.hint_shown = (hint, False)
         yield Header()
-        yield Static("", id="grid-title")
-        yield MarksGrid(load_grid(self.actor, self.course.course_id, self.period_id), id="grid")
-        yield Static("", id="grid-hint")
+        yield Static(self.title_text(grid.data), id="grid-title")
+        yield grid
+        yield Static(hint, id="grid-hint")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.show_title()
-        self.grid.focus()
-        self.show_lesson_hint()
+    AUTO_FOCUS = "#grid"  # focused as the screen opens, not after its first frame
 
     @property
     def grid(self) -> MarksGrid:
         return self.query_one(MarksGrid)
 
-    def show_title(self) -> None:
-        data = self.grid.data
+    @staticmethod
+    def title_text(data) -> str:
         group = f" ({data.subgroup})" if data.subgroup else ""
-        self.query_one("#grid-title", Static).update(
+        return (
             f"{data.class_name} · {data.subject}{group} · {data.teacher} · {data.period_name} "
             f"({data.period_start:%d.%m}–{data.period_end:%d.%m})"
         )
+
+    def show_title(self) -> None:
+        self.query_one("#grid-title", Static).update(self.title_text(self.grid.data))
 
     def hint(self, text: str, *, error: bool = False) -> None:
         if (text, error) == self.hint_shown:
@@ -119,16 +124,18 @@ class GridScreen(Screen):
         widget.update(text)
         widget.set_class(error, "error")
 
-    def show_lesson_hint(self) -> None:
-        grid = self.grid
+    @staticmethod
+    def lesson_hint_text(grid: MarksGrid) -> str:
+        """The cursor column's lesson (date, number, topic), or how to use the final column."""
+        if not grid.data.lessons:
+            return S.NO_LESSONS_YET
         if grid.col < grid.final_col:
             lesson = grid.data.lessons[grid.col]
-            topic = lesson.topic or S.NO_TOPIC
-            self.hint(f"{lesson.date:%d.%m.%Y}, урок {lesson.number}: {topic}")
-        elif grid.data.pupils:
-            self.hint(S.FINAL_HINT)
-        if not grid.data.lessons:
-            self.hint(S.NO_LESSONS_YET)
+            return f"{lesson.date:%d.%m.%Y}, урок {lesson.number}: {lesson.topic or S.NO_TOPIC}"
+        return S.FINAL_HINT if grid.data.pupils else ""
+
+    def show_lesson_hint(self) -> None:
+        self.hint(self.lesson_hint_text(self.grid))
 
     def on_marks_grid_cursor_moved(self, event: MarksGrid.CursorMoved) -> None:
         self.second_mark = False
