@@ -137,10 +137,7 @@ def require_reader_of_student(actor: Actor, student_id: int) -> None:
     if actor.role == GUARDIAN and actor.guardian_id is not None:
         linked = (
             StudentGuardian.select()
-            .where(
-                (StudentGuardian.guardian == actor.guardian_id)
-                & (StudentGuardian.student == student_id)
-            )
+            .where((StudentGuardian.guardian == actor.guardian_id) & (StudentGuardian.student == student_id))
             .exists()
         )
         if linked:

@@ -108,9 +108,7 @@ def _event(login: str, user: User | None, success: bool, reason: str, source: st
     ).execute()
 
 
-def authenticate(
-    login: str, password: str, source: str = "", at: dt.datetime | None = None
-) -> LoginResult:
+def authenticate(login: str, password: str, source: str = "", at: dt.datetime | None = None) -> LoginResult:
     """Check a login and password; count failures, lock with a growing delay, log every try.
 
     The same argon2 work is done for an unknown login, a disabled or a locked account, and
@@ -330,9 +328,7 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> UserInfo:
 def unlock_user(actor: Actor, user_id: int) -> UserInfo:
     require_admin(actor)
     user = _get_user(user_id)
-    User.update(locked_until=None, failed_attempts=0, lockouts=0).where(
-        User.id == user.id
-    ).execute()
+    User.update(locked_until=None, failed_attempts=0, lockouts=0).where(User.id == user.id).execute()
     audit.record(actor, "user.unlock", "user", user.id)
     return user_info(User.get_by_id(user.id))
 

@@ -14,7 +14,7 @@ from peewee import JOIN, SQL, Value
 
 from models import clock
 from models.access import Actor, require_class_keeper, require_staff
-from models.entries import Cell, MarkEntry, _write_cell
+from models.entries import Cell, _write_cell, read_cells
 from models.errors import NotFound, ValidationError
 from models.grading import EXCUSED_CODES, LATE, parse_absence
 from models.schema import (
@@ -22,7 +22,6 @@ from models.schema import (
     Course,
     Enrollment,
     Lesson,
-    Mark,
     Period,
     SchoolClass,
     Student,
@@ -200,39 +199,9 @@ def _day_lessons(class_id: int, day: dt.date) -> list[DayLesson]:
 def _day_cells(class_id: int, day: dt.date) -> dict[tuple[int, int], Cell]:
     """Every mark and absence of the class's lessons that day, in one round trip."""
     of_day = (
-        Lesson.select(Lesson.id)
-        .join(Course)
-        .where((Course.school_class == class_id) & (Lesson.date == day))
+        Lesson.select(Lesson.id).join(Course).where((Course.school_class == class_id) & (Lesson.date == day))
     )
-    marks_q = Mark.select(
-        Mark.lesson,
-        Mark.student,
-        Value("m").alias("kind"),
-        Mark.position,
-        Mark.value.alias("num"),
-        Mark.work_type,
-        Mark.comment.alias("text"),
-    ).where(Mark.lesson.in_(of_day))
-    absences_q = Absence.select(
-        Absence.lesson,
-        Absence.student,
-        Value("a").alias("kind"),
-        Value(0).alias("position"),
-        Value(0).alias("num"),
-        Value(None).alias("work_type"),
-        Absence.code.concat("|").concat(Absence.document).alias("text"),
-    ).where(Absence.lesson.in_(of_day))
-    raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
-    for lesson_id, student_id, kind, _position, num, work_type, text in (
-        (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples()
-    ):
-        marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
-        if kind == "m":
-            marks.append(MarkEntry(num, work_type, text or ""))
-        else:
-            code, _, document = (text or "").partition("|")
-            raw[(lesson_id, student_id)] = (marks, code, document)
-    return {key: Cell(tuple(m), code, doc) for key, (m, code, doc) in raw.items()}
+    return read_cells(of_day)
 
 
 @reading
@@ -400,9 +369,7 @@ def unexcused_week(actor: Actor, class_id: int, monday: dt.date) -> list[PupilAb
             MissedLesson(aid, lid, number, name, subject_short(name, short), sgnum)
         )
     return [
-        PupilAbsences(
-            sid, name, tuple(MissedDay(day, tuple(lessons)) for day, lessons in days.items())
-        )
+        PupilAbsences(sid, name, tuple(MissedDay(day, tuple(lessons)) for day, lessons in days.items()))
         for sid, name, days in pupils
     ]
 
@@ -416,8 +383,6 @@ def excuse_pass_due(actor: Actor, class_id: int) -> int:
         Absence.select(Absence.id)
         .join(Lesson)
         .join(Course)
-        .where(
-            (Course.school_class == class_id) & (Absence.code == ABSENT) & (Lesson.date < before)
-        )
+        .where((Course.school_class == class_id) & (Absence.code == ABSENT) & (Lesson.date < before))
         .count()
     )

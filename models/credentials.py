@@ -87,9 +87,7 @@ def class_credentials(actor: Actor, class_id: int) -> list[CredentialRow]:
     return rows
 
 
-def _row(
-    student_id, guardian_id, person, role, child, relation, account, may_receive
-) -> CredentialRow:
+def _row(student_id, guardian_id, person, role, child, relation, account, may_receive) -> CredentialRow:
     return CredentialRow(
         student_id=student_id,
         guardian_id=guardian_id,

@@ -470,8 +470,7 @@ TOPICS = {  # a year's topics per subject and band (grades 1–4, 5–11 or any)
         "Экологические проблемы"
     ),
     ("Английский язык", "primary"): _items(
-        "Hello! Знакомство; My family; Colours and numbers; My toys; Animals; Food; My "
-        "school; Alphabet"
+        "Hello! Знакомство; My family; Colours and numbers; My toys; Animals; Food; My school; Alphabet"
     ),
     ("Английский язык", "main"): _items(
         "School days; Present Simple; That's me; My home, my castle; Present "
@@ -675,10 +674,7 @@ def _insert_ids(model, fields: Sequence, rows: list[tuple]) -> list[int]:
     """Bulk insert and return the new ids in the order of `rows` (one writer: we hold the lock)."""
     before = model.select(fn.MAX(model.id)).scalar() or 0
     _insert(model, fields, rows)
-    ids = [
-        row[0]
-        for row in model.select(model.id).where(model.id > before).order_by(model.id).tuples()
-    ]
+    ids = [row[0] for row in model.select(model.id).where(model.id > before).order_by(model.id).tuples()]
     if len(ids) != len(rows):  # pragma: no cover - would mean a concurrent writer
         raise ValidationError("Демонстрационная школа: не удалось сопоставить вставленные строки.")
     return ids
@@ -701,11 +697,7 @@ def _school_days(quarters: Iterable, start: dt.date, end: dt.date) -> list[dt.da
     days = []
     day = start
     while day <= end:
-        if (
-            day.weekday() < 5
-            and day not in holidays
-            and any(q.start <= day <= q.end for q in quarters)
-        ):
+        if day.weekday() < 5 and day not in holidays and any(q.start <= day <= q.end for q in quarters):
             days.append(day)
         day += dt.timedelta(days=1)
     return days
@@ -773,9 +765,7 @@ class _Builder:
         admin_id = school.init_school(SCHOOL_NAME, "admin", PASSWORDS["admin"])
         surname, first, patr = self._adult_name(rng, "ж")
         self.admin_name = f"{surname} {first} {patr}"
-        accounts.update_staff_user(
-            SYSTEM, admin_id, surname=surname, first_name=first, patronymic=patr
-        )
+        accounts.update_staff_user(SYSTEM, admin_id, surname=surname, first_name=first, patronymic=patr)
         self.admin = actor_of(User.get_by_id(admin_id))
         self.year_id = school.create_year(self.admin, self.start_year)
         self.subject_ids = {
@@ -848,9 +838,7 @@ class _Builder:
                     for course in c.courses
                     if group is not None and course.subject == subjects[0][0]
                 }
-                teacher = min(
-                    (t for t in staff if t not in taken), key=lambda t: (t.load, staff.index(t))
-                )
+                teacher = min((t for t in staff if t not in taken), key=lambda t: (t.load, staff.index(t)))
                 self._give(c, teacher, subjects, group)
         # homerooms of grades 5–11: a teacher of the class (a language or mathematics teacher
         # first, then the one with most hours there), each at most one class
@@ -896,9 +884,7 @@ class _Builder:
         self.teachers.append(teacher)
         return teacher
 
-    def _give(
-        self, c: PClass, teacher: PTeacher, subjects: list[tuple[str, int]], group: int | None
-    ) -> None:
+    def _give(self, c: PClass, teacher: PTeacher, subjects: list[tuple[str, int]], group: int | None) -> None:
         for subject, hours in subjects:
             c.courses.append(PCourse(subject, hours, teacher, group))
             teacher.load += hours
@@ -926,9 +912,7 @@ class _Builder:
 
     def _create_classes(self) -> None:
         for c in self.classes:
-            info = school.create_class(
-                self.admin, self.year_id, c.grade, c.letter, c.homeroom.user_id
-            )
+            info = school.create_class(self.admin, self.year_id, c.grade, c.letter, c.homeroom.user_id)
             c.id = info.id
             c.periods = school.periods_for_grade(self.year_id, c.grade)
             for subject in SPLIT_SUBJECTS:
@@ -973,9 +957,7 @@ class _Builder:
                 rng.shuffle(slots)
                 for d, n in slots:
                     free = [
-                        s
-                        for s in subjects
-                        if left[s] > 0 and all((t, d, n) not in busy for t in items[s][1])
+                        s for s in subjects if left[s] > 0 and all((t, d, n) not in busy for t in items[s][1])
                     ]
                     pool = [s for s in free if on_day[(s, d)] == 0] or [
                         s for s in free if on_day[(s, d)] == 1 and left[s] > 1
@@ -1022,17 +1004,11 @@ class _Builder:
 
         for subject in [s for s in left if left[s] > 0]:
             while left[subject] > 0:
-                lengths = {
-                    d: max((n for day, n in grid if day == d), default=0) for d in range(1, 6)
-                }
-                spots = [
-                    (d, n) for d in range(1, 6) for n in range(1, lengths[d]) if (d, n) not in grid
-                ] + [
+                lengths = {d: max((n for day, n in grid if day == d), default=0) for d in range(1, 6)}
+                spots = [(d, n) for d in range(1, 6) for n in range(1, lengths[d]) if (d, n) not in grid] + [
                     (d, lengths[d] + 1) for d in sorted(lengths, key=lengths.get) if lengths[d] < 8
                 ]
-                spot = next(
-                    (x for x in spots if free(subject, *x) and times(subject, x[0]) < 2), None
-                )
+                spot = next((x for x in spots if free(subject, *x) and times(subject, x[0]) < 2), None)
                 if spot is None:
                     break
                 grid[spot] = subject
@@ -1040,11 +1016,7 @@ class _Builder:
         for d in range(1, 6):  # a hole left: move the day's last lesson into it if it can go
             while True:
                 numbers = sorted(n for day, n in grid if day == d)
-                hole = (
-                    next((n for n in range(1, numbers[-1]) if n not in numbers), None)
-                    if numbers
-                    else None
-                )
+                hole = next((n for n in range(1, numbers[-1]) if n not in numbers), None) if numbers else None
                 if hole is None or not free(grid[(d, numbers[-1])], d, hole):
                     break
                 grid[(d, hole)] = grid.pop((d, numbers[-1]))
@@ -1056,9 +1028,7 @@ class _Builder:
                 for number, subject in lessons:
                     for course in c.courses:
                         if course.subject == subject:
-                            school.add_timetable_entry(
-                                self.admin, course.id, weekday, number, start
-                            )
+                            school.add_timetable_entry(self.admin, course.id, weekday, number, start)
 
     # -- pupils and their families
 
@@ -1108,9 +1078,7 @@ class _Builder:
                 family = None
         if family is None:
             family = self._new_family(rng)
-        twin = next(
-            (ch for ch in family.children if ch.stints and ch.stints[0][0].grade == c.grade), None
-        )
+        twin = next((ch for ch in family.children if ch.stints and ch.stints[0][0].grade == c.grade), None)
         y = self.start_year
         if twin is not None:
             born = twin.birth_date
@@ -1170,9 +1138,7 @@ class _Builder:
         else:
             family.adults.append(mother)
             if shape < 0.74:
-                dad = PAdult(
-                    surname, father, patronymic(rng.choice(MEN_NAMES), "м"), "отец", _phone(rng)
-                )
+                dad = PAdult(surname, father, patronymic(rng.choice(MEN_NAMES), "м"), "отец", _phone(rng))
                 dad.may_receive_credentials = rng.random() > 0.03
                 family.adults.append(dad)
         self.families.append(family)
@@ -1212,14 +1178,10 @@ class _Builder:
             pupil = self._new_pupil(rng, c, arrived=True)
             pupil.stints.append((c, day, None, rng.choice(OTHER_SCHOOLS)))
         for c, day in departures:
-            pupil = rng.choice(
-                [p for p in self._initial(c) if p is not self.demo_pupil and not p.exempt_pe]
-            )
+            pupil = rng.choice([p for p in self._initial(c) if p is not self.demo_pupil and not p.exempt_pe])
             pupil.stints[0] = (c, pupil.stints[0][1], day, "")
             self.departures.append((pupil, day, rng.choice(OTHER_SCHOOLS)))
-        mover = rng.choice(
-            [p for p in self._initial(other) if p.stints[0][2] is None and not p.exempt_pe]
-        )
+        mover = rng.choice([p for p in self._initial(other) if p.stints[0][2] is None and not p.exempt_pe])
         day = at(0.45)
         first = mover.stints[0]
         mover.stints = [
@@ -1330,9 +1292,7 @@ class _Builder:
         )
         for pupil in arrivals:  # arrivals through the service, as the homeroom teacher
             c, start, _end, arrived_from = pupil.stints[0]
-            pupil.id = roster.add_student(
-                self._keeper(c), c.id, pupil.card(), start, arrived_from
-            ).id
+            pupil.id = roster.add_student(self._keeper(c), c.id, pupil.card(), start, arrived_from).id
         adults = [a for f in self.families for a in f.adults if f.children]
         verified = {
             id(a): max((ch.verified_on for ch in f.children if ch.verified_on), default=None)
@@ -1515,14 +1475,10 @@ class _Builder:
                 )[:count]
                 if closing:
                     chosen += [
-                        p
-                        for p in present
-                        if p not in chosen and marked[(course.id, period.id, p.id)] < 3
+                        p for p in present if p not in chosen and marked[(course.id, period.id, p.id)] < 3
                     ]
             entered = self._entered(rng, day, start)
-            lesson_weight = (
-                self.weights[control.id] if kind == "control" else self._kind_weight(kind)
-            )
+            lesson_weight = self.weights[control.id] if kind == "control" else self._kind_weight(kind)
             for p in chosen:
                 marked[(course.id, period.id, p.id)] += 1
                 mu = p.level + self._subject_bias(p, course.subject) + (0.2 if c.grade <= 4 else 0)
@@ -1538,9 +1494,7 @@ class _Builder:
                 if kind == "control" and course.subject == "Русский язык" and rng.random() < 0.6:
                     second = max(2, min(5, value + rng.choice((-1, -1, 0, 0, 1))))
                     mark_rows.append((lesson_id, p.id, 2, second, None, teacher_id, entered))
-                    self.period_marks[(p.id, course.subject, period.id)].append(
-                        (second, lesson_weight)
-                    )
+                    self.period_marks[(p.id, course.subject, period.id)].append((second, lesson_weight))
         _insert(
             Mark,
             (
@@ -1642,9 +1596,7 @@ class _Builder:
                         no_marks = kind == "plain" and rng.random() < (0.08 if late else 0.01)
                         work_type = {"control": control, "small": small}.get(kind)
                         period = self._period(c, day)
-                        rows.append(
-                            (course.id, day, number, topic, homework, work_type, _at(day, 7, 45))
-                        )
+                        rows.append((course.id, day, number, topic, homework, work_type, _at(day, 7, 45)))
                         meta.append([c, course, day, number, kind, no_marks, period, False])
                         last[(course.id, period.id)].append(len(meta) - 1)
         # the last two lessons of an ended period: the teacher makes sure everyone has marks
@@ -1909,9 +1861,7 @@ class _Builder:
     def _diary_login(self, keeper: Actor, password: str, **person: int) -> str:
         """Issue a diary login and set its known password, as the person would on first login."""
         issued = accounts.issue_credentials(keeper, **person)
-        accounts.change_password(
-            actor_of(User.get_by_id(issued.user_id)), issued.password, password
-        )
+        accounts.change_password(actor_of(User.get_by_id(issued.user_id)), issued.password, password)
         return issued.login
 
     def _finish(self, logins: list[dict]) -> None:
@@ -1927,11 +1877,7 @@ class _Builder:
                 "as_of": self.as_of,
                 "bulk": (
                     "уроки, отметки, пропуски, итоговые отметки и состав подгрупп"
-                    + (
-                        ", учащиеся, родители, зачисления и согласия"
-                        if self.size == "school"
-                        else ""
-                    )
+                    + (", учащиеся, родители, зачисления и согласия" if self.size == "school" else "")
                     + " вставлены пакетно, без записи о каждой строке"
                 ),
                 "timetable_gaps": self.timetable_gaps,

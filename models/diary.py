@@ -112,9 +112,7 @@ def children(actor: Actor) -> list[Child]:
         if enrollment is None:
             continue
         c = enrollment.school_class
-        out.append(
-            Child(student.id, f"{student.surname} {student.first_name}", c.name, c.grade, c.year_id)
-        )
+        out.append(Child(student.id, f"{student.surname} {student.first_name}", c.name, c.grade, c.year_id))
     return out
 
 
@@ -133,9 +131,7 @@ def _lessons_of(student_id: int, start: dt.date, end: dt.date):
         (m.subgroup_id, m.period.start, m.period.end)
         for m in SubgroupMember.select(SubgroupMember, Period)
         .join(Period)
-        .where(
-            (SubgroupMember.student == student_id) & (Period.start <= end) & (Period.end >= start)
-        )
+        .where((SubgroupMember.student == student_id) & (Period.start <= end) & (Period.end >= start))
     }
     class_ids = [e.school_class_id for e in enrollments]
     query = (
@@ -172,9 +168,7 @@ def _entries(student_id: int, lesson_ids: list[int]):
             .order_by(Mark.position)
         ):
             marks.setdefault(m.lesson_id, []).append(m)
-        for a in Absence.select().where(
-            (Absence.student == student_id) & Absence.lesson.in_(lesson_ids)
-        ):
+        for a in Absence.select().where((Absence.student == student_id) & Absence.lesson.in_(lesson_ids)):
             absences[a.lesson_id] = a.code
     return marks, absences
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from peewee import SQL, Value
+
 from models import audit, clock
 from models.access import (
     Actor,
@@ -117,9 +119,7 @@ def add_lesson(
     _check_lesson_date(course, date)
     taken = {
         lesson.number
-        for lesson in Lesson.select(Lesson.number).where(
-            (Lesson.course == course_id) & (Lesson.date == date)
-        )
+        for lesson in Lesson.select(Lesson.number).where((Lesson.course == course_id) & (Lesson.date == date))
     }
     if number is None:
         number = max(taken, default=0) + 1
@@ -180,9 +180,7 @@ def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
                 Mark.select().where(Mark.lesson == lesson_id).exists()
                 or Absence.select().where(Absence.lesson == lesson_id).exists()
             ):
-                raise ValidationError(
-                    "У урока уже есть отметки или пропуски: дату изменить нельзя."
-                )
+                raise ValidationError("У урока уже есть отметки или пропуски: дату изменить нельзя.")
             taken = Lesson.select(Lesson.id).where(
                 (Lesson.course == lesson.course_id)
                 & (Lesson.date == date)
@@ -190,9 +188,7 @@ def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
                 & (Lesson.id != lesson_id)
             )
             if taken.exists():
-                raise ValidationError(
-                    f"Урок №{lesson.number} на {date:%d.%m.%Y} по этому курсу уже есть."
-                )
+                raise ValidationError(f"Урок №{lesson.number} на {date:%d.%m.%Y} по этому курсу уже есть.")
             clean[key] = date
         else:
             raise ValidationError(f"Нельзя изменить поле урока «{key}».")
@@ -300,13 +296,9 @@ def _load_cell(lesson_id: int, student_id: int) -> _CellContext:
     lesson = _get_lesson(lesson_id)
     ctx = _CellContext(lesson)
     ctx.marks = list(
-        Mark.select()
-        .where((Mark.lesson == lesson_id) & (Mark.student == student_id))
-        .order_by(Mark.position)
+        Mark.select().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).order_by(Mark.position)
     )
-    ctx.absence = Absence.get_or_none(
-        (Absence.lesson == lesson_id) & (Absence.student == student_id)
-    )
+    ctx.absence = Absence.get_or_none((Absence.lesson == lesson_id) & (Absence.student == student_id))
     return ctx
 
 
@@ -316,6 +308,43 @@ def _cell_of(ctx: _CellContext) -> Cell:
         ctx.absence.code if ctx.absence else None,
         ctx.absence.document if ctx.absence else "",
     )
+
+
+def read_cells(lessons) -> dict[tuple[int, int], Cell]:
+    """Every mark and absence of the given lessons (a query of Lesson ids), in one round trip.
+
+    The screens' bulk reads (the grid, the attendance day, the extracts) all use this, so a
+    cell reads the same everywhere: (lesson, pupil) → Cell.
+    """
+    marks_q = Mark.select(
+        Mark.lesson,
+        Mark.student,
+        Value("m").alias("kind"),
+        Mark.position,
+        Mark.value.alias("num"),
+        Mark.work_type,
+        Mark.comment.alias("text"),
+    ).where(Mark.lesson.in_(lessons))
+    absences_q = Absence.select(
+        Absence.lesson,
+        Absence.student,
+        Value("a").alias("kind"),
+        Value(0).alias("position"),
+        Value(0).alias("num"),
+        Value(None).alias("work_type"),
+        Absence.code.concat("|").concat(Absence.document).alias("text"),
+    ).where(Absence.lesson.in_(lessons))
+    raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
+    for lesson_id, student_id, kind, _position, num, work_type, text in (
+        (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples()
+    ):
+        marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
+        if kind == "m":
+            marks.append(MarkEntry(num, work_type, text or ""))
+        else:
+            code, _, document = (text or "").partition("|")
+            raw[(lesson_id, student_id)] = (marks, code, document)
+    return {key: Cell(tuple(m), code, doc) for key, (m, code, doc) in raw.items()}
 
 
 def _check_pupil_in_lesson(lesson: Lesson, student_id: int) -> None:
@@ -355,9 +384,9 @@ def _check_not_future(lesson: Lesson) -> None:
 
 
 def _check_may_write(actor: Actor, lesson: Lesson, before: Cell, after: Cell) -> None:
-    marks_changed = tuple(m.value for m in before.marks) != tuple(
-        m.value for m in after.marks
-    ) or any(a != b for a, b in zip(before.marks, after.marks, strict=False))
+    marks_changed = tuple(m.value for m in before.marks) != tuple(m.value for m in after.marks) or any(
+        a != b for a, b in zip(before.marks, after.marks, strict=False)
+    )
     if marks_changed:
         require_course_teacher(actor, lesson.course)
     absence_changed = before.absence != after.absence or before.document != after.document
@@ -365,9 +394,7 @@ def _check_may_write(actor: Actor, lesson: Lesson, before: Cell, after: Cell) ->
         raise deny("Пропуски в этом уроке отмечает учитель урока или классный руководитель.")
 
 
-def _write_cell(
-    actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str
-) -> CellChange:
+def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str) -> CellChange:
     validate_cell(after)
     ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
@@ -458,9 +485,7 @@ def set_mark(
     marks = (*before.marks, mark) if add and before.marks else (mark,)
     if len(marks) > MAX_MARKS_PER_CELL:
         raise ValidationError("В одной клетке не больше двух отметок.")
-    return _write_cell(
-        actor, lesson_id, student_id, Cell(marks, before.absence, before.document), "mark.set"
-    )
+    return _write_cell(actor, lesson_id, student_id, Cell(marks, before.absence, before.document), "mark.set")
 
 
 @service
@@ -474,9 +499,7 @@ def set_absence(actor: Actor, lesson_id: int, student_id: int, code: object) -> 
             "У учащегося в этом уроке есть отметка: пропуск поставить нельзя, сначала уберите её."
         )
     document = before.document if code in EXCUSED_CODES else ""
-    return _write_cell(
-        actor, lesson_id, student_id, Cell(before.marks, code, document), "absence.set"
-    )
+    return _write_cell(actor, lesson_id, student_id, Cell(before.marks, code, document), "absence.set")
 
 
 @service
@@ -490,19 +513,14 @@ def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: s
     require_staff(actor)
     code = parse_absence(code)
     if code not in EXCUSED_CODES:
-        raise ValidationError(
-            "Уважительная причина отмечается кодом «б» (болел) или «у» (уважительная)."
-        )
+        raise ValidationError("Уважительная причина отмечается кодом «б» (болел) или «у» (уважительная).")
     document = clean_text(document, 200)
     if not document:
         raise ValidationError("Укажите документ: справка или заявление (номер, дата, кто принёс).")
     if not absence_ids:
         raise ValidationError("Не выбрано ни одного пропуска.")
     rows = list(
-        Absence.select(Absence, Lesson, Course)
-        .join(Lesson)
-        .join(Course)
-        .where(Absence.id.in_(absence_ids))
+        Absence.select(Absence, Lesson, Course).join(Lesson).join(Course).where(Absence.id.in_(absence_ids))
     )
     if len(rows) != len(set(absence_ids)):
         raise NotFound("Часть пропусков не найдена (возможно, их уже исправили).")
@@ -510,13 +528,11 @@ def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: s
         require_class_keeper(actor, class_id)
     late = [row for row in rows if row.code == LATE]
     if late:
-        raise ValidationError(
-            "Опоздание («о») не пропуск: его нельзя отметить уважительной причиной."
-        )
+        raise ValidationError("Опоздание («о») не пропуск: его нельзя отметить уважительной причиной.")
     stamp = now()
-    Absence.update(
-        code=code, document=document, excused_by=actor.user_id or None, excused_at=stamp
-    ).where(Absence.id.in_(absence_ids)).execute()
+    Absence.update(code=code, document=document, excused_by=actor.user_id or None, excused_at=stamp).where(
+        Absence.id.in_(absence_ids)
+    ).execute()
     audit.record(
         actor,
         "absence.excuse",

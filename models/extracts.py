@@ -12,22 +12,20 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from peewee import JOIN, SQL, Value
+from peewee import JOIN
 
 from models.access import Actor, require_staff
 from models.diary import DiaryDay, DiaryLesson
-from models.entries import Cell, MarkEntry
+from models.entries import Cell, read_cells
 from models.errors import NotFound, ValidationError
 from models.grading import (
     EXCUSED_CODES,
     LATE,
 )
 from models.schema import (
-    Absence,
     Course,
     Enrollment,
     Lesson,
-    Mark,
     Period,
     SchoolClass,
     Student,
@@ -187,35 +185,7 @@ def _cells(class_id: int, start: dt.date, end: dt.date) -> dict[tuple[int, int],
         .join(Course)
         .where((Course.school_class == class_id) & (Lesson.date >= start) & (Lesson.date <= end))
     )
-    marks_q = Mark.select(
-        Mark.lesson,
-        Mark.student,
-        Value("m").alias("kind"),
-        Mark.position,
-        Mark.value.alias("num"),
-        Mark.work_type,
-        Mark.comment.alias("text"),
-    ).where(Mark.lesson.in_(in_range))
-    absences_q = Absence.select(
-        Absence.lesson,
-        Absence.student,
-        Value("a").alias("kind"),
-        Value(0).alias("position"),
-        Value(0).alias("num"),
-        Value(None).alias("work_type"),
-        Absence.code.concat("|").concat(Absence.document).alias("text"),
-    ).where(Absence.lesson.in_(in_range))
-    raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
-    for lesson_id, student_id, kind, _position, num, work_type, text in (
-        (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples()
-    ):
-        marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
-        if kind == "m":
-            marks.append(MarkEntry(num, work_type, text or ""))
-        else:
-            code, _, document = (text or "").partition("|")
-            raw[(lesson_id, student_id)] = (marks, code, document)
-    return {key: Cell(tuple(m), code, doc) for key, (m, code, doc) in raw.items()}
+    return read_cells(in_range)
 
 
 def _check_range(start: dt.date, end: dt.date) -> None:

@@ -59,9 +59,7 @@ def parse_final(text: object) -> str:
         return raw
     if raw in _FINAL_ALIASES:
         return _FINAL_ALIASES[raw]
-    raise ValidationError(
-        f"Итоговая отметка «{raw}» недопустима: 5, 4, 3, 2, 1, н/а, осв, зач или незач."
-    )
+    raise ValidationError(f"Итоговая отметка «{raw}» недопустима: 5, 4, 3, 2, 1, н/а, осв, зач или незач.")
 
 
 def parse_absence(text: object) -> str:
@@ -154,9 +152,5 @@ def indicators(marks: Iterable[str | None]) -> Indicators:
     quality = (n5 + n4) * hundred / n
     sou = Decimal(100 * n5 + 64 * n4 + 36 * n3 + 16 * n2 + 7 * n_na) / n
     numeric = n5 + n4 + n3 + counts["2"] + counts["1"]
-    mean = (
-        Decimal(5 * n5 + 4 * n4 + 3 * n3 + 2 * counts["2"] + counts["1"]) / numeric
-        if numeric
-        else None
-    )
+    mean = Decimal(5 * n5 + 4 * n4 + 3 * n3 + 2 * counts["2"] + counts["1"]) / numeric if numeric else None
     return Indicators(n, n5, n4, n3, n2, n_na, success, quality, sou, mean)

@@ -11,19 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN, SQL, Value, fn
+from peewee import JOIN, fn
 
 from models.access import Actor, get_course, require_staff
-from models.entries import Cell, MarkEntry
+from models.entries import Cell, read_cells
 from models.errors import ValidationError
 from models.grading import Averages, averages, suggest_period_mark
 from models.schema import (
-    Absence,
     Course,
     Enrollment,
     FinalMark,
     Lesson,
-    Mark,
     Period,
     SchoolClass,
     Student,
@@ -91,9 +89,7 @@ class Grid:
                 continue
             for mark in cell.marks:
                 weight = (
-                    self.weights.get(mark.work_type_id, lesson.weight)
-                    if mark.work_type_id
-                    else lesson.weight
+                    self.weights.get(mark.work_type_id, lesson.weight) if mark.work_type_id else lesson.weight
                 )
                 pairs.append((mark.value, weight))
         return averages(pairs)
@@ -155,9 +151,7 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
             final,
             JOIN.LEFT_OUTER,
             on=(
-                (final.student == Student.id)
-                & (final.subject == course.subject_id)
-                & (final.scope == scope)
+                (final.student == Student.id) & (final.subject == course.subject_id) & (final.scope == scope)
             ),
         )
         .where(
@@ -196,16 +190,10 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
             lesson.topic,
             lesson.homework,
             lesson.work_type_id,
-            weights.get(lesson.work_type_id, default_weight)
-            if lesson.work_type_id
-            else default_weight,
+            weights.get(lesson.work_type_id, default_weight) if lesson.work_type_id else default_weight,
         )
         for lesson in Lesson.select()
-        .where(
-            (Lesson.course == course.id)
-            & (Lesson.date >= period.start)
-            & (Lesson.date <= period.end)
-        )
+        .where((Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end))
         .order_by(Lesson.date, Lesson.number)
     ]
 
@@ -213,37 +201,7 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     in_period = Lesson.select(Lesson.id).where(
         (Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end)
     )
-    marks_q = Mark.select(
-        Mark.lesson,
-        Mark.student,
-        Value("m").alias("kind"),
-        Mark.position,
-        Mark.value.alias("num"),
-        Mark.work_type,
-        Mark.comment.alias("text"),
-    ).where(Mark.lesson.in_(in_period))
-    absences_q = Absence.select(
-        Absence.lesson,
-        Absence.student,
-        Value("a").alias("kind"),
-        Value(0).alias("position"),
-        Value(0).alias("num"),
-        Value(None).alias("work_type"),
-        Absence.code.concat("|").concat(Absence.document).alias("text"),
-    ).where(Absence.lesson.in_(in_period))
-    raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
-    for lesson_id, student_id, kind, _position, num, work_type, text in (
-        (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples()
-    ):
-        marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
-        if kind == "m":
-            marks.append(MarkEntry(num, work_type, text or ""))
-        else:
-            code, _, document = (text or "").partition("|")
-            raw[(lesson_id, student_id)] = (marks, code, document)
-    cells = {
-        key: Cell(tuple(marks), code, document) for key, (marks, code, document) in raw.items()
-    }
+    cells = read_cells(in_period)
 
     teacher = course.teacher
     return Grid(
@@ -311,9 +269,7 @@ def course_choices(actor: Actor, year_id: int, today: dt.date) -> list[CourseCho
         .where(SchoolClass.year == year_id)
     )
     if not actor.is_admin:
-        query = query.where(
-            (Course.teacher == actor.user_id) | (SchoolClass.homeroom == actor.user_id)
-        )
+        query = query.where((Course.teacher == actor.user_id) | (SchoolClass.homeroom == actor.user_id))
     out = [
         CourseChoice(
             course_id=c.id,

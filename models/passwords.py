@@ -39,15 +39,11 @@ _give_hash_memory_back()
 
 @lru_cache(maxsize=8)
 def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
-    )
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID)
 
 
 def hasher(settings: Settings) -> PasswordHasher:
-    return _hasher(
-        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
-    )
+    return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
 
 
 def hash_password(password: str, settings: Settings) -> str:
@@ -75,9 +71,7 @@ def _dummy_hash_for(time_cost: int, memory_kib: int, parallelism: int) -> str:
 
 
 def _dummy_hash(settings: Settings) -> str:
-    return _dummy_hash_for(
-        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
-    )
+    return _dummy_hash_for(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
 
 
 def burn_time(settings: Settings) -> None:

@@ -207,15 +207,10 @@ def add_student(
     return student_info(student)
 
 
-def _keeper_of_student(
-    actor: Actor, student_id: int, on: dt.date | None = None
-) -> Enrollment | None:
+def _keeper_of_student(actor: Actor, student_id: int, on: dt.date | None = None) -> Enrollment | None:
     """The pupil's enrollment on `on` (default: their latest); its class's keeper may act."""
     enrollment = current_enrollment(student_id, on or clock.today()) or (
-        Enrollment.select()
-        .where(Enrollment.student == student_id)
-        .order_by(Enrollment.start.desc())
-        .first()
+        Enrollment.select().where(Enrollment.student == student_id).order_by(Enrollment.start.desc()).first()
     )
     if enrollment is None:
         require_staff(actor)
@@ -263,9 +258,9 @@ def transfer_student(actor: Actor, student_id: int, to_class_id: int, on: object
         raise ValidationError(
             f"Дата перевода должна быть позже прибытия в класс ({enrollment.start:%d.%m.%Y})."
         )
-    Enrollment.update(
-        end=day - dt.timedelta(days=1), end_reason="transfer", left_to=target.name
-    ).where(Enrollment.id == enrollment.id).execute()
+    Enrollment.update(end=day - dt.timedelta(days=1), end_reason="transfer", left_to=target.name).where(
+        Enrollment.id == enrollment.id
+    ).execute()
     new = Enrollment.create(
         student=student_id,
         school_class=target.id,
@@ -321,9 +316,7 @@ def remove_student(actor: Actor, student_id: int) -> None:
     found = [name for name, present in refs.items() if present]
     if found:
         raise ValidationError(
-            "Удалить нельзя: у учащегося уже есть "
-            + ", ".join(found)
-            + ". Оформите выбытие с датой."
+            "Удалить нельзя: у учащегося уже есть " + ", ".join(found) + ". Оформите выбытие с датой."
         )
     card = student_info(student)
     SubgroupMember.delete().where(SubgroupMember.student == student_id).execute()
@@ -347,9 +340,7 @@ def verify_student(actor: Actor, student_id: int, on: dt.date | None = None) -> 
     ]
     if guardian_ids:
         Guardian.update(verified_on=day).where(Guardian.id.in_(guardian_ids)).execute()
-    audit.record(
-        actor, "student.verify", "student", student_id, None, {"on": day, "guardians": guardian_ids}
-    )
+    audit.record(actor, "student.verify", "student", student_id, None, {"on": day, "guardians": guardian_ids})
     return student_info(get_student(student_id))
 
 

@@ -74,9 +74,7 @@ class ClassInfo:
 
 
 def period_info(p: Period) -> PeriodInfo:
-    return PeriodInfo(
-        p.id, p.name, p.kind, p.number, p.start, p.end, p.grade_from, p.grade_to, p.closed
-    )
+    return PeriodInfo(p.id, p.name, p.kind, p.number, p.start, p.end, p.grade_from, p.grade_to, p.closed)
 
 
 # --- the school ------------------------------------------------------------------------------
@@ -140,9 +138,7 @@ def create_year(actor: Actor, start_year: int, *, with_default_periods: bool = T
     name = year_name(start_year)
     if SchoolYear.select().where(SchoolYear.name == name).exists():
         raise ValidationError(f"Учебный год {name} уже есть.")
-    year = SchoolYear.create(
-        name=name, start=dt.date(start_year, 9, 1), end=dt.date(start_year + 1, 8, 31)
-    )
+    year = SchoolYear.create(name=name, start=dt.date(start_year, 9, 1), end=dt.date(start_year + 1, 8, 31))
     if with_default_periods:
         for number, (a, b) in enumerate(QUARTERS, 1):
             Period.create(
@@ -247,9 +243,7 @@ def _teacher(user_id: int | None) -> User | None:
 def class_info(c: SchoolClass) -> ClassInfo:
     teacher = c.homeroom
     name = (
-        " ".join(p for p in (teacher.surname, teacher.first_name, teacher.patronymic) if p)
-        if teacher
-        else ""
+        " ".join(p for p in (teacher.surname, teacher.first_name, teacher.patronymic) if p) if teacher else ""
     )
     return ClassInfo(c.id, c.name, c.grade, c.letter, c.year_id, c.homeroom_id, name)
 
@@ -284,18 +278,12 @@ def create_class(
         raise NotFound("Такого учебного года нет.")
     if (
         SchoolClass.select()
-        .where(
-            (SchoolClass.year == year_id)
-            & (SchoolClass.grade == grade)
-            & (SchoolClass.letter == letter)
-        )
+        .where((SchoolClass.year == year_id) & (SchoolClass.grade == grade) & (SchoolClass.letter == letter))
         .exists()
     ):
         raise ValidationError(f"Класс {grade}{letter} в этом году уже есть.")
     _teacher(homeroom_id)
-    school_class = SchoolClass.create(
-        year=year_id, grade=grade, letter=letter, homeroom=homeroom_id
-    )
+    school_class = SchoolClass.create(year=year_id, grade=grade, letter=letter, homeroom=homeroom_id)
     audit.record(
         actor,
         "class.create",
@@ -336,16 +324,12 @@ def find_class(name: str, year_id: int | None = None) -> ClassInfo:
     """A class of the current (or given) year by its name, e.g. "5А"."""
     grade, letter = parse_class_name(name)
     if year_id is None:
-        year = (
-            year_for(clock.today()) or SchoolYear.select().order_by(SchoolYear.start.desc()).first()
-        )
+        year = year_for(clock.today()) or SchoolYear.select().order_by(SchoolYear.start.desc()).first()
         if year is None:
             raise NotFound("В школе ещё нет учебного года.")
         year_id = year.id
     found = SchoolClass.get_or_none(
-        (SchoolClass.year == year_id)
-        & (SchoolClass.grade == grade)
-        & (SchoolClass.letter == letter)
+        (SchoolClass.year == year_id) & (SchoolClass.grade == grade) & (SchoolClass.letter == letter)
     )
     if found is None:
         raise NotFound(f"Класса {grade}{letter} нет.")
@@ -393,9 +377,7 @@ def create_work_type(actor: Actor, name: str, weight: str | Decimal) -> int:
     if WorkType.select().where(WorkType.name == name.strip()).exists():
         raise ValidationError(f"Вид работы «{name.strip()}» уже есть.")
     work_type = WorkType.create(name=name.strip(), weight=value)
-    audit.record(
-        actor, "work_type.create", "work_type", work_type.id, new={"name": name, "weight": value}
-    )
+    audit.record(actor, "work_type.create", "work_type", work_type.id, new={"name": name, "weight": value})
     return work_type.id
 
 
@@ -444,11 +426,7 @@ def create_course(
     _teacher(teacher_id)
     if subgroup_id is not None:
         subgroup = Subgroup.get_or_none(Subgroup.id == subgroup_id)
-        if (
-            subgroup is None
-            or subgroup.school_class_id != class_id
-            or subgroup.subject_id != subject_id
-        ):
+        if subgroup is None or subgroup.school_class_id != class_id or subgroup.subject_id != subject_id:
             raise ValidationError("Подгруппа не относится к этому классу и предмету.")
     duplicate = Course.select().where(
         (Course.school_class == class_id)
@@ -533,9 +511,7 @@ def update_setting(actor: Actor, key: str, value: str) -> object:
     Setting.insert(key=key, value=stored).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: stored}
     ).execute()
-    audit.record(
-        actor, "setting.update", "setting", None, {key: old.value if old else None}, {key: stored}
-    )
+    audit.record(actor, "setting.update", "setting", None, {key: old.value if old else None}, {key: stored})
     return parsed
 
 

@@ -26,7 +26,9 @@ def storage_message(exc: BaseException) -> str:
     if "locked" in text or "busy" in text:
         return "База данных занята другим пользователем дольше обычного. Изменение не записано, попробуйте ещё раз."
     if "full" in text or "no space" in text or "disk i/o" in text:
-        return "Не хватает места на диске или диск недоступен. Изменение не записано; сообщите администратору."
+        return (
+            "Не хватает места на диске или диск недоступен. Изменение не записано; сообщите администратору."
+        )
     if "readonly" in text or "read-only" in text:
         return "База данных открыта только для чтения. Изменение не записано."
     if "connect" in text or "server closed" in text or "terminating" in text:
