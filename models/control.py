@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import SQL, Case, fn
 
 from models import clock
 from models.access import Actor, require_staff
 from models.errors import NotFound, ValidationError
-from models.grid import CourseChoice
+from models.grid import CourseChoice, courses_with_names
 from models.schema import (
     Course,
     Enrollment,
@@ -29,10 +29,7 @@ from models.schema import (
     Mark,
     Period,
     SchoolClass,
-    Subgroup,
     SubgroupMember,
-    Subject,
-    User,
 )
 from models.service import reading
 from models.settings import load as load_settings
@@ -131,17 +128,7 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
     today = clock.today()
     settings = load_settings()
     held_until = min(end, today)
-    courses = list(
-        Course.select(Course, SchoolClass, Subject, User, Subgroup)
-        .join(SchoolClass)
-        .switch(Course)
-        .join(Subject)
-        .switch(Course)
-        .join(User, on=(Course.teacher == User.id))
-        .switch(Course)
-        .join(Subgroup, JOIN.LEFT_OUTER)
-        .where(where)
-    )
+    courses = list(courses_with_names().where(where))
     if not courses:
         return []
     course_ids = [c.id for c in courses]

@@ -225,6 +225,20 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     )
 
 
+def courses_with_names():
+    """Courses joined with their class, subject, teacher and (optional) subgroup: one query."""
+    return (
+        Course.select(Course, SchoolClass, Subject, User, Subgroup)
+        .join(SchoolClass)
+        .switch(Course)
+        .join(Subject)
+        .switch(Course)
+        .join(User, on=(Course.teacher == User.id))
+        .switch(Course)
+        .join(Subgroup, JOIN.LEFT_OUTER)
+    )
+
+
 @dataclass(frozen=True)
 class CourseChoice:
     course_id: int
@@ -257,17 +271,7 @@ def course_choices(actor: Actor, year_id: int, today: dt.date) -> list[CourseCho
         .group_by(Lesson.course)
         .tuples()
     }
-    query = (
-        Course.select(Course, SchoolClass, Subject, User, Subgroup)
-        .join(SchoolClass)
-        .switch(Course)
-        .join(Subject)
-        .switch(Course)
-        .join(User, on=(Course.teacher == User.id))
-        .switch(Course)
-        .join(Subgroup, JOIN.LEFT_OUTER)
-        .where(SchoolClass.year == year_id)
-    )
+    query = courses_with_names().where(SchoolClass.year == year_id)
     if not actor.is_admin:
         query = query.where((Course.teacher == actor.user_id) | (SchoolClass.homeroom == actor.user_id))
     out = [

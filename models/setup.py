@@ -25,6 +25,7 @@ from peewee import JOIN, chunked, fn
 from models import audit, clock, school
 from models.access import ADMIN, TEACHER, Actor, require_admin
 from models.errors import NotFound, ValidationError
+from models.grid import courses_with_names
 from models.schema import (
     Absence,
     Course,
@@ -678,14 +679,7 @@ def staff_choices() -> list[StaffChoice]:
 
 def _load_rows(where, on: dt.date) -> list[LoadRow]:
     query = (
-        Course.select(Course, SchoolClass, Subject, User, Subgroup)
-        .join(SchoolClass)
-        .switch(Course)
-        .join(Subject)
-        .switch(Course)
-        .join(User, on=(Course.teacher == User.id))
-        .switch(Course)
-        .join(Subgroup, JOIN.LEFT_OUTER)
+        courses_with_names()
         .where(where)
         .order_by(SchoolClass.grade, SchoolClass.letter, Subject.name, Subgroup.number)
     )
