@@ -64,9 +64,7 @@ class AccountsScreen(Screen):
         row = table.cursor_row
         table.clear()
         for user in self.users:
-            table.add_row(
-                user.login, user.name, ROLE_NAMES[user.role], status_of(user), key=str(user.id)
-            )
+            table.add_row(user.login, user.name, ROLE_NAMES[user.role], status_of(user), key=str(user.id))
         if select_id is not None:
             row = next((i for i, u in enumerate(self.users) if u.id == select_id), row)
         if self.users:
@@ -126,9 +124,7 @@ class AccountsScreen(Screen):
             if result is not None:
                 self.reload(user.id)
 
-        self.app.push_screen(
-            FormDialog(S.EDIT_USER_TITLE.format(login=user.login), fields, submit), done
-        )
+        self.app.push_screen(FormDialog(S.EDIT_USER_TITLE.format(login=user.login), fields, submit), done)
 
     def action_toggle_active(self) -> None:
         user = self.selected

@@ -147,6 +147,7 @@ class AnalysisScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         Binding("1", "view('results')", S.KEY_AN_VIEW, id="view-1", key_display="1–6"),
         Binding("2", "view('pupils')", show=False),
         Binding("3", "view('risk')", show=False),
@@ -194,6 +195,13 @@ class AnalysisScreen(Screen):
                 yield DataTable(id="parents-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="analysis-detail")
         yield Footer()
+
+    def action_export(self) -> None:
+        """The class report of what is shown (the export screen, preset)."""
+        from tui.exports import ExportScreen
+
+        class_id = self.class_list[self.class_index].id if self.class_list else None
+        self.app.push_screen(ExportScreen(self.actor, kind="class-report", class_id=class_id))
 
     def on_mount(self) -> None:
         if self.year_id is not None:

@@ -133,9 +133,7 @@ class JournalApp(App):
             actor = self.session.actor
             keeps = bool(classes_kept_by(actor))
             self.screens_allowed = {
-                name: section.title
-                for name, section in SECTIONS.items()
-                if section.allowed(actor, keeps)
+                name: section.title for name, section in SECTIONS.items() if section.allowed(actor, keeps)
             }
         return self.screens_allowed
 

@@ -56,9 +56,7 @@ class LessonPicker(ModalScreen[tuple[int, str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", S.KEY_CANCEL, id="cancel"),
         Binding(keys_typing("б"), "choose('б')", S.KEY_EXCUSE_ILL, id="pick-ill", key_display="Б"),
-        Binding(
-            keys_typing("у"), "choose('у')", S.KEY_EXCUSE_VALID, id="pick-valid", key_display="У"
-        ),
+        Binding(keys_typing("у"), "choose('у')", S.KEY_EXCUSE_VALID, id="pick-valid", key_display="У"),
     ]
 
     def __init__(self, title: str, lessons: tuple[MissedLesson, ...]) -> None:
@@ -69,9 +67,7 @@ class LessonPicker(ModalScreen[tuple[int, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield OptionList(
-                *(Option(f"{m.label} — {m.subject}") for m in self.lessons), id="lesson-pick"
-            )
+            yield OptionList(*(Option(f"{m.label} — {m.subject}") for m in self.lessons), id="lesson-pick")
             yield Static(S.PICK_HINT, classes="status")
         yield Footer()
 
@@ -93,14 +89,13 @@ class AttendanceScreen(Screen):
     # Footer order: the day view's keys first (80 columns hold about six), then the week's.
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         # day view (← → move between the lessons there, so [ ] change the day)
         Binding(keys_typing("н"), "absence('н')", S.KEY_ABSENCE, id="absent", key_display="НБУО"),
         Binding(keys_typing("б"), "absence('б')", S.KEY_ABSENCE, id="ill", show=False),
         Binding(keys_typing("у"), "absence('у')", S.KEY_ABSENCE, id="valid", show=False),
         Binding(keys_typing("о"), "absence('о')", S.KEY_ABSENCE, id="late", show=False),
-        Binding(
-            "exclamation_mark,f5", "whole_day", S.KEY_WHOLE_DAY, id="whole-day", key_display="!"
-        ),
+        Binding("exclamation_mark,f5", "whole_day", S.KEY_WHOLE_DAY, id="whole-day", key_display="!"),
         Binding(
             "left_square_bracket,х,ctrl+left",
             "day(-1)",
@@ -118,12 +113,8 @@ class AttendanceScreen(Screen):
         Binding("w,ц", "view('week')", S.KEY_EXCUSE_PASS, id="week-view", key_display="W"),
         Binding("delete", "clear", S.KEY_CLEAR_ABSENCE, id="clear", key_display="Del"),
         # week view: the excuse pass
-        Binding(
-            keys_typing("б"), "excuse('б')", S.KEY_EXCUSE_ILL, id="excuse-ill", key_display="Б"
-        ),
-        Binding(
-            keys_typing("у"), "excuse('у')", S.KEY_EXCUSE_VALID, id="excuse-valid", key_display="У"
-        ),
+        Binding(keys_typing("б"), "excuse('б')", S.KEY_EXCUSE_ILL, id="excuse-ill", key_display="Б"),
+        Binding(keys_typing("у"), "excuse('у')", S.KEY_EXCUSE_VALID, id="excuse-valid", key_display="У"),
         Binding("enter", "pick", S.KEY_PICK_LESSON, id="pick-lesson", priority=True),
         Binding(
             "left,left_square_bracket,х",
@@ -172,6 +163,13 @@ class AttendanceScreen(Screen):
             self.reload()
         self.query_one(DataTable).focus()
         self.refresh_bindings()
+
+    def action_export(self) -> None:
+        """The class's paper-diary extracts (the export screen, preset)."""
+        from tui.exports import ExportScreen
+
+        class_id = self.school_class.id if self.kept_classes else None
+        self.app.push_screen(ExportScreen(self.actor, kind="diary", class_id=class_id))
 
     @property
     def school_class(self) -> ClassInfo:
@@ -262,9 +260,7 @@ class AttendanceScreen(Screen):
                 count=sum(p.count for p in week),
             )
         )
-        self.query_one("#attendance-hint", Static).update(
-            S.ATTENDANCE_WEEK_HINT if week else S.NO_UNEXCUSED
-        )
+        self.query_one("#attendance-hint", Static).update(S.ATTENDANCE_WEEK_HINT if week else S.NO_UNEXCUSED)
         table = self.table
         table.clear(columns=True)
         table.cursor_type = "row"
@@ -329,9 +325,7 @@ class AttendanceScreen(Screen):
         def go(yes: bool | None) -> None:
             if not yes:
                 return
-            done = self.write(
-                lambda: mark_day_absent(self.actor, grid.class_id, pupil.student_id, day)
-            )
+            done = self.write(lambda: mark_day_absent(self.actor, grid.class_id, pupil.student_id, day))
             if done is None:
                 return
             message = S.WHOLE_DAY_DONE.format(name=pupil.name, count=done.written)
@@ -341,9 +335,7 @@ class AttendanceScreen(Screen):
                 message += S.WHOLE_DAY_EXCUSED.format(lessons=", ".join(done.excused))
             self.notify(message, timeout=8)
 
-        self.app.push_screen(
-            ConfirmDialog(S.CONFIRM_WHOLE_DAY.format(name=pupil.name, day=day)), go
-        )
+        self.app.push_screen(ConfirmDialog(S.CONFIRM_WHOLE_DAY.format(name=pupil.name, day=day)), go)
 
     def action_day(self, step: int) -> None:
         self.day = school_day(self.day, step)

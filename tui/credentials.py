@@ -81,8 +81,7 @@ class CredentialsScreen(Screen):
             return
         missing = sum(1 for r in self.rows if r.may_receive and not r.has_password)
         self.query_one("#credentials-title", Static).update(
-            S.CREDENTIALS_TITLE.format(class_name=self.school_class.name)
-            + f" · без логина: {missing}"
+            S.CREDENTIALS_TITLE.format(class_name=self.school_class.name) + f" · без логина: {missing}"
         )
         table = self.query_one(DataTable)
         row_index = table.cursor_row
@@ -91,9 +90,7 @@ class CredentialsScreen(Screen):
             who = (
                 S.WHO_STUDENT
                 if row.role == STUDENT
-                else S.WHO_GUARDIAN.format(
-                    relation=row.relation or "представитель", child=row.child
-                )
+                else S.WHO_GUARDIAN.format(relation=row.relation or "представитель", child=row.child)
             )
             table.add_row(row.person, who, row.login or "—", state_of(row))
         if self.rows:

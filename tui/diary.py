@@ -82,9 +82,7 @@ class DiaryScreen(Screen):
                 table.add_row(label, "", S.NO_LESSONS, "", "")
             for lesson in day.lessons:
                 text = " · ".join(
-                    p
-                    for p in (lesson.topic, f"д/з: {lesson.homework}" if lesson.homework else "")
-                    if p
+                    p for p in (lesson.topic, f"д/з: {lesson.homework}" if lesson.homework else "") if p
                 )
                 table.add_row(label, str(lesson.number), lesson.subject, lesson.entry, text)
                 label = ""
@@ -103,9 +101,7 @@ class DiaryScreen(Screen):
         rows = period_marks(self.actor, self.child.student_id, period_id)
         record_view(self.actor, self.child.student_id, "period", str(period_id))
         title = S.DIARY_TITLE.format(name=self.child.name, class_name=self.child.class_name)
-        self.query_one("#diary-title", Static).update(
-            f"{title}\n{name}: {start:%d.%m} – {end:%d.%m.%Y}"
-        )
+        self.query_one("#diary-title", Static).update(f"{title}\n{name}: {start:%d.%m} – {end:%d.%m.%Y}")
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_columns(S.COL_SUBJECT, S.COL_MARKS, S.COL_AVG, S.COL_WAVG, S.COL_FINAL)

@@ -63,6 +63,7 @@ class GridScreen(Screen):
         Binding("a,ф", "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
         Binding("A,Ф", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
         Binding("f6", "next_period", S.KEY_PERIOD_GRID, id="period"),
+        Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         Binding("up", "move(-1, 0)", show=False),
         Binding("down", "move(1, 0)", show=False),
         Binding("left", "move(0, -1)", show=False),
@@ -296,12 +297,19 @@ class GridScreen(Screen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            done = sum(
-                1 for p in todo if self.set_final(p.student_id, grid.data.suggestion(p.student_id))
-            )
+            done = sum(1 for p in todo if self.set_final(p.student_id, grid.data.suggestion(p.student_id)))
             self.hint(S.ACCEPTED_ALL.format(count=done))
 
         self.app.push_screen(ConfirmDialog(S.CONFIRM_ACCEPT_ALL.format(count=len(todo))), answered)
+
+    def action_export(self) -> None:
+        """This course's journal as a spreadsheet (the export screen, preset)."""
+        from tui.exports import ExportScreen
+
+        data = self.grid.data
+        self.app.push_screen(
+            ExportScreen(self.actor, kind="course", class_id=data.class_id, subject=data.subject)
+        )
 
     def action_next_period(self) -> None:
         if len(self.periods) < 2:
@@ -424,9 +432,7 @@ class GridScreen(Screen):
         fields = [
             Field("topic", S.F_TOPIC, lesson.topic),
             Field("homework", S.F_HOMEWORK, lesson.homework),
-            Field(
-                "work_type", S.F_WORK_TYPE, str(lesson.work_type_id or ""), self.work_type_choices()
-            ),
+            Field("work_type", S.F_WORK_TYPE, str(lesson.work_type_id or ""), self.work_type_choices()),
             Field("date", S.F_DATE, f"{lesson.date:%d.%m.%Y}"),
         ]
 
@@ -445,9 +451,7 @@ class GridScreen(Screen):
             if lesson_id is not None:
                 self.select_period_of(lesson_id)
 
-        self.app.push_screen(
-            FormDialog(S.EDIT_LESSON_TITLE.format(date=lesson.date), fields, submit), done
-        )
+        self.app.push_screen(FormDialog(S.EDIT_LESSON_TITLE.format(date=lesson.date), fields, submit), done)
 
     def action_delete_lesson(self) -> None:
         grid = self.grid
@@ -497,9 +501,7 @@ class CoursePickerScreen(Screen):
         table.add_columns(S.COL_CLASS, S.COL_SUBJECT, S.COL_TEACHER, S.COL_TODAY)
         for choice in self.choices:
             group = f" ({choice.subgroup})" if choice.subgroup else ""
-            today = (
-                S.LESSONS_TODAY.format(count=choice.lessons_today) if choice.lessons_today else ""
-            )
+            today = S.LESSONS_TODAY.format(count=choice.lessons_today) if choice.lessons_today else ""
             table.add_row(choice.class_name, f"{choice.subject}{group}", choice.teacher, today)
         if not self.choices:
             self.query_one(".screen-title", Static).update(S.NO_COURSES)

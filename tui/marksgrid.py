@@ -156,9 +156,7 @@ class MarksGrid(Widget, can_focus=True):
             self.refresh_cell(row, self.final_col)
 
     def col_of(self, lesson_id: int, default: int | None = None) -> int | None:
-        return next(
-            (i for i, lesson in enumerate(self.data.lessons) if lesson.id == lesson_id), default
-        )
+        return next((i for i, lesson in enumerate(self.data.lessons) if lesson.id == lesson_id), default)
 
     def row_of(self, student_id: int) -> int | None:
         return next((i for i, p in enumerate(self.data.pupils) if p.student_id == student_id), None)

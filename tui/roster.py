@@ -27,6 +27,7 @@ from models.classlist import (
     missing_consents,
     student_card,
 )
+from models.credentials import record_export
 from models.errors import JournalError, ValidationError
 from models.roster import FIELD_LABELS, Change
 from models.school import ClassInfo, classes_kept_by, list_classes
@@ -547,6 +548,7 @@ class MissingConsentsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
         Binding("enter", "guardians", S.KEY_RECORD_CONSENT, id="record-consent", priority=True),
+        Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
     ]
 
     def __init__(self, actor: Actor, school_class: ClassInfo) -> None:
@@ -570,6 +572,19 @@ class MissingConsentsScreen(Screen):
     def on_screen_resume(self) -> None:
         if returned(self):
             self.reload()
+
+    def action_export(self) -> None:
+        """The list as a spreadsheet to take to the parents' meeting (audited: personal data)."""
+        from exports.consents import write_missing_consents
+        from exports.paths import default_export_dir
+
+        try:
+            path = write_missing_consents(default_export_dir(), self.items, self.school_class.name)
+            record_export(self.actor, "missing_consents", str(path), len(self.items))
+        except JournalError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(S.EXPORT_SAVED.format(path=path), timeout=10)
 
     def reload(self) -> None:
         try:
