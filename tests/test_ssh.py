@@ -42,7 +42,7 @@ from tui.ssh_server import (
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-HOME = "Разделы журнала"  # S.HOME_HINT, on the staff's home screen only
+HOME = "Разделы:"  # the sections line (S.HOME_SECTIONS), on the staff's home screen only
 DIARY = "Дневник:"  # S.DIARY_TITLE
 CHANGE = S.CHANGE_TITLE  # the forced password change
 WAIT = 30.0  # a guard against a hang, not a measurement
