@@ -150,6 +150,14 @@ def start_seconds(db: str) -> float:
 def open_grid(db: str, login: str, password: str, cols: int, rows: int) -> Pty:
     """The journal on a pty, logged in as a subject teacher, on their first course's grid."""
     pty = Pty(journal_argv(db), cols, rows)
+    try:
+        return _log_in_and_open_grid(pty, login, password)
+    except BaseException:
+        pty.close()  # never leave a journal behind on a dead terminal
+        raise
+
+
+def _log_in_and_open_grid(pty: Pty, login: str, password: str) -> Pty:
     pty.wait_for("Логин")
     pty.settle(0.3)
     for text in (login, "\r", password, "\r"):
