@@ -10,25 +10,12 @@ import re
 import pytest
 
 from models import accounts, school
-from models.db import database
 from models.errors import AuthenticationError, ValidationError
 from models.schema import AuditEntry, LoginEvent, User
-from tests.factory import build_small_school
-from tests.test_permissions import built_once
+from tests.shared import small, small_once  # noqa: F401 (fixtures)
 
 T0 = dt.datetime(2026, 11, 28, 9, 0, 0)
 SLIP = re.compile(r"^[dfghjnqrtuvw34679]{4}-[dfghjnqrtuvw34679]{4}-[dfghjnqrtuvw34679]{4}$")
-
-# The small school is built once per backend for this module; each test runs in a transaction
-# that is rolled back afterwards, so every test starts from build_small_school() exactly.
-small_once = built_once(build_small_school, "small_once")
-
-
-@pytest.fixture
-def small(small_once):
-    with database.atomic() as txn:
-        yield small_once
-        txn.rollback()
 
 
 def fail(login: str, password: str, at: dt.datetime) -> str:
@@ -88,9 +75,7 @@ def test_lockout_after_five_failures_with_a_growing_delay(small):
         row = user("petrov")
         assert row.locked_until == at + dt.timedelta(minutes=expected_minutes)
         # locked: even the right password is refused, and changes nothing
-        assert fail("petrov", "petrov-pass", row.locked_until - dt.timedelta(seconds=1)) == (
-            accounts.LOCKED
-        )
+        assert fail("petrov", "petrov-pass", row.locked_until - dt.timedelta(seconds=1)) == (accounts.LOCKED)
         assert user("petrov").locked_until == row.locked_until
         at = row.locked_until + dt.timedelta(seconds=1)
     assert user("petrov").lockouts == 3
@@ -186,9 +171,7 @@ def test_reissue_invalidates_the_old_password(small):
     assert result.must_change_password is True
     assert result.actor.guardian_id == small.guardian_id
     assert User.select().where(User.guardian == small.guardian_id).count() == 1
-    assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == (
-        "credentials.reissue"
-    )
+    assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == ("credentials.reissue")
 
 
 def test_admin_resets_a_staff_password(small):

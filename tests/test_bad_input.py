@@ -19,7 +19,8 @@ from models.entries import Cell, MarkEntry, parse_cell
 from models.errors import ValidationError
 from models.schema import Absence, Mark
 from tests.factory import PAST_DAY
-from tests.test_permissions import World, build_world_and_baseline, built_once, snapshot
+from tests.shared import built_once
+from tests.test_permissions import World, build_world_and_baseline, snapshot
 
 # the school of test_permissions.py, built once per backend for this module
 world = built_once(build_world_and_baseline, "world")
@@ -140,9 +141,7 @@ CASES: list[tuple[str, Callable[[World], dict], Callable[[World, dict], object]]
     (
         "н and 5 by set_cell | одновременно пропуска «н» и отметки",
         nothing,
-        lambda w, c: entries.set_cell(
-            w.s.teacher, w.lesson, w.s.pupils[0], Cell((MarkEntry(5),), "н")
-        ),
+        lambda w, c: entries.set_cell(w.s.teacher, w.lesson, w.s.pupils[0], Cell((MarkEntry(5),), "н")),
     ),
     (
         "unknown absence code | Код пропуска «x»",
@@ -340,9 +339,7 @@ CASES: list[tuple[str, Callable[[World], dict], Callable[[World, dict], object]]
     (
         "transfer before arrival | позже прибытия",
         nothing,
-        lambda w, c: roster.transfer_student(
-            w.s.homeroom, w.s.pupils[3], w.s.class_b, dt.date(2026, 9, 1)
-        ),
+        lambda w, c: roster.transfer_student(w.s.homeroom, w.s.pupils[3], w.s.class_b, dt.date(2026, 9, 1)),
     ),
     (
         "transfer into the same class | уже в этом классе",
@@ -436,9 +433,7 @@ def test_bad_input_is_refused_and_writes_nothing(w, setup, call, expected):
 
 def test_the_refusals_say_what_is_wrong(w):
     """A few messages in full, as a teacher reads them."""
-    with pytest.raises(
-        ValidationError, match="^Отметка «6» недопустима: ставятся отметки от 1 до 5."
-    ):
+    with pytest.raises(ValidationError, match="^Отметка «6» недопустима: ставятся отметки от 1 до 5."):
         entries.set_mark(w.s.teacher, w.lesson, w.s.pupils[0], "6")
     with pytest.raises(ValidationError, match="воскресенье"):
         entries.add_lesson(w.s.teacher, w.s.math_a, SUNDAY)

@@ -13,19 +13,9 @@ from models.access import SYSTEM
 from models.classlist import ARRIVED, LEFT, STUDYING, TRANSFERRED
 from models.db import database
 from models.errors import PermissionDenied, ValidationError
-from tests.factory import build_small_school
-from tests.test_permissions import built_once
+from tests.shared import small, small_once  # noqa: F401 (fixtures)
 
 TRANSFER_DAY = dt.date(2026, 11, 16)
-small_once = built_once(build_small_school, "small_once")
-
-
-@pytest.fixture
-def small(small_once):
-    """The small school on both backends, each test rolled back to exactly what it built."""
-    with database.atomic() as txn:
-        yield small_once
-        txn.rollback()
 
 
 def listing(rows) -> list[tuple]:

@@ -5,7 +5,6 @@ and the grid of a course read back in a fixed, small number of queries."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -15,39 +14,15 @@ from models.db import database
 from models.entries import Cell, MarkEntry
 from models.errors import NotFound, PermissionDenied, ValidationError
 from models.schema import Absence, AuditEntry, FinalMark, Lesson, Mark, WorkType
-from tests.factory import PAST_DAY, build_small_school
-from tests.test_permissions import built_once
-
-# The small school is built once per backend for this module; each test runs in a transaction
-# that is rolled back afterwards, so every test starts from build_small_school() exactly.
-small_once = built_once(build_small_school, "small_once")
-
-
-@pytest.fixture
-def small(small_once):
-    with database.atomic() as txn:
-        yield small_once
-        txn.rollback()
-
-
-def last_audit() -> AuditEntry:
-    return AuditEntry.select().order_by(AuditEntry.id.desc()).first()
-
-
-def decoded(entry: AuditEntry) -> tuple[object, object]:
-    return (
-        json.loads(entry.old) if entry.old else None,
-        json.loads(entry.new) if entry.new else None,
-    )
+from tests.factory import PAST_DAY
+from tests.shared import decoded, last_audit, small, small_once  # noqa: F401 (fixtures)
 
 
 def stored_cell(lesson: int, pupil: int) -> tuple[list[tuple[int, int]], str | None, str]:
     """(position, value) of the marks, the absence code and its document, as stored."""
     marks = [
         (m.position, m.value)
-        for m in Mark.select()
-        .where(Mark.lesson == lesson, Mark.student == pupil)
-        .order_by(Mark.position)
+        for m in Mark.select().where(Mark.lesson == lesson, Mark.student == pupil).order_by(Mark.position)
     ]
     absence = Absence.get_or_none(Absence.lesson == lesson, Absence.student == pupil)
     return marks, absence.code if absence else None, absence.document if absence else ""
@@ -287,9 +262,7 @@ def test_final_marks_for_a_period_and_the_year(small):
     assert AuditEntry.select().count() == audits
     removed = set_final(small.teacher, small.math_a, pupil, small.q1, "")
     assert (removed.before, removed.after) == ("4", "")
-    assert (
-        not FinalMark.select().where(FinalMark.scope == scope, FinalMark.student == pupil).exists()
-    )
+    assert not FinalMark.select().where(FinalMark.scope == scope, FinalMark.student == pupil).exists()
     assert decoded(last_audit())[1]["value"] == ""
     assert FinalMark.select().count() == 2  # the year mark and pupil 1's н/а
 

@@ -24,7 +24,6 @@ import models
 from models import (
     accounts,
     attendance,
-    clock,
     credentials,
     diary,
     entries,
@@ -38,16 +37,14 @@ from models import (
     sshkeys,
     subgroups,
 )
-from models import db as dbmod
 from models.access import SYSTEM, Actor
 from models.db import database
 from models.entries import Cell, MarkEntry
 from models.errors import PermissionDenied
 from models.schema import ALL_MODELS, Absence, AuditEntry, DiaryView
 from models.service import service
-from models.store import open_store
-from tests.conftest import PG_URL, TODAY, _reset_postgres
 from tests.factory import PAST_DAY, SmallSchool, build_small_school
+from tests.shared import built_once
 
 ROLES = ("admin", "homeroom", "teacher", "other", "student", "guardian")
 ADMIN = {"admin"}
@@ -99,34 +96,6 @@ def build_world() -> World:
     setup.set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
     sshkeys.add_ssh_key(s.homeroom, HOMEROOM_KEY)  # removed in the matrix
     return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare)
-
-
-def built_once(build: Callable[[], object], name: str):
-    """A module-scoped fixture `name`: `build()` run once per backend (SQLite, PostgreSQL).
-
-    Pair it with a function-scoped fixture that wraps each test in a transaction and rolls
-    it back (`w` below), so that every test starts from exactly what `build()` made.
-    """
-
-    @pytest.fixture(scope="module", params=["sqlite", "postgresql"], name=name)
-    def fixture(request, tmp_path_factory):
-        if request.param == "sqlite":
-            url = str(tmp_path_factory.mktemp(name) / "journal.sqlite")
-        else:
-            if not PG_URL:
-                pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://… (set by .ci/run)")
-            _reset_postgres(PG_URL)
-            url = PG_URL
-        clock.freeze(TODAY)
-        try:
-            open_store(url, create=True)
-            built = build()
-        finally:
-            clock.freeze(None)
-        yield built
-        dbmod.close()
-
-    return fixture
 
 
 def build_world_and_baseline() -> World:
@@ -507,9 +476,7 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
     ),
     (
         "sshkeys.remove_ssh_key",
-        lambda w, a: sshkeys.remove_ssh_key(
-            a, sshkeys.list_ssh_keys(w.s.admin, w.s.homeroom.user_id)[0].id
-        ),
+        lambda w, a: sshkeys.remove_ssh_key(a, sshkeys.list_ssh_keys(w.s.admin, w.s.homeroom.user_id)[0].id),
         OWN_OF_HOMEROOM,
     ),
     (
@@ -672,9 +639,7 @@ JOURNAL_READS: list[tuple[str, Call]] = [
     ("grid.load_grid", lambda w, a: grid.load_grid(a, w.s.math_a, w.s.q1)),
     (
         "roster.class_roster",
-        lambda w, a: roster.class_roster(
-            a, w.s.class_a, dt.date(2026, 9, 1), dt.date(2026, 12, 28)
-        ),
+        lambda w, a: roster.class_roster(a, w.s.class_a, dt.date(2026, 9, 1), dt.date(2026, 12, 28)),
     ),
     ("roster.student_history", lambda w, a: roster.student_history(a, w.s.pupils[0])),
     ("attendance.class_day", lambda w, a: attendance.class_day(a, w.s.class_a, PAST_DAY)),

@@ -4,43 +4,19 @@ R11, R15): what each service returns, what it leaves in the store and in the aud
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
 from models import entries, grid, guardians, roster, subgroups
 from models.access import require_reader_of_student
-from models.db import database
 from models.errors import PermissionDenied, ValidationError
 from models.schema import AuditEntry, Enrollment, Guardian, Mark, Student, SubgroupMember
-from tests.factory import Q1, Q2, build_small_school
-from tests.test_permissions import built_once
+from tests.factory import Q1, Q2
+from tests.shared import decoded, last_audit, small, small_once  # noqa: F401 (fixtures)
 
 TRANSFER_DAY = dt.date(2026, 11, 16)  # a Monday in the 2nd quarter
 BEFORE = dt.date(2026, 11, 10)
 AFTER = dt.date(2026, 11, 17)
-
-# The small school is built once per backend for this module; each test runs in a transaction
-# that is rolled back afterwards, so every test starts from build_small_school() exactly.
-small_once = built_once(build_small_school, "small_once")
-
-
-@pytest.fixture
-def small(small_once):
-    with database.atomic() as txn:
-        yield small_once
-        txn.rollback()
-
-
-def last_audit() -> AuditEntry:
-    return AuditEntry.select().order_by(AuditEntry.id.desc()).first()
-
-
-def decoded(entry: AuditEntry) -> tuple[object, object]:
-    return (
-        json.loads(entry.old) if entry.old else None,
-        json.loads(entry.new) if entry.new else None,
-    )
 
 
 # --- add, update, remove ------------------------------------------------------------------------
@@ -326,9 +302,7 @@ def test_consent_record_and_withdraw(small):
     assert (entry.action, entry.entity_id) == ("consent.withdraw", consent.id)
     # only a guardian of this pupil may consent for them
     with pytest.raises(ValidationError, match="представитель этого учащегося"):
-        guardians.record_consent(
-            small.homeroom, small.pupils[1], "02.09.2026", "", small.guardian_id
-        )
+        guardians.record_consent(small.homeroom, small.pupils[1], "02.09.2026", "", small.guardian_id)
 
 
 # --- subgroups (R15) ------------------------------------------------------------------------------
@@ -345,13 +319,11 @@ def test_assign_subgroup_moves_the_pupil_for_one_period(small):
         {"subgroup": group2, "period": small.q2},
     )
     members = {
-        (m.subgroup_id, m.period_id)
-        for m in SubgroupMember.select().where(SubgroupMember.student == pupil)
+        (m.subgroup_id, m.period_id) for m in SubgroupMember.select().where(SubgroupMember.student == pupil)
     }
     assert members == {(group1, small.q1), (group2, small.q2)}
     in_grid = {
-        (course, period): pupil
-        in {p.student_id for p in grid.load_grid(small.admin, course, period).pupils}
+        (course, period): pupil in {p.student_id for p in grid.load_grid(small.admin, course, period).pupils}
         for course in (small.english_a1, small.english_a2)
         for period in (small.q1, small.q2)
     }
