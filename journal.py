@@ -180,7 +180,9 @@ def cmd_import_school(args: argparse.Namespace) -> int:
         _print_error("в файле нет ни одной строки с данными: ничего не записано")
         return EXIT_USAGE
     if plan.invalid:
-        _print_error(f"строк с ошибками: {len(plan.invalid)}. Ничего не записано: исправьте файл и повторите.")
+        _print_error(
+            f"строк с ошибками: {len(plan.invalid)}. Ничего не записано: исправьте файл и повторите."
+        )
         return EXIT_USAGE
     if not plan.todo:
         print("Всё из файла уже есть в школе: записывать нечего.")
@@ -220,7 +222,9 @@ def cmd_import_school(args: argparse.Namespace) -> int:
                 class_name="сотрудники",
                 connect_hint=hint,
             )
-            print(f"Одноразовые пароли ({len(result.credentials)}) сохранены только в файл {path} (права 0600).")
+            print(
+                f"Одноразовые пароли ({len(result.credentials)}) сохранены только в файл {path} (права 0600)."
+            )
         else:
             print("Одноразовые пароли (показаны один раз, при первом входе их нужно сменить):")
             for cred in result.credentials:
@@ -334,7 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="journal",
         description="Электронный классный журнал. Без команды открывает приложение.",
     )
-    db_help = "база данных: путь к файлу SQLite или postgresql://… (по умолчанию $JOURNAL_DB или journal.sqlite)"
+    db_help = (
+        "база данных: путь к файлу SQLite или postgresql://… (по умолчанию $JOURNAL_DB или journal.sqlite)"
+    )
     parser.add_argument("--db", help=db_help)
     parser.set_defaults(func=cmd_run)
     parser.add_argument("--session-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
@@ -350,9 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", cmd_init, "создать пустую школу и её первого администратора")
     p.add_argument("--admin", default="admin", help="логин администратора (admin)")
     p.add_argument("--school", default="Школа", help="название школы")
-    p.add_argument(
-        "--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода"
-    )
+    p.add_argument("--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода")
 
     p = add("demo", cmd_demo, "создать (если нет) демонстрационную школу и открыть её")
     p.add_argument(
@@ -361,9 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="small",
         help="small: 2 класса; school: 1–11 классы",
     )
-    p.add_argument(
-        "--full-year", action="store_true", help="заполнить весь учебный год (для замеров)"
-    )
+    p.add_argument("--full-year", action="store_true", help="заполнить весь учебный год (для замеров)")
     p.add_argument("--no-open", action="store_true", help="не открывать приложение")
     p.add_argument("--json", action="store_true", help="вывести базу и логины одним JSON-объектом")
 
@@ -375,7 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
 
-    p = add("import", cmd_import, "импортировать из xlsx, ods или csv: список класса, сотрудников, нагрузку, расписание")
+    p = add(
+        "import",
+        cmd_import,
+        "импортировать из xlsx, ods или csv: список класса, сотрудников, нагрузку, расписание",
+    )
     p.add_argument(
         "what",
         choices=["roster", "staff", "load", "timetable"],
@@ -388,8 +394,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ДАТА",
         help="roster: дата прибытия, timetable: «Действует с» — для строк без своей (ДД.ММ.ГГГГ; по умолчанию сегодня)",
     )
-    p.add_argument("--slips", metavar="ФАЙЛ", help="staff: одноразовые пароли — в файл бланков xlsx/ods (0600), не на экран")
-    p.add_argument("--generate", action="store_true", help="timetable: сразу создать уроки по новому расписанию")
+    p.add_argument(
+        "--slips",
+        metavar="ФАЙЛ",
+        help="staff: одноразовые пароли — в файл бланков xlsx/ods (0600), не на экран",
+    )
+    p.add_argument(
+        "--generate", action="store_true", help="timetable: сразу создать уроки по новому расписанию"
+    )
     p.add_argument("--dry-run", action="store_true", help="только проверить и показать, не записывать")
     p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
 
@@ -478,9 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except JournalError as exc:
         _print_error(str(exc))
-        return (
-            EXIT_USAGE if exc.__class__.__name__ in ("ValidationError", "NotFound") else EXIT_FAIL
-        )
+        return EXIT_USAGE if exc.__class__.__name__ in ("ValidationError", "NotFound") else EXIT_FAIL
     except KeyboardInterrupt:
         return EXIT_FAIL
 

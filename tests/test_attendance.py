@@ -143,9 +143,7 @@ def test_unexcused_week_grouped_by_pupil_then_day(absences):
         ("Борисова Бэлла", [("Пн 16.11", "2 Рус, 3 Анг2")], 2),
         ("Григорьева Галина", [("Пн 16.11", "1 Мат, 3 Анг2")], 2),
     ]
-    by_lesson = {
-        (a.lesson_id, a.student_id): a.id for a in Absence.select().where(Absence.code == "н")
-    }
+    by_lesson = {(a.lesson_id, a.student_id): a.id for a in Absence.select().where(Absence.code == "н")}
     assert week[1].days[0].absence_ids == [
         by_lesson[(ids["rus"], s.pupils[1])],
         by_lesson[(ids["eng2"], s.pupils[1])],

@@ -180,9 +180,7 @@ async def test_whole_day_absent_after_a_confirmation(friday):
         assert rows(screen)[3] == ["Григорьева Галина", "н", "н"]
     assert absence(ids["rus"], s.pupils[2]).code == "н"
     assert absence(ids["math"], s.pupils[2]) is None
-    assert {
-        (a.lesson_id, a.code) for a in Absence.select().where(Absence.student == s.pupils[3])
-    } == {
+    assert {(a.lesson_id, a.code) for a in Absence.select().where(Absence.student == s.pupils[3])} == {
         (ids["math"], "н"),
         (ids["rus"], "н"),
     }

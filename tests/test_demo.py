@@ -93,10 +93,7 @@ def test_two_fifth_grades_with_plausible_counts(built):
     for name in ("5А", "5Б"):
         on_first_day = (
             Enrollment.select()
-            .where(
-                (Enrollment.school_class == _class(name))
-                & (Enrollment.start == dt.date(2026, 9, 1))
-            )
+            .where((Enrollment.school_class == _class(name)) & (Enrollment.start == dt.date(2026, 9, 1)))
             .count()
         )
         assert 25 <= on_first_day <= 30
@@ -212,8 +209,7 @@ def test_printed_people_belong_to_the_homeroom_class(built):
     assert (
         StudentGuardian.select()
         .where(
-            (StudentGuardian.guardian == parent.guardian_id)
-            & (StudentGuardian.student == pupil.student_id)
+            (StudentGuardian.guardian == parent.guardian_id) & (StudentGuardian.student == pupil.student_id)
         )
         .exists()
     )

@@ -93,9 +93,7 @@ def build_school10(db_path: Path, lessons_per_course: int) -> School10:
 def cells_of(lesson_ids: Iterable[int], pupils: list[int], seed: int) -> list[list[int]]:
     """Every (lesson, pupil) cell of the lessons with a mark 2–5 that depends on the cell."""
     return [
-        [lesson, pupil, 2 + (lesson * 7 + pupil * 3 + seed) % 4]
-        for lesson in lesson_ids
-        for pupil in pupils
+        [lesson, pupil, 2 + (lesson * 7 + pupil * 3 + seed) % 4] for lesson in lesson_ids for pupil in pupils
     ]
 
 
@@ -370,17 +368,14 @@ def test_backup_while_writing_is_consistent_and_restorable(sqlite_store, tmp_pat
     dbmod.close()
     stop_file = tmp_path / "stop"
     writers = [
-        start_writer(school.db, actor, cells, stop_file=str(stop_file), pause=0.005)
-        for actor, cells in jobs
+        start_writer(school.db, actor, cells, stop_file=str(stop_file), pause=0.005) for actor, cells in jobs
     ]
     for writer in writers:  # let them get going
         while len(writer.acks()) < 20:
             assert writer.proc.poll() is None, writer.lines[-3:]
             time.sleep(0.002)
 
-    before_backup = {
-        (lesson, pupil): value for writer in writers for lesson, pupil, value in writer.acks()
-    }
+    before_backup = {(lesson, pupil): value for writer in writers for lesson, pupil, value in writer.acks()}
     dest = tmp_path / "copies" / "journal-copy.sqlite"
     result = subprocess.run(
         [sys.executable, "journal.py", "--db", school.db, "backup", str(dest)],
@@ -400,9 +395,7 @@ def test_backup_while_writing_is_consistent_and_restorable(sqlite_store, tmp_pat
     assert [writer.done()[0].split()[-1] for writer in writers] == ["stopped", "stopped"]
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
 
-    written = {
-        (lesson, pupil): value for writer in writers for lesson, pupil, value in writer.acks()
-    }
+    written = {(lesson, pupil): value for writer in writers for lesson, pupil, value in writer.acks()}
     reopen(school.db)
     assert marks_in_store() == written
     dbmod.close()

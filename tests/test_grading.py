@@ -242,9 +242,7 @@ def test_parse_absence():
 # --- properties -----------------------------------------------------------------------------------
 
 WEIGHTS = [D("1"), D("1.5"), D("2"), D("0.5"), D("3")]
-mark_lists = st.lists(
-    st.tuples(st.integers(1, 5), st.sampled_from(WEIGHTS)), min_size=0, max_size=30
-)
+mark_lists = st.lists(st.tuples(st.integers(1, 5), st.sampled_from(WEIGHTS)), min_size=0, max_size=30)
 thresholds = st.decimals(min_value=D("0.01"), max_value=D("0.99"), places=2)
 
 

@@ -34,9 +34,7 @@ async def open_grid(s: SmallSchool, login: str, course_id: int, size=(80, 24)):
     app.land(result)
     await pilot.pause()
     choice = next(
-        c
-        for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
-        if c.course_id == course_id
+        c for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28)) if c.course_id == course_id
     )
     app.push_screen(GridScreen(result.actor, choice, s.q2))
     await pilot.pause()
@@ -46,9 +44,7 @@ async def open_grid(s: SmallSchool, login: str, course_id: int, size=(80, 24)):
 def cells(lesson_id: int) -> dict[int, str]:
     out: dict[int, str] = {}
     for m in Mark.select().where(Mark.lesson == lesson_id).order_by(Mark.position):
-        out[m.student_id] = (
-            f"{out[m.student_id]}/{m.value}" if m.student_id in out else str(m.value)
-        )
+        out[m.student_id] = f"{out[m.student_id]}/{m.value}" if m.student_id in out else str(m.value)
     for a in Absence.select().where(Absence.lesson == lesson_id):
         out[a.student_id] = a.code + out.get(a.student_id, "")
     return out

@@ -56,9 +56,7 @@ def mode_of(path) -> int:
 
 
 def test_xlsx_slips_one_person_per_block(tmp_path):
-    path = write_slips(
-        tmp_path / "slips.xlsx", PEOPLE, "xlsx", pupils={11: "Андреев Пётр Ильич"}, **COMMON
-    )
+    path = write_slips(tmp_path / "slips.xlsx", PEOPLE, "xlsx", pupils={11: "Андреев Пётр Ильич"}, **COMMON)
     assert path == tmp_path / "slips.xlsx"
     assert mode_of(path) == 0o600
     blocks = blocks_of(xlsx_lines(path))
@@ -89,16 +87,13 @@ def test_xlsx_slips_one_person_per_block(tmp_path):
 
 def test_xlsx_print_layout(tmp_path):
     people = [
-        IssuedCredential(i, f"user{i}", f"pass-{i:04d}-word", f"Человек {i}", "guardian")
-        for i in range(1, 6)
+        IssuedCredential(i, f"user{i}", f"pass-{i:04d}-word", f"Человек {i}", "guardian") for i in range(1, 6)
     ]
     path = write_slips(tmp_path / "five.xlsx", people, **COMMON)
     ws = openpyxl.load_workbook(path).worksheets[0]
     # a guardian's slip is 17 rows (7 lines, a blank, the guide's heading and 8 lines),
     # the cut-off between slips 3 rows (blank, cut line, blank): slips start at 1, 21, 41, …
-    starts = [
-        r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Электронный")
-    ]
+    starts = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Электронный")]
     assert starts == [1, 21, 41, 61, 81]
     assert ws.cell(21 + 2, 1).value == "Логин: user2"
     assert ws.cell(21 + 2, 1).font.name == "Courier New"
@@ -244,9 +239,7 @@ def test_safe_filename():
         "Реквизиты_5А_2026-11-28.xlsx"
     )
     assert safe_filename("Реквизиты_5А_2026-11-28.xlsx") == "Реквизиты_5А_2026-11-28.xlsx"
-    assert safe_filename("Табель 10 Б/В", "ученик: Ёлкин?", ext=".ods") == (
-        "Табель_10_Б_В_ученик_Ёлкин.ods"
-    )
+    assert safe_filename("Табель 10 Б/В", "ученик: Ёлкин?", ext=".ods") == ("Табель_10_Б_В_ученик_Ёлкин.ods")
     assert safe_filename("../../etc/passwd") == "etc_passwd"
     assert safe_filename(".hidden") == "hidden"
     assert safe_filename("", "  ", ext="csv") == "export.csv"
@@ -313,7 +306,5 @@ def test_exports_import_no_heavy_modules():
         "print(sorted(m for m in ('openpyxl', 'odf', 'textual', 'tablib') if m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[1]
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "[]"

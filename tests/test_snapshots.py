@@ -53,9 +53,7 @@ def _grid_app(s):
     from tui.journalgrid import GridScreen
 
     marks = ("5", "4", "3", "2", "5/4", "н", "б", "о5")
-    for i, day in enumerate(
-        dt.date(2026, 11, d) for d in (9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 25)
-    ):
+    for i, day in enumerate(dt.date(2026, 11, d) for d in (9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 25)):
         lesson = past_lesson(s, day=day)
         if i == 4:
             entries.update_lesson(s.teacher, lesson, topic="Контрольная работа", work_type_id=5)
@@ -66,9 +64,7 @@ def _grid_app(s):
     result = accounts.authenticate("petrov", s.passwords["petrov"])
     app = JournalApp(source="")
     choice = next(
-        c
-        for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
-        if c.course_id == s.math_a
+        c for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28)) if c.course_id == s.math_a
     )
 
     async def open_grid(pilot) -> None:
