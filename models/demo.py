@@ -62,7 +62,7 @@ from models.settings import load as load_settings
 from models.store import is_initialized, open_store
 
 SIZES = ("small", "school")
-LOGINS_KEY = "demo.logins"
+LOGINS_KEY = school.DEMO_LOGINS_KEY
 SEED = 20260901
 SCHOOL_NAME = "МБОУ «Средняя общеобразовательная школа № 7» (демонстрационная)"
 PASSWORDS = {
@@ -121,8 +121,7 @@ def build_demo(
 
 
 def stored_logins() -> list[dict] | None:
-    row = Setting.get_or_none(Setting.key == LOGINS_KEY)
-    return json.loads(row.value) if row else None
+    return school.demo_logins() or None
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -106,6 +106,18 @@ def init_school(
     return admin.id
 
 
+DEMO_LOGINS_KEY = "demo.logins"
+
+
+@reading
+def demo_logins() -> list[dict]:
+    """The demo school's printed logins (public by design); empty for a real school."""
+    import json
+
+    row = Setting.get_or_none(Setting.key == DEMO_LOGINS_KEY)
+    return json.loads(row.value) if row else []
+
+
 @reading
 def school_name() -> str:
     school = School.select().first()

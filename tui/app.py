@@ -12,7 +12,7 @@ from textual.binding import Binding
 
 from models.accounts import LoginResult
 from models.errors import JournalError
-from models.school import classes_kept_by, school_name
+from models.school import classes_kept_by, demo_logins, school_name
 from models.settings import load as load_settings
 from tui import render
 from tui import strings as S
@@ -71,7 +71,7 @@ class JournalApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = school_name()
-        self.push_screen(LoginScreen(self.sub_title, self.source))
+        self.push_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         if self.resume is not None:
             result, password = self.resume
@@ -121,7 +121,7 @@ class JournalApp(App):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.sub_title = school_name()
-        self.switch_screen(LoginScreen(self.sub_title, self.source))
+        self.switch_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
 
     # --- the screens a user may open ---------------------------------------------------
 

@@ -17,20 +17,29 @@ from tui import strings as S
 class LoginScreen(Screen):
     """Login and password; argon2 runs in a worker so the screen never freezes."""
 
-    def __init__(self, school: str, source: str) -> None:
+    def __init__(self, school: str, source: str, demo_logins: list[dict] | None = None) -> None:
         super().__init__()
         self.school = school
         self.source = source
+        self.demo_logins = demo_logins or []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box", classes="dialog"):
             yield Static(S.TITLE, classes="dialog-title")
             yield Static(self.school, classes="dialog-subtitle")
             yield Label(S.LOGIN_LABEL)
-            yield Input(id="login", placeholder="ivanova")
+            yield Input(id="login")
             yield Label(S.PASSWORD_LABEL)
             yield Input(id="password", password=True)
             yield Static(S.LOGIN_HINT, id="login-status", classes="status")
+            if self.demo_logins:  # a demo school: its printed logins, so a newcomer can walk in
+                lines = [S.DEMO_LOGINS] + [
+                    S.DEMO_LOGIN_LINE.format(
+                        role=S.DEMO_ROLES.get(d["role"], d["role"]), login=d["login"], password=d["password"]
+                    )
+                    for d in self.demo_logins
+                ]
+                yield Static("\n".join(lines), id="demo-logins", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:

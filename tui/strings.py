@@ -742,3 +742,14 @@ HOME_SECTIONS = "Разделы: {sections}. Все действия — и че
 # export keys on the screens that have something to export
 KEY_EXPORT_HERE = "Выгрузить"
 EXPORT_SAVED = "Файл сохранён: {path}"
+
+# the demo school's logins on the login screen
+DEMO_LOGINS = "Демонстрационная школа — войдите под любым логином:"
+DEMO_LOGIN_LINE = "  {role:<13} {login:<15} {password}"
+DEMO_ROLES = {
+    "admin": "администратор",
+    "homeroom": "кл. рук.",
+    "teacher": "учитель",
+    "guardian": "родитель",
+    "student": "учащийся",
+}
