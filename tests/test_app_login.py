@@ -227,3 +227,27 @@ async def test_admin_creates_a_teacher_and_resets_a_password(small_sqlite):
     with pytest.raises(AuthenticationError):
         accounts.authenticate("kuznetsova", first_password)
     assert accounts.authenticate("kuznetsova", second_password).must_change_password
+
+
+async def test_a_demo_schools_login_screen_lists_its_logins_and_they_work(tmp_path):
+    from models import db as dbmod
+    from models.demo import build_demo
+
+    result = build_demo(str(tmp_path / "demo.sqlite"), size="small")
+    app = JournalApp(source="")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = status_text(app, "#demo-logins")
+            for login in result.logins:
+                assert login["login"] in shown and login["password"] in shown
+            teacher = next(d for d in result.logins if d["role"] == "teacher")
+            await log_in(app, pilot, teacher["login"], teacher["password"])
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        dbmod.close()
+
+
+async def test_a_real_schools_login_screen_shows_no_logins(small_sqlite):
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE):
+        assert not app.screen.query("#demo-logins")
