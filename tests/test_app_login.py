@@ -251,3 +251,35 @@ async def test_a_real_schools_login_screen_shows_no_logins(small_sqlite):
     app = JournalApp(source="")
     async with app.run_test(size=SIZE):
         assert not app.screen.query("#demo-logins")
+
+
+async def test_login_typed_ahead_in_one_burst_goes_to_the_right_fields(small_sqlite):
+    """A password manager or a slow link delivers "login⏎password⏎" at once: the password
+    must land in the password field (never visible in the login field) and log in."""
+    from textual import events
+
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        burst = [*"petrov", "enter", *s.passwords["petrov"], "enter"]
+        for key in burst:  # queued all together, before the app handles any of them
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_new_password_typed_ahead_twice_is_saved(small_sqlite):
+    from textual import events
+
+    s = small_sqlite
+    login = s.guardian.login
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, login, s.passwords[login])
+        assert isinstance(app.screen, ChangePasswordScreen)
+        for key in [*"fast-typist-1", "enter", *"fast-typist-1", "enter"]:
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, DiaryScreen)
+    assert accounts.authenticate(login, "fast-typist-1").must_change_password is False

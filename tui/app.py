@@ -81,6 +81,13 @@ class JournalApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
+            # Enter on the login, password-change and lock screens moves between fields here,
+            # at once: keys typed ahead in the same burst then reach the right field (a
+            # password must never land, visible, in the login field)
+            if isinstance(event, events.Key) and event.key == "enter" and not event.is_forwarded:
+                advance = getattr(self.screen, "advance_field", None)
+                if advance is not None and advance():
+                    return
         await super().on_event(event)
 
     # --- the session --------------------------------------------------------------------

@@ -14,6 +14,15 @@ from models.errors import JournalError
 from tui import strings as S
 
 
+def after_typed_keys(first: Input, second: Input, action) -> None:
+    """Run `action` once both fields have taken every key already sent to them.
+
+    Each widget works through its own queue; a callback queued behind the keys runs after
+    them, so a burst like "login⏎password⏎" is complete before it is checked.
+    """
+    first.call_later(lambda: second.call_later(action))
+
+
 class LoginScreen(Screen):
     """Login and password; argon2 runs in a worker so the screen never freezes."""
 
@@ -45,11 +54,18 @@ class LoginScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#login", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "login":
-            # at once, not deferred: a fast typist's password must not land in the login field
+    def advance_field(self) -> bool:
+        """Enter (handled by the app, in key order): login → password → log in."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id == "login":
             self.set_focus(self.query_one("#password", Input))
-            return
+            return True
+        if isinstance(focused, Input) and focused.id == "password" and not focused.disabled:
+            after_typed_keys(self.query_one("#login", Input), focused, self.submit)
+            return True
+        return False
+
+    def submit(self) -> None:
         login = self.query_one("#login", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not login or not password:
@@ -109,10 +125,18 @@ class ChangePasswordScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#new", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "new":
+    def advance_field(self) -> bool:
+        """Enter (handled by the app, in key order): new → repeat → save."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id == "new":
             self.set_focus(self.query_one("#repeat", Input))
-            return
+            return True
+        if isinstance(focused, Input) and focused.id == "repeat":
+            after_typed_keys(self.query_one("#new", Input), focused, self.submit)
+            return True
+        return False
+
+    def submit(self) -> None:
         new = self.query_one("#new", Input).value
         repeat = self.query_one("#repeat", Input).value
         if new != repeat:
@@ -159,9 +183,18 @@ class LockScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#unlock", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.input.disabled = True
-        self.unlock(event.input.value)
+    def advance_field(self) -> bool:
+        """Enter (handled by the app, in key order): check the password."""
+        field = self.query_one("#unlock", Input)
+        if self.focused is field and not field.disabled:
+            after_typed_keys(field, field, self.check_password)
+            return True
+        return False
+
+    def check_password(self) -> None:
+        field = self.query_one("#unlock", Input)
+        field.disabled = True
+        self.unlock(field.value)
 
     @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, password: str) -> None:
