@@ -125,13 +125,22 @@ class FormDialog(ModalScreen[object]):
             out[field.name] = widget.value if isinstance(widget, Input | Select) else ""
         return out
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        inputs = [w for w in self.query("Input, Select")]
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            self.set_focus(inputs[index + 1])  # at once: keys typed ahead go to the next field
+    def advance_field(self) -> bool:
+        """Enter in a text field (handled by the app, in key order): the next field, or save.
+
+        Keys typed ahead then reach the next field, and saving waits until the field has
+        taken every key already sent to it. Enter on a drop-down opens it as usual.
+        """
+        focused = self.focused
+        if not isinstance(focused, Input):
+            return False
+        fields = list(self.query("Input, Select"))
+        index = fields.index(focused)
+        if index + 1 < len(fields):
+            self.set_focus(fields[index + 1])
         else:
-            self.action_save()
+            focused.call_later(self.action_save)
+        return True
 
     def on_mount(self) -> None:
         self.query("Input, Select").first().focus()
