@@ -295,22 +295,13 @@ class SubgroupsScreen(Screen):
         )
 
     def action_copy_previous(self) -> None:
-        split = self.split
-        if split is None:
-            return
-        assigned = any(p.group_id is not None for p in split.pupils)
-
-        def done(count: object) -> None:
-            self.reload()
-            self.notify(S.SPLIT_COPIED.format(count=count))
-
-        self.change(
-            lambda: copy_previous_split(self.actor, split.class_id, split.subject_id, split.period_id),
-            S.CONFIRM_COPY_SPLIT.format(period=split.period_name) if assigned else "",
-            then=done,
-        )
+        self.change_whole_split(copy_previous_split, S.CONFIRM_COPY_SPLIT, S.SPLIT_COPIED)
 
     def action_split_evenly(self) -> None:
+        self.change_whole_split(split_evenly, S.CONFIRM_SPLIT_EVENLY, S.SPLIT_EVENLY_DONE)
+
+    def change_whole_split(self, service, confirm: str, done_message: str) -> None:
+        """A change of the whole period's split; asks first when a split already exists."""
         split = self.split
         if split is None:
             return
@@ -318,11 +309,11 @@ class SubgroupsScreen(Screen):
 
         def done(count: object) -> None:
             self.reload()
-            self.notify(S.SPLIT_EVENLY_DONE.format(count=count))
+            self.notify(done_message.format(count=count))
 
         self.change(
-            lambda: split_evenly(self.actor, split.class_id, split.subject_id, split.period_id),
-            S.CONFIRM_SPLIT_EVENLY.format(period=split.period_name) if assigned else "",
+            lambda: service(self.actor, split.class_id, split.subject_id, split.period_id),
+            confirm.format(period=split.period_name) if assigned else "",
             then=done,
         )
 
