@@ -66,3 +66,25 @@ def decoded(entry: AuditEntry) -> tuple[object, object]:
         json.loads(entry.old) if entry.old else None,
         json.loads(entry.new) if entry.new else None,
     )
+
+
+# --- Pilot workflows ------------------------------------------------------------------------
+
+
+async def open_as(app, pilot, login: str, password: str, make_screen):
+    """Log in as `login` (straight to the landing screen), then open `make_screen(actor)`."""
+    from models import accounts
+
+    result = accounts.authenticate(login, password)
+    app.land(result)
+    await pilot.pause()
+    screen = make_screen(result.actor)
+    app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+def table_rows(screen, selector: str = "DataTable") -> list[list[str]]:
+    """The cells of a screen's DataTable as text, row by row."""
+    table = screen.query_one(selector)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]

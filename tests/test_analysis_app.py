@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from models import accounts, entries
 from models.schema import Mark
 from tests.factory import SmallSchool
+from tests.shared import table_rows
 from tests.test_analysis import plant
 from tui.analysis import AnalysisScreen, ClassPicker
 from tui.app import JournalApp
@@ -23,8 +24,7 @@ SIZE = (80, 24)
 
 
 def rows(screen, table_id: str) -> list[list[str]]:
-    table = screen.query_one(f"#{table_id}", DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return table_rows(screen, f"#{table_id}")
 
 
 def text(screen, widget_id: str) -> str:

@@ -7,11 +7,12 @@ import datetime as dt
 import json
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from models import accounts, attendance, entries
 from models.schema import Absence, AuditEntry, Mark
 from tests.factory import SmallSchool
+from tests.shared import open_as, table_rows
 from tui.app import JournalApp
 from tui.attendance import AttendanceScreen, LessonPicker
 from tui.dialogs import ConfirmDialog, FormDialog
@@ -23,17 +24,10 @@ FRI = dt.date(2026, 11, 27)  # the school day before today
 
 
 async def open_attendance(app, pilot, s: SmallSchool) -> AttendanceScreen:
-    app.land(accounts.authenticate("ivanova", s.passwords["ivanova"]))
-    await pilot.pause()
-    screen = AttendanceScreen(s.homeroom)
-    app.push_screen(screen)
-    await pilot.pause()
-    return screen
+    return await open_as(app, pilot, "ivanova", s.passwords["ivanova"], AttendanceScreen)
 
 
-def rows(screen: AttendanceScreen) -> list[list[str]]:
-    table = screen.query_one(DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+rows = table_rows
 
 
 def notes(app) -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Input, ProgressBar, Static
 
 import tui.exports as screen_module
-from models import accounts
 from models.schema import AuditEntry
+from tests.shared import open_as
 from tests.test_exports import fill
 from tui.app import JournalApp
 from tui.exports import ExportScreen
@@ -28,13 +28,7 @@ def export_dir(tmp_path, monkeypatch):
 
 
 async def open_exports(app, pilot, login: str, password: str) -> ExportScreen:
-    result = accounts.authenticate(login, password)
-    app.land(result)
-    await pilot.pause()
-    screen = ExportScreen(result.actor)
-    app.push_screen(screen)
-    await pilot.pause()
-    return screen
+    return await open_as(app, pilot, login, password, ExportScreen)
 
 
 def status(screen: ExportScreen) -> str:

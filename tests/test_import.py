@@ -33,6 +33,7 @@ from models.errors import PermissionDenied, ValidationError
 from models.importing import ImportRow, import_roster, preview_roster_import
 from models.schema import AuditEntry, Enrollment, Guardian, Student, StudentGuardian
 from models.store import open_store
+from tests.shared import open_as, table_rows
 
 HEADERS = [
     "Фамилия",
@@ -620,15 +621,9 @@ def test_pupils_word():
 
 
 async def open_import(app, pilot, s):
-    from models import accounts
     from tui.importer import ImportScreen
 
-    app.land(accounts.authenticate("ivanova", s.passwords["ivanova"]))
-    await pilot.pause()
-    screen = ImportScreen(s.homeroom)
-    app.push_screen(screen)
-    await pilot.pause()
-    return screen
+    return await open_as(app, pilot, "ivanova", s.passwords["ivanova"], ImportScreen)
 
 
 async def check_file(app, pilot, screen, path: Path) -> None:
@@ -645,13 +640,6 @@ def screen_text(screen, selector: str) -> str:
     from textual.widgets import Static
 
     return str(screen.query_one(selector, Static).render())
-
-
-def table_rows(screen) -> list[list[str]]:
-    from textual.widgets import DataTable
-
-    table = screen.query_one(DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 @pytest.mark.asyncio

@@ -8,11 +8,12 @@ import datetime as dt
 import json
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
-from models import accounts, entries, grid, guardians, roster
+from models import entries, grid, guardians, roster
 from models.schema import AuditEntry, Consent, Enrollment, Guardian, Mark, Student, StudentGuardian
 from tests.factory import SmallSchool
+from tests.shared import open_as, table_rows
 from tui.app import JournalApp
 from tui.dialogs import ConfirmDialog, FormDialog
 from tui.guardians import GuardianSearch, GuardiansScreen
@@ -23,18 +24,11 @@ BEFORE = dt.date(2026, 11, 10)  # a Tuesday before the transfer
 
 
 async def open_roster(app, pilot, s: SmallSchool, login: str = "ivanova") -> RosterScreen:
-    result = accounts.authenticate(login, s.passwords[login])
-    app.land(result)
-    await pilot.pause()
-    screen = RosterScreen(result.actor)
-    app.push_screen(screen)
-    await pilot.pause()
-    return screen
+    return await open_as(app, pilot, login, s.passwords[login], RosterScreen)
 
 
 def rows(screen, selector: str = "#roster-table") -> list[list[str]]:
-    table = screen.query_one(selector, DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return table_rows(screen, selector)
 
 
 def text(screen, selector: str) -> str:

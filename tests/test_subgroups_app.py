@@ -13,6 +13,7 @@ from models import accounts, entries, guardians, roster, subgroups
 from models.grid import load_grid
 from models.schema import Mark
 from tests.factory import SmallSchool
+from tests.shared import open_as, table_rows
 from tui.app import JournalApp
 from tui.dialogs import ConfirmDialog, FormDialog
 from tui.subgroups import SubgroupsScreen
@@ -22,17 +23,10 @@ A, B, V, G = "Андреев Андрей", "Борисова Бэлла", "Ва
 
 
 async def open_subgroups(app, pilot, s: SmallSchool) -> SubgroupsScreen:
-    app.land(accounts.authenticate("ivanova", s.passwords["ivanova"]))
-    await pilot.pause()
-    screen = SubgroupsScreen(s.homeroom)
-    app.push_screen(screen)
-    await pilot.pause()
-    return screen
+    return await open_as(app, pilot, "ivanova", s.passwords["ivanova"], SubgroupsScreen)
 
 
-def rows(screen: SubgroupsScreen) -> list[list[str]]:
-    table = screen.query_one(DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+rows = table_rows
 
 
 def text_of(screen, selector: str) -> str:
