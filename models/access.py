@@ -8,9 +8,10 @@ child's diary to read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.errors import NotFound, PermissionDenied
+from models.errors import NotFound, PermissionDenied, SessionEnded
 from models.schema import Course, SchoolClass, StudentGuardian, User
 
 ADMIN, TEACHER, STUDENT, GUARDIAN = "admin", "teacher", "student", "guardian"
@@ -35,6 +36,7 @@ class Actor:
     student_id: int | None = None
     guardian_id: int | None = None
     source: str = ""  # where the session comes from (SSH_CLIENT), for the audit log
+    epoch: int = 0  # the account's session_epoch at login: a later change ends the session
 
     @property
     def is_staff(self) -> bool:
@@ -55,11 +57,66 @@ def actor_of(user: User, source: str = "") -> Actor:
         student_id=user.student_id,
         guardian_id=user.guardian_id,
         source=source,
+        epoch=user.session_epoch,
     )
 
 
 # The system itself (demo builder, command-line init): acts as an administrator.
 SYSTEM = Actor(user_id=0, login="system", role=ADMIN, name="система")
+
+ACCOUNT_DISABLED = "Учётная запись отключена: сеанс завершён. Обратитесь к администратору."
+ROLE_CHANGED = "Права учётной записи изменены: сеанс завершён, войдите снова."
+PASSWORD_REPLACED = "Пароль учётной записи сменён или сброшен: сеанс завершён, войдите с новым паролем."
+
+_session_listeners: list[Callable[[Actor, str], None]] = []
+
+
+def session_problem(actor: Actor) -> str | None:
+    """Why this session may no longer act, read from the account as it is now, or None.
+
+    A session acts with the rights of the account as it is at the moment of each act, never
+    as it was at login (DESIGN.md): disabled, a different role or link, or a password
+    replaced since (session_epoch) ends it. The system actor has no account to check.
+    """
+    if actor.user_id == SYSTEM.user_id:
+        return None
+    row = (
+        User.select(User.active, User.role, User.student, User.guardian, User.session_epoch)
+        .where(User.id == actor.user_id)
+        .tuples()
+        .first()
+    )
+    if row is None or not row[0]:
+        return ACCOUNT_DISABLED
+    active, role, student_id, guardian_id, epoch = row
+    if role != actor.role or student_id != actor.student_id or guardian_id != actor.guardian_id:
+        return ROLE_CHANGED
+    if epoch != actor.epoch:
+        return PASSWORD_REPLACED
+    return None
+
+
+def require_current(actor: Actor) -> None:
+    """Refuse an act of a session whose account changed since login; tell the listeners
+    (the app ends such a session at once, whichever screen the refusal reached)."""
+    problem = session_problem(actor)
+    if problem is None:
+        return
+    for listener in list(_session_listeners):
+        listener(actor, problem)
+    raise SessionEnded(problem)
+
+
+def on_session_ended(listener: Callable[[Actor, str], None]) -> Callable[[], None]:
+    """Call `listener(actor, message)` whenever an act is refused because its session ended;
+    returns a function that removes the listener."""
+    _session_listeners.append(listener)
+    return lambda: _session_listeners.remove(listener) if listener in _session_listeners else None
+
+
+def end_sessions(user_id: int) -> None:
+    """Every open session of the account ends (each checks session_epoch before it acts)."""
+    User.update(session_epoch=User.session_epoch + 1).where(User.id == user_id).execute()
 
 
 def audit_user_id(actor: Actor) -> int | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import peewee
 
 from models import audit, clock
 from models.access import (
@@ -15,10 +17,12 @@ from models.access import (
     Actor,
     actor_of,
     deny,
+    end_sessions,
     require_admin,
     require_class_keeper,
+    session_problem,
 )
-from models.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from models.errors import AuthenticationError, NotFound, PermissionDenied, StorageError, ValidationError
 from models.passwords import (
     burn_time,
     check_new_password,
@@ -27,8 +31,8 @@ from models.passwords import (
     needs_rehash,
     verify,
 )
-from models.schema import Guardian, LoginEvent, Student, StudentGuardian, User, now
-from models.service import service
+from models.schema import Guardian, LoginEvent, LoginThrottle, Student, StudentGuardian, User, now
+from models.service import service, storage_message
 from models.settings import load as load_settings
 
 LOCKOUT_MINUTES = (1, 5, 15, 60)
@@ -111,9 +115,11 @@ def _event(login: str, user: User | None, success: bool, reason: str, source: st
 def authenticate(login: str, password: str, source: str = "", at: dt.datetime | None = None) -> LoginResult:
     """Check a login and password; count failures, lock with a growing delay, log every try.
 
-    The same argon2 work is done for an unknown login, a disabled or a locked account, and
-    the message never says which of them it was. The failure is committed before it is
-    reported, so the counters and the login event survive it.
+    A login that names no account, a disabled account and a known one go through the same
+    steps: the same argon2 work, failure counters of their own (an unknown login's are kept
+    in LoginThrottle), the same lockout with its growing delay, so the answer and its timing
+    tell nobody which logins exist or what state they are in. The failure is committed
+    before it is reported, so the counters and the login event survive it.
     """
     outcome = _attempt(login, password, source, at or now())
     if isinstance(outcome, str):
@@ -124,30 +130,27 @@ def authenticate(login: str, password: str, source: str = "", at: dt.datetime | 
 @service
 def _attempt(login: str, password: str, source: str, at: dt.datetime) -> LoginResult | str:
     settings = load_settings()
-    login = login.strip().lower()
+    login = login.strip().lower()[:64]
     user = User.get_or_none(User.login == login)
-    if user is None or not user.active:
-        burn_time(settings)
-        _event(login, user, False, "unknown" if user is None else "disabled", source)
-        return LOCKED if _recent_failures(login, at) >= settings.lockout_threshold else FAILED
-    if user.locked_until and user.locked_until > at:
+    counters = user if user is not None else _throttle(login)
+    if counters.locked_until and counters.locked_until > at:
         burn_time(settings)
         _event(login, user, False, "locked", source)
         return LOCKED
-    if not verify(user.password_hash, password, settings):
-        failed = user.failed_attempts + 1
-        if failed >= settings.lockout_threshold:
-            lockouts = user.lockouts + 1
-            User.update(
-                failed_attempts=0, lockouts=lockouts, locked_until=at + lockout_delay(lockouts)
-            ).where(User.id == user.id).execute()
-            _event(login, user, False, "locked-now", source)
-            return LOCKED
-        User.update(failed_attempts=failed).where(User.id == user.id).execute()
-        _event(login, user, False, "password", source)
-        return FAILED
+    if user is None:
+        burn_time(settings)
+        return _count_failure(login, None, counters, "unknown", source, at, settings.lockout_threshold)
+    matches = verify(user.password_hash, password, settings)  # a disabled account: the same work
+    if not user.active or not matches:
+        reason = "disabled" if not user.active else "password"
+        return _count_failure(login, user, counters, reason, source, at, settings.lockout_threshold)
     changes: dict = dict(
-        failed_attempts=0, lockouts=0, locked_until=None, last_login_at=at, last_login_source=source
+        failed_attempts=0,
+        lockouts=0,
+        locked_until=None,
+        failed_at=None,
+        last_login_at=at,
+        last_login_source=source,
     )
     if needs_rehash(user.password_hash, settings):
         changes["password_hash"] = hash_password(password, settings)
@@ -161,18 +164,58 @@ def _attempt(login: str, password: str, source: str, at: dt.datetime) -> LoginRe
     )
 
 
-def _recent_failures(login: str, at: dt.datetime) -> int:
-    since = at - dt.timedelta(minutes=LOCKOUT_MINUTES[0] * 15)
-    return (
-        LoginEvent.select()
-        .where((LoginEvent.login == login) & (~LoginEvent.success) & (LoginEvent.at >= since))
-        .count()
+COUNTERS_KEPT = dt.timedelta(days=1)  # failures are forgotten after a day without one
+
+
+def _throttle(login: str) -> LoginThrottle:
+    """An unknown login's failure counters (zero for a login never tried)."""
+    return LoginThrottle.get_or_none(LoginThrottle.login == login) or LoginThrottle(
+        login=login, failed_attempts=0, lockouts=0, locked_until=None, failed_at=None
     )
 
 
+def _count_failure(
+    login: str,
+    user: User | None,
+    counters: User | LoginThrottle,
+    reason: str,
+    source: str,
+    at: dt.datetime,
+    threshold: int,
+) -> str:
+    """One more failure on the login's counters: the answer, and a lockout at the threshold.
+
+    A known account and an unknown login count alike, and both forget their failures after a
+    day without one (an unknown login's row is then deleted), so neither the answers nor the
+    length of a lockout tell them apart.
+    """
+    failed, lockouts = counters.failed_attempts, counters.lockouts
+    if counters.failed_at is None or counters.failed_at < at - COUNTERS_KEPT:
+        failed, lockouts = 0, 0
+    state: dict = dict(failed_attempts=failed + 1, lockouts=lockouts, failed_at=at)
+    answer = FAILED
+    if failed + 1 >= threshold:
+        state.update(failed_attempts=0, lockouts=lockouts + 1, locked_until=at + lockout_delay(lockouts + 1))
+        reason, answer = "locked-now", LOCKED
+    if user is not None:
+        User.update(**state).where(User.id == user.id).execute()
+    else:
+        row = {"login": login, "locked_until": counters.locked_until, **state}
+        LoginThrottle.insert(**row).on_conflict(
+            conflict_target=[LoginThrottle.login], update={k: v for k, v in row.items() if k != "login"}
+        ).execute()
+    LoginThrottle.delete().where(LoginThrottle.failed_at < at - COUNTERS_KEPT).execute()
+    _event(login, user, False, reason, source)
+    return answer
+
+
 @service
-def change_password(actor: Actor, old_password: str, new_password: str) -> None:
-    """The user changes their own password (forced after an issued or reset one)."""
+def change_password(actor: Actor, old_password: str, new_password: str) -> Actor:
+    """The user changes their own password (forced after an issued or reset one).
+
+    Every other session of the account ends (someone who knew the old password is out); the
+    session that changed it goes on as the returned actor.
+    """
     user = User.get_by_id(actor.user_id)
     settings = load_settings()
     if not verify(user.password_hash, old_password, settings):
@@ -185,16 +228,30 @@ def change_password(actor: Actor, old_password: str, new_password: str) -> None:
         must_change_password=False,
         password_changed_at=now(),
     ).where(User.id == user.id).execute()
+    end_sessions(user.id)
     audit.record(actor, "password.change", "user", user.id)
+    return replace(actor, epoch=User.get_by_id(user.id).session_epoch)
 
 
-def verify_actor_password(actor: Actor, password: str) -> bool:
-    """Unlocking an idle-locked session: the same user's password, counted like a login."""
+def unlock_session(actor: Actor, password: str) -> None:
+    """Unlocking an idle-locked session: the same user's password, counted like a login.
+
+    Raises AuthenticationError with what is true: a wrong password (counted towards the
+    lockout), or the lockout itself, which holds even for the right password.
+    """
+    authenticate(actor.login, password, actor.source)
+
+
+def session_ended(actor: Actor) -> str | None:
+    """Why this session must end now (its account changed since login), or None.
+
+    The app asks every few seconds, so a disabled, demoted or reset account is out of every
+    session within seconds, whichever process made the change.
+    """
     try:
-        authenticate(actor.login, password, actor.source)
-    except AuthenticationError:
-        return False
-    return True
+        return session_problem(actor)
+    except (peewee.DatabaseError, peewee.InterfaceError, OSError) as exc:
+        raise StorageError(storage_message(exc)) from exc
 
 
 RESUME_WINDOW = dt.timedelta(minutes=2)
@@ -309,6 +366,8 @@ def update_staff_user(actor: Actor, user_id: int, **fields: str) -> UserInfo:
     old, new = audit.changes(before, after)
     if new:
         User.update(**new).where(User.id == user.id).execute()
+        if "role" in new:  # the account's open sessions had the old rights
+            end_sessions(user.id)
         audit.record(actor, "user.update", "user", user.id, old, new)
     return user_info(User.get_by_id(user.id))
 
@@ -320,6 +379,8 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> UserInfo:
     if user.id == actor.user_id and not active:
         raise ValidationError("Нельзя отключить собственную учётную запись.")
     User.update(active=active).where(User.id == user.id).execute()
+    if not active:
+        end_sessions(user.id)
     audit.record(actor, "user.enable" if active else "user.disable", "user", user.id)
     return user_info(User.get_by_id(user.id))
 
@@ -328,7 +389,9 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> UserInfo:
 def unlock_user(actor: Actor, user_id: int) -> UserInfo:
     require_admin(actor)
     user = _get_user(user_id)
-    User.update(locked_until=None, failed_attempts=0, lockouts=0).where(User.id == user.id).execute()
+    User.update(locked_until=None, failed_attempts=0, lockouts=0, failed_at=None).where(
+        User.id == user.id
+    ).execute()
     audit.record(actor, "user.unlock", "user", user.id)
     return user_info(User.get_by_id(user.id))
 
@@ -350,7 +413,9 @@ def _replace_password(actor: Actor, user: User, action: str) -> IssuedCredential
         must_change_password=True,
         failed_attempts=0,
         locked_until=None,
+        failed_at=None,
     ).where(User.id == user.id).execute()
+    end_sessions(user.id)  # whoever was logged in with the old password is out
     audit.record(actor, action, "user", user.id, new={"login": user.login})
     return IssuedCredential(user.id, user.login, secret, actor_of(user).name, user.role)
 

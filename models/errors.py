@@ -16,6 +16,11 @@ class PermissionDenied(JournalError):
     """The acting user may not do this."""
 
 
+class SessionEnded(PermissionDenied):
+    """The acting account was disabled, its role changed or its password reset after the
+    session began: nothing is done in its name any more, and the session must end."""
+
+
 class ValidationError(JournalError):
     """The input is wrong; nothing was written."""
 

@@ -142,9 +142,13 @@ class User(BaseModel):
     failed_attempts = SmallIntegerField(default=0)
     lockouts = SmallIntegerField(default=0)  # grows the lockout delay
     locked_until = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True)  # the last failed login: counters reset a day after
     last_login_at = DateTimeField(null=True)
     last_login_source = CharField(default="")
     password_changed_at = DateTimeField(null=True)
+    # grows whenever the account's sessions must end (disabled, role changed, password reset
+    # or changed): a session carries the value it logged in with (models.access.Actor.epoch)
+    session_epoch = IntegerField(default=0)
     created_at = DateTimeField(default=now)
 
     class Meta:
@@ -333,6 +337,18 @@ class LoginEvent(BaseModel):
     source = CharField(default="")
 
 
+class LoginThrottle(BaseModel):
+    """The failure counters of a login that names no account, kept like an account's own
+    (User.failed_attempts, lockouts, locked_until): an unknown login then answers exactly as
+    a known one in every state, and the answers tell nobody which logins exist."""
+
+    login = CharField(primary_key=True)
+    failed_attempts = SmallIntegerField(default=0)
+    lockouts = SmallIntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True, index=True)
+
+
 class SshKey(BaseModel):
     """A public key a staff member registered for logging in to `journal serve ssh`."""
 
@@ -373,5 +389,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     AuditEntry,
     DiaryView,
     LoginEvent,
+    LoginThrottle,
     SshKey,
 )

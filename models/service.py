@@ -1,8 +1,8 @@
 """The shape of every write: one transaction, errors a teacher can read.
 
 A service function takes the acting user first; this decorator runs it inside one write
-transaction (BEGIN IMMEDIATE on SQLite) so that the permission check, validation, the
-write and its audit entry stand or fall together, and turns database failures into
+transaction (BEGIN IMMEDIATE on SQLite) so that the check of the account as it is now, the
+permission check, validation, the write and its audit entry stand or fall together, and turns database failures into
 `StorageError` / `ValidationError` with Russian messages. Nothing half-written survives.
 """
 
@@ -14,6 +14,7 @@ from typing import ParamSpec, TypeVar
 
 import peewee
 
+from models.access import Actor, require_current
 from models.db import database
 from models.errors import JournalError, StorageError, ValidationError
 
@@ -36,11 +37,22 @@ def storage_message(exc: BaseException) -> str:
     return f"Ошибка базы данных, изменение не записано: {exc}"
 
 
+def _acting(args: tuple, kwargs: dict) -> Actor | None:
+    """The acting user of a service call: its first argument (or `actor=`), if any."""
+    if args and isinstance(args[0], Actor):
+        return args[0]
+    candidate = kwargs.get("actor")
+    return candidate if isinstance(candidate, Actor) else None
+
+
 def service(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = _acting(args, kwargs)
         try:
             with database.atomic():
+                if actor is not None:  # the account as it is now, inside the write's transaction
+                    require_current(actor)
                 return fn(*args, **kwargs)
         except JournalError:
             raise
@@ -60,7 +72,10 @@ def reading(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = _acting(args, kwargs)
         try:
+            if actor is not None:
+                require_current(actor)
             return fn(*args, **kwargs)
         except JournalError:
             raise

@@ -6,11 +6,14 @@ import os
 import sys
 import time
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
 
-from models.accounts import LoginResult
+from models.access import Actor, on_session_ended
+from models.accounts import LoginResult, session_ended
 from models.errors import JournalError
 from models.school import classes_kept_by, demo_logins, school_name
 from models.settings import load as load_settings
@@ -20,7 +23,10 @@ from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
 from tui.registry import SECTIONS
 
 IDLE_CHECK_SECONDS = 5.0
+SESSION_CHECK_SECONDS = 2.0  # a disabled or reset account is out within this long
 IDLE_EXIT = "idle-exit"
+SESSION_ENDED_EXIT = "session-ended"
+FOCUS_KEYS = {"tab": "focus_next", "shift+tab": "focus_previous"}
 
 
 def journal_commands():
@@ -31,9 +37,12 @@ def journal_commands():
 
 
 def session_source() -> str:
-    """Where this session comes from: the SSH client's address, or empty for the console."""
+    """Where this session comes from: the SSH client's address, the browser's address that
+    `journal serve web` passes in JOURNAL_SOURCE, or empty for the console."""
     ssh = os.environ.get("SSH_CLIENT", "").split()
-    return ssh[0] if ssh else ""
+    if ssh:
+        return ssh[0]
+    return os.environ.get("JOURNAL_SOURCE", "").strip()[:64]
 
 
 class JournalApp(App):
@@ -45,6 +54,14 @@ class JournalApp(App):
         Binding("f12", "lock", S.KEY_LOCK, id="lock"),
     ]
     COMMANDS = App.COMMANDS | {journal_commands}
+
+    class SessionOver(Message):
+        """A service refused an act because this session's account changed (any thread)."""
+
+        def __init__(self, actor: Actor, message: str) -> None:
+            super().__init__()
+            self.actor = actor
+            self.message = message
 
     def __init__(
         self,
@@ -68,11 +85,19 @@ class JournalApp(App):
         self.last_activity = time.monotonic()
         self.locked = False
         self.screens_allowed: dict[str, str] | None = None
+        self.exit_message = ""  # printed after the app ends (served sessions)
 
     def on_mount(self) -> None:
         self.sub_title = school_name()
         self.push_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_interval(SESSION_CHECK_SECONDS, self.check_session)
+        self.stop_watching = on_session_ended(
+            lambda actor, text: self.post_message(self.SessionOver(actor, text))
+        )
+
+    def on_unmount(self) -> None:
+        self.stop_watching()
         if self.resume is not None:
             result, password = self.resume
             self.resume = None
@@ -88,6 +113,16 @@ class JournalApp(App):
                 advance = getattr(self.screen, "advance_field", None)
                 if advance is not None and advance():
                     return
+            # Tab and Shift+Tab out of a text field likewise: "login⇥password⏎" typed in one
+            # burst (a password manager, a slow link) fills both fields, never the login alone
+            if (
+                isinstance(event, events.Key)
+                and event.key in FOCUS_KEYS
+                and not event.is_forwarded
+                and isinstance(self.screen.focused, Input)
+            ):
+                getattr(self.screen, FOCUS_KEYS[event.key])()
+                return
         await super().on_event(event)
 
     # --- the session --------------------------------------------------------------------
@@ -122,13 +157,44 @@ class JournalApp(App):
 
             self.switch_screen(DiaryScreen(result.actor))
 
-    def action_switch_user(self) -> None:
+    def action_switch_user(self, notice: str = "") -> None:
         self.session = None
         self.locked = False
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.sub_title = school_name()
-        self.switch_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
+        self.switch_screen(LoginScreen(self.sub_title, self.source, demo_logins(), notice))
+
+    # --- a session ends when its account changes --------------------------------------
+
+    def check_session(self) -> None:
+        """Every few seconds: is the account still what it was at login (DESIGN.md)?"""
+        if self.session is None:
+            return
+        try:
+            problem = session_ended(self.session.actor)
+        except JournalError:
+            return  # the store is unreachable now: the next check (or act) tells
+        if problem is not None:
+            self.end_session(problem)
+
+    @on(SessionOver)
+    def session_refused(self, event: SessionOver) -> None:
+        """An act was refused because the account changed: end the session at once."""
+        if self.session is not None and event.actor == self.session.actor:
+            self.end_session(event.message)
+
+    def end_session(self, message: str) -> None:
+        """Out of the journal: back to the login screen with why, or (a served SSH
+        session) the app ends and the connection closes with the message on the terminal."""
+        if self.session is None:
+            return
+        self.session = None
+        if self.served:
+            self.exit_message = message
+            self.exit(SESSION_ENDED_EXIT)
+            return
+        self.action_switch_user(message)
 
     # --- the screens a user may open ---------------------------------------------------
 
@@ -171,14 +237,14 @@ class JournalApp(App):
         if self.session is None or self.locked or self.idle_seconds is None:
             return
         if time.monotonic() - self.last_activity >= self.idle_seconds:
-            self.action_lock()
+            self.action_lock(idle=True)
 
-    def action_lock(self) -> None:
+    def action_lock(self, idle: bool = False) -> None:
         if self.session is None or self.locked:
             return
         self.locked = True
         self.locked_at = time.monotonic()
-        self.push_screen(LockScreen(self.session.actor))
+        self.push_screen(LockScreen(self.session.actor, idle=idle))
 
     def get_system_commands(self, screen):
         for command in super().get_system_commands(screen):
@@ -209,6 +275,9 @@ def run_app(
         locked_exit_seconds=locked_exit_minutes * 60.0 if locked_exit_minutes else None,
         served=served,
     )
-    if app.run(mouse=False) == IDLE_EXIT:
+    outcome = app.run(mouse=False)
+    if outcome == IDLE_EXIT:
         print(S.IDLE_EXIT_MESSAGE)
+    elif outcome == SESSION_ENDED_EXIT:
+        print(app.exit_message)
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -9,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from models.access import Actor
-from models.accounts import LoginResult, authenticate, change_password, verify_actor_password
-from models.errors import JournalError
+from models.accounts import FAILED, LoginResult, authenticate, change_password, unlock_session
+from models.errors import AuthenticationError, JournalError
 from tui import strings as S
 
 
@@ -26,11 +28,14 @@ def after_typed_keys(first: Input, second: Input, action) -> None:
 class LoginScreen(Screen):
     """Login and password; argon2 runs in a worker so the screen never freezes."""
 
-    def __init__(self, school: str, source: str, demo_logins: list[dict] | None = None) -> None:
+    def __init__(
+        self, school: str, source: str, demo_logins: list[dict] | None = None, notice: str = ""
+    ) -> None:
         super().__init__()
         self.school = school
         self.source = source
         self.demo_logins = demo_logins or []
+        self.notice = notice  # why the previous session ended, if it was ended
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box", classes="dialog"):
@@ -40,7 +45,11 @@ class LoginScreen(Screen):
             yield Input(id="login")
             yield Label(S.PASSWORD_LABEL)
             yield Input(id="password", password=True)
-            yield Static(S.LOGIN_HINT, id="login-status", classes="status")
+            yield Static(
+                self.notice or S.LOGIN_HINT,
+                id="login-status",
+                classes="status error" if self.notice else "status",
+            )
             if self.demo_logins:  # a demo school: its printed logins, so a newcomer can walk in
                 lines = [S.DEMO_LOGINS] + [
                     S.DEMO_LOGIN_LINE.format(
@@ -147,11 +156,13 @@ class ChangePasswordScreen(Screen):
     @work(thread=True, exclusive=True, group="password")
     def save(self, new: str) -> None:
         try:
-            change_password(self.actor, self.current_password, new)
+            actor = change_password(self.actor, self.current_password, new)
         except JournalError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.app.password_changed, self.result)  # type: ignore[attr-defined]
+        # the change ended the account's other sessions; this one goes on as `actor`
+        result = replace(self.result, actor=actor)
+        self.app.call_from_thread(self.app.password_changed, result)  # type: ignore[attr-defined]
 
     def failed(self, message: str) -> None:
         status = self.query_one("#password-status", Static)
@@ -163,18 +174,20 @@ class ChangePasswordScreen(Screen):
 
 
 class LockScreen(Screen):
-    """Covers every screen after the idle time: only the same user's password opens it."""
+    """Covers every screen after the idle time or F12: only the same user's password opens it."""
 
     BINDINGS = []
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, *, idle: bool = True) -> None:
         super().__init__()
         self.actor = actor
+        self.idle = idle  # locked by the idle timer, or by the user (F12)
 
     def compose(self) -> ComposeResult:
+        text = S.LOCKED_TEXT if self.idle else S.LOCKED_BY_KEY_TEXT
         with Vertical(id="lock-box", classes="dialog"):
             yield Static(S.LOCKED_TITLE, classes="dialog-title")
-            yield Static(S.LOCKED_TEXT.format(name=self.actor.name), classes="dialog-text")
+            yield Static(text.format(name=self.actor.name), classes="dialog-text")
             yield Label(S.PASSWORD_LABEL)
             yield Input(id="unlock", password=True)
             yield Static("", id="lock-status", classes="status")
@@ -194,21 +207,33 @@ class LockScreen(Screen):
     def check_password(self) -> None:
         field = self.query_one("#unlock", Input)
         field.disabled = True
+        status = self.query_one("#lock-status", Static)
+        status.update(S.UNLOCK_CHECKING)
+        status.remove_class("error")
         self.unlock(field.value)
 
     @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, password: str) -> None:
-        ok = verify_actor_password(self.actor, password)
-        self.app.call_from_thread(self.unlocked if ok else self.failed)
+        try:
+            unlock_session(self.actor, password)
+        except AuthenticationError as exc:
+            # a wrong password, or the lockout (which refuses the right one too): say which
+            message = S.UNLOCK_FAILED if exc.message == FAILED else exc.message
+            self.app.call_from_thread(self.failed, message)
+            return
+        except JournalError as exc:  # the store is unreachable
+            self.app.call_from_thread(self.failed, exc.message)
+            return
+        self.app.call_from_thread(self.unlocked)
 
     def unlocked(self) -> None:
         self.app.unlock()  # type: ignore[attr-defined]
 
-    def failed(self) -> None:
+    def failed(self, message: str) -> None:
         field = self.query_one("#unlock", Input)
         field.disabled = False
         field.value = ""
         field.focus()
         status = self.query_one("#lock-status", Static)
-        status.update(S.UNLOCK_FAILED)
+        status.update(message)
         status.add_class("error")
