@@ -290,9 +290,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.listen
     if args.what == "web":
         from tui.web import serve_web
+        from tui.web_admission import WebLimits
 
+        limits = WebLimits(
+            max_pending=args.max_pending,
+            max_pending_per_address=args.max_pending_per_address,
+            max_connections_per_address=args.max_connections_per_address,
+            login_grace=args.login_grace,
+        )
+        if min(limits.max_pending, limits.max_pending_per_address, limits.max_connections_per_address) < 1:
+            _print_error("ограничения serve web — целые числа от 1")
+            return EXIT_USAGE
         print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {location.describe()})")
-        return serve_web(app_command, db, host, port, args.public_url)
+        return serve_web(app_command, db, host, port, args.public_url, limits)
 
     import asyncio
     from pathlib import Path
@@ -463,6 +473,34 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--listen", type=_listen, default=("127.0.0.1", 8000), help="ХОСТ:ПОРТ (127.0.0.1:8000)")
     w.add_argument(
         "--public-url", help="адрес, под которым прокси показывает журнал, например https://journal.school.ru"
+    )
+    w.add_argument(
+        "--max-pending",
+        metavar="N",
+        type=int,
+        default=16,
+        help="окон входа (ещё без входа) одновременно, всего (16)",
+    )
+    w.add_argument(
+        "--max-pending-per-address",
+        metavar="N",
+        type=int,
+        default=4,
+        help="окон входа одновременно с одного адреса (4)",
+    )
+    w.add_argument(
+        "--max-connections-per-address",
+        metavar="N",
+        type=int,
+        default=20,
+        help="вкладок журнала одновременно с одного адреса, со входом и без (20)",
+    )
+    w.add_argument(
+        "--login-grace",
+        metavar="С",
+        type=float,
+        default=120.0,
+        help="секунд на вход, потом окно закрывается (120)",
     )
     return parser
 

@@ -21,6 +21,7 @@ from tui import render
 from tui import strings as S
 from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
 from tui.registry import SECTIONS
+from tui.web_signal import tell_server_logged_in
 
 IDLE_CHECK_SECONDS = 5.0
 SESSION_CHECK_SECONDS = 2.0  # a disabled or reset account is out within this long
@@ -133,6 +134,7 @@ class JournalApp(App):
         if self.idle_seconds is None:
             self.idle_seconds = load_settings().idle_lock_minutes * 60.0
         self.last_activity = time.monotonic()
+        tell_server_logged_in(self)  # journal serve web: no longer a process at the login screen
         if result.must_change_password:
             self.switch_screen(ChangePasswordScreen(result.actor, password, result))
         else:
