@@ -16,8 +16,15 @@ from peewee import JOIN, fn
 from models import clock
 from models.access import STUDENT, TEACHER, Actor, deny, require_class_keeper, require_staff
 from models.errors import NotFound
-from models.guardians import ConsentInfo, GuardianInfo, clean_guardian, consent_info, guardian_info
-from models.roster import EnrollmentInfo, StudentInfo, enrollment_info, student_info
+from models.guardians import (
+    ConsentInfo,
+    GuardianInfo,
+    clean_guardian,
+    consent_info,
+    foreign_children,
+    guardian_info,
+)
+from models.roster import EnrollmentInfo, StudentInfo, enrollment_info, latest_class_names, student_info
 from models.schema import (
     Consent,
     Enrollment,
@@ -107,6 +114,9 @@ class GuardianMatch:
 
     guardian: GuardianInfo
     children: tuple[str, ...]
+    # classes of children the searching teacher does not keep: then only the admin links
+    # this guardian (models/guardians.py), and the list says so
+    other_classes: tuple[str, ...] = ()
 
     def label(self) -> str:
         parts = [self.guardian.full_name]
@@ -114,6 +124,8 @@ class GuardianMatch:
             parts.append(self.guardian.phone)
         if self.children:
             parts.append("дети: " + "; ".join(self.children))
+        if self.other_classes:
+            parts.append(f"общий с {', '.join(self.other_classes)}: связывает администратор")
         return " · ".join(parts)
 
 
@@ -376,6 +388,13 @@ def _children_of(guardian_ids: list[int], on: dt.date) -> dict[int, tuple[str, .
     return {g: tuple(label for _, label in sorted(items)) for g, items in out.items()}
 
 
+def _require_some_class(actor: Actor) -> None:
+    """Guardians' contacts across the school are looked up by those who keep a class."""
+    require_staff(actor)
+    if not actor.is_admin and not SchoolClass.select().where(SchoolClass.homeroom == actor.user_id).exists():
+        raise deny("Искать родителей по школе может классный руководитель или администратор.")
+
+
 def _phone_column():
     """The phone column without its usual separators, in portable SQL (REPLACE)."""
     expr = Guardian.phone
@@ -388,8 +407,8 @@ def _phone_column():
 def find_guardians(actor: Actor, query: str, limit: int = SEARCH_LIMIT) -> list[GuardianMatch]:
     """Guardians matching every word typed: a word with digits is part of the phone, any
     other word part of the surname, name or patronymic. For linking a sibling's parent
-    instead of creating a duplicate; staff only."""
-    require_staff(actor)
+    instead of creating a duplicate: the admin and homeroom teachers only."""
+    _require_some_class(actor)
     words = query.split()
     if len(query.strip()) < 2:
         return []
@@ -411,15 +430,14 @@ def find_guardians(actor: Actor, query: str, limit: int = SEARCH_LIMIT) -> list[
         .limit(limit)
     )
     found.sort(key=lambda g: name_key(g.surname, g.first_name, g.patronymic))
-    children = _children_of([g.id for g in found], clock.today())
-    return [GuardianMatch(guardian_info(g), children.get(g.id, ())) for g in found]
+    return _matches(actor, found)
 
 
 @reading
 def guardian_duplicates(actor: Actor, data: dict) -> list[GuardianMatch]:
     """Existing guardians with the same surname, name and phone as a new guardian's form
     (validated first: a bad form raises ValidationError before anything is looked up)."""
-    require_staff(actor)
+    _require_some_class(actor)
     card = clean_guardian(data)
     digits = phone_digits(card.get("phone", ""))
     if not digits or "surname" not in card or "first_name" not in card:
@@ -431,5 +449,14 @@ def guardian_duplicates(actor: Actor, data: dict) -> list[GuardianMatch]:
         )
         if phone_digits(g.phone) == digits
     ]
-    children = _children_of([g.id for g in same_name], clock.today())
-    return [GuardianMatch(guardian_info(g), children.get(g.id, ())) for g in same_name]
+    return _matches(actor, same_name)
+
+
+def _matches(actor: Actor, found: list[Guardian]) -> list[GuardianMatch]:
+    children = _children_of([g.id for g in found], clock.today())
+    out = []
+    for g in found:
+        foreign = foreign_children(actor, g.id)
+        classes = tuple(sorted(set(latest_class_names(foreign).values()))) if foreign else ()
+        out.append(GuardianMatch(guardian_info(g), children.get(g.id, ()), classes))
+    return out

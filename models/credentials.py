@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from models import audit, clock
 from models.access import GUARDIAN, STUDENT, Actor, require_class_keeper, require_staff
+from models.roster import latest_enrollments
 from models.schema import Enrollment, Guardian, Student, StudentGuardian, User
 from models.service import reading, service
 
@@ -24,6 +25,9 @@ class CredentialRow:
     has_password: bool
     first_login_pending: bool  # issued, never changed: the slip may not have reached them
     may_receive: bool
+    # a guardian also of pupils in classes this teacher does not keep: the admin issues
+    # their login (models/guardians.py)
+    other_classes: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, int]:
@@ -59,6 +63,7 @@ def class_credentials(actor: Actor, class_id: int) -> list[CredentialRow]:
     ):
         links.setdefault(link.student_id, []).append((link.guardian, link.relation))
     guardian_ids = [g.id for items in links.values() for g, _ in items]
+    other_classes = _other_classes(actor, guardian_ids)
     accounts = {
         (u.role, u.student_id if u.role == STUDENT else u.guardian_id): u
         for u in User.select().where(
@@ -82,12 +87,35 @@ def class_credentials(actor: Actor, class_id: int) -> list[CredentialRow]:
                     relation,
                     account,
                     guardian.may_receive_credentials,
+                    other_classes.get(guardian.id, ()),
                 )
             )
     return rows
 
 
-def _row(student_id, guardian_id, person, role, child, relation, account, may_receive) -> CredentialRow:
+def _other_classes(actor: Actor, guardian_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Per guardian, the classes of their children that `actor` does not keep (two queries)."""
+    if actor.is_admin or not guardian_ids:
+        return {}
+    children: dict[int, list[int]] = {}
+    for link in StudentGuardian.select().where(StudentGuardian.guardian.in_(guardian_ids)):
+        children.setdefault(link.guardian_id, []).append(link.student_id)
+    latest = latest_enrollments([c for kids in children.values() for c in kids])
+    out: dict[int, tuple[str, ...]] = {}
+    for guardian_id, kids in children.items():
+        foreign = {
+            latest[c].school_class.name if c in latest else "вне школы"
+            for c in kids
+            if c not in latest or latest[c].school_class.homeroom_id != actor.user_id
+        }
+        if foreign:
+            out[guardian_id] = tuple(sorted(foreign))
+    return out
+
+
+def _row(
+    student_id, guardian_id, person, role, child, relation, account, may_receive, other_classes=()
+) -> CredentialRow:
     return CredentialRow(
         student_id=student_id,
         guardian_id=guardian_id,
@@ -99,6 +127,7 @@ def _row(student_id, guardian_id, person, role, child, relation, account, may_re
         has_password=bool(account and account.password_hash),
         first_login_pending=bool(account and account.must_change_password),
         may_receive=may_receive,
+        other_classes=other_classes,
     )
 
 

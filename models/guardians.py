@@ -1,4 +1,13 @@
-"""Guardians of pupils and their consents to personal-data processing (R4, R11)."""
+"""Guardians of pupils and their consents to personal-data processing (R4, R11).
+
+Who may act on a guardian (R19): a guardian belongs to the families of all their children.
+A homeroom teacher changes a guardian's card, links them to a pupil or issues their diary
+login only while every child of that guardian is in a class the teacher keeps. A guardian
+shared with another class (siblings in 5А and 7Б) is changed by the administrator, so no
+homeroom teacher gains power over an account that another class's family uses. Each teacher
+still records their own pupil's relation and consents, and may unlink the guardian from
+their own pupil.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models import audit, clock
-from models.access import Actor
-from models.errors import NotFound, ValidationError
-from models.roster import _keeper_of_student, get_student
+from models.access import Actor, deny, require_staff
+from models.errors import NotFound, PermissionDenied, ValidationError
+from models.roster import _keeper_of_student, get_student, latest_class_names
 from models.schema import Consent, Guardian, StudentGuardian
 from models.service import reading, service
 from models.validation import clean_email, clean_name, clean_phone, clean_text, parse_date
@@ -124,6 +133,7 @@ def link_guardian(actor: Actor, student_id: int, guardian_id: int, relation: str
     guardian = Guardian.get_or_none(Guardian.id == guardian_id)
     if guardian is None:
         raise NotFound("Такого представителя нет.")
+    require_guardian_keeper(actor, guardian_id)
     if (
         StudentGuardian.select()
         .where((StudentGuardian.student == student_id) & (StudentGuardian.guardian == guardian_id))
@@ -159,21 +169,37 @@ def _children(guardian_id: int) -> list[int]:
     return [sg.student_id for sg in StudentGuardian.select().where(StudentGuardian.guardian == guardian_id)]
 
 
-def _keeper_of_guardian(actor: Actor, guardian_id: int) -> None:
-    children = _children(guardian_id)
-    if not children:
-        raise ValidationError("Представитель не связан ни с одним учащимся.")
-    from models.errors import PermissionDenied
+SHARED_GUARDIAN = (
+    "Этот представитель — родитель и учащегося другого класса ({classes}). Его данные, вход в "
+    "дневник и связи с детьми меняет администратор школы."
+)
+UNLINKED_GUARDIAN = "Представитель не связан ни с одним учащимся: изменить его может администратор школы."
 
-    last: PermissionDenied | None = None
-    for child in children:
+
+def foreign_children(actor: Actor, guardian_id: int) -> list[int]:
+    """The guardian's children whose class `actor` does not keep (none for the admin)."""
+    if actor.is_admin:
+        return []
+    foreign = []
+    for child in _children(guardian_id):
         try:
             _keeper_of_student(actor, child)
-            return
-        except PermissionDenied as exc:
-            last = exc
-    assert last is not None
-    raise last
+        except PermissionDenied:
+            foreign.append(child)
+    return foreign
+
+
+def require_guardian_keeper(actor: Actor, guardian_id: int) -> None:
+    """The admin, or a homeroom teacher who keeps every child of this guardian (above)."""
+    require_staff(actor)
+    if actor.is_admin:
+        return
+    if not _children(guardian_id):
+        raise deny(UNLINKED_GUARDIAN)
+    foreign = foreign_children(actor, guardian_id)
+    if foreign:
+        classes = sorted(set(latest_class_names(foreign).values())) or ["вне школы"]
+        raise deny(SHARED_GUARDIAN.format(classes=", ".join(classes)))
 
 
 @service
@@ -181,7 +207,7 @@ def update_guardian(actor: Actor, guardian_id: int, data: dict) -> tuple[Guardia
     guardian = Guardian.get_or_none(Guardian.id == guardian_id)
     if guardian is None:
         raise NotFound("Такого представителя нет.")
-    _keeper_of_guardian(actor, guardian_id)
+    require_guardian_keeper(actor, guardian_id)
     card = clean_guardian(data)
     old, new = audit.changes({k: getattr(guardian, k) for k in card}, card)
     if new:

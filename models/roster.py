@@ -160,6 +160,25 @@ def current_enrollment(student_id: int, on: dt.date) -> Enrollment | None:
     )
 
 
+def latest_enrollments(student_ids: list[int]) -> dict[int, Enrollment]:
+    """Each pupil's latest enrollment (their current class, or the last one they left)."""
+    latest: dict[int, Enrollment] = {}
+    if not student_ids:
+        return latest
+    for e in (
+        Enrollment.select(Enrollment, SchoolClass)
+        .join(SchoolClass)
+        .where(Enrollment.student.in_(student_ids))
+        .order_by(Enrollment.start)
+    ):
+        latest[e.student_id] = e
+    return latest
+
+
+def latest_class_names(student_ids: list[int]) -> dict[int, str]:
+    return {sid: e.school_class.name for sid, e in latest_enrollments(student_ids).items()}
+
+
 def _class_year_bounds(school_class: SchoolClass) -> tuple[dt.date, dt.date]:
     year = school_class.year
     return year.start, year.end
@@ -237,6 +256,33 @@ def update_student(actor: Actor, student_id: int, data: dict) -> Change:
     return Change(student_info(get_student(student_id)), old, new)
 
 
+def _open_enrollment(actor: Actor, student_id: int, day: dt.date, what: str) -> Enrollment:
+    """The pupil's latest enrollment, which a transfer or departure on `day` closes.
+
+    A pupil's history is one sequence of enrollments without overlaps: only its last one may
+    be closed, by the keeper of that (current) class or the admin, and only on a day after it
+    began. A back-dated move by a former class's teacher is refused, whatever the order of
+    operations.
+    """
+    enrollment = (
+        Enrollment.select().where(Enrollment.student == student_id).order_by(Enrollment.start.desc()).first()
+    )
+    if enrollment is None:
+        raise ValidationError("Учащийся не числится ни в одном классе.")
+    require_class_keeper(actor, enrollment.school_class_id)
+    name = enrollment.school_class.name
+    if enrollment.end is not None and enrollment.end < day:
+        raise ValidationError(
+            f"На {day:%d.%m.%Y} учащийся не числится ни в одном классе: выбыл из {name} "
+            f"{enrollment.end:%d.%m.%Y}."
+        )
+    if enrollment.end is not None:
+        raise ValidationError(f"Выбытие из {name} уже оформлено ({enrollment.end:%d.%m.%Y}).")
+    if day < enrollment.start:
+        raise ValidationError(f"Дата {what} {day:%d.%m.%Y} раньше прибытия в {name} ({enrollment.start:%d.%m.%Y}).")
+    return enrollment
+
+
 @service
 def transfer_student(actor: Actor, student_id: int, to_class_id: int, on: object) -> EnrollmentInfo:
     """Move a pupil to another class of the school from `on`; marks stay where they were given."""
@@ -244,10 +290,7 @@ def transfer_student(actor: Actor, student_id: int, to_class_id: int, on: object
     day = parse_date(on, "Дата перевода")
     if day is None:
         raise ValidationError("Укажите дату перевода.")
-    enrollment = current_enrollment(student_id, day)
-    if enrollment is None:
-        raise ValidationError(f"На {day:%d.%m.%Y} учащийся не числится ни в одном классе.")
-    require_class_keeper(actor, enrollment.school_class_id)
+    enrollment = _open_enrollment(actor, student_id, day, "перевода")
     target = _get_class(to_class_id)
     if target.id == enrollment.school_class_id:
         raise ValidationError("Учащийся уже в этом классе.")
@@ -285,15 +328,9 @@ def leave_student(actor: Actor, student_id: int, on: object, left_to: str = "") 
     day = parse_date(on, "Дата выбытия")
     if day is None:
         raise ValidationError("Укажите дату выбытия.")
-    enrollment = current_enrollment(student_id, day)
-    if enrollment is None:
-        raise ValidationError(f"На {day:%d.%m.%Y} учащийся не числится ни в одном классе.")
-    require_class_keeper(actor, enrollment.school_class_id)
+    enrollment = _open_enrollment(actor, student_id, day, "выбытия")
     if day < enrollment.start:
         raise ValidationError("Дата выбытия раньше даты прибытия.")
-    later = Enrollment.select().where((Enrollment.student == student_id) & (Enrollment.start > day))
-    if later.exists():
-        raise ValidationError("После этой даты у учащегося уже есть другое зачисление.")
     Enrollment.update(end=day, end_reason="departure", left_to=clean_text(left_to)).where(
         Enrollment.id == enrollment.id
     ).execute()

@@ -198,11 +198,12 @@ def test_class_list_is_a_few_bulk_queries(small):
         guardians.record_consent(small.homeroom, info.id, "01.10.2026")
     rows, sent = count_queries(lambda: classlist.class_list(small.homeroom, small.class_a))
     assert len(rows) == 10
-    # the keeper check, the class with its year, the settings, enrollments with the
-    # consent and login flags, the guardian links
-    assert len(sent) == 5
+    # the account as it is now, the keeper check, the class with its year, the settings,
+    # enrollments with the consent and login flags, the guardian links
+    assert len(sent) == 6
+    assert "session_epoch" in sent[0]
     _, sent_admin = count_queries(lambda: classlist.class_list(small.admin, small.class_a))
-    assert len(sent_admin) == 4  # an admin needs no keeper check
+    assert len(sent_admin) == 5  # an admin needs no keeper check
 
 
 def test_class_list_is_for_the_class_keeper(small):

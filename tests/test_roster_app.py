@@ -168,7 +168,7 @@ async def test_transfer_and_departure_keep_the_marks(small_sqlite):
         form = app.screen
         assert isinstance(form, FormDialog)  # refused: back at the form, values kept
         assert form.query_one("#f-left_to", Input).value == "школа № 5"
-        assert any("не числится ни в одном классе" in m for m in notes(app))
+        assert any("раньше прибытия в 5А" in m for m in notes(app))
         fill(form, on="20.11.2026")
         await pilot.press("ctrl+s", "д")  # Cyrillic "д" confirms too
         await pilot.pause()

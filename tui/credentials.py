@@ -32,8 +32,12 @@ def state_of(row: CredentialRow) -> str:
     if not row.may_receive:
         return S.STATE_FORBIDDEN
     if row.login is None or not row.has_password:
-        return S.STATE_NONE
-    return S.STATE_PENDING if row.first_login_pending else S.STATE_ACTIVE
+        state = S.STATE_NONE
+    else:
+        state = S.STATE_PENDING if row.first_login_pending else S.STATE_ACTIVE
+    if row.other_classes:  # a guardian shared with another class: the admin issues (R19)
+        state += S.STATE_SHARED.format(classes=", ".join(row.other_classes))
+    return state
 
 
 class CredentialsScreen(Screen):
@@ -141,7 +145,7 @@ class CredentialsScreen(Screen):
             go()
 
     def action_issue_all(self) -> None:
-        todo = [r for r in self.rows if r.may_receive and not r.has_password]
+        todo = [r for r in self.rows if r.may_receive and not r.has_password and not r.other_classes]
         if not todo:
             self.notify(S.NOBODY_WITHOUT)
             return
