@@ -123,6 +123,39 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """Accounts from the server's shell (as the system): list, disable, enable, unlock, reset.
+
+    For the day the only administrator is locked out, or an account must be stopped at once:
+    disabling or resetting ends that account's open sessions within seconds (the app checks).
+    """
+    from models import accounts
+    from models.access import ROLE_NAMES, ROLES, SYSTEM
+
+    _open(args)
+    if args.action == "list":
+        for info in accounts.list_users(SYSTEM, roles=ROLES):
+            state = "активна" if info.active else "отключена"
+            print(f"{info.login:<24} {ROLE_NAMES.get(info.role, info.role):<15} {state:<10} {info.name}")
+        return EXIT_OK
+    if not args.login:
+        _print_error(f"укажите логин: journal user {args.action} ЛОГИН")
+        return EXIT_USAGE
+    user = accounts.user_by_login(SYSTEM, args.login)
+    if args.action in ("disable", "enable"):
+        accounts.set_user_active(SYSTEM, user.id, args.action == "enable")
+        done = "включена" if args.action == "enable" else "отключена, её сеансы завершаются"
+        print(f"Учётная запись {user.login} {done}.")
+    elif args.action == "unlock":
+        accounts.unlock_user(SYSTEM, user.id)
+        print(f"Учётная запись {user.login} разблокирована.")
+    else:  # staff only: diary logins are re-issued by the homeroom teacher (R2)
+        issued = accounts.reset_password(SYSTEM, user.id)
+        print(f"Новый одноразовый пароль {issued.login}: {issued.password}")
+        print("Он показан один раз; при входе его нужно сменить. Открытые сеансы завершаются.")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a class list (as the system actor): preview, then all rows or none."""
     if args.what != "roster":
@@ -307,7 +340,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
 
-    from tui.ssh_server import JournalSSHServer, ServeOptions, fingerprint, load_host_key
+    from models.errors import JournalError
+    from tui.ssh_server import JournalSSHServer, ServeOptions, check_limits, fingerprint, load_host_key
 
     if args.host_key:
         key_path = Path(args.host_key)
@@ -316,10 +350,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         _print_error("для PostgreSQL укажите файл ключа сервера: --host-key /var/lib/journal/ssh_host_key")
         return EXIT_USAGE
-    key, created = load_host_key(key_path)
-    print(f"Ключ сервера {'создан' if created else 'загружен'}: {key_path} (права 0600)")
-    print(f"Отпечаток ключа сервера: {fingerprint(key)}")
-    print("  сообщите его пользователям: ssh покажет его при первом подключении.")
     options = ServeOptions(
         db=db,
         host=host,
@@ -327,15 +357,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host_key=key_path,
         app_command=app_command,
         max_sessions=args.max_sessions,
+        staff_reserve=args.staff_reserve,
+        max_startups=args.max_startups,
+        per_source_max_startups=args.per_source_max_startups,
         login_grace=args.login_grace,
         locked_exit_minutes=args.locked_exit or None,
         public_keys=not args.no_keys,
     )
+    try:
+        check_limits(options)
+    except JournalError as exc:
+        _print_error(str(exc))
+        return EXIT_USAGE
+    key, created = load_host_key(key_path)
+    print(f"Ключ сервера {'создан' if created else 'загружен'}: {key_path} (права 0600)")
+    print(f"Отпечаток ключа сервера: {fingerprint(key)}")
+    print("  сообщите его пользователям: ssh покажет его при первом подключении.")
 
     def ready(server: JournalSSHServer) -> None:
         print(
             f"Журнал ждёт подключений по SSH на {host or '*'}:{server.port} (база {location.describe()}, "
-            f"сеансов не больше {args.max_sessions}). Ctrl+C — остановить.",
+            f"сеансов не больше {options.max_sessions}, из них {options.reserve()} только для сотрудников). "
+            "Ctrl+C — остановить.",
             flush=True,
         )
 
@@ -386,6 +429,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", help="файл копии (не должен существовать)")
 
     add("migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
+
+    p = add("user", cmd_user, "учётные записи: список, отключить, включить, разблокировать, сбросить пароль")
+    p.add_argument(
+        "action",
+        choices=["list", "disable", "enable", "unlock", "reset-password"],
+        help="list — все учётные записи; disable/enable — отключить/включить (сеансы завершаются); "
+        "unlock — снять блокировку входа; reset-password — новый одноразовый пароль",
+    )
+    p.add_argument("login", nargs="?", metavar="ЛОГИН", help="логин учётной записи")
 
     p = add(
         "import",
@@ -456,7 +508,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--host-key", help="файл ключа сервера (по умолчанию рядом с базой: <база>.ssh_host_ed25519_key)"
     )
     s.add_argument("--max-sessions", type=int, default=20, help="сеансов одновременно, не больше (20)")
-    s.add_argument("--login-grace", type=float, default=60.0, help="секунд на вход (60)")
+    s.add_argument(
+        "--staff-reserve",
+        type=int,
+        metavar="N",
+        help="сколько из них ученикам и родителям не занять: они для сотрудников (четверть, 20 → 5)",
+    )
+    s.add_argument(
+        "--max-startups",
+        type=int,
+        default=30,
+        metavar="N",
+        help="подключений, ещё не открывших журнал (входящих), не больше (30)",
+    )
+    s.add_argument(
+        "--per-source-max-startups",
+        type=int,
+        default=10,
+        metavar="N",
+        help="таких подключений с одного адреса, не больше (10)",
+    )
+    s.add_argument(
+        "--login-grace", type=float, default=60.0, help="секунд на вход и затем на открытие сеанса (60)"
+    )
     s.add_argument(
         "--locked-exit",
         type=float,

@@ -22,6 +22,7 @@ class Settings:
     lockout_threshold: int = 5
     subgroups_by_homeroom: bool = True
     move_down_after_mark: bool = True
+    ssh_sessions_per_account: int = 2  # journal serve ssh: apps of one account at once
 
 
 LABELS = {
@@ -36,6 +37,7 @@ LABELS = {
     "lockout_threshold": "Неудачных входов до блокировки",
     "subgroups_by_homeroom": "Подгруппы создаёт классный руководитель",
     "move_down_after_mark": "После отметки курсор идёт вниз",
+    "ssh_sessions_per_account": "Сеансов SSH одной учётной записи одновременно",
 }
 
 _BOUNDS = {
@@ -48,6 +50,7 @@ _BOUNDS = {
     "argon2_memory_kib": (1024, 1024 * 1024),
     "argon2_parallelism": (1, 8),
     "lockout_threshold": (3, 20),
+    "ssh_sessions_per_account": (1, 20),
 }
 
 

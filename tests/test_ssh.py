@@ -22,17 +22,23 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from models import accounts, sshkeys
+from models import accounts, school, sshkeys
 from models.accounts import FAILED, LOCKED
-from models.errors import AuthenticationError, PermissionDenied, ValidationError
+from models.errors import AuthenticationError, JournalError, PermissionDenied, ValidationError
 from models.schema import AuditEntry, LoginEvent
+from models.settings import load as load_settings
 from tui import strings as S
 from tui.app import IDLE_EXIT, JournalApp
 from tui.handoff import Handoff, open_handoff, read_handoff
 from tui.ssh_server import (
     BANNER,
+    ONE_PER_CONNECTION,
+    STAFF_RESERVED,
+    TOO_MANY_FROM_ADDRESS,
+    TOO_MANY_STARTUPS,
     JournalSSHServer,
     ServeOptions,
+    check_limits,
     fingerprint,
     is_gone,
     load_host_key,
@@ -50,24 +56,36 @@ ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|
 
 
 @pytest.fixture
-async def server(sqlite_store, small_sqlite, tmp_path):
+async def make_server(sqlite_store, small_sqlite, tmp_path):
+    """Starts SSH servers on free loopback ports (ServeOptions as given) and closes them."""
+    started = []
+
+    async def make(**limits) -> JournalSSHServer:
+        options = ServeOptions(
+            db=str(sqlite_store),
+            host="127.0.0.1",
+            port=0,
+            host_key=tmp_path / "host_key",
+            app_command=[sys.executable, str(ROOT / "journal.py")],
+            **{"login_grace": 20, "locked_exit_minutes": None, **limits},
+        )
+        key, _ = load_host_key(options.host_key)
+        journal_ssh = JournalSSHServer(options, key)
+        await journal_ssh.start()
+        started.append(journal_ssh)
+        return journal_ssh
+
+    yield make
+    for journal_ssh in started:
+        await journal_ssh.close()
+
+
+@pytest.fixture
+async def server(make_server, tmp_path):
     """The SSH server on a free loopback port, at most one app session at a time."""
-    options = ServeOptions(
-        db=str(sqlite_store),
-        host="127.0.0.1",
-        port=0,
-        host_key=tmp_path / "host_key",
-        app_command=[sys.executable, str(ROOT / "journal.py")],
-        max_sessions=1,
-        login_grace=20,
-        locked_exit_minutes=None,
-    )
-    key, created = load_host_key(options.host_key)
-    assert created
-    journal_ssh = JournalSSHServer(options, key)
-    await journal_ssh.start()
-    yield journal_ssh
-    await journal_ssh.close()
+    journal_ssh = await make_server(max_sessions=1, staff_reserve=0)
+    assert (tmp_path / "host_key").exists()
+    return journal_ssh
 
 
 class Client(asyncssh.SSHClient):
@@ -293,6 +311,229 @@ async def test_a_guardian_changes_the_issued_password_then_reaches_only_the_diar
     assert (entry.user_id, entry.source) == (s.guardian.user_id, "127.0.0.1")
 
 
+# --- limits: one app per connection, per account, slots kept for staff --------------------
+
+
+async def open_app(conn, marker: str):
+    """A session on `conn` that reaches `marker` on the app's screen."""
+    proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding=None)
+    await read_until(proc, marker)
+    return proc
+
+
+async def refused_session(conn) -> tuple[str, int]:
+    """A session the server refuses: what it wrote to the client's stderr, the exit status."""
+    proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding=None)
+    async with asyncio.timeout(WAIT):
+        stdout = await proc.stdout.read()
+        stderr = (await proc.stderr.read()).decode()
+        status = (await proc.wait()).exit_status
+    assert stdout == b"", "a refused session shows nothing of the app"
+    return stderr, status
+
+
+async def closed(conn) -> bool:
+    """The server closed this connection (bounded wait)."""
+    async with asyncio.timeout(WAIT):
+        await conn.wait_closed()
+    return True
+
+
+def test_the_limits_are_validated_and_a_quarter_is_kept_for_staff():
+    assert [ServeOptions(db="", max_sessions=n).reserve() for n in (20, 10, 4, 2, 1)] == [5, 3, 1, 1, 1]
+    assert ServeOptions(db="", max_sessions=20, staff_reserve=0).reserve() == 0
+    check_limits(ServeOptions(db="", max_sessions=3, staff_reserve=3))  # SSH for staff only
+    for wrong in (
+        {"max_sessions": 0},
+        {"max_sessions": 4, "staff_reserve": 5},
+        {"staff_reserve": -1},
+        {"max_startups": 0},
+        {"per_source_max_startups": 0},
+        {"login_grace": 0},
+    ):
+        with pytest.raises(JournalError):
+            check_limits(ServeOptions(db="", **wrong))
+
+
+async def test_a_connection_runs_one_app_and_closes_when_it_ends(make_server, small_sqlite):
+    """OpenSSH multiplexing (ControlMaster) opens more session channels on one connection."""
+    s = small_sqlite
+    server = await make_server(max_sessions=4)
+    conn, _ = await connect(server, "ivanova", s.passwords["ivanova"])
+    proc = await open_app(conn, HOME)
+    for _ in range(2):
+        assert await refused_session(conn) == (ONE_PER_CONNECTION, 1)
+    assert len(server.pids()) == 1 and len(server.sessions) == 1
+
+    # channels opened at once: exactly one of them runs the app
+    other, _ = await connect(server, "petrov", s.passwords["petrov"])
+    starts = [other.create_process(term_type="xterm", encoding=None) for _ in range(3)]
+    procs = await asyncio.gather(*starts)
+    await until(lambda: len(server.pids()) == 2, "the second connection's app")
+    outcomes = []
+    for each in procs:
+        try:
+            async with asyncio.timeout(3):
+                outcomes.append((await each.stderr.read()).decode())
+        except TimeoutError:
+            outcomes.append("running")
+    assert sorted(outcomes) == sorted(["running", ONE_PER_CONNECTION, ONE_PER_CONNECTION])
+
+    proc.stdin.write(b"\x11")  # ctrl+q: the app quits, and the connection closes with it
+    assert (await proc.wait()).exit_status == 0
+    assert await closed(conn)
+    await until(lambda: len(server.sessions) == 1, "ivanova's session to end")
+    other.close()
+    await until(lambda: not server.sessions and not server.connections, "everything to end")
+
+
+async def test_an_account_has_at_most_the_setting_s_sessions(make_server, small_sqlite):
+    s = small_sqlite
+    login, password = s.student.login, s.passwords[s.student.login]
+    server = await make_server(max_sessions=6)
+    conns = [(await connect(server, login, password))[0] for _ in range(4)]
+    for conn in conns[:2]:
+        await open_app(conn, CHANGE)  # the issued password must be changed: the app runs
+    message = (
+        f"Под учётной записью {login} уже открыто сеансов журнала: 2, больше одновременно нельзя "
+        "(настройка школы «Сеансов SSH одной учётной записи одновременно»). "
+        "Закройте один из них (Ctrl+Q) и подключитесь снова.\r\n"
+    )
+    assert await refused_session(conns[2]) == (message, 1)
+    assert len(server.pids()) == 2
+
+    school.update_setting(s.admin, "ssh_sessions_per_account", "3")  # read at every new session
+    await open_app(conns[2], CHANGE)  # the refusal left the connection open
+    assert (await refused_session(conns[3]))[0] == message.replace(": 2,", ": 3,")
+    assert len(server.pids()) == 3
+
+    conns[0].close()  # a session ends: its slot is free again
+    await until(lambda: len(server.pids()) == 2, "the first session to end")
+    await open_app(conns[3], CHANGE)
+    assert len(server.pids()) == 3
+
+
+async def test_pupils_and_guardians_cannot_take_the_sessions_kept_for_staff(make_server, small_sqlite):
+    s = small_sqlite
+    server = await make_server(max_sessions=3, staff_reserve=1)
+    student = s.student.login
+    for _ in range(2):
+        conn, _ = await connect(server, student, s.passwords[student])
+        await open_app(conn, CHANGE)
+    # another reader account finds only the slot kept for staff
+    guardian, _ = await connect(server, s.guardian.login, s.passwords[s.guardian.login])
+    assert await refused_session(guardian) == (STAFF_RESERVED, 1)
+    # a teacher still gets in
+    teacher, _ = await connect(server, "ivanova", s.passwords["ivanova"])
+    await open_app(teacher, HOME)
+    assert len(server.pids()) == 3
+    # and when every slot is taken, staff are refused too, saying why
+    other, _ = await connect(server, "petrov", s.passwords["petrov"])
+    assert (await refused_session(other))[0].startswith("Сейчас открыто слишком много сеансов журнала (3)")
+    assert len(server.pids()) == 3
+
+
+async def test_connections_that_have_not_logged_in_are_capped_in_total_and_per_address(
+    make_server, small_sqlite
+):
+    s = small_sqlite
+    server = await make_server(max_sessions=2, max_startups=3, per_source_max_startups=2, login_grace=4)
+
+    async def half_open(address: str):
+        """A TCP connection that never logs in (it does not even say which SSH it speaks)."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port, local_addr=(address, 0))
+        return reader, writer
+
+    async def refused_at_once(address: str) -> asyncssh.DisconnectError:
+        with pytest.raises(asyncssh.DisconnectError) as refusal:
+            await connect(server, "ivanova", s.passwords["ivanova"], local_addr=(address, 0))
+        assert refusal.value.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
+        return refusal.value
+
+    first = [await half_open("127.0.0.1") for _ in range(2)]
+    await until(lambda: len(server.startups) == 2, "two connections logging in")
+    assert (await refused_at_once("127.0.0.1")).reason.startswith(TOO_MANY_FROM_ADDRESS)
+    third = await half_open("127.0.0.2")  # another address still gets in …
+    await until(lambda: len(server.startups) == 3, "three connections logging in")
+    assert (await refused_at_once("127.0.0.3")).reason.startswith(TOO_MANY_STARTUPS)  # … up to the total
+
+    first[0][1].close()  # one goes away: a teacher logs in, and once the app runs the
+    await until(lambda: len(server.startups) == 2, "the slot to be free")  # connection no longer counts
+    teacher, _ = await connect(server, "ivanova", s.passwords["ivanova"], local_addr=("127.0.0.4", 0))
+    await open_app(teacher, HOME)
+    assert len(server.startups) == 2
+    await half_open("127.0.0.4")
+
+    # the login grace still holds: connections that never log in are closed after it
+    async with asyncio.timeout(WAIT):
+        assert (await first[1][0].read()).startswith(b"SSH-2.0-JournalSSH")
+        assert (await third[0].read()).startswith(b"SSH-2.0-JournalSSH")
+    await until(lambda: not server.startups, "the half-open connections to be closed")
+    assert len(server.pids()) == 1  # the teacher works on
+
+    # a login that opens no session does not keep its connection either
+    idle, _ = await connect(server, "petrov", s.passwords["petrov"])
+    assert await closed(idle)
+    assert len(server.pids()) == 1
+
+
+async def test_a_disabled_account_s_connection_ends_with_its_app_and_opens_nothing_new(
+    make_server, small_sqlite
+):
+    s = small_sqlite
+    server = await make_server(max_sessions=4)
+    conn, _ = await connect(server, "ivanova", s.passwords["ivanova"])
+    proc = await conn.create_process(term_type="xterm", term_size=(100, 30), encoding=None)
+    seen = bytearray()
+    await read_until(proc, HOME, seen)
+    [pid] = server.pids()
+    # the admin disables the account in another process: the app ends itself within seconds,
+    # saying why, and the server closes the connection
+    accounts.set_user_active(s.admin, s.homeroom.user_id, False)
+    await read_until(proc, "Учётная запись отключена", seen)
+    assert (await proc.wait()).exit_status == 0
+    assert await closed(conn)
+    await until(lambda: not server.sessions, "the session to end")
+    assert is_gone(pid)
+
+    # logged in, then disabled before the session starts: refused by the server, no process
+    other, _ = await connect(server, "petrov", s.passwords["petrov"])
+    accounts.set_user_active(s.admin, s.teacher.user_id, False)
+    stderr, status = await refused_session(other)
+    assert status == 1 and stderr.startswith("Учётная запись отключена")
+    assert server.pids() == []
+
+
+async def test_the_admin_sees_and_edits_the_per_account_limit_in_the_school_settings(small_sqlite):
+    from textual.widgets import DataTable, Input
+
+    from tests.shared import table_rows
+    from tui.setup import SetupScreen
+
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.land(accounts.authenticate("admin", s.passwords["admin"]))
+        await pilot.pause()
+        await pilot.press("s", "6")  # school setup, its settings tab
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        rows = table_rows(app.screen, "#settings")
+        label = "Сеансов SSH одной учётной записи одновременно"
+        assert [label, "2"] in rows
+        app.screen.query_one("#settings", DataTable).move_cursor(row=rows.index([label, "2"]))
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#f-value", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "от 1 до 20" in str(app.screen.query_one("#form-status").render())
+        app.screen.query_one("#f-value", Input).value = "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert load_settings().ssh_sessions_per_account == 3
+
+
 # --- the handoff from the server to the app ------------------------------------------------
 
 
@@ -448,6 +689,16 @@ def test_serve_ssh_makes_a_private_host_key_prints_its_fingerprint_and_stops_on_
     assert not created
     assert lines[1] == f"Отпечаток ключа сервера: {fingerprint(key)}\n"
     assert lines[3].startswith(f"Журнал ждёт подключений по SSH на 127.0.0.1:{port}")
+
+    # limits that do not fit together are refused before anything starts
+    wrong = subprocess.run(
+        [*command, "--max-sessions", "4", "--staff-reserve", "5"],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert wrong.returncode == 2
+    assert "--staff-reserve: от 0 до числа сеансов (--max-sessions 4), а не 5" in wrong.stderr
 
     key_path.chmod(0o644)  # a host key others can read is refused, saying how to fix it
     done = subprocess.run(command, capture_output=True, text=True, timeout=WAIT)

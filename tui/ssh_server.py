@@ -13,8 +13,11 @@ user that owns the database:
   safe); resizes are forwarded; the process is ended when the connection drops;
 - refused: exec requests, subsystems (SFTP), sessions without a terminal, every kind of
   forwarding (TCP, UNIX sockets, agent, X11, tunnels);
-- limits: concurrent sessions, login grace time, and the app ends itself after its idle lock
-  has held for a set time.
+- limits: one app per connection (a second session channel is refused, and the connection
+  closes when its app ends), sessions per account (school setting), sessions at once with a
+  share of them kept for staff (pupils and guardians may not take the last ones), connections
+  that have not started the app yet (in total and per client address), login grace time, and
+  the app ends itself after its idle lock has held for a set time.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from pathlib import Path
 
 import asyncssh
 
-from models.accounts import authenticate
+from models.accounts import LoginResult, authenticate, resume_session, session_ended
 from models.errors import AuthenticationError, JournalError
+from models.settings import LABELS, Settings
+from models.settings import load as load_settings
 from models.sshkeys import key_may_log_in, log_in_with_key
 from tui.handoff import Handoff, open_handoff
 
@@ -56,13 +61,33 @@ TOO_MANY_SESSIONS = (
     "Сейчас открыто слишком много сеансов журнала ({limit}). "
     "Попробуйте через несколько минут или сообщите администратору.\r\n"
 )
+STAFF_RESERVED = (
+    "Сейчас открыто слишком много сеансов журнала: оставшиеся сохраняются для учителей. "
+    "Попробуйте через несколько минут.\r\n"
+)
+ONE_PER_CONNECTION = (
+    "В этом подключении журнал уже открыт: второй сеанс в одном подключении не запускается. "
+    "Вернитесь в окно, где журнал открыт, или подключитесь отдельно (без общего подключения "
+    "ControlMaster).\r\n"
+)
+TOO_MANY_FOR_ACCOUNT = (
+    "Под учётной записью {login} уже открыто сеансов журнала: {count}, больше одновременно нельзя "
+    "(настройка школы «{label}»). Закройте один из них (Ctrl+Q) и подключитесь снова.\r\n"
+)
 START_FAILED = "Не удалось открыть журнал: {error}. Сообщите администратору.\r\n"
-# OpenSSH prints this reason with non-ASCII bytes escaped (\320\277…): it stays in English
+# OpenSSH prints these reasons with non-ASCII bytes escaped (\320\277…): they stay in English
 NO_FORWARDING = "forwarding is disabled on the journal server"
+TOO_MANY_CHANNELS = "too many channels on one connection to the journal server"
+TOO_MANY_STARTUPS = "too many connections are logging in to the journal server now; try again in a minute"
+TOO_MANY_FROM_ADDRESS = (
+    "too many connections from your address are logging in to the journal server now; try again in a minute"
+)
 TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 DEFAULT_TERM = "xterm-256color"
 KILL_GRACE_SECONDS = 3.0
 MAX_PASSWORD_TRIES = 3  # per connection; the account's own lockout counts across connections
+MAX_CHANNELS = 4  # session channels open at once on one connection (one of them runs the app)
+CLOSE_GRACE_SECONDS = 5.0  # for the last output and the exit status before the connection closes
 
 
 @dataclass
@@ -72,10 +97,38 @@ class ServeOptions:
     port: int = 2222
     host_key: Path = Path("ssh_host_ed25519_key")
     app_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "journal"])
-    max_sessions: int = 20
-    login_grace: float = 60.0  # seconds to complete the login
+    max_sessions: int = 20  # app processes at once
+    staff_reserve: int | None = None  # the last sessions kept for staff; None: default_staff_reserve
+    max_startups: int = 30  # connections that have not started the app yet, in total
+    per_source_max_startups: int = 10  # … and from one client address
+    login_grace: float = 60.0  # seconds to log in, and then again to open the session
     locked_exit_minutes: float | None = 20.0  # the app ends after its lock held this long
     public_keys: bool = True
+
+    def reserve(self) -> int:
+        if self.staff_reserve is None:
+            return default_staff_reserve(self.max_sessions)
+        return self.staff_reserve
+
+
+def default_staff_reserve(max_sessions: int) -> int:
+    """A quarter of the sessions (rounded up) stays free for staff: 20 → 5, 1 → 1."""
+    return (max_sessions + 3) // 4
+
+
+def check_limits(options: ServeOptions) -> None:
+    """The limits must make sense together; a JournalError says what is wrong."""
+    if options.max_sessions < 1:
+        raise JournalError("--max-sessions: нужно не меньше 1")
+    if not 0 <= options.reserve() <= options.max_sessions:
+        raise JournalError(
+            f"--staff-reserve: от 0 до числа сеансов (--max-sessions {options.max_sessions}), "
+            f"а не {options.reserve()}"
+        )
+    if options.max_startups < 1 or options.per_source_max_startups < 1:
+        raise JournalError("--max-startups и --per-source-max-startups: нужно не меньше 1")
+    if options.login_grace <= 0:
+        raise JournalError("--login-grace: нужно больше 0 секунд")
 
 
 # --- the host key ---------------------------------------------------------------------------
@@ -115,9 +168,12 @@ class JournalSSHServer:
     """Listens, authenticates, and keeps the table of running app processes."""
 
     def __init__(self, options: ServeOptions, host_key: asyncssh.SSHKey) -> None:
+        check_limits(options)
         self.options = options
         self.host_key = host_key
-        self.sessions: set[_Session] = set()
+        self.sessions: set[_Session] = set()  # admitted: starting or running an app process
+        self.connections: set[_Connection] = set()  # every open connection
+        self.startups: set[_Connection] = set()  # open, but not (yet) running the app
         self.acceptor: asyncssh.SSHAcceptor | None = None
 
     @property
@@ -127,6 +183,28 @@ class JournalSSHServer:
 
     def pids(self) -> list[int]:
         return [s.pid for s in self.sessions if s.pid]
+
+    def refuse_startup(self, source: str) -> str:
+        """Why a new connection from `source` is turned away before it logs in, or ''."""
+        if len(self.startups) >= self.options.max_startups:
+            return TOO_MANY_STARTUPS
+        if sum(c.source == source for c in self.startups) >= self.options.per_source_max_startups:
+            return TOO_MANY_FROM_ADDRESS
+        return ""
+
+    def refuse_session(self, login: LoginResult, settings: Settings) -> str:
+        """Why `login` may not start one more app now, or '' (checked and taken in one step)."""
+        options = self.options
+        user_id = login.actor.user_id
+        count = sum(s.user_id == user_id for s in self.sessions)
+        if count >= settings.ssh_sessions_per_account:
+            label = LABELS["ssh_sessions_per_account"]
+            return TOO_MANY_FOR_ACCOUNT.format(login=login.actor.login, count=count, label=label)
+        if len(self.sessions) >= options.max_sessions:
+            return TOO_MANY_SESSIONS.format(limit=options.max_sessions)
+        if not login.actor.is_staff and len(self.sessions) >= options.max_sessions - options.reserve():
+            return STAFF_RESERVED
+        return ""
 
     async def start(self) -> None:
         self.acceptor = await asyncssh.create_server(
@@ -156,6 +234,9 @@ class JournalSSHServer:
         sessions = list(self.sessions)
         for session in sessions:
             session.end_process()
+        for connection in list(self.connections):
+            if not connection.app:  # the others close when their app ends
+                connection.close()
         tasks = [s.task for s in sessions if s.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=KILL_GRACE_SECONDS + 2)
@@ -188,6 +269,11 @@ class _Connection(asyncssh.SSHServer):
         self.key_fingerprint = ""
         self.failures = 0
         self.settled = asyncio.Event()  # set once the login is known (or refused)
+        self.channels = 0  # session channels open now
+        self.checking = 0  # sessions between their request and the server's decision
+        self.app: _Session | None = None  # the one session that runs (or ran) the app
+        self.closed = False
+        self.idle_timer: asyncio.TimerHandle | None = None
 
     # the connection
 
@@ -195,6 +281,33 @@ class _Connection(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("", 0)
         self.source = str(peer[0])[:64]
+        refusal = self.server.refuse_startup(self.source)
+        if refusal:  # before the key exchange: it costs the server next to nothing
+            self.closed = True
+            asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, refusal)
+            return
+        self.server.connections.add(self)
+        self.server.startups.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.server.connections.discard(self)
+        self.server.startups.discard(self)
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+            self.idle_timer = None
+
+    def close(self) -> None:
+        """End the connection (the client returns to its prompt)."""
+        if self.conn is not None and not self.closed:
+            self.closed = True
+            self.conn.close()
+
+    def _close_if_idle(self) -> None:
+        """A login that opens no session within the grace time does not keep its connection."""
+        self.idle_timer = None
+        if self.app is None and not self.checking:
+            self.close()
 
     def begin_auth(self, username: str) -> bool:
         self.username = username
@@ -249,8 +362,7 @@ class _Connection(asyncssh.SSHServer):
                 self.conn.send_auth_banner(message + "\r\n")
 
     def _close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
+        self.close()
 
     # public keys registered in the journal (models/sshkeys.py)
 
@@ -276,14 +388,19 @@ class _Connection(asyncssh.SSHServer):
                     log_in_with_key, self.username, self.key_fingerprint, self.source
                 )
         except JournalError:
-            if self.conn is not None:
-                self.conn.close()
+            self.close()
         finally:
             self.settled.set()
+        if not self.closed:
+            loop = asyncio.get_running_loop()
+            self.idle_timer = loop.call_later(self.server.options.login_grace, self._close_if_idle)
 
     # channels: one kind of session, nothing else
 
     def session_requested(self):
+        if self.channels >= MAX_CHANNELS:
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, TOO_MANY_CHANNELS)
+        self.channels += 1
         return _Session(self)
 
     def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
@@ -318,6 +435,7 @@ class _Session(asyncssh.SSHServerSession):
         self.master = -1
         self.proc: asyncio.subprocess.Process | None = None
         self.pid = 0
+        self.user_id = 0  # set when the server admits the session
         self.task: asyncio.Task | None = None
         self.pending = b""
         self.reading = False
@@ -360,19 +478,48 @@ class _Session(asyncssh.SSHServerSession):
             await asyncio.wait_for(self.connection.settled.wait(), self.server.options.login_grace)
         except TimeoutError:
             pass
+        connection = self.connection
         if self.closed:
             return
         if self.refusal:
-            self._finish_with(self._hint(self.refusal))
-        elif not self.term:
-            self._finish_with(self._hint(NO_PTY))
-        elif self.connection.login is None:
-            self._finish_with(START_FAILED.format(error="вход не подтверждён"))
-        elif len(self.server.sessions) >= self.server.options.max_sessions:
-            self._finish_with(TOO_MANY_SESSIONS.format(limit=self.server.options.max_sessions))
-        else:
-            self.server.sessions.add(self)
+            return self._finish_with(self._hint(self.refusal))
+        if not self.term:
+            return self._finish_with(self._hint(NO_PTY))
+        if connection.login is None:
+            return self._finish_with(START_FAILED.format(error="вход не подтверждён"))
+        if connection.app is not None:
+            return self._finish_with(ONE_PER_CONNECTION)
+        connection.checking += 1
+        try:  # the account as it is now: disabled, locked or reset meanwhile is refused
+            login, settings = await asyncio.to_thread(_account_now, connection.login, connection.source)
+        except AuthenticationError as exc:
+            return self._finish_with(exc.message + "\r\n")
+        except JournalError as exc:
+            return self._finish_with(START_FAILED.format(error=exc.message))
+        finally:
+            connection.checking -= 1
+        if self.closed or connection.closed:
+            return
+        # from here to the admission nothing awaits: two sessions cannot take one last slot
+        if connection.app is not None:
+            return self._finish_with(ONE_PER_CONNECTION)
+        refusal = self.server.refuse_session(login, settings)
+        if refusal:
+            return self._finish_with(refusal)
+        self.user_id = login.actor.user_id
+        connection.app = self
+        self.server.startups.discard(connection)
+        self.server.sessions.add(self)
+        try:
             await self._run()
+        finally:  # the app has ended (or never started): so does the connection
+            await self._close_connection()
+
+    async def _close_connection(self) -> None:
+        if self.chan is not None and not self.closed:
+            with contextlib.suppress(TimeoutError):  # the last output and the exit status first
+                await asyncio.wait_for(self.chan.wait_closed(), CLOSE_GRACE_SECONDS)
+        self.connection.close()
 
     def _finish_with(self, message: str, status: int = 1) -> None:
         assert self.chan is not None
@@ -565,9 +712,23 @@ class _Session(asyncssh.SSHServerSession):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self.connection.channels -= 1
         self.end_process()
         if self.task is None:
             self.server.sessions.discard(self)
+
+
+def _account_now(login: LoginResult, source: str) -> tuple[LoginResult, Settings]:
+    """The account as it is now, and the school's settings (read only).
+
+    Refused (AuthenticationError) when the account changed since this connection logged in
+    (disabled, another role, its password reset: models.accounts.session_ended) or may not
+    start a session now (locked, the login no longer fresh: models.accounts.resume_session).
+    """
+    problem = session_ended(login.actor)
+    if problem is not None:
+        raise AuthenticationError(problem)
+    return resume_session(login.actor.user_id, source), load_settings()
 
 
 def set_window_size(fd: int, width: int, height: int) -> None:
