@@ -123,6 +123,36 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """Accounts from the server's shell (as the system): list, disable, enable, unlock, reset.
+
+    For the day the only administrator is locked out, or an account must be stopped at once:
+    disabling or resetting ends that account's open sessions within seconds (the app checks).
+    """
+    from models import accounts
+    from models.access import ROLE_NAMES, ROLES, SYSTEM
+
+    _open(args)
+    if args.action == "list":
+        for info in accounts.list_users(SYSTEM, roles=ROLES):
+            state = "активна" if info.active else "отключена"
+            print(f"{info.login:<24} {ROLE_NAMES.get(info.role, info.role):<15} {state:<10} {info.name}")
+        return EXIT_OK
+    user = accounts.user_by_login(SYSTEM, args.login)
+    if args.action in ("disable", "enable"):
+        accounts.set_user_active(SYSTEM, user.id, args.action == "enable")
+        done = "включена" if args.action == "enable" else "отключена, её сеансы завершаются"
+        print(f"Учётная запись {user.login} {done}.")
+    elif args.action == "unlock":
+        accounts.unlock_user(SYSTEM, user.id)
+        print(f"Учётная запись {user.login} разблокирована.")
+    else:  # staff only: diary logins are re-issued by the homeroom teacher (R2)
+        issued = accounts.reset_password(SYSTEM, user.id)
+        print(f"Новый одноразовый пароль {issued.login}: {issued.password}")
+        print("Он показан один раз; при входе его нужно сменить. Открытые сеансы завершаются.")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a class list (as the system actor): preview, then all rows or none."""
     if args.what != "roster":
@@ -396,6 +426,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", help="файл копии (не должен существовать)")
 
     add("migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
+
+    p = add("user", cmd_user, "учётные записи: список, отключить, включить, разблокировать, сбросить пароль")
+    actions = p.add_subparsers(dest="action", metavar="действие", required=True)
+    for name, help_text in (
+        ("list", "все учётные записи"),
+        ("disable", "отключить: открытые сеансы завершаются за несколько секунд"),
+        ("enable", "включить снова"),
+        ("unlock", "снять блокировку входа после неудачных попыток"),
+        ("reset-password", "новый одноразовый пароль сотрудника (сеансы завершаются)"),
+    ):
+        a = actions.add_parser(name, help=help_text, description=help_text)
+        a.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
+        if name != "list":
+            a.add_argument("login", metavar="ЛОГИН", help="логин учётной записи")
 
     p = add(
         "import",

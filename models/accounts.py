@@ -32,7 +32,7 @@ from models.passwords import (
     verify,
 )
 from models.schema import Guardian, LoginEvent, LoginThrottle, Student, StudentGuardian, User, now
-from models.service import service, storage_message
+from models.service import reading, service, storage_message
 from models.settings import load as load_settings
 
 LOCKOUT_MINUTES = (1, 5, 15, 60)
@@ -418,6 +418,16 @@ def _replace_password(actor: Actor, user: User, action: str) -> IssuedCredential
     end_sessions(user.id)  # whoever was logged in with the old password is out
     audit.record(actor, action, "user", user.id, new={"login": user.login})
     return IssuedCredential(user.id, user.login, secret, actor_of(user).name, user.role)
+
+
+@reading
+def user_by_login(actor: Actor, login: str) -> UserInfo:
+    """One account by its login (the command line's `journal user …`): admin only."""
+    require_admin(actor)
+    user = User.get_or_none(User.login == login.strip().lower())
+    if user is None:
+        raise NotFound(f"Учётной записи «{login.strip()}» нет.")
+    return user_info(user)
 
 
 @service

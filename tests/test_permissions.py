@@ -16,7 +16,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -37,10 +37,10 @@ from models import (
     sshkeys,
     subgroups,
 )
-from models.access import SYSTEM, Actor
+from models.access import ACCOUNT_DISABLED, PASSWORD_REPLACED, ROLE_CHANGED, SYSTEM, Actor
 from models.db import database
 from models.entries import Cell, MarkEntry
-from models.errors import PermissionDenied
+from models.errors import PermissionDenied, SessionEnded
 from models.schema import ALL_MODELS, Absence, AuditEntry, DiaryView
 from models.service import service
 from tests.factory import PAST_DAY, SmallSchool, build_small_school
@@ -69,6 +69,9 @@ class World:
     absence_id: int  # pupil 2's "н"
     consent_id: int
     spare_pupil: int  # in 5А, nothing recorded: may be removed
+    # sessions of administrators opened before their account changed: disabled, demoted to
+    # teacher, password reset (by another admin). Each must now be refused everything.
+    stale: dict[str, Actor] = field(default_factory=dict)
     baseline: dict[str, list[tuple]] | None = None  # every row as built (see snapshot())
 
     def actor(self, role: str) -> Actor:
@@ -95,7 +98,16 @@ def build_world() -> World:
     school.create_subject(s.admin, "Черчение")
     setup.set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
     sshkeys.add_ssh_key(s.homeroom, HOMEROOM_KEY)  # removed in the matrix
-    return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare)
+    stale = {}
+    for kind, login in (("disabled", "vlasova"), ("demoted", "zotov"), ("reset", "orlov")):
+        made = accounts.create_staff_user(
+            s.admin, login, "admin", login.capitalize(), "Ия", password=f"{login}-pass"
+        )
+        stale[kind] = accounts.authenticate(login, f"{login}-pass").actor  # the session, opened now
+    accounts.set_user_active(s.admin, stale["disabled"].user_id, False)
+    accounts.update_staff_user(s.admin, stale["demoted"].user_id, role="teacher")
+    accounts.reset_password(s.admin, stale["reset"].user_id)
+    return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare, stale)
 
 
 def build_world_and_baseline() -> World:
@@ -513,6 +525,24 @@ def test_permission_matrix(w, call, role, allowed, name):
             call(w, actor)
         assert any("а" <= ch <= "я" for ch in denied.value.message.lower())
         assert snapshot() == w.baseline, f"a refused {name} by {role} changed the store"
+
+
+STALE_CASES = [
+    pytest.param(fn, kind, name, id=f"{name}-{kind}")
+    for name, fn, _ in MATRIX
+    for kind in ("disabled", "demoted", "reset")
+]
+
+
+@pytest.mark.parametrize(("call", "kind", "name"), STALE_CASES)
+def test_a_session_whose_account_changed_is_refused_everything(w, call, kind, name):
+    """An administrator's session opened before the account was disabled, demoted or had its
+    password reset: every write is refused at once and the store stays as it was (R18)."""
+    with pytest.raises(SessionEnded) as ended:
+        call(w, w.stale[kind])
+    expected = {"disabled": ACCOUNT_DISABLED, "demoted": ROLE_CHANGED, "reset": PASSWORD_REPLACED}[kind]
+    assert ended.value.message == expected
+    assert snapshot() == w.baseline, f"{name} by a {kind} session changed the store"
 
 
 def _services_of(module) -> set[str]:
