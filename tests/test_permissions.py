@@ -100,7 +100,7 @@ def build_world() -> World:
     sshkeys.add_ssh_key(s.homeroom, HOMEROOM_KEY)  # removed in the matrix
     stale = {}
     for kind, login in (("disabled", "vlasova"), ("demoted", "zotov"), ("reset", "orlov")):
-        made = accounts.create_staff_user(
+        accounts.create_staff_user(
             s.admin, login, "admin", login.capitalize(), "Ия", password=f"{login}-pass"
         )
         stale[kind] = accounts.authenticate(login, f"{login}-pass").actor  # the session, opened now
