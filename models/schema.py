@@ -316,6 +316,10 @@ class AuditEntry(BaseModel):
     new = TextField(default="")
     source = CharField(default="")
 
+    class Meta:
+        # the audit log reads a pupil's, a lesson's or an account's entries (models/auditlog.py)
+        indexes = ((("entity", "entity_id"), False),)
+
 
 class DiaryView(BaseModel):
     at = DateTimeField(default=now)

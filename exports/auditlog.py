@@ -1,0 +1,125 @@
+"""The audit log (R18) as a spreadsheet: every entry the filter matches, newest first, one
+row each, for an inspection or a complaint ("who changed my child's mark?").
+
+The same entries the log screen shows (models.auditlog, scoped to the user); written new
+and private (0600) through exports.run's writer, like every other export (xlsx, ods, csv;
+`-` for csv to stdout); cells escaped against formula injection by exports.layout; and the
+export itself recorded as "export.audit" (personal data leaving the system, 152-FZ).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from exports.files import safe_filename
+from exports.layout import FORMATS, Sheet
+from models import clock
+from models.access import Actor
+from models.auditlog import MAX_EXPORT, AuditFilter, AuditPage, AuditRow, all_entries
+from models.errors import ValidationError
+
+AUDIT_KIND = "audit"  # models.credentials.record_export → the entry "export.audit"
+TITLE = "Журнал изменений"
+COLUMNS = (
+    "№",
+    "Когда",
+    "Кто",
+    "Логин",
+    "Действие",
+    "Учащийся",
+    "Класс",
+    "Предмет",
+    "Урок",
+    "О чём ещё",
+    "Было",
+    "Стало",
+    "Откуда",
+)
+WIDTHS = (6, 18, 24, 14, 24, 26, 6, 18, 11, 28, 30, 30, 14)
+WRAPPED = {2, 4, 5, 9, 10, 11}
+HEADER_ROW = 4
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    paths: tuple[Path, ...]  # () for stdout
+    count: int  # entries written
+    truncated: bool  # the filter matched more than MAX_EXPORT entries
+
+
+def entry_cells(number: int, row: AuditRow) -> list:
+    return [
+        number,
+        f"{row.at:%d.%m.%Y %H:%M:%S}",
+        row.who,
+        row.login,
+        row.what,
+        row.pupil,
+        row.class_name,
+        row.subject,
+        f"{row.lesson_date:%d.%m.%Y}" if row.lesson_date else "",
+        row.about,
+        row.old_text,
+        row.new_text,
+        row.source,
+    ]
+
+
+def audit_sheet(page: AuditPage, filters: AuditFilter, actor: Actor) -> Sheet:
+    """The entries under a title that says what was chosen, by whom and when."""
+    sheet = Sheet(name=TITLE, widths=WIDTHS, wrap=set(WRAPPED), landscape=True, main=True)
+    sheet.title_rows.add(sheet.add(TITLE))
+    sheet.add(f"Отбор: {filters.describe()}")
+    made = f"Выгрузил: {actor.name} ({actor.login}), {clock.now():%d.%m.%Y %H:%M}. Записей: {len(page.rows)}"
+    if page.more:
+        made += f" (показаны первые {MAX_EXPORT}: уточните отбор)"
+    sheet.add(made + ".")
+    sheet.add()
+    sheet.header_rows.add(sheet.add(*COLUMNS))
+    sheet.boxed_from = HEADER_ROW
+    sheet.freeze = f"A{HEADER_ROW + 2}"
+    for number, row in enumerate(page.rows, 1):
+        sheet.add(*entry_cells(number, row))
+    return sheet
+
+
+def file_stem(filters: AuditFilter) -> str:
+    words = ["Журнал_изменений"]
+    if filters.pupil_name:
+        words.append(filters.pupil_name.split(" (")[0])
+    if filters.since:
+        words.append(filters.since.isoformat())
+    if filters.until:
+        words.append(filters.until.isoformat())
+    if not filters.since and not filters.until:
+        words.append(clock.today().isoformat())
+    return safe_filename(*words)
+
+
+def export_audit(
+    actor: Actor,
+    filters: AuditFilter | None = None,
+    *,
+    fmt: str = "xlsx",
+    out: str | os.PathLike[str] | None = None,
+    stream: BinaryIO | None = None,
+    cap: int = MAX_EXPORT,
+) -> AuditExport:
+    """Write the entries `actor` may read that `filters` match; `out` is a file, a folder
+    (default: the export folder) or "-" (csv to `stream` or stdout). Audited per file."""
+    from exports.run import _target, _write  # the writer every export shares
+    from models.credentials import record_export
+
+    fmt = (fmt or "").strip().lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
+    filters = filters or AuditFilter()
+    page = all_entries(actor, filters, cap=cap)  # refuses pupils and guardians
+    target = _target(out, fmt, False, stream)
+    sheet = audit_sheet(page, filters, actor)
+    for where, _path in _write(target, file_stem(filters), [sheet], fmt):
+        record_export(actor, AUDIT_KIND, where, len(page.rows))
+    return AuditExport(tuple(target.written), len(page.rows), page.more)
