@@ -310,6 +310,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Export the audit log (who changed what and when), filtered; acts as the system like
+    `journal export`, and the export is itself audited (export.audit)."""
+    from exports.auditlog import export_audit
+    from exports.run import STDOUT
+    from models.access import SYSTEM
+    from models.auditlog import make_filter
+
+    _open(args)
+    filters = make_filter(
+        SYSTEM, pupil=args.pupil, user=args.user, action=args.action, since=args.since, until=args.until
+    )
+    fmt = args.format or ("csv" if args.out == STDOUT else "xlsx")
+    done = export_audit(SYSTEM, filters, fmt=fmt, out=args.out)
+    if args.out != STDOUT:
+        for path in done.paths:
+            print(path)
+    cut = " (не все: уточните отбор)" if done.truncated else ""
+    print(f"Записей выгружено: {done.count}{cut}. Отбор: {filters.describe()}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app over SSH with journal accounts, or in a browser (textual-serve)."""
     from models.store import open_store
@@ -492,6 +514,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--to", dest="date_to", metavar="ДАТА", help="по какой день включительно")
     p.add_argument("--format", choices=["xlsx", "ods", "csv"], default="xlsx", help="формат файла (xlsx)")
+    p.add_argument(
+        "-o",
+        "--out",
+        metavar="ФАЙЛ|ПАПКА|-",
+        help="куда записать; «-» — csv в стандартный вывод; по умолчанию $JOURNAL_EXPORT_DIR или ~/journal-exports",
+    )
+
+    p = add("audit", cmd_audit, "выгрузить журнал изменений: кто, что и когда изменил")
+    p.add_argument("--since", metavar="ДАТА", help="с какого дня (ДД.ММ.ГГГГ)")
+    p.add_argument("--until", metavar="ДАТА", help="по какой день включительно")
+    p.add_argument("--user", metavar="LOGIN", help="только действия этой учётной записи («system» — системы)")
+    p.add_argument(
+        "--pupil", metavar="НОМЕР|ФИО", help="только записи об этом учащемся: номер или фамилия и имя"
+    )
+    p.add_argument(
+        "--action",
+        metavar="ДЕЙСТВИЕ",
+        help="группа (marks, finals, lessons, roster, guardians, subgroups, accounts, school, exports), "
+        "код (mark.set) или начало кода (student.)",
+    )
+    p.add_argument("--format", choices=["xlsx", "ods", "csv"], help="формат файла (xlsx; с «-o -» — csv)")
     p.add_argument(
         "-o",
         "--out",
