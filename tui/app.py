@@ -160,6 +160,9 @@ class JournalApp(App):
             self.switch_screen(DiaryScreen(result.actor))
 
     def action_switch_user(self, notice: str = "") -> None:
+        if self.is_web:  # a browser tab is one session: it ends, the page offers a new one
+            self.exit(SESSION_ENDED_EXIT)
+            return
         self.session = None
         self.locked = False
         while len(self.screen_stack) > 2:
@@ -187,13 +190,14 @@ class JournalApp(App):
             self.end_session(event.message)
 
     def end_session(self, message: str) -> None:
-        """Out of the journal: back to the login screen with why, or (a served SSH
-        session) the app ends and the connection closes with the message on the terminal."""
+        """Out of the journal: back to the login screen with why, or (a served SSH session,
+        a browser tab) the app ends: the connection closes with the message on the terminal,
+        the page says the session ended, and the next one starts at the login screen."""
         if self.session is None:
             return
         self.session = None
-        if self.served:
-            self.exit_message = message
+        if self.served or self.is_web:
+            self.exit_message = "" if self.is_web else message  # a browser shows no stdout
             self.exit(SESSION_ENDED_EXIT)
             return
         self.action_switch_user(message)
@@ -280,6 +284,6 @@ def run_app(
     outcome = app.run(mouse=False)
     if outcome == IDLE_EXIT:
         print(S.IDLE_EXIT_MESSAGE)
-    elif outcome == SESSION_ENDED_EXIT:
+    elif outcome == SESSION_ENDED_EXIT and app.exit_message:
         print(app.exit_message)
     return 0
