@@ -1211,6 +1211,12 @@ class _Builder:
             self._keepers[c.id] = actor_of(User.get_by_id(c.homeroom.user_id))
         return self._keepers[c.id]
 
+    def _guardian_keeper(self, family: PFamily, c: PClass) -> Actor:
+        """Who acts on a family's guardians: the homeroom teacher of `c` while every child is
+        in `c` (first and last class), else the admin (models/guardians.py)."""
+        classes = {stint[0].id for child in family.children for stint in child.stints[:1] + child.stints[-1:]}
+        return self._keeper(c) if classes == {c.id} else self.admin
+
     def _consent_day(self, pupil: PPupil) -> dt.date:
         start = pupil.stints[0][1]
         if start.month == 9 and start.day == 1:
@@ -1224,8 +1230,9 @@ class _Builder:
             info = roster.add_student(keeper, c.id, pupil.card(), start, arrived_from)
             pupil.id = info.id
             for adult in pupil.family.adults:
-                if adult.id:
-                    guardians.link_guardian(keeper, pupil.id, adult.id, adult.relation)
+                if adult.id:  # a sibling's parent, already in the school
+                    linker = self._guardian_keeper(pupil.family, c)
+                    guardians.link_guardian(linker, pupil.id, adult.id, adult.relation)
                     continue
                 data = {
                     "surname": adult.surname,
@@ -1814,7 +1821,9 @@ class _Builder:
         keeper = self._keeper(c)
         pupil = self.demo_pupil
         parent = pupil.family.adults[0]
-        g_login = self._diary_login(keeper, PASSWORDS["guardian"], guardian_id=parent.id)
+        g_login = self._diary_login(
+            self._guardian_keeper(pupil.family, c), PASSWORDS["guardian"], guardian_id=parent.id
+        )
         s_login = self._diary_login(keeper, PASSWORDS["student"], student_id=pupil.id)
         # a handful more, with one-time passwords never shown: most have no login yet (R2)
         others = [p for p in self._initial(c) if p is not pupil and not p.stints[0][2]]
@@ -1822,7 +1831,7 @@ class _Builder:
             accounts.issue_credentials(keeper, student_id=p.id)
             adult = p.family.adults[0]
             if adult.may_receive_credentials and adult is not parent:
-                accounts.issue_credentials(keeper, guardian_id=adult.id)
+                accounts.issue_credentials(self._guardian_keeper(p.family, c), guardian_id=adult.id)
         homeroom, teacher = c.homeroom, self._printed_teacher()
         return [
             {
