@@ -31,13 +31,11 @@ def connect_hint() -> str:
 def state_of(row: CredentialRow) -> str:
     if not row.may_receive:
         return S.STATE_FORBIDDEN
+    if row.other_classes:  # a guardian shared with another class: the admin issues (R19);
+        return S.STATE_SHARED  # Enter says why, naming the other classes
     if row.login is None or not row.has_password:
-        state = S.STATE_NONE
-    else:
-        state = S.STATE_PENDING if row.first_login_pending else S.STATE_ACTIVE
-    if row.other_classes:  # a guardian shared with another class: the admin issues (R19)
-        state += S.STATE_SHARED.format(classes=", ".join(row.other_classes))
-    return state
+        return S.STATE_NONE
+    return S.STATE_PENDING if row.first_login_pending else S.STATE_ACTIVE
 
 
 class CredentialsScreen(Screen):
@@ -66,7 +64,7 @@ class CredentialsScreen(Screen):
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)
         table = self.query_one(DataTable)
-        table.add_columns(S.COL_PERSON, S.COL_WHO, S.COL_LOGIN, S.COL_STATE)
+        table.add_columns(S.COL_PERSON, S.COL_WHO, S.COL_STATE, S.COL_LOGIN)
         if not self.kept_classes:
             self.query_one("#credentials-title", Static).update(S.NO_CLASS)
             return
@@ -96,7 +94,7 @@ class CredentialsScreen(Screen):
                 if row.role == STUDENT
                 else S.WHO_GUARDIAN.format(relation=row.relation or "представитель", child=row.child)
             )
-            table.add_row(row.person, who, row.login or "—", state_of(row))
+            table.add_row(row.person, who, state_of(row), row.login or "—")
         if self.rows:
             table.move_cursor(row=max(0, min(row_index, len(self.rows) - 1)))
 
