@@ -433,41 +433,45 @@ async def test_pupils_and_guardians_cannot_take_the_sessions_kept_for_staff(make
     assert len(server.pids()) == 3
 
 
+async def half_open(server: JournalSSHServer, address: str = "127.0.0.1"):
+    """A TCP connection that never logs in (it does not even say which SSH it speaks)."""
+    return await asyncio.open_connection("127.0.0.1", server.port, local_addr=(address, 0))
+
+
 async def test_connections_that_have_not_logged_in_are_capped_in_total_and_per_address(
     make_server, small_sqlite
 ):
     s = small_sqlite
     server = await make_server(max_sessions=2, max_startups=3, per_source_max_startups=2, login_grace=4)
 
-    async def half_open(address: str):
-        """A TCP connection that never logs in (it does not even say which SSH it speaks)."""
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port, local_addr=(address, 0))
-        return reader, writer
-
-    async def refused_at_once(address: str) -> asyncssh.DisconnectError:
-        with pytest.raises(asyncssh.DisconnectError) as refusal:
+    async def refused_at_once(address: str) -> str:
+        """Told why in the login banner and offered no way to log in: the password is never tried."""
+        with pytest.raises(asyncssh.PermissionDenied):
             await connect(server, "ivanova", s.passwords["ivanova"], local_addr=(address, 0))
-        assert refusal.value.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
-        return refusal.value
+        [why] = connect.last.banners
+        return why
 
-    first = [await half_open("127.0.0.1") for _ in range(2)]
+    first = [await half_open(server, "127.0.0.1") for _ in range(2)]
     await until(lambda: len(server.startups) == 2, "two connections logging in")
-    assert (await refused_at_once("127.0.0.1")).reason.startswith(TOO_MANY_FROM_ADDRESS)
-    third = await half_open("127.0.0.2")  # another address still gets in …
+    assert await refused_at_once("127.0.0.1") == TOO_MANY_FROM_ADDRESS
+    third = await half_open(server, "127.0.0.2")  # another address still gets in …
     await until(lambda: len(server.startups) == 3, "three connections logging in")
-    assert (await refused_at_once("127.0.0.3")).reason.startswith(TOO_MANY_STARTUPS)  # … up to the total
+    assert await refused_at_once("127.0.0.3") == TOO_MANY_STARTUPS  # … up to the total
+    assert events("ivanova") == []  # nothing was checked, nothing counted against the account
 
     first[0][1].close()  # one goes away: a teacher logs in, and once the app runs the
     await until(lambda: len(server.startups) == 2, "the slot to be free")  # connection no longer counts
     teacher, _ = await connect(server, "ivanova", s.passwords["ivanova"], local_addr=("127.0.0.4", 0))
     await open_app(teacher, HOME)
     assert len(server.startups) == 2
-    await half_open("127.0.0.4")
+    fourth = await half_open(server, "127.0.0.4")  # its slot is free for one more
+    await until(lambda: len(server.startups) == 3, "the fourth connection logging in")
 
     # the login grace still holds: connections that never log in are closed after it
     async with asyncio.timeout(WAIT):
         assert (await first[1][0].read()).startswith(b"SSH-2.0-JournalSSH")
         assert (await third[0].read()).startswith(b"SSH-2.0-JournalSSH")
+        assert (await fourth[0].read()).startswith(b"SSH-2.0-JournalSSH")
     await until(lambda: not server.startups, "the half-open connections to be closed")
     assert len(server.pids()) == 1  # the teacher works on
 
@@ -475,6 +479,22 @@ async def test_connections_that_have_not_logged_in_are_capped_in_total_and_per_a
     idle, _ = await connect(server, "petrov", s.passwords["petrov"])
     assert await closed(idle)
     assert len(server.pids()) == 1
+
+
+async def test_refused_connections_linger_a_moment_then_are_dropped_at_once(make_server, small_sqlite):
+    server = await make_server(max_startups=1, per_source_max_startups=1)
+    kept = [await half_open(server)]  # (a writer dropped would close its connection)
+    await until(lambda: len(server.startups) == 1, "a connection logging in")
+    kept.append(await half_open(server))  # refused: it may stay a moment to read why …
+    await until(lambda: len(server.refused) == 1, "a refused connection lingering")
+    kept.append(await half_open(server))  # … as many as may log in at once; past them, dropped
+    async with asyncio.timeout(WAIT):
+        assert await kept[2][0].read() in (b"", b"SSH-2.0-JournalSSH\r\n")  # nothing after the version
+    assert len(server.refused) == 1  # dropped at once, while the other still lingers
+    async with asyncio.timeout(WAIT):
+        assert (await kept[1][0].read()).startswith(b"SSH-2.0-JournalSSH")  # closed after a moment
+    await until(lambda: not server.refused, "the refused connection to be closed")
+    assert len(server.startups) == 1
 
 
 async def test_a_disabled_account_s_connection_ends_with_its_app_and_opens_nothing_new(

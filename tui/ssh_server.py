@@ -62,8 +62,8 @@ TOO_MANY_SESSIONS = (
     "Попробуйте через несколько минут или сообщите администратору.\r\n"
 )
 STAFF_RESERVED = (
-    "Сейчас открыто слишком много сеансов журнала: оставшиеся сохраняются для учителей. "
-    "Попробуйте через несколько минут.\r\n"
+    "Сейчас открыто слишком много сеансов журнала: свободные оставлены для учителей и "
+    "администрации. Попробуйте через несколько минут.\r\n"
 )
 ONE_PER_CONNECTION = (
     "В этом подключении журнал уже открыт: второй сеанс в одном подключении не запускается. "
@@ -74,19 +74,24 @@ TOO_MANY_FOR_ACCOUNT = (
     "Под учётной записью {login} уже открыто сеансов журнала: {count}, больше одновременно нельзя "
     "(настройка школы «{label}»). Закройте один из них (Ctrl+Q) и подключитесь снова.\r\n"
 )
+TOO_MANY_STARTUPS = (
+    "Сейчас к журналу входит слишком много подключений сразу. Попробуйте через минуту "
+    "или сообщите администратору."
+)
+TOO_MANY_FROM_ADDRESS = (
+    "С вашего адреса к журналу сейчас входит слишком много подключений сразу. "
+    "Попробуйте через минуту или сообщите администратору."
+)
 START_FAILED = "Не удалось открыть журнал: {error}. Сообщите администратору.\r\n"
 # OpenSSH prints these reasons with non-ASCII bytes escaped (\320\277…): they stay in English
 NO_FORWARDING = "forwarding is disabled on the journal server"
 TOO_MANY_CHANNELS = "too many channels on one connection to the journal server"
-TOO_MANY_STARTUPS = "too many connections are logging in to the journal server now; try again in a minute"
-TOO_MANY_FROM_ADDRESS = (
-    "too many connections from your address are logging in to the journal server now; try again in a minute"
-)
 TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 DEFAULT_TERM = "xterm-256color"
 KILL_GRACE_SECONDS = 3.0
 MAX_PASSWORD_TRIES = 3  # per connection; the account's own lockout counts across connections
 MAX_CHANNELS = 4  # session channels open at once on one connection (one of them runs the app)
+REFUSED_LINGER_SECONDS = 5.0  # a connection over the startup caps may stay this long to read why
 CLOSE_GRACE_SECONDS = 5.0  # for the last output and the exit status before the connection closes
 
 
@@ -174,6 +179,7 @@ class JournalSSHServer:
         self.sessions: set[_Session] = set()  # admitted: starting or running an app process
         self.connections: set[_Connection] = set()  # every open connection
         self.startups: set[_Connection] = set()  # open, but not (yet) running the app
+        self.refused: set[_Connection] = set()  # over the startup caps, being told why
         self.acceptor: asyncssh.SSHAcceptor | None = None
 
     @property
@@ -267,6 +273,7 @@ class _Connection(asyncssh.SSHServer):
         self.login = None  # models.accounts.LoginResult once authenticated
         self.password = ""  # kept only when a password change is forced
         self.key_fingerprint = ""
+        self.refusal = ""  # over the startup caps: why this connection may not log in
         self.failures = 0
         self.settled = asyncio.Event()  # set once the login is known (or refused)
         self.channels = 0  # session channels open now
@@ -282,9 +289,18 @@ class _Connection(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername") or ("", 0)
         self.source = str(peer[0])[:64]
         refusal = self.server.refuse_startup(self.source)
-        if refusal:  # before the key exchange: it costs the server next to nothing
-            self.closed = True
-            asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, refusal)
+        if refusal:
+            # told why in the login banner, offered no way to log in (the client then leaves by
+            # itself), and closed after a moment in any case; past as many refused ones as may
+            # log in at once, dropped without a word
+            self.refusal = refusal
+            loop = asyncio.get_running_loop()
+            if len(self.server.refused) >= self.server.options.max_startups:
+                self.closed = True
+                loop.call_soon(conn.abort)
+            else:
+                self.server.refused.add(self)
+                self.idle_timer = loop.call_later(REFUSED_LINGER_SECONDS, self.close)
             return
         self.server.connections.add(self)
         self.server.startups.add(self)
@@ -293,6 +309,7 @@ class _Connection(asyncssh.SSHServer):
         self.closed = True
         self.server.connections.discard(self)
         self.server.startups.discard(self)
+        self.server.refused.discard(self)
         if self.idle_timer is not None:
             self.idle_timer.cancel()
             self.idle_timer = None
@@ -312,19 +329,19 @@ class _Connection(asyncssh.SSHServer):
     def begin_auth(self, username: str) -> bool:
         self.username = username
         assert self.conn is not None
-        self.conn.send_auth_banner(BANNER)
-        return True  # every user must authenticate
+        self.conn.send_auth_banner(self.refusal + "\r\n" if self.refusal else BANNER)
+        return True  # every user must authenticate (a refused connection is offered no method)
 
     # passwords (plain "password" and "keyboard-interactive", which OpenSSH prefers)
 
     def password_auth_supported(self) -> bool:
-        return True
+        return not self.refusal
 
     async def validate_password(self, username: str, password: str) -> bool:
         return await self._check_password(username, password)
 
     def kbdint_auth_supported(self) -> bool:
-        return True
+        return not self.refusal
 
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str):
         return "", "", "", ((PROMPT, False),)
@@ -335,6 +352,8 @@ class _Connection(asyncssh.SSHServer):
         return await self._check_password(username, responses[0])
 
     async def _check_password(self, username: str, password: str) -> bool:
+        if self.refusal:
+            return False
         if self.failures >= MAX_PASSWORD_TRIES:
             self._refuse(TOO_MANY_TRIES)
             self._close()
@@ -367,10 +386,12 @@ class _Connection(asyncssh.SSHServer):
     # public keys registered in the journal (models/sshkeys.py)
 
     def public_key_auth_supported(self) -> bool:
-        return self.server.options.public_keys
+        return self.server.options.public_keys and not self.refusal
 
     async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         """Asked once per offered key and again with its signature (checked by asyncssh)."""
+        if self.refusal:
+            return False
         print_ = key.get_fingerprint("sha256")
         try:
             allowed = await asyncio.to_thread(key_may_log_in, username, print_)
@@ -382,6 +403,9 @@ class _Connection(asyncssh.SSHServer):
 
     async def auth_completed(self) -> None:
         """Records a key login; sessions wait for this (settled) before they start."""
+        if self.refusal:  # cannot happen (no method is offered): never let it in
+            self.close()
+            return
         try:
             if self.login is None:
                 self.login = await asyncio.to_thread(
