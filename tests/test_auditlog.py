@@ -33,8 +33,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import journal
 from exports.auditlog import COLUMNS, export_audit
 from models import clock, entries, roster
+from models import db as dbmod
 from models.auditlog import (
     AuditFilter,
     action_choices,
@@ -197,7 +199,7 @@ def test_the_pupil_filter_finds_every_entry_about_the_pupil(history):
         "отметка",
     ]
     mother = rows[1]
-    assert mother.pupil == "" and mother.about == "учётная запись andreeva.o (Андреева Ольга)"
+    assert mother.pupil == "" and mother.about == "Андреева О., логин andreeva.o"
     # the same pupil through a teacher who may not read his card
     assert [r.what for r in all_entries(s.teacher, found).rows] == ["итоговая отметка", "отметка", "отметка"]
     # a pupil of 5Б is nobody the homeroom teacher of 5А may read about
@@ -427,3 +429,139 @@ def test_the_export_to_a_stream_is_csv_with_a_bom(history):
     assert entry.action == "export.audit" and json.loads(entry.new) == {"target": "stdout", "count": 6}
     with pytest.raises(ValidationError, match="только csv"):
         export_audit(s.teacher, fmt="xlsx", out="-", stream=io.BytesIO())
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def cli(argv: list[str]) -> int:
+    try:
+        return journal.main(argv)
+    finally:
+        dbmod.close()
+
+
+def test_the_command_line_writes_csv_to_stdout_and_files(small_sqlite, sqlite_store, tmp_path, capsysbinary):
+    s = small_sqlite
+    write_history(s)
+    db = str(sqlite_store)
+    dbmod.close()
+    code = cli(["audit", "--db", db, "--pupil", "Андреев Андрей", "--since", "20.11.2026", "-o", "-"])
+    assert code == 0
+    printed = capsysbinary.readouterr()
+    rows = list(csv.reader(io.StringIO(printed.out.decode("utf-8-sig"))))
+    assert rows[1][0] == "Отбор: учащийся: Андреев Андрей (5А); с 20.11.2026"
+    assert rows[2][0].startswith("Выгрузил: система (system), ")
+    assert [row[4] for row in rows[5:]] == [
+        "выдача логина и пароля",
+        "выдача логина и пароля",
+        "новый представитель",
+        "перевод в подгруппу",
+        "перевод в подгруппу",
+        "зачисление учащегося",
+        "итоговая отметка",
+        "данные учащегося",
+        "отметка",
+        "отметка",
+    ]
+    assert rows[-2][2:4] == ["Петров Игорь Олегович", "petrov"] and rows[-2][10:12] == ["5", "4"]
+    assert (
+        printed.err.decode() == "Записей выгружено: 10. Отбор: учащийся: Андреев Андрей (5А); с 20.11.2026.\n"
+    )
+    out = tmp_path / "журнал.xlsx"
+    code = cli(["audit", "--db", db, "--user", "petrov", "--action", "marks", "-o", str(out)])
+    assert code == 0
+    assert capsysbinary.readouterr().out.decode().strip() == str(out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [row[4] for row in xlsx_rows(out)[5:]] == ["отметка", "отметка", "отметка"]
+    # each export is in the log, made by the system
+    dbmod.close()
+    from models.store import open_store
+
+    open_store(db)
+    made = list(AuditEntry.select().where(AuditEntry.action == "export.audit").order_by(AuditEntry.id))
+    assert [(e.user_id, json.loads(e.new)) for e in made] == [
+        (None, {"target": "stdout", "count": 10}),
+        (None, {"target": str(out), "count": 3}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--pupil", "Никитин"], "Учащегося «Никитин» нет"),
+        (["--user", "nobody"], "Учётной записи «nobody» нет"),
+        (["--action", "оценки"], "Неизвестное действие «оценки»"),
+        (["--since", "28.11.2026", "--until", "01.11.2026"], "позже конца"),
+        (["--format", "xlsx", "-o", "-"], "только csv"),
+    ],
+)
+def test_the_command_line_says_what_is_wrong(small_sqlite, sqlite_store, capsys, argv, message):
+    db = str(sqlite_store)
+    dbmod.close()
+    assert cli(["audit", "--db", db, *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+# --- the screen ---------------------------------------------------------------------------------
+
+
+async def test_the_screen_lists_filters_shows_and_exports(small_sqlite, tmp_path, monkeypatch):
+    from textual.widgets import Static
+
+    from models import accounts
+    from tests.shared import table_rows
+    from tui.app import JournalApp
+    from tui.auditlog import AuditEntryDialog, AuditFilterDialog, AuditLogScreen
+
+    s = small_sqlite
+    write_history(s)
+    monkeypatch.setenv("JOURNAL_EXPORT_DIR", str(tmp_path))
+    app = JournalApp(source="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.land(accounts.authenticate("ivanova", s.passwords["ivanova"]))
+        await pilot.pause()
+        await pilot.press("д")  # L in the Russian layout
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AuditLogScreen)
+        title = str(screen.query_one("#audit-title", Static).render())
+        # hers from the school's building: 5А created, its subgroups, 4 pupils, 8 subgroup places,
+        # the mother, 2 diary logins (17); and the history's 8 about 5А
+        assert title == "Журнал изменений: все записи · 1–25"
+        rows = table_rows(screen)
+        assert rows[0][1:] == ["Иванова М. П.", "выдача логина и…", "Андреев А. 5А", "логин: and…"]
+        assert rows[-1][1:4] == ["Петров И. О.", "новый урок", "5А Математика"]
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditFilterDialog)
+        await pilot.press(*str(s.pupils[0]), "enter", "p", "e", "t", "r", "o", "v", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        title = str(screen.query_one("#audit-title", Static).render())
+        assert title == "Журнал изменений: учащийся: Андреев Андрей (5А); кто: Петров И. О. (petrov) · 1–3"
+        assert [row[2:] for row in table_rows(screen)] == [
+            ["итоговая отметка", "Андреев А. 5А", "— → 5"],
+            ["отметка", "Андреев А. 5А", "5 → 4"],
+            ["отметка", "Андреев А. 5А", "пусто → 5"],
+        ]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditEntryDialog)
+        text = str(app.screen.query_one("#audit-entry-text", Static).render())
+        assert "Кто: Петров Игорь Олегович (petrov)" in text
+        assert "Урок: 16.11.2026 № 1" in text and "  отметка: 5 → 4" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f9")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("x")  # the filter cleared: every entry again
+        await pilot.pause()
+        assert len(table_rows(screen)) == 26  # and the export, now in the log too
+    [path] = tmp_path.glob("Журнал_изменений_*.xlsx")
+    assert path.name == "Журнал_изменений_Андреев_Андрей_2026-11-28.xlsx"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [row[4] for row in xlsx_rows(path)[5:]] == ["итоговая отметка", "отметка", "отметка"]
+    entry = AuditEntry.get(AuditEntry.action == "export.audit")
+    assert entry.user_id == s.homeroom.user_id and json.loads(entry.new) == {"target": str(path), "count": 3}

@@ -62,3 +62,4 @@ register("import", S.KEY_IMPORT, "i,ш", "I", KEEPER, "tui.importer:ImportScreen
 register("setup", S.KEY_SETUP, "s,ы", "S", ADMIN, "tui.setup:SetupScreen")
 register("analysis", S.KEY_ANALYSIS, "z,я", "Z", STAFF, "tui.analysis:AnalysisScreen")
 register("sshkeys", S.KEY_SSH_KEYS, "h,р", "H", STAFF, "tui.sshkeys:SshKeysScreen")
+register("auditlog", S.KEY_AUDIT_LOG, "l,д", "L", STAFF, "tui.auditlog:AuditLogScreen")
