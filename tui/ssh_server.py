@@ -85,6 +85,7 @@ TOO_MANY_FROM_ADDRESS = (
 START_FAILED = "Не удалось открыть журнал: {error}. Сообщите администратору.\r\n"
 # OpenSSH prints these reasons with non-ASCII bytes escaped (\320\277…): they stay in English
 NO_FORWARDING = "forwarding is disabled on the journal server"
+TOO_MANY_CONNECTIONS = "too many connections are logging in to the journal server; try again in a minute"
 TOO_MANY_CHANNELS = "too many channels on one connection to the journal server"
 TERM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 DEFAULT_TERM = "xterm-256color"
@@ -92,6 +93,7 @@ KILL_GRACE_SECONDS = 3.0
 MAX_PASSWORD_TRIES = 3  # per connection; the account's own lockout counts across connections
 MAX_CHANNELS = 4  # session channels open at once on one connection (one of them runs the app)
 REFUSED_LINGER_SECONDS = 5.0  # a connection over the startup caps may stay this long to read why
+REFUSED_READ_SECONDS = 0.5  # … and this long once it has been told
 CLOSE_GRACE_SECONDS = 5.0  # for the last output and the exit status before the connection closes
 
 
@@ -314,6 +316,13 @@ class _Connection(asyncssh.SSHServer):
             self.idle_timer.cancel()
             self.idle_timer = None
 
+    def _let_go(self) -> None:
+        """A refused connection ends (OpenSSH would otherwise keep asking for a password)."""
+        self.idle_timer = None
+        if self.conn is not None and not self.closed:
+            self.closed = True
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS)
+
     def close(self) -> None:
         """End the connection (the client returns to its prompt)."""
         if self.conn is not None and not self.closed:
@@ -329,8 +338,14 @@ class _Connection(asyncssh.SSHServer):
     def begin_auth(self, username: str) -> bool:
         self.username = username
         assert self.conn is not None
-        self.conn.send_auth_banner(self.refusal + "\r\n" if self.refusal else BANNER)
-        return True  # every user must authenticate (a refused connection is offered no method)
+        if self.refusal:  # offered no method, and let go once the client has read why
+            self.conn.send_auth_banner(self.refusal + "\r\n")
+            if self.idle_timer is not None:
+                self.idle_timer.cancel()
+            self.idle_timer = asyncio.get_running_loop().call_later(REFUSED_READ_SECONDS, self._let_go)
+            return True
+        self.conn.send_auth_banner(BANNER)
+        return True  # every user must authenticate
 
     # passwords (plain "password" and "keyboard-interactive", which OpenSSH prefers)
 
