@@ -38,8 +38,9 @@ COLUMNS = (
     "Стало",
     "Откуда",
 )
-WIDTHS = (6, 18, 24, 14, 24, 26, 6, 18, 11, 28, 30, 30, 14)
-WRAPPED = {2, 4, 5, 9, 10, 11}
+# one line per entry: wrapped cells would need row heights that neither openpyxl nor the
+# spreadsheets work out, so long changes stay whole in their cell (cut only on paper)
+WIDTHS = (5, 19, 18, 15, 29, 30, 6, 24, 15, 22, 20, 20, 13)
 HEADER_ROW = 4
 
 
@@ -50,17 +51,23 @@ class AuditExport:
     truncated: bool  # the filter matched more than MAX_EXPORT entries
 
 
+def _lesson(row: AuditRow) -> str:
+    if not row.lesson_date:
+        return ""
+    return f"{row.lesson_date:%d.%m.%Y}" + (f" № {row.lesson_number}" if row.lesson_number else "")
+
+
 def entry_cells(number: int, row: AuditRow) -> list:
     return [
         number,
         f"{row.at:%d.%m.%Y %H:%M:%S}",
-        row.who,
+        row.who_short,
         row.login,
         row.what,
         row.pupil,
         row.class_name,
         row.subject,
-        f"{row.lesson_date:%d.%m.%Y}" if row.lesson_date else "",
+        _lesson(row),
         row.about,
         row.old_text,
         row.new_text,
@@ -70,7 +77,7 @@ def entry_cells(number: int, row: AuditRow) -> list:
 
 def audit_sheet(page: AuditPage, filters: AuditFilter, actor: Actor) -> Sheet:
     """The entries under a title that says what was chosen, by whom and when."""
-    sheet = Sheet(name=TITLE, widths=WIDTHS, wrap=set(WRAPPED), landscape=True, main=True)
+    sheet = Sheet(name=TITLE, widths=WIDTHS, landscape=True, main=True)
     sheet.title_rows.add(sheet.add(TITLE))
     sheet.add(f"Отбор: {filters.describe()}")
     made = f"Выгрузил: {actor.name} ({actor.login}), {clock.now():%d.%m.%Y %H:%M}. Записей: {len(page.rows)}"

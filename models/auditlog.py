@@ -406,6 +406,11 @@ class AuditRow:
         return f"{self.who} ({self.login})" if self.login else self.who
 
     @property
+    def who_short(self) -> str:
+        """«Петров И. О.», or «система»."""
+        return _short(self.who) if self.login else self.who
+
+    @property
     def target(self) -> str:
         """About whom or what, in one line: «Андреев Андрей, 5А · Математика · урок 14.10.2026»."""
         head = ", ".join(x for x in (self.pupil, self.class_name) if x)
@@ -440,7 +445,7 @@ class AuditRow:
 def _side(changes: list[Change], side: str, what: str) -> str:
     if len(changes) == 1 and changes[0].field == what:
         return getattr(changes[0], side)
-    return "\n".join(f"{c.field}: {getattr(c, side)}" for c in changes if getattr(c, side))
+    return "; ".join(f"{c.field}: {getattr(c, side)}" for c in changes if getattr(c, side))
 
 
 Cursor = tuple[dt.datetime, int]  # (at, id) of the last entry shown: the next page starts after it
@@ -1256,6 +1261,7 @@ def _about_excuse(raw: _Raw, ctx: _Context, it: _About) -> None:
     dates = sorted({x.date for x in lessons})
     if len(dates) == 1:
         it.lesson_date = dates[0]
+        it.lesson_number = lessons[0].number if len(lessons) == 1 else None
     elif dates:
         it.about = ", ".join(x for x in (it.about, f"уроки {dates[0]:%d.%m}–{dates[-1]:%d.%m.%Y}") if x)
     courses = [ctx.courses[x.course_id] for x in lessons if x.course_id in ctx.courses]
@@ -1346,20 +1352,12 @@ def _about_other(raw: _Raw, ctx: _Context) -> tuple[int | None, str, set[str]]:
         pupil, guardian = ctx.consents[eid]
         who = ctx.guardians.get(guardian, "") if guardian else "сам учащийся"
         return pupil, f"согласие даёт: {who}" if who else "", {"student"}
-    if entity == "user" and eid in ctx.users:
+    if entity == "user" and eid in ctx.users:  # whose account: a pupil's, a guardian's, staff's
         account = ctx.users[eid]
-        pupil = account.student_id
-        if account.guardian_id:
-            return (
-                None,
-                f"учётная запись {account.login} ({ctx.guardians.get(account.guardian_id, '')})",
-                set(),
-            )
-        return (
-            pupil,
-            f"учётная запись {account.login}" + ("" if pupil else f" ({_short(account.name)})"),
-            set(),
-        )
+        if account.student_id:
+            return account.student_id, f"логин {account.login}", set()
+        name = ctx.guardians.get(account.guardian_id, "") if account.guardian_id else account.name
+        return None, f"{_short(name)}, логин {account.login}", set()
     if entity == "school_class":
         return None, "", set()
     names = {

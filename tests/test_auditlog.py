@@ -323,10 +323,10 @@ def test_a_mark_change_reads_old_to_new_with_whom_where_and_who(history):
     final = all_entries(s.admin, AuditFilter(**WINDOW, action="finals")).rows[0]
     assert final.target == "Андреев Андрей, 5А · Математика · 1 четверть"
     excuse = all_entries(s.admin, AuditFilter(**WINDOW, action="absence.excuse")).rows[0]
-    assert excuse.target == "Борисова Бэлла, 5А · Русский язык · урок 16.11.2026"
+    assert excuse.target == "Борисова Бэлла, 5А · Русский язык · урок 16.11.2026 № 2"
     assert (
         excuse.old_text == "пропуск: н"
-        and excuse.new_text == "пропуск: б\nдокумент: справка № 5\nпропусков: 1"
+        and excuse.new_text == "пропуск: б; документ: справка № 5; пропусков: 1"
     )
 
 
@@ -374,25 +374,25 @@ def test_the_export_writes_what_is_shown_to_a_private_file_and_is_audited(histor
     excuse, absence, four, five = rows[5:9]
     assert excuse[0] == 1 and excuse[1].startswith("27.11.2026 ")
     assert excuse[2:10] == [
-        "Иванова Мария Петровна",
+        "Иванова М. П.",
         "ivanova",
         "уважительная причина пропуска",
         "Борисова Бэлла",
         "5А",
         "Русский язык",
-        "16.11.2026",
+        "16.11.2026 № 2",
         "",
     ]
-    assert excuse[10:12] == ["пропуск: н", "пропуск: б\nдокумент: справка № 5\nпропусков: 1"]
+    assert excuse[10:12] == ["пропуск: н", "пропуск: б; документ: справка № 5; пропусков: 1"]
     assert absence[4:6] == ["пропуск", "Борисова Бэлла"] and absence[10:12] == ["пусто", "н"]
     assert four[2:9] == [
-        "Петров Игорь Олегович",
+        "Петров И. О.",
         "petrov",
         "отметка",
         "Андреев Андрей",
         "5А",
         "Математика",
-        "16.11.2026",
+        "16.11.2026 № 1",
     ]
     assert four[10:12] == ["5", "4"] and five[10:12] == ["пусто", "5"]
     assert len(rows) == 9
@@ -464,7 +464,7 @@ def test_the_command_line_writes_csv_to_stdout_and_files(small_sqlite, sqlite_st
         "отметка",
         "отметка",
     ]
-    assert rows[-2][2:4] == ["Петров Игорь Олегович", "petrov"] and rows[-2][10:12] == ["5", "4"]
+    assert rows[-2][2:4] == ["Петров И. О.", "petrov"] and rows[-2][10:12] == ["5", "4"]
     assert (
         printed.err.decode() == "Записей выгружено: 10. Отбор: учащийся: Андреев Андрей (5А); с 20.11.2026.\n"
     )

@@ -41,14 +41,6 @@ def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def short_name(name: str) -> str:
-    """«Петров Игорь Олегович» → «Петров И. О.» (a table column; the detail has it whole)."""
-    words = name.split()
-    if len(words) < 2:
-        return name
-    return f"{words[0]} " + " ".join(f"{w[0]}." for w in words[1:])
-
-
 def whom(row: AuditRow) -> str:
     """«Андреев А. 5А», else what else the entry is about."""
     if row.pupil:
@@ -88,7 +80,7 @@ class AuditEntryDialog(ModalScreen[None]):
     """One entry in full: Esc or Enter closes."""
 
     DEFAULT_CSS = """
-    AuditEntryDialog .dialog { width: 76; height: auto; max-height: 22; }
+    AuditEntryDialog .dialog { height: auto; max-height: 22; }
     AuditEntryDialog VerticalScroll { height: auto; max-height: 19; }
     """
     BINDINGS = [Binding("escape,enter", "close", S.KEY_CLOSE, id="close")]
@@ -179,7 +171,7 @@ class AuditLogScreen(Screen):
         for row in self.page.rows:
             table.add_row(
                 f"{row.at:%d.%m %H:%M}",
-                cut(short_name(row.who), WHO),
+                cut(row.who_short, WHO),
                 cut(row.what, WHAT),
                 cut(whom(row), WHOM),
                 cut(row.summary, change),
@@ -211,7 +203,7 @@ class AuditLogScreen(Screen):
         row = self.highlighted()
         text = ""
         if row is not None:
-            change = f" — {row.summary}" if row.summary else ""
+            change = f": {row.summary}" if row.summary else ""
             text = f"{row.at:%d.%m.%Y %H:%M} {row.who_text}: {row.what}{change}\n{row.target}"
         self.query_one("#audit-detail", Static).update(text)
 
