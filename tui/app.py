@@ -96,13 +96,13 @@ class JournalApp(App):
         self.stop_watching = on_session_ended(
             lambda actor, text: self.post_message(self.SessionOver(actor, text))
         )
-
-    def on_unmount(self) -> None:
-        self.stop_watching()
         if self.resume is not None:
             result, password = self.resume
             self.resume = None
             self.logged_in(result, password)
+
+    def on_unmount(self) -> None:
+        self.stop_watching()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
