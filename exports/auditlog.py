@@ -42,6 +42,9 @@ COLUMNS = (
 # spreadsheets work out, so long changes stay whole in their cell (cut only on paper)
 WIDTHS = (5, 19, 18, 15, 29, 30, 6, 24, 15, 22, 20, 20, 13)
 HEADER_ROW = 4
+# cell borders triple openpyxl's time (measured: 14 000 entries, 5 s plain, 15 s boxed): a
+# long log is a list to filter, a short one a page to print
+BOXED_UP_TO = 2000
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,11 @@ def audit_sheet(page: AuditPage, filters: AuditFilter, actor: Actor) -> Sheet:
     sheet.add(f"Отбор: {filters.describe()}")
     made = f"Выгрузил: {actor.name} ({actor.login}), {clock.now():%d.%m.%Y %H:%M}. Записей: {len(page.rows)}"
     if page.more:
-        made += f" (показаны первые {MAX_EXPORT}: уточните отбор)"
+        made += f" (только последние {len(page.rows)}: уточните отбор)"
     sheet.add(made + ".")
     sheet.add()
     sheet.header_rows.add(sheet.add(*COLUMNS))
-    sheet.boxed_from = HEADER_ROW
+    sheet.boxed_from = HEADER_ROW if len(page.rows) <= BOXED_UP_TO else None
     sheet.freeze = f"A{HEADER_ROW + 2}"
     for number, row in enumerate(page.rows, 1):
         sheet.add(*entry_cells(number, row))

@@ -429,6 +429,12 @@ def test_the_export_to_a_stream_is_csv_with_a_bom(history):
     assert entry.action == "export.audit" and json.loads(entry.new) == {"target": "stdout", "count": 6}
     with pytest.raises(ValidationError, match="только csv"):
         export_audit(s.teacher, fmt="xlsx", out="-", stream=io.BytesIO())
+    stream = io.BytesIO()
+    cut = export_audit(s.teacher, AuditFilter(**WINDOW), fmt="csv", out="-", stream=stream, cap=4)
+    assert (cut.count, cut.truncated) == (4, True)
+    rows = list(csv.reader(io.StringIO(stream.getvalue()[len(BOM) :].decode())))
+    assert rows[2][0].endswith("Записей: 4 (только последние 4: уточните отбор).")
+    assert [row[4] for row in rows[5:]] == ["итоговая отметка", "отметка", "новый урок", "отметка"]
 
 
 # --- the command line ---------------------------------------------------------------------------
