@@ -216,6 +216,7 @@ FIELD_LABELS: dict[str, str] = {
     "subject": "предмет",
     "subgroup": "подгруппа",
     "groups": "подгруппа",
+    "target": "файл",
     "count": "количество",
     "period": "период",
     "scope": "период",
@@ -261,7 +262,6 @@ FIELD_LABELS: dict[str, str] = {
     "rows": "строк",
     "changed": "изменено",
     "skipped": "пропущено",
-    "target": "файл",
     "fingerprint": "отпечаток",
     "comment": "комментарий",
     "user": "учётная запись",
@@ -271,6 +271,7 @@ FIELD_LABELS: dict[str, str] = {
     "bulk": "пакетно",
     "timetable_gaps": "пропуски в расписании",
 }
+_FIELD_ORDER = {key: i for i, key in enumerate(FIELD_LABELS)}
 WEEKDAYS = ("", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 ENTITY_WORDS = {
     "user": "учётная запись",
@@ -1152,11 +1153,13 @@ def _ref_name(kind: str, value: int, ctx: _Context) -> str:
 
 
 def _field_changes(raw: _Raw, ctx: _Context, skip: set[str]) -> list[Change]:
-    """Field by field, old → new, in the order the entry holds them."""
+    """Field by field, old → new, in FIELD_LABELS' order (a card reads surname first; the JSON
+    is sorted by key), fields without a label after them."""
     old = raw.old if isinstance(raw.old, dict) else {}
     new = raw.new if isinstance(raw.new, dict) else {}
     changes: list[Change] = []
-    for key in list(dict.fromkeys([*old, *new])):
+    keys = list(dict.fromkeys([*old, *new]))
+    for key in sorted(keys, key=lambda k: _FIELD_ORDER.get(k, len(_FIELD_ORDER))):
         if key in skip:
             continue
         if key == "groups" and isinstance(new.get(key, old.get(key)), dict):

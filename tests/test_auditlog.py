@@ -344,8 +344,8 @@ def test_a_transfer_and_a_subgroup_change_read_in_russian(history):
     assign = all_entries(s.admin, AuditFilter(pupil_id=s.pupils[0], action="subgroup.assign")).rows[0]
     assert assign.summary == "подгруппа: — → 1 группа"  # the period stays: not in the summary
     assert [(c.field, c.old, c.new) for c in assign.changes] == [
-        ("период", "2 четверть", "2 четверть"),
         ("подгруппа", "—", "1 группа"),
+        ("период", "2 четверть", "2 четверть"),
     ]
 
 
@@ -401,7 +401,7 @@ def test_the_export_writes_what_is_shown_to_a_private_file_and_is_audited(histor
     assert json.loads(entry.new) == {"target": str(path), "count": 4}
     # and the export is itself in the log, in words
     shown = audit_entries(s.homeroom, limit=1).rows[0]
-    assert (shown.what, shown.summary) == ("выгрузка: журнал изменений", f"количество: 4; файл: {path}")
+    assert (shown.what, shown.summary) == ("выгрузка: журнал изменений", f"файл: {path}; количество: 4")
     again = export_audit(s.homeroom, marks, fmt="ods", out=tmp_path)
     assert again.paths[0].name == "Журнал_изменений_2026-11-28.ods"  # never over another file
 
