@@ -279,7 +279,9 @@ def _open_enrollment(actor: Actor, student_id: int, day: dt.date, what: str) -> 
     if enrollment.end is not None:
         raise ValidationError(f"Выбытие из {name} уже оформлено ({enrollment.end:%d.%m.%Y}).")
     if day < enrollment.start:
-        raise ValidationError(f"Дата {what} {day:%d.%m.%Y} раньше прибытия в {name} ({enrollment.start:%d.%m.%Y}).")
+        raise ValidationError(
+            f"Дата {what} {day:%d.%m.%Y} раньше прибытия в {name} ({enrollment.start:%d.%m.%Y})."
+        )
     return enrollment
 
 
