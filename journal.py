@@ -17,7 +17,7 @@ def _print_error(message: str) -> None:
 
 
 def _open(args: argparse.Namespace) -> None:
-    from models.store import open_store
+    from models.core.store import open_store
 
     open_store(args.db)
 
@@ -39,18 +39,18 @@ def _read_new_password(args: argparse.Namespace) -> str:
     first = getpass.getpass("Пароль администратора: ")
     second = getpass.getpass("Ещё раз: ")
     if first != second:
-        from models.errors import ValidationError
+        from models.core.errors import ValidationError
 
         raise ValidationError("Пароли не совпадают.")
     return first
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from models.school import init_school
-    from models.store import open_store
+    from models.core.store import open_store
+    from models.school.identity import init_school
 
     location = open_store(args.db, create=True)
-    from models.store import is_initialized
+    from models.core.store import is_initialized
 
     if is_initialized():
         _print_error(f"в базе {location.describe()} школа уже создана")
@@ -62,7 +62,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from models.demo import build_demo
+    from demo.builder import build_demo
 
     result = build_demo(
         args.db, size=args.size, full_year=args.full_year, progress=None if args.json else print
@@ -90,7 +90,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from models.store import check
+    from models.core.store import check
 
     _open(args)
     report = check()
@@ -105,7 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from models.store import backup
+    from models.core.store import backup
 
     _open(args)
     report = backup(args.dest)
@@ -116,7 +116,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from models.store import migrate
+    from models.core.store import migrate
 
     applied = migrate(args.db)
     print("Схема обновлена: " + ", ".join(applied) if applied else "Схема уже актуальна.")
@@ -129,8 +129,8 @@ def cmd_user(args: argparse.Namespace) -> int:
     For the day the only administrator is locked out, or an account must be stopped at once:
     disabling or resetting ends that account's open sessions within seconds (the app checks).
     """
-    from models import accounts
-    from models.access import ROLE_NAMES, ROLES, SYSTEM
+    from models.core.access import ROLE_NAMES, ROLES, SYSTEM
+    from models.people import accounts
 
     _open(args)
     if args.action == "list":
@@ -158,9 +158,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.what != "roster":
         return cmd_import_school(args)
     from exports.roster_import import preview_lines, pupils_word, read_roster
-    from models.access import SYSTEM
-    from models.importing import import_roster, preview_roster_import
-    from models.school import find_class
+    from models.core.access import SYSTEM
+    from models.imports.class_list import import_roster, preview_roster_import
+    from models.school.classes import find_class
 
     if not args.class_name:
         _print_error("для импорта списка класса укажите класс: --class 5А")
@@ -196,11 +196,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_school(args: argparse.Namespace) -> int:
-    """Import staff, teaching load or a timetable (models.setup_import): the same preview,
+    """Import staff, teaching load or a timetable (models.imports.school_sheets): the same preview,
     confirmation and all-or-nothing write as the class list. Staff passwords are shown once
     here, or only written to a private slips file (--slips)."""
-    from models import setup_import
-    from models.access import SYSTEM
+    from models.core.access import SYSTEM
+    from models.imports import school_sheets as setup_import
 
     _open(args)
     sheet = setup_import.read_sheet(args.what, args.file)
@@ -240,7 +240,7 @@ def cmd_import_school(args: argparse.Namespace) -> int:
     if result.credentials:
         if args.slips:
             from exports.slips import write_slips
-            from models.school import school_name
+            from models.school.identity import school_name
 
             fmt = "ods" if args.slips.lower().endswith(".ods") else "xlsx"
             hint = os.environ.get("JOURNAL_CONNECT") or "ssh {login}@" + (os.uname().nodename or "сервер")
@@ -278,11 +278,11 @@ def _listen(text: str) -> tuple[str, int]:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export diary extracts, report cards, reports or a course journal.
 
-    The command line acts as the system (models.access.SYSTEM, an administrator): whoever
+    The command line acts as the system (models.core.access.SYSTEM, an administrator): whoever
     runs it on the server can read the database file anyway. Every file is still audited.
     """
     from exports.run import STDOUT, export
-    from models.access import SYSTEM
+    from models.core.access import SYSTEM
 
     _open(args)
 
@@ -315,8 +315,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     `journal export`, and the export is itself audited (export.audit)."""
     from exports.auditlog import export_audit
     from exports.run import STDOUT
-    from models.access import SYSTEM
-    from models.auditlog import make_filter
+    from models.core.access import SYSTEM
+    from models.reports.auditlog import make_filter
 
     _open(args)
     filters = make_filter(
@@ -334,7 +334,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app over SSH with journal accounts, or in a browser (textual-serve)."""
-    from models.store import open_store
+    from models.core.store import open_store
 
     location = open_store(args.db)
     db = os.path.abspath(location.path) if location.kind == "sqlite" else location.url
@@ -359,7 +359,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
 
-    from models.errors import JournalError
+    from models.core.errors import JournalError
     from tui.ssh_server import JournalSSHServer, ServeOptions, check_limits, fingerprint, load_host_key
 
     if args.host_key:
@@ -641,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         _skip_postgres_driver(args.db)
     if args.command == "demo" and args.db is None:
         args.db = os.environ.get("JOURNAL_DB") or "journal-demo.sqlite"
-    from models.errors import JournalError
+    from models.core.errors import JournalError
 
     try:
         return args.func(args)

@@ -78,15 +78,15 @@ def _median_ms(samples: list[float]) -> float:
 
 
 def measure(db_path: str, repeats: int = 15) -> dict:
-    from models import clock
-    from models.access import SYSTEM
-    from models.analysis import class_analysis, school_analysis
-    from models.control import control_report
-    from models.db import database
-    from models.schema import Enrollment, Period, SchoolClass
-    from models.school import current_year_id
-    from models.settings import load as load_settings
-    from models.store import open_store
+    from models.core import clock
+    from models.core.access import SYSTEM
+    from models.core.db import database
+    from models.core.schema import Enrollment, Period, SchoolClass
+    from models.core.settings import load as load_settings
+    from models.core.store import open_store
+    from models.reports.analysis import class_analysis, school_analysis
+    from models.reports.control import control_report
+    from models.school.calendar import current_year_id
 
     open_store(db_path)
     today = clock.today()

@@ -41,12 +41,13 @@ def _copy(source: str, target: Path) -> None:
 
 
 def measure(db_path: str, repeats: int = 5) -> dict:
-    from models import clock
-    from models import db as dbmod
-    from models.access import SYSTEM
-    from models.extracts import class_range
-    from models.school import current_year_id, list_classes
-    from models.store import open_store
+    from models.core import clock
+    from models.core import db as dbmod
+    from models.core.access import SYSTEM
+    from models.core.store import open_store
+    from models.reports.extracts import class_range
+    from models.school.calendar import current_year_id
+    from models.school.classes import list_classes
 
     with tempfile.TemporaryDirectory(prefix="journal-exports-bench-") as tmp:
         folder = Path(tmp)

@@ -3,8 +3,8 @@ and prints one JSON object with DESIGN.md's figure names (where the project meas
 
     python benchmarks/run.py [--quick] [--json] [--cache-dir DIR] [--db FILE] [--keep]
 
-Measured now: demo_build_s, grid_load_ms (models.grid.load_grid of a ~35-pupil course for
-the current period), mark_service_ms_p50/_p99 (models.entries.set_mark in-process: write +
+Measured now: demo_build_s, grid_load_ms (models.journal.grid.load_grid of a ~35-pupil course for
+the current period), mark_service_ms_p50/_p99 (models.journal.entries.set_mark in-process: write +
 audit + commit, no repaint yet), writers_errors/_lost/_commits/_s (30 processes typing
 marks into one SQLite file without pause: 30 × 500 = 15,000 commits, --quick 30 × 40) and a
 few extras (check_s, backup_s, demo_db_bytes, the writers' per-mark waits). Figures the
@@ -60,8 +60,8 @@ def ms(seconds: float) -> float:
 
 def build_demo_file(path: Path, size: str) -> float:
     """Build the demo school into `path`; returns the seconds it took (wall clock)."""
-    from models import db as dbmod
-    from models.demo import build_demo
+    from demo.builder import build_demo
+    from models.core import db as dbmod
 
     started = time.perf_counter()
     build_demo(str(path), size=size, full_year=False, progress=None)
@@ -92,8 +92,8 @@ def pick_grid_course() -> tuple[int, int, int]:
     in the period that contains today (or the last one begun)."""
     from peewee import fn
 
-    from models import clock
-    from models.schema import Course, Enrollment, Lesson, Period, SchoolClass, SchoolYear
+    from models.core import clock
+    from models.core.schema import Course, Enrollment, Lesson, Period, SchoolClass, SchoolYear
 
     today = clock.today()
     year = (
@@ -148,9 +148,9 @@ def pick_grid_course() -> tuple[int, int, int]:
 
 
 def measure_grid(course_id: int, period_id: int, repeats: int) -> dict:
-    from models.access import actor_of
-    from models.grid import load_grid
-    from models.schema import User
+    from models.core.access import actor_of
+    from models.core.schema import User
+    from models.journal.grid import load_grid
 
     admin = actor_of(User.select().where(User.role == "admin").order_by(User.id).first())
     started = time.perf_counter()
@@ -176,10 +176,10 @@ def measure_grid(course_id: int, period_id: int, repeats: int) -> dict:
 
 def grid_cells(course_id: int, period_id: int, teacher_id: int) -> list[tuple[int, int, int, int]]:
     """Empty cells of the course's past lessons, column by column, as a teacher fills them."""
-    from models import clock
-    from models.access import actor_of
-    from models.grid import load_grid
-    from models.schema import User
+    from models.core import clock
+    from models.core.access import actor_of
+    from models.core.schema import User
+    from models.journal.grid import load_grid
 
     grid = load_grid(actor_of(User.get_by_id(teacher_id)), course_id, period_id)
     cells = []
@@ -195,9 +195,9 @@ def grid_cells(course_id: int, period_id: int, teacher_id: int) -> list[tuple[in
 
 def measure_marks(course_id: int, period_id: int, teacher_id: int, count: int) -> dict:
     """set_mark in-process, one commit per mark: the service part of a typed mark."""
-    from models import entries
-    from models.access import actor_of
-    from models.schema import User
+    from models.core.access import actor_of
+    from models.core.schema import User
+    from models.journal import entries
 
     cells = grid_cells(course_id, period_id, teacher_id)
     if len(cells) < count:
@@ -233,7 +233,7 @@ def measure_marks(course_id: int, period_id: int, teacher_id: int, count: int) -
 
 
 def measure_check_and_backup(folder: Path) -> dict:
-    from models.store import backup, check
+    from models.core.store import backup, check
 
     started = time.perf_counter()
     report = check()
@@ -255,7 +255,7 @@ def measure_check_and_backup(folder: Path) -> dict:
 def measure_ui(db: str) -> dict:
     """The screen figures (benchmarks/ui.py), as the demo's subject teacher."""
     from benchmarks import ui
-    from models.demo import stored_logins
+    from demo.builder import stored_logins
 
     teacher = next(login for login in stored_logins() or [] if login["role"] == "teacher")
     # the marks written above sit in the WAL; a school's journal is checkpointed as it runs
@@ -282,9 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writer-marks", type=int, help="marks per writer (quick 40, else 500)")
     args = parser.parse_args(argv)
 
-    from models import clock
-    from models import db as dbmod
-    from models.store import open_store
+    from models.core import clock
+    from models.core import db as dbmod
+    from models.core.store import open_store
 
     total_started = time.perf_counter()
     size = args.size or "school"

@@ -195,10 +195,10 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
     """Time the grid's key handler plus the repaint of its dirty lines, headless."""
     from textual import events
 
-    from models.accounts import authenticate
-    from models.entries import add_lesson
-    from models.school import current_year_id
-    from models.store import open_store
+    from models.core.store import open_store
+    from models.journal.entries import add_lesson
+    from models.people.accounts import authenticate
+    from models.school.calendar import current_year_id
     from tui.app import JournalApp
     from tui.journalgrid import GridScreen
 
@@ -206,8 +206,8 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
     result = authenticate(login, password)
 
     async def run() -> dict:
-        from models import clock
-        from models.grid import course_choices
+        from models.core import clock
+        from models.journal.grid import course_choices
 
         app = JournalApp(source="")
         async with app.run_test(size=(80, 24)) as pilot:

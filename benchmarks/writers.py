@@ -1,6 +1,6 @@
 """Many teachers typing at once: N processes write marks into one SQLite file.
 
-Each process opens the store itself and calls the real service `models.entries.set_mark`
+Each process opens the store itself and calls the real service `models.journal.entries.set_mark`
 as the course's teacher, on cells of its own (empty cells of past lessons, picked by the
 parent from the journal grids). All processes start together; every exception is counted
 and at the end every acknowledged mark is looked up in the file.
@@ -35,10 +35,10 @@ Cell = tuple[int, int, int, int]  # lesson, student, value, acting user
 
 def worker() -> int:
     job = json.loads(sys.stdin.readline())
-    from models import entries
-    from models.access import actor_of
-    from models.schema import User
-    from models.store import open_store
+    from models.core.access import actor_of
+    from models.core.schema import User
+    from models.core.store import open_store
+    from models.journal import entries
 
     open_store(job["db"])
     actors = {uid: actor_of(User.get_by_id(uid)) for uid in {c[3] for c in job["cells"]}}
@@ -70,10 +70,10 @@ def empty_cells(limit: int) -> Iterator[Cell]:
     Reads go through the grid service, so a cell picked here is one a teacher could type
     into; the acting user is the course's teacher.
     """
-    from models import clock
-    from models.access import actor_of
-    from models.grid import load_grid
-    from models.schema import Course, Period, SchoolClass, User
+    from models.core import clock
+    from models.core.access import actor_of
+    from models.core.schema import Course, Period, SchoolClass, User
+    from models.journal.grid import load_grid
 
     admin = actor_of(User.select().where(User.role == "admin").order_by(User.id).first())
     today = clock.today()
@@ -127,9 +127,9 @@ def run_writers(
     log: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Start the writers together, wait for them, verify the file; returns the figures."""
-    from models import db as dbmod
-    from models.schema import AuditEntry, Mark
-    from models.store import check, open_store
+    from models.core import db as dbmod
+    from models.core.schema import AuditEntry, Mark
+    from models.core.store import check, open_store
 
     open_store(db_path)
     wanted = processes * marks_per_process

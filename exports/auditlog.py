@@ -1,7 +1,7 @@
 """The audit log (R18) as a spreadsheet: every entry the filter matches, newest first, one
 row each, for an inspection or a complaint ("who changed my child's mark?").
 
-The same entries the log screen shows (models.auditlog, scoped to the user); written new
+The same entries the log screen shows (models.reports.auditlog, scoped to the user); written new
 and private (0600) through exports.run's writer, like every other export (xlsx, ods, csv;
 `-` for csv to stdout); cells escaped against formula injection by exports.layout; and the
 export itself recorded as "export.audit" (personal data leaving the system, 152-FZ).
@@ -16,12 +16,12 @@ from typing import BinaryIO
 
 from exports.files import safe_filename
 from exports.layout import FORMATS, Sheet
-from models import clock
-from models.access import Actor
-from models.auditlog import MAX_EXPORT, AuditFilter, AuditPage, AuditRow, all_entries
-from models.errors import ValidationError
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import ValidationError
+from models.reports.auditlog import MAX_EXPORT, AuditFilter, AuditPage, AuditRow, all_entries
 
-AUDIT_KIND = "audit"  # models.credentials.record_export → the entry "export.audit"
+AUDIT_KIND = "audit"  # models.people.credentials.record_export → the entry "export.audit"
 TITLE = "Журнал изменений"
 COLUMNS = (
     "№",
@@ -121,7 +121,7 @@ def export_audit(
     """Write the entries `actor` may read that `filters` match; `out` is a file, a folder
     (default: the export folder) or "-" (csv to `stream` or stdout). Audited per file."""
     from exports.run import _target, _write  # the writer every export shares
-    from models.credentials import record_export
+    from models.people.credentials import record_export
 
     fmt = (fmt or "").strip().lower().lstrip(".")
     if fmt not in FORMATS:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exports.files import export_csv, export_databook, safe_filename, write_private
-from models import clock
-from models.classlist import MissingConsent
+from models.core import clock
+from models.people.classlist import MissingConsent
 
 COLUMNS = (
     "№",

@@ -4,7 +4,7 @@ One sheet per pupil: the pupil's name, class and dates on top, then day by day t
 the pupil had (number, subject, homework, marks, absence), as a paper diary is ruled.
 In xlsx the page is set for A4 portrait, the column header repeats on every page and each
 week starts a new page. Read in bulk: a whole class in a handful of queries
-(models.extracts.class_diary).
+(models.reports.extracts.class_diary).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from exports.layout import Sheet
-from models.access import Actor
-from models.attendance import last_full_week
-from models.extracts import ClassDiary, PupilDiary, class_diary
+from models.core.access import Actor
+from models.journal.attendance import last_full_week
+from models.reports.extracts import ClassDiary, PupilDiary, class_diary
 
 TITLE = "Дневник: {name}, {class_name} класс"
 DATES = "с {start:%d.%m.%Y} по {end:%d.%m.%Y}"

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from models.errors import StorageError, ValidationError
+from models.core.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:
     import tablib

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exports.files import _ods_cell, _xlsx_cell, export_csv
-from models.errors import ValidationError
+from models.core.errors import ValidationError
 
 FORMATS = ("xlsx", "ods", "csv")
 SHEET_NAME_MAX = 31  # Excel's limit

@@ -6,9 +6,9 @@ mark (the final one; while the teacher has not set it, the suggested one, labell
 excused and unexcused, and room for signatures. In xlsx blocks never split across pages.
 Sheet «Сводная»: pupils × subjects. Sheet «Показатели»: the class's indicators.
 
-The marks, suggestions, averages and indicators are models.analysis's (the same numbers
+The marks, suggestions, averages and indicators are models.reports.analysis's (the same numbers
 the analysis screen shows); the split of missed days into excused and unexcused comes from
-models.extracts over the same dates.
+models.reports.extracts over the same dates.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from exports.reports import (
     ledger_sheet,
     scope_line,
 )
-from models import clock
-from models.access import Actor
-from models.analysis import ClassAnalysis, PupilRow, class_analysis
-from models.extracts import AbsenceCount, absence_counts, class_range
+from models.core import clock
+from models.core.access import Actor
+from models.reports.analysis import ClassAnalysis, PupilRow, class_analysis
+from models.reports.extracts import AbsenceCount, absence_counts, class_range
 
 TITLE = "Табель успеваемости: {name}, {class_name} класс"
 AS_OF = "Предварительные итоги на {day:%d.%m.%Y}: период ещё не окончен."

@@ -2,9 +2,9 @@
 meeting report (R9) and the course journal (a course × period as a table).
 
 Every figure comes from the models that compute it for the screens: the period analysis
-(models.analysis: marks, suggestions, indicators, at-risk pupils), the control of subject
-teachers (models.control), parents' activity (models.activity) and the journal grid
-(models.grid). Nothing is recomputed here: these functions only lay the results out.
+(models.reports.analysis: marks, suggestions, indicators, at-risk pupils), the control of subject
+teachers (models.reports.control), parents' activity (models.reports.activity) and the journal grid
+(models.journal.grid). Nothing is recomputed here: these functions only lay the results out.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from exports.layout import Sheet
-from models.access import Actor
-from models.analysis import ClassAnalysis, PupilRow, class_analysis, percent
-from models.errors import ValidationError
-from models.extracts import AbsenceCount
-from models.grading import Indicators, show_average
-from models.grid import Grid, load_grid
+from models.core.access import Actor
+from models.core.errors import ValidationError
+from models.journal.grading import Indicators, show_average
+from models.journal.grid import Grid, load_grid
+from models.reports.analysis import ClassAnalysis, PupilRow, class_analysis, percent
+from models.reports.extracts import AbsenceCount
 
 PRELIMINARY = "предварительно"
 STAR_LEGEND = "* — предварительно: итоговая отметка ещё не выставлена, показана предложенная."
@@ -261,9 +261,9 @@ def distribution_sheet(a: ClassAnalysis, year: str, name: str = "Отметки"
 
 def control_sheets(actor: Actor, a: ClassAnalysis, year: str, name: str = "Контроль") -> list[Sheet]:
     """The control of subject teachers (R14) over the scope's dates, worst first
-    (models.control: lessons without marks or topic, late marks, missing final marks)."""
+    (models.reports.control: lessons without marks or topic, late marks, missing final marks)."""
     try:
-        from models.control import control_report
+        from models.reports.control import control_report
     except ImportError:
         raise ValidationError(NOT_READY.format(what="контроль учителей-предметников")) from None
     rows = control_report(actor, a.class_id, a.start, a.end)
@@ -393,10 +393,10 @@ def build_course(
 def activity_sheets(
     actor: Actor, a: ClassAnalysis, year: str, name: str = "Активность родителей"
 ) -> list[Sheet]:
-    """Parents' activity in the diary (R6, models.activity): per pupil each guardian, whether
+    """Parents' activity in the diary (R6, models.reports.activity): per pupil each guardian, whether
     they have a login, their last view, days with a view in the last 7 and 30 days."""
     try:
-        from models.activity import ACTIVE_DAYS, class_activity
+        from models.reports.activity import ACTIVE_DAYS, class_activity
     except ImportError:
         raise ValidationError(NOT_READY.format(what="активность родителей")) from None
     act = class_activity(actor, a.class_id)

@@ -15,7 +15,7 @@ Columns (any order, any subset besides the names; unknown columns are listed and
 CSV: UTF-8 (with or without BOM) or Windows-1251, separated by ";", "," or tabs — both
 detected. Every row is parsed field by field so that all its problems are listed at once;
 a field with a problem is left out of the row (the row is then refused as a whole by
-models.importing). A file that cannot be read as a table raises ValidationError with a
+models.imports.class_list). A file that cannot be read as a table raises ValidationError with a
 message saying what to do.
 
 openpyxl and odfpy are imported inside the readers: importing this module costs nothing.
@@ -31,17 +31,17 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import ValidationError
-from models.guardians import RELATIONS, clean_guardian
-from models.importing import (
+from models.core.errors import ValidationError
+from models.core.validation import clean_text, parse_date
+from models.imports.class_list import (
     MAX_ROWS,
     NO_FIRST_NAME,
     NO_SURNAME,
     GuardianRow,
     ImportRow,
 )
-from models.roster import FIELD_LABELS, clean_student
-from models.validation import clean_text, parse_date
+from models.people.guardians import RELATIONS, clean_guardian
+from models.people.roster import FIELD_LABELS, clean_student
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10

@@ -24,24 +24,19 @@ from typing import BinaryIO
 from exports.files import safe_filename, write_private
 from exports.layout import FORMATS, Sheet, render, render_csv
 from exports.paths import default_export_dir
-from models import clock
-from models.access import Actor, deny, is_homeroom_of, require_class_keeper, require_staff
-from models.errors import JournalError, ValidationError
-from models.school import (
-    ClassInfo,
+from models.core import clock
+from models.core.access import Actor, deny, is_homeroom_of, require_class_keeper, require_staff
+from models.core.errors import JournalError, ValidationError
+from models.core.validation import parse_date
+from models.school.calendar import (
     PeriodInfo,
-    class_info,
-    classes_kept_by,
     current_year_id,
-    find_class,
-    get_class,
-    list_classes,
     period_at,
     periods_for_grade,
     year_name,
     year_start_for,
 )
-from models.validation import parse_date
+from models.school.classes import ClassInfo, class_info, classes_kept_by, find_class, get_class, list_classes
 
 DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE = (
     "diary",
@@ -194,7 +189,7 @@ def _check_class(actor: Actor, school_class: ClassInfo) -> None:
 
 def _courses(actor: Actor, school_class: ClassInfo, subject: str) -> tuple[list[int], str]:
     """The courses of a subject in the class the user may export, and the subject's name."""
-    from models.extracts import class_courses
+    from models.reports.extracts import class_courses
 
     courses = class_courses(actor, school_class.id)
     wanted = " ".join(subject.split()).lower()
@@ -395,11 +390,11 @@ def _cancelled(cancel) -> bool:
 
 def _audit(actor: Actor, kind: str, school_class: ClassInfo, doc: _Doc, where: str) -> None:
     if kind == CLASS_REPORT:
-        from models.analysis import record_report_export
+        from models.reports.analysis import record_report_export
 
         record_report_export(actor, school_class.id, doc.scope, where)
         return
-    from models.credentials import record_export
+    from models.people.credentials import record_export
 
     record_export(actor, AUDIT_KINDS[kind], where, doc.count)
 
@@ -444,7 +439,7 @@ def export(
     if kind != COURSE and subject:
         raise ValidationError("Предмет указывается только для журнала предмета.")
     if kind == DIARY and pupil_id is not None and not class_name:
-        from models.extracts import pupil_class
+        from models.reports.extracts import pupil_class
 
         start, end = _diary_range(date_from, date_to)
         classes = [class_info(get_class(pupil_class(actor, pupil_id, start, end)))]

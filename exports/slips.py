@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exports.files import FORMATS, export_databook, write_private
-from models import clock
-from models.access import GUARDIAN, ROLE_NAMES, STUDENT
-from models.errors import ValidationError
+from models.core import clock
+from models.core.access import GUARDIAN, ROLE_NAMES, STUDENT
+from models.core.errors import ValidationError
 
 if TYPE_CHECKING:
     import tablib
 
-    from models.accounts import IssuedCredential
+    from models.people.accounts import IssuedCredential
 
 SLIPS_PER_PAGE = 2
 CUT_LINE = "✂ " + "- " * 40
@@ -194,7 +194,7 @@ def build_slips(
     """One sheet: the slips one after another, a row per line, a cut line between slips.
 
     `pupils` maps a guardian's user_id to the child's name, shown as "родитель учащегося …";
-    `issued` defaults to today (models.clock).
+    `issued` defaults to today (models.core.clock).
     """
     _check(credentials, connect_hint)
     blocks = _blocks(

@@ -9,9 +9,9 @@ from pathlib import Path
 import peewee
 import pytest
 
-from models import clock
-from models import db as dbmod
-from models.store import open_store
+from models.core import clock
+from models.core import db as dbmod
+from models.core.store import open_store
 from tests.factory import SmallSchool, build_small_school
 
 PG_URL = os.environ.get("JOURNAL_TEST_PG", "")

@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from models import accounts, entries, guardians, roster, school, subgroups
-from models.access import SYSTEM, Actor, actor_of
-from models.schema import User
+from models.core.access import SYSTEM, Actor, actor_of
+from models.core.schema import User
+from models.journal import entries, subgroups
+from models.people import accounts, guardians, roster
+from models.school.calendar import create_year, periods_for_grade
+from models.school.classes import create_class
+from models.school.identity import init_school, update_setting
+from models.school.load import create_course, create_subgroups
+from models.school.subjects import create_subject
 
 YEAR = 2026
 Q1 = (dt.date(2026, 9, 1), dt.date(2026, 10, 25))
@@ -48,12 +54,12 @@ class SmallSchool:
 
 
 def build_small_school() -> SmallSchool:
-    admin_id = school.init_school("Тестовая школа", "admin", "admin-secret-1")
+    admin_id = init_school("Тестовая школа", "admin", "admin-secret-1")
     # keep argon2 fast in tests; the production defaults are exercised by the benchmark
-    school.update_setting(SYSTEM, "argon2_memory_kib", "1024")
-    school.update_setting(SYSTEM, "argon2_time_cost", "1")
+    update_setting(SYSTEM, "argon2_memory_kib", "1024")
+    update_setting(SYSTEM, "argon2_time_cost", "1")
     admin = actor(admin_id)
-    year_id = school.create_year(admin, YEAR)
+    year_id = create_year(admin, YEAR)
     homeroom = accounts.create_staff_user(
         admin, "ivanova", "teacher", "Иванова", "Мария", "Петровна", password="ivanova-pass"
     )
@@ -63,18 +69,18 @@ def build_small_school() -> SmallSchool:
     other = accounts.create_staff_user(
         admin, "sidorova", "teacher", "Сидорова", "Анна", "", password="sidorova-pass"
     )
-    class_a = school.create_class(admin, year_id, 5, "А", homeroom.user_id).id
-    class_b = school.create_class(admin, year_id, 5, "Б", other.user_id).id
-    math = school.create_subject(admin, "Математика")
-    russian = school.create_subject(admin, "Русский язык")
-    english = school.create_subject(admin, "Английский язык")
-    math_a = school.create_course(admin, class_a, math, teacher.user_id)
-    math_b = school.create_course(admin, class_b, math, teacher.user_id)
-    russian_a = school.create_course(admin, class_a, russian, homeroom.user_id)
+    class_a = create_class(admin, year_id, 5, "А", homeroom.user_id).id
+    class_b = create_class(admin, year_id, 5, "Б", other.user_id).id
+    math = create_subject(admin, "Математика")
+    russian = create_subject(admin, "Русский язык")
+    english = create_subject(admin, "Английский язык")
+    math_a = create_course(admin, class_a, math, teacher.user_id)
+    math_b = create_course(admin, class_b, math, teacher.user_id)
+    russian_a = create_course(admin, class_a, russian, homeroom.user_id)
     hr = actor(homeroom.user_id)
-    subgroup_ids = school.create_subgroups(hr, class_a, english, 2)
-    english_a1 = school.create_course(admin, class_a, english, other.user_id, subgroup_ids[0])
-    english_a2 = school.create_course(admin, class_a, english, teacher.user_id, subgroup_ids[1])
+    subgroup_ids = create_subgroups(hr, class_a, english, 2)
+    english_a1 = create_course(admin, class_a, english, other.user_id, subgroup_ids[0])
+    english_a2 = create_course(admin, class_a, english, teacher.user_id, subgroup_ids[1])
     names = [
         ("Андреев", "Андрей"),
         ("Борисова", "Бэлла"),
@@ -91,7 +97,7 @@ def build_small_school() -> SmallSchool:
             ob, class_b, {"surname": "Дмитриев", "first_name": "Дмитрий"}, dt.date(2026, 9, 1)
         ).id
     ]
-    periods = school.periods_for_grade(year_id, 5)
+    periods = periods_for_grade(year_id, 5)
     q1, q2 = periods[0].id, periods[1].id
     for period_id in (q1, q2):
         for i, pupil in enumerate(pupils):

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from models import clock
-from models import db as dbmod
-from models.db import database
-from models.schema import AuditEntry
-from models.store import open_store
+from models.core import clock
+from models.core import db as dbmod
+from models.core.db import database
+from models.core.schema import AuditEntry
+from models.core.store import open_store
 from tests.conftest import PG_URL, TODAY, _reset_postgres
 from tests.factory import build_small_school
 
@@ -73,7 +73,7 @@ def decoded(entry: AuditEntry) -> tuple[object, object]:
 
 async def open_as(app, pilot, login: str, password: str, make_screen):
     """Log in as `login` (straight to the landing screen), then open `make_screen(actor)`."""
-    from models import accounts
+    from models.people import accounts
 
     result = accounts.authenticate(login, password)
     app.land(result)

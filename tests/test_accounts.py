@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-from models import accounts, school
-from models.errors import AuthenticationError, ValidationError
-from models.schema import AuditEntry, LoginEvent, User
+from models.core.errors import AuthenticationError, ValidationError
+from models.core.schema import AuditEntry, LoginEvent, User
+from models.people import accounts
+from models.school.identity import update_setting
 from tests.shared import small, small_once  # noqa: F401 (fixtures)
 
 T0 = dt.datetime(2026, 11, 28, 9, 0, 0)
@@ -106,7 +107,7 @@ def test_admin_unlocks_an_account(small):
 
 
 def test_threshold_is_a_setting(small):
-    school.update_setting(small.admin, "lockout_threshold", "3")
+    update_setting(small.admin, "lockout_threshold", "3")
     assert [fail("petrov", "x-wrong-pass", T0) for _ in range(3)] == [
         accounts.FAILED,
         accounts.FAILED,
@@ -141,7 +142,7 @@ def test_issue_credentials_once_then_forced_change(small):
 
 
 def test_diary_logins_are_transliterated_and_never_collide(small):
-    from models import roster
+    from models.people import roster
 
     namesake = roster.add_student(
         small.homeroom,
@@ -225,8 +226,8 @@ def test_login_rehashes_when_argon2_settings_change(small):
     assert "m=1024,t=1,p=1" in before  # the factory's fast test settings
     accounts.authenticate("petrov", "petrov-pass", at=T0)
     assert user("petrov").password_hash == before  # current parameters: left alone
-    school.update_setting(small.admin, "argon2_time_cost", "2")
-    school.update_setting(small.admin, "argon2_memory_kib", "2048")
+    update_setting(small.admin, "argon2_time_cost", "2")
+    update_setting(small.admin, "argon2_memory_kib", "2048")
     fail("petrov", "wrong-pass", T0)
     assert user("petrov").password_hash == before  # a failed login never rehashes
     accounts.authenticate("petrov", "petrov-pass", at=T0)

@@ -1,4 +1,4 @@
-"""Parents' activity (models/activity.py) from diary views recorded on given days.
+"""Parents' activity (models/reports/activity.py) from diary views recorded on given days.
 
 Today is Sat 28 Nov 2026: the last 7 days are 22–28 Nov, the last 30 days 30 Oct – 28 Nov.
 """
@@ -9,11 +9,13 @@ import datetime as dt
 
 import pytest
 
-from models import accounts, clock, diary, guardians, roster
-from models.access import actor_of
-from models.activity import class_activity
-from models.errors import PermissionDenied
-from models.schema import DiaryView, User
+from models.core import clock
+from models.core.access import actor_of
+from models.core.errors import PermissionDenied
+from models.core.schema import DiaryView, User
+from models.people import accounts, guardians, roster
+from models.reports import diary
+from models.reports.activity import class_activity
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -1,4 +1,4 @@
-"""The period analysis of a class (models/analysis.py) on a small class, numbers worked by hand.
+"""The period analysis of a class (models/reports/analysis.py) on a small class, numbers worked by hand.
 
 5А: Андреев (p0), Борисова (p1), Васильев (p2), Григорьева (p3) from the factory; Дмитриева
 (p4) joins on 1 Sep and leaves on 20 Nov; Дмитриев moves in from 5Б on 12 Nov. Today is Sat
@@ -14,14 +14,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import analysis, entries, roster, school, subgroups
-from models.access import SYSTEM
-from models.analysis import class_analysis, pupil_category, rounded, year_mark
-from models.errors import NotFound, PermissionDenied, ValidationError
-from models.grading import EXEMPT, NOT_CERTIFIED, round_mark
-from models.grid import load_grid
-from models.schema import WorkType
-from models.settings import Settings
+from models.core.access import SYSTEM
+from models.core.errors import NotFound, PermissionDenied, ValidationError
+from models.core.schema import WorkType
+from models.core.settings import Settings
+from models.journal import entries, subgroups
+from models.journal.grading import EXEMPT, NOT_CERTIFIED, round_mark
+from models.journal.grid import load_grid
+from models.people import roster
+from models.reports import analysis
+from models.reports.analysis import class_analysis, pupil_category, rounded, year_mark
+from models.school.calendar import periods_for_grade
+from models.school.identity import update_setting
 from tests.factory import SmallSchool
 
 D = Decimal
@@ -218,13 +222,13 @@ def test_the_rounding_threshold_is_the_schools(planted_sqlite):
     s, _ = planted_sqlite
     p1 = s.pupils[1]
     # Борисова's 3.5 so far: 4 at "x.5 rounds up", 3 at x.6
-    school.update_setting(s.admin, "rounding_threshold", "0.6")
+    update_setting(s.admin, "rounding_threshold", "0.6")
     a = class_analysis(s.homeroom, s.class_a, s.q2)
     assert a.pupil(p1).subjects[s.math].mark == "3"
     # Андреев's 4.4 and Васильев's 2.67: still 4 and 3 at 0.6 (0.67 ≥ 0.6)
     assert a.pupil(s.pupils[0]).subjects[s.math].mark == "4"
     assert a.pupil(s.pupils[2]).subjects[s.math].mark == "3"
-    school.update_setting(s.admin, "rounding_threshold", "0.7")
+    update_setting(s.admin, "rounding_threshold", "0.7")
     a = class_analysis(s.homeroom, s.class_a, s.q2)
     assert a.pupil(s.pupils[2]).subjects[s.math].mark == "2"  # 0.67 < 0.7
 
@@ -317,7 +321,7 @@ def test_bad_class_or_period(small_sqlite):
     s = small_sqlite
     with pytest.raises(NotFound):
         class_analysis(s.homeroom, 999_999, s.q2)
-    grade_ten = [p.id for p in school.periods_for_grade(s.year_id, 10) if p.kind == "half"][0]
+    grade_ten = [p.id for p in periods_for_grade(s.year_id, 10) if p.kind == "half"][0]
     with pytest.raises(ValidationError):
         class_analysis(s.homeroom, s.class_a, grade_ten)
 

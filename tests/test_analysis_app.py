@@ -9,8 +9,9 @@ import datetime as dt
 
 from textual.widgets import DataTable, Input, Static
 
-from models import accounts, entries
-from models.schema import Mark
+from models.core.schema import Mark
+from models.journal import entries
+from models.people import accounts
 from tests.factory import SmallSchool
 from tests.shared import table_rows
 from tests.test_analysis import plant

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from models import accounts, entries, guardians
-from models.errors import AuthenticationError
-from models.schema import AuditEntry, DiaryView, LoginEvent, User
+from models.core.errors import AuthenticationError
+from models.core.schema import AuditEntry, DiaryView, LoginEvent, User
+from models.journal import entries
+from models.people import accounts, guardians
 from tests.factory import past_lesson
 from tui.accounts import AccountsScreen
 from tui.app import JournalApp
@@ -230,8 +231,8 @@ async def test_admin_creates_a_teacher_and_resets_a_password(small_sqlite):
 
 
 async def test_a_demo_schools_login_screen_lists_its_logins_and_they_work(tmp_path):
-    from models import db as dbmod
-    from models.demo import build_demo
+    from demo.builder import build_demo
+    from models.core import db as dbmod
 
     result = build_demo(str(tmp_path / "demo.sqlite"), size="small")
     app = JournalApp(source="")

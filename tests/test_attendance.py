@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from models import attendance, entries
-from models.errors import PermissionDenied, ValidationError
-from models.schema import Absence, AuditEntry
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import Absence, AuditEntry
+from models.journal import attendance, entries
 from tests.factory import SmallSchool
 
 MON = dt.date(2026, 11, 16)  # the last full week before "today" (Sat 28.11.2026)

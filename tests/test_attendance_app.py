@@ -9,8 +9,9 @@ import json
 import pytest
 from textual.widgets import Input, OptionList
 
-from models import accounts, attendance, entries
-from models.schema import Absence, AuditEntry, Mark
+from models.core.schema import Absence, AuditEntry, Mark
+from models.journal import attendance, entries
+from models.people import accounts
 from tests.factory import SmallSchool
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp

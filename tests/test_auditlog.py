@@ -35,9 +35,13 @@ import pytest
 
 import journal
 from exports.auditlog import COLUMNS, export_audit
-from models import clock, entries, roster
-from models import db as dbmod
-from models.auditlog import (
+from models.core import clock
+from models.core import db as dbmod
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import Absence, AuditEntry
+from models.journal import entries
+from models.people import roster
+from models.reports.auditlog import (
     AuditFilter,
     action_choices,
     all_entries,
@@ -45,8 +49,6 @@ from models.auditlog import (
     find_pupils,
     make_filter,
 )
-from models.errors import PermissionDenied, ValidationError
-from models.schema import Absence, AuditEntry
 from tests.conftest import TODAY
 from tests.factory import SmallSchool
 
@@ -482,7 +484,7 @@ def test_the_command_line_writes_csv_to_stdout_and_files(small_sqlite, sqlite_st
     assert [row[4] for row in xlsx_rows(out)[5:]] == ["отметка", "отметка", "отметка"]
     # each export is in the log, made by the system
     dbmod.close()
-    from models.store import open_store
+    from models.core.store import open_store
 
     open_store(db)
     made = list(AuditEntry.select().where(AuditEntry.action == "export.audit").order_by(AuditEntry.id))
@@ -515,7 +517,7 @@ def test_the_command_line_says_what_is_wrong(small_sqlite, sqlite_store, capsys,
 async def test_the_screen_lists_filters_shows_and_exports(small_sqlite, tmp_path, monkeypatch):
     from textual.widgets import Static
 
-    from models import accounts
+    from models.people import accounts
     from tests.shared import table_rows
     from tui.app import JournalApp
     from tui.auditlog import AuditEntryDialog, AuditFilterDialog, AuditLogScreen

@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 import pytest
 
-from models import entries, guardians, roster, school
-from models.db import database
-from models.entries import Cell, MarkEntry, parse_cell
-from models.errors import ValidationError
-from models.schema import Absence, Mark
+from models.core.db import database
+from models.core.errors import ValidationError
+from models.core.schema import Absence, Mark
+from models.journal import entries
+from models.journal.entries import Cell, MarkEntry, parse_cell
+from models.people import guardians, roster
+from models.school.classes import create_class, find_class
 from tests.factory import PAST_DAY
 from tests.shared import built_once
 from tests.test_permissions import World, build_world_and_baseline, snapshot
@@ -251,41 +253,41 @@ CASES: list[tuple[str, Callable[[World], dict], Callable[[World, dict], object]]
         lambda w, c: entries.set_mark(w.s.teacher, w.lesson, w.s.pupils_b[0], "5"),
     ),
     # class names
-    ("class 5Я | Класса 5Я нет", nothing, lambda w, c: school.find_class("5Я", w.s.year_id)),
+    ("class 5Я | Класса 5Я нет", nothing, lambda w, c: find_class("5Я", w.s.year_id)),
     (
         "class 12А | Неверное название класса «12А»",
         nothing,
-        lambda w, c: school.find_class("12А", w.s.year_id),
+        lambda w, c: find_class("12А", w.s.year_id),
     ),
     (
         "class А5 | Неверное название класса «А5»",
         nothing,
-        lambda w, c: school.find_class("А5", w.s.year_id),
+        lambda w, c: find_class("А5", w.s.year_id),
     ),
     (
         "class 5AB | Неверное название класса",
         nothing,
-        lambda w, c: school.find_class("5АБ", w.s.year_id),
+        lambda w, c: find_class("5АБ", w.s.year_id),
     ),
     (
         "class 5 latin A | Неверное название класса",
         nothing,
-        lambda w, c: school.find_class("5A", w.s.year_id),
+        lambda w, c: find_class("5A", w.s.year_id),
     ),
     (
         "create class 12А | Параллель класса",
         nothing,
-        lambda w, c: school.create_class(w.s.admin, w.s.year_id, 12, "А"),
+        lambda w, c: create_class(w.s.admin, w.s.year_id, 12, "А"),
     ),
     (
         "create class 5Q | Литера класса",
         nothing,
-        lambda w, c: school.create_class(w.s.admin, w.s.year_id, 5, "Q"),
+        lambda w, c: create_class(w.s.admin, w.s.year_id, 5, "Q"),
     ),
     (
         "create class 5А twice | уже есть",
         nothing,
-        lambda w, c: school.create_class(w.s.admin, w.s.year_id, 5, "А"),
+        lambda w, c: create_class(w.s.admin, w.s.year_id, 5, "А"),
     ),
     # a pupil's card
     ("birth date 31.02 | не дата", nothing, card(birth_date="31.02.2015")),
@@ -440,9 +442,9 @@ def test_the_refusals_say_what_is_wrong(w):
     with pytest.raises(ValidationError, match="каникулы"):
         entries.add_lesson(w.s.teacher, w.s.math_a, HOLIDAY)
     with pytest.raises(ValidationError, match="^Класса 5Я нет.$"):
-        school.find_class("5Я", w.s.year_id)
+        find_class("5Я", w.s.year_id)
     with pytest.raises(ValidationError, match="^Неверное название класса «12А»"):
-        school.find_class("12А", w.s.year_id)
+        find_class("12А", w.s.year_id)
     with pytest.raises(
         ValidationError, match="^Удалить нельзя: у учащегося уже есть отметки. Оформите выбытие"
     ):

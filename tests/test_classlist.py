@@ -8,11 +8,12 @@ import datetime as dt
 
 import pytest
 
-from models import accounts, classlist, guardians, roster, school
-from models.access import SYSTEM
-from models.classlist import ARRIVED, LEFT, STUDYING, TRANSFERRED
-from models.db import database
-from models.errors import PermissionDenied, ValidationError
+from models.core.access import SYSTEM
+from models.core.db import database
+from models.core.errors import PermissionDenied, ValidationError
+from models.people import accounts, classlist, guardians, roster
+from models.people.classlist import ARRIVED, LEFT, STUDYING, TRANSFERRED
+from models.school.identity import update_setting
 from tests.shared import small, small_once  # noqa: F401 (fixtures)
 
 TRANSFER_DAY = dt.date(2026, 11, 16)
@@ -160,7 +161,7 @@ def test_overdue_respects_the_setting(small, fixed_today):
     roster.verify_student(small.homeroom, small.pupils[1], dt.date(2026, 10, 29))
     rows = classlist.class_list(small.homeroom, small.class_a)
     assert rows[1].overdue is False
-    school.update_setting(SYSTEM, "verify_overdue_days", "14")
+    update_setting(SYSTEM, "verify_overdue_days", "14")
     rows = classlist.class_list(small.homeroom, small.class_a)
     assert rows[1].overdue is True  # 30 days > 14
 
@@ -327,7 +328,7 @@ def test_guardian_duplicates_match_surname_name_and_phone(small):
 
 
 def test_set_relation_corrects_the_link_and_is_audited(small):
-    from models.schema import AuditEntry, StudentGuardian
+    from models.core.schema import AuditEntry, StudentGuardian
 
     info = guardians.set_relation(small.homeroom, small.pupils[0], small.guardian_id, "Опекун")
     assert info.relation == "опекун"

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 import journal
-from models import accounts
-from models import db as dbmod
-from models import store as storemod
-from models.errors import SchemaOutdated
-from models.schema import School, User
-from models.store import check, is_initialized, known_migrations, open_store
+from models.core import db as dbmod
+from models.core import store as storemod
+from models.core.errors import SchemaOutdated
+from models.core.schema import School, User
+from models.core.store import check, is_initialized, known_migrations, open_store
+from models.people import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "first-admin-pass"

@@ -1,4 +1,4 @@
-"""Control of subject teachers (models/control.py): planted gaps and late marks are found,
+"""Control of subject teachers (models/reports/control.py): planted gaps and late marks are found,
 worst first; final marks missing once a period is over. Today is Sat 28 Nov 2026; a mark is
 late when entered more than 3 days (the default late_entry_days) after its lesson."""
 
@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from models import entries, school
-from models.control import control_report, teacher_control
-from models.errors import NotFound, PermissionDenied, ValidationError
-from models.schema import Mark
+from models.core.errors import NotFound, PermissionDenied, ValidationError
+from models.core.schema import Mark
+from models.journal import entries
+from models.reports.control import control_report, teacher_control
+from models.school.identity import update_setting
 from tests.factory import SmallSchool
 
 Q2 = (dt.date(2026, 11, 5), dt.date(2026, 11, 28))
@@ -86,7 +87,7 @@ def test_final_marks_missing_after_the_period_ended(small_sqlite):
 def test_the_late_threshold_is_the_schools(small_sqlite):
     s = small_sqlite
     ids = plant(s)
-    school.update_setting(s.admin, "late_entry_days", "1")
+    update_setting(s.admin, "late_entry_days", "1")
     math = next(r for r in control_report(s.homeroom, s.class_a, *Q2) if r.course_id == s.math_a)
     # now l1 (3 days) and the 20 Nov entry of l4 (4 days) are late; l2 (2 days) too
     assert math.late_marks == 4

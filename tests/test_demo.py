@@ -13,13 +13,12 @@ import pytest
 from peewee import JOIN, fn
 
 import journal
-from models import accounts, clock, school, store
-from models import db as dbmod
-from models.access import actor_of
-from models.demo import PASSWORDS, ROLE_ORDER, build_demo
-from models.errors import ValidationError
-from models.grid import load_grid
-from models.schema import (
+from demo.builder import PASSWORDS, ROLE_ORDER, build_demo
+from models.core import clock, store
+from models.core import db as dbmod
+from models.core.access import actor_of
+from models.core.errors import ValidationError
+from models.core.schema import (
     Absence,
     AuditEntry,
     Consent,
@@ -40,6 +39,10 @@ from models.schema import (
     TimetableEntry,
     User,
 )
+from models.journal.grid import load_grid
+from models.people import accounts
+from models.school.classes import parse_class_name
+from models.school.identity import init_school
 from tests.conftest import PG_URL, TODAY, _reset_postgres
 
 Q1_END = dt.date(2026, 10, 25)  # default quarters of 2026/2027: Q1 ended before TODAY
@@ -72,7 +75,7 @@ def built(demo):
 
 
 def _class(name: str) -> SchoolClass:
-    grade, letter = school.parse_class_name(name)
+    grade, letter = parse_class_name(name)
     return SchoolClass.get((SchoolClass.grade == grade) & (SchoolClass.letter == letter))
 
 
@@ -376,7 +379,7 @@ def test_same_seed_same_school(built, tmp_path):
 def test_refuses_a_real_school_and_an_unknown_size(sqlite_store):
     with pytest.raises(ValidationError):
         build_demo(str(sqlite_store), size="huge")
-    school.init_school("Настоящая школа", "admin", "real-secret-1")
+    init_school("Настоящая школа", "admin", "real-secret-1")
     with pytest.raises(ValidationError, match="не демонстрационная"):
         build_demo(str(sqlite_store))
 

@@ -2,7 +2,7 @@
 and the SQLite settings DESIGN.md prescribes. SQLite only (the file store).
 
 Every writer is a separate Python process (tests/writer_proc.py) that opens the store itself
-and types marks through the real service `models.entries.set_mark`. A mark counts as
+and types marks through the real service `models.journal.entries.set_mark`. A mark counts as
 acknowledged once the process has printed it, which it does only after the commit returned.
 """
 
@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from models import db as dbmod
-from models import entries, roster
-from models.db import database
-from models.schema import AuditEntry, Mark
-from models.store import check, known_migrations, open_store
+from models.core import db as dbmod
+from models.core.db import database
+from models.core.schema import AuditEntry, Mark
+from models.core.store import check, known_migrations, open_store
+from models.journal import entries
+from models.people import roster
 from tests.factory import SmallSchool, build_small_school
 
 pytestmark = pytest.mark.slow

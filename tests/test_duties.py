@@ -1,4 +1,4 @@
-"""The duties dashboard (models/duties.py): the counts of DOMAIN.md's obligations table for a
+"""The duties dashboard (models/reports/duties.py): the counts of DOMAIN.md's obligations table for a
 homeroom teacher and a subject teacher. Today is Sat 28 Nov 2026; the previous school day is
 Fri 27 Nov; the 1st quarter ended on 25 Oct; entries are due 3 days after a lesson."""
 
@@ -8,9 +8,12 @@ import datetime as dt
 
 import pytest
 
-from models import analysis, entries, guardians, roster, school
-from models.duties import dashboard
-from models.errors import PermissionDenied
+from models.core.errors import PermissionDenied
+from models.journal import entries
+from models.people import guardians, roster
+from models.reports import analysis
+from models.reports.duties import dashboard
+from models.school.timetable import add_timetable_entry
 from tests.factory import SmallSchool
 
 
@@ -24,7 +27,7 @@ def plant(s: SmallSchool) -> None:
     entries.add_lesson(s.homeroom, s.russian_a, dt.date(2026, 11, 27), topic="Причастие")
     old = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 16)).id  # no topic
     entries.set_absence(s.teacher, old, p0, "н")  # 12 days ago, not excused; no mark
-    school.add_timetable_entry(s.admin, s.math_a, 6, 2, dt.date(2026, 9, 1))  # Saturdays, 2nd
+    add_timetable_entry(s.admin, s.math_a, 6, 2, dt.date(2026, 9, 1))  # Saturdays, 2nd
 
 
 def test_a_homeroom_teachers_duties(small):

@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from models import entries, grid, subgroups
-from models.db import database
-from models.entries import Cell, MarkEntry
-from models.errors import NotFound, PermissionDenied, ValidationError
-from models.schema import Absence, AuditEntry, FinalMark, Lesson, Mark, WorkType
+from models.core.db import database
+from models.core.errors import NotFound, PermissionDenied, ValidationError
+from models.core.schema import Absence, AuditEntry, FinalMark, Lesson, Mark, WorkType
+from models.journal import entries, grid, subgroups
+from models.journal.entries import Cell, MarkEntry
 from tests.factory import PAST_DAY
 from tests.shared import decoded, last_audit, small, small_once  # noqa: F401 (fixtures)
 

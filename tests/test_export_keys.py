@@ -8,9 +8,10 @@ import stat
 
 import openpyxl
 
-from models import accounts, entries
-from models.grid import course_choices
-from models.schema import AuditEntry
+from models.core.schema import AuditEntry
+from models.journal import entries
+from models.journal.grid import course_choices
+from models.people import accounts
 from tests.factory import past_lesson
 from tui.app import JournalApp
 from tui.exports import ExportScreen

@@ -41,10 +41,11 @@ from odf.table import Table, TableCell, TableRow
 
 import journal
 from exports.run import ExportCancelled, export
-from models import db as dbmod
-from models import diary, entries
-from models.errors import PermissionDenied, ValidationError
-from models.schema import AuditEntry
+from models.core import db as dbmod
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import AuditEntry
+from models.journal import entries
+from models.reports import diary
 from tests.factory import SmallSchool
 
 MON, TUE = dt.date(2026, 11, 16), dt.date(2026, 11, 17)
@@ -318,7 +319,7 @@ def test_report_card_of_the_current_quarter(filled, out_dir):
     assert row[header.index("Математика")] == "4*"
     assert row[header.index("Пропущено уроков")] == 1
     assert any(r and str(r[0]).startswith("* — предварительно") for r in ledger)
-    # the class's indicators (models.analysis): maths worked by hand in the module doc
+    # the class's indicators (models.reports.analysis): maths worked by hand in the module doc
     summary = strip(xlsx_rows(paths[0], "Показатели"))
     maths = next(r for r in summary if r and r[0] == "Математика")
     # N, «5», «4», «3», «2», н/а, успеваемость, качество, СОУ, средний балл; then the 1st

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input, ProgressBar, Static
 
 import tui.exports as screen_module
-from models.schema import AuditEntry
+from models.core.schema import AuditEntry
 from tests.shared import open_as
 from tests.test_exports import fill
 from tui.app import JournalApp

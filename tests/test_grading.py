@@ -1,4 +1,4 @@
-"""The marks arithmetic of DOMAIN.md, with values worked by hand (models/grading.py).
+"""The marks arithmetic of DOMAIN.md, with values worked by hand (models/journal/grading.py).
 
 Averages, the suggested period mark with its rounding threshold and minimum number of marks,
 and the class indicators (успеваемость, качество, СОУ, средний балл). The last tests check
@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import entries, grid, school
-from models.errors import ValidationError
-from models.grading import (
+from models.core.errors import ValidationError
+from models.core.schema import WorkType
+from models.journal import entries, grid
+from models.journal.grading import (
     EXEMPT,
     NOT_CERTIFIED,
     Averages,
@@ -29,7 +30,7 @@ from models.grading import (
     show_average,
     suggest_period_mark,
 )
-from models.schema import WorkType
+from models.school.identity import update_setting
 
 D = Decimal
 HALF, SIX, SIX_FIVE = D("0.5"), D("0.6"), D("0.65")
@@ -338,7 +339,7 @@ def test_grid_weighted_average_and_suggestion_from_typed_marks(small):
     assert (other.count, other.mean, other.weighted) == (2, D("3.5"), D(4))
     assert g.suggestion(other_pupil) == NOT_CERTIFIED
     # the setting lowers the minimum: now 4
-    school.update_setting(small.admin, "min_marks_for_period", "2")
+    update_setting(small.admin, "min_marks_for_period", "2")
     g = grid.load_grid(small.teacher, small.math_a, small.q2)
     assert g.suggestion(other_pupil) == "4"
 
@@ -351,5 +352,5 @@ def test_grid_suggestion_follows_the_school_threshold(small):
         entries.set_mark(small.teacher, lesson, small.pupils[2], value)
     pupil = small.pupils[2]
     assert grid.load_grid(small.teacher, small.math_a, small.q2).suggestion(pupil) == "5"
-    school.update_setting(small.admin, "rounding_threshold", "0,6")
+    update_setting(small.admin, "rounding_threshold", "0,6")
     assert grid.load_grid(small.teacher, small.math_a, small.q2).suggestion(pupil) == "4"

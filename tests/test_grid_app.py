@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from models import accounts, entries
-from models.grid import course_choices
-from models.schema import Absence, AuditEntry, FinalMark, Mark
+from models.core.schema import Absence, AuditEntry, FinalMark, Mark
+from models.journal import entries
+from models.journal.grid import course_choices
+from models.people import accounts
 from tests.factory import SmallSchool
 from tui.app import JournalApp
 from tui.dialogs import ConfirmDialog

@@ -6,8 +6,9 @@ import datetime as dt
 
 from textual.widgets import Static
 
-from models import accounts, entries
-from models.schema import Absence
+from models.core.schema import Absence
+from models.journal import entries
+from models.people import accounts
 from tests.factory import past_lesson
 from tui.app import JournalApp
 from tui.attendance import AttendanceScreen

@@ -27,12 +27,12 @@ from exports.roster_import import (
     pupils_word,
     read_roster,
 )
-from models import db as dbmod
-from models import roster
-from models.errors import PermissionDenied, ValidationError
-from models.importing import ImportRow, import_roster, preview_roster_import
-from models.schema import AuditEntry, Enrollment, Guardian, Student, StudentGuardian
-from models.store import open_store
+from models.core import db as dbmod
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import AuditEntry, Enrollment, Guardian, Student, StudentGuardian
+from models.core.store import open_store
+from models.imports.class_list import ImportRow, import_roster, preview_roster_import
+from models.people import roster
 from tests.shared import open_as, table_rows
 
 HEADERS = [

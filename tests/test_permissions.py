@@ -1,4 +1,4 @@
-"""Who may do what, for every write service in models/ (R17, R18, R19; models/access.py).
+"""Who may do what, for every write service in models/ (R17, R18, R19; models/core/access.py).
 
 The whole role × action matrix: each write service is called by the admin, the homeroom
 teacher of 5А, the subject teacher of mathematics in 5А, an unrelated teacher (homeroom of
@@ -21,28 +21,56 @@ from dataclasses import dataclass, field
 import pytest
 
 import models
-from models import (
-    accounts,
-    attendance,
-    credentials,
-    diary,
-    entries,
-    grid,
-    guardians,
-    importing,
-    roster,
-    school,
-    setup,
-    setup_import,
-    sshkeys,
-    subgroups,
+from models.core.access import ACCOUNT_DISABLED, PASSWORD_REPLACED, ROLE_CHANGED, SYSTEM, Actor
+from models.core.db import database
+from models.core.errors import PermissionDenied, SessionEnded
+from models.core.schema import ALL_MODELS, Absence, AuditEntry, DiaryView
+from models.core.service import service
+from models.imports import class_list as importing
+from models.imports import school_sheets as setup_import
+from models.journal import attendance, entries, grid, subgroups
+from models.journal.entries import Cell, MarkEntry
+from models.people import accounts, credentials, guardians, roster, sshkeys
+from models.reports import diary
+from models.school.calendar import (
+    add_period,
+    close_period,
+    create_year,
+    delete_period,
+    list_periods,
+    periods_for_grade,
+    set_period_dates,
+    update_period,
 )
-from models.access import ACCOUNT_DISABLED, PASSWORD_REPLACED, ROLE_CHANGED, SYSTEM, Actor
-from models.db import database
-from models.entries import Cell, MarkEntry
-from models.errors import PermissionDenied, SessionEnded
-from models.schema import ALL_MODELS, Absence, AuditEntry, DiaryView
-from models.service import service
+from models.school.classes import create_class, delete_class, find_class, set_homeroom, update_class
+from models.school.identity import update_setting
+from models.school.lessons import generate_lessons, regenerate_future_lessons
+from models.school.load import (
+    create_course,
+    create_subgroups,
+    delete_course,
+    set_course_teacher,
+    set_subgroup_teachers,
+)
+from models.school.promotion import promote_year
+from models.school.subjects import (
+    create_subject,
+    create_work_type,
+    delete_subject,
+    delete_work_type,
+    list_subjects,
+    list_work_types,
+    update_subject,
+    update_work_type,
+)
+from models.school.timetable import (
+    add_timetable_entry,
+    change_day,
+    remove_timetable_entry,
+    set_slot,
+    timetable_entries,
+    update_timetable_entry,
+)
 from tests.factory import PAST_DAY, SmallSchool, build_small_school
 from tests.shared import built_once
 
@@ -94,9 +122,9 @@ def build_world() -> World:
         s.homeroom, s.class_a, {"surname": "Егоров", "first_name": "Егор"}, dt.date(2026, 11, 9)
     ).id
     # targets of setup.*: an empty class, an unused subject, a timetable entry
-    school.create_class(s.admin, s.year_id, 7, "А")
-    school.create_subject(s.admin, "Черчение")
-    setup.set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
+    create_class(s.admin, s.year_id, 7, "А")
+    create_subject(s.admin, "Черчение")
+    set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
     sshkeys.add_ssh_key(s.homeroom, HOMEROOM_KEY)  # removed in the matrix
     stale = {}
     for kind, login in (("disabled", "vlasova"), ("demoted", "zotov"), ("reset", "orlov")):
@@ -141,19 +169,19 @@ def last_audit_id() -> int:
 
 
 def _period(w: World, name: str) -> int:
-    return next(p.id for p in setup.list_periods(w.s.year_id) if p.name == name)
+    return next(p.id for p in list_periods(w.s.year_id) if p.name == name)
 
 
 def _subject(w: World, name: str) -> int:
-    return next(x.id for x in setup.list_subjects() if x.name == name)
+    return next(x.id for x in list_subjects() if x.name == name)
 
 
 def _work_type(name: str) -> int:
-    return next(x.id for x in setup.list_work_types() if x.name == name)
+    return next(x.id for x in list_work_types() if x.name == name)
 
 
 def _entry(w: World) -> int:
-    return setup.timetable_entries(w.s.class_a)[0].id
+    return timetable_entries(w.s.class_a)[0].id
 
 
 # --- the matrix ---------------------------------------------------------------------------------
@@ -161,108 +189,112 @@ def _entry(w: World) -> int:
 Call = Callable[[World, Actor], object]
 MATRIX: list[tuple[str, Call, set[str]]] = [
     # school.* — the administrator's
-    ("school.create_year", lambda w, a: school.create_year(a, 2027), ADMIN),
+    ("calendar.create_year", lambda w, a: create_year(a, 2027), ADMIN),
     (
-        "school.update_period",
-        lambda w, a: school.update_period(a, w.s.q2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
+        "calendar.update_period",
+        lambda w, a: update_period(a, w.s.q2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
         ADMIN,
     ),
-    ("school.close_period", lambda w, a: school.close_period(a, w.s.q1), ADMIN),
-    ("school.create_class", lambda w, a: school.create_class(a, w.s.year_id, 6, "А"), ADMIN),
+    ("calendar.close_period", lambda w, a: close_period(a, w.s.q1), ADMIN),
+    ("classes.create_class", lambda w, a: create_class(a, w.s.year_id, 6, "А"), ADMIN),
     (
-        "school.set_homeroom",
-        lambda w, a: school.set_homeroom(a, w.s.class_a, w.s.other.user_id),
+        "classes.set_homeroom",
+        lambda w, a: set_homeroom(a, w.s.class_a, w.s.other.user_id),
         ADMIN,
     ),
-    ("school.create_subject", lambda w, a: school.create_subject(a, "История"), ADMIN),
-    ("school.create_work_type", lambda w, a: school.create_work_type(a, "Зачёт", "2"), ADMIN),
+    ("subjects.create_subject", lambda w, a: create_subject(a, "История"), ADMIN),
+    ("subjects.create_work_type", lambda w, a: create_work_type(a, "Зачёт", "2"), ADMIN),
     # subgroups: the homeroom teacher too (setting subgroups_by_homeroom, on by default)
     (
-        "school.create_subgroups",
-        lambda w, a: school.create_subgroups(a, w.s.class_a, w.s.math, 2),
+        "load.create_subgroups",
+        lambda w, a: create_subgroups(a, w.s.class_a, w.s.math, 2),
         KEEPER,
     ),
     (
-        "school.create_course",
-        lambda w, a: school.create_course(a, w.s.class_b, w.s.russian, w.s.other.user_id),
+        "load.create_course",
+        lambda w, a: create_course(a, w.s.class_b, w.s.russian, w.s.other.user_id),
         ADMIN,
     ),
     (
-        "school.set_course_teacher",
-        lambda w, a: school.set_course_teacher(a, w.s.math_a, w.s.other.user_id),
+        "load.set_course_teacher",
+        lambda w, a: set_course_teacher(a, w.s.math_a, w.s.other.user_id),
         ADMIN,
     ),
     (
-        "school.add_timetable_entry",
-        lambda w, a: school.add_timetable_entry(a, w.s.math_a, 1, 2, dt.date(2026, 9, 1)),
+        "timetable.add_timetable_entry",
+        lambda w, a: add_timetable_entry(a, w.s.math_a, 1, 2, dt.date(2026, 9, 1)),
         ADMIN,
     ),
     (
-        "school.update_setting",
-        lambda w, a: school.update_setting(a, "min_marks_for_period", "4"),
+        "identity.update_setting",
+        lambda w, a: update_setting(a, "min_marks_for_period", "4"),
         ADMIN,
     ),
     # setup.* — the administrator's: the year, classes, subjects, load, timetable, lessons
     (
-        "setup.set_period_dates",
-        lambda w, a: setup.set_period_dates(a, w.s.q2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
+        "calendar.set_period_dates",
+        lambda w, a: set_period_dates(a, w.s.q2, dt.date(2026, 11, 5), dt.date(2026, 12, 27)),
         ADMIN,
     ),
     (
-        "setup.add_period",
-        lambda w, a: setup.add_period(
+        "calendar.add_period",
+        lambda w, a: add_period(
             a, w.s.year_id, "trimester", dt.date(2027, 6, 1), dt.date(2027, 6, 30), 1, 11
         ),
         ADMIN,
     ),
-    ("setup.delete_period", lambda w, a: setup.delete_period(a, _period(w, "2 полугодие")), ADMIN),
-    ("setup.update_class", lambda w, a: setup.update_class(a, w.s.class_b, 5, "В"), ADMIN),
-    ("setup.delete_class", lambda w, a: setup.delete_class(a, school.find_class("7А").id), ADMIN),
-    ("setup.update_subject", lambda w, a: setup.update_subject(a, w.s.math, "Математика", "Мат."), ADMIN),
-    ("setup.delete_subject", lambda w, a: setup.delete_subject(a, _subject(w, "Черчение")), ADMIN),
+    ("calendar.delete_period", lambda w, a: delete_period(a, _period(w, "2 полугодие")), ADMIN),
+    ("classes.update_class", lambda w, a: update_class(a, w.s.class_b, 5, "В"), ADMIN),
+    ("classes.delete_class", lambda w, a: delete_class(a, find_class("7А").id), ADMIN),
     (
-        "setup.update_work_type",
-        lambda w, a: setup.update_work_type(a, _work_type("Контрольная работа"), "Контрольная работа", "3"),
+        "subjects.update_subject",
+        lambda w, a: update_subject(a, w.s.math, "Математика", "Мат."),
+        ADMIN,
+    ),
+    ("subjects.delete_subject", lambda w, a: delete_subject(a, _subject(w, "Черчение")), ADMIN),
+    (
+        "subjects.update_work_type",
+        lambda w, a: update_work_type(a, _work_type("Контрольная работа"), "Контрольная работа", "3"),
         ADMIN,
     ),
     (
-        "setup.delete_work_type",
-        lambda w, a: setup.delete_work_type(a, _work_type("Проверочная работа")),
+        "subjects.delete_work_type",
+        lambda w, a: delete_work_type(a, _work_type("Проверочная работа")),
         ADMIN,
     ),
-    ("setup.delete_course", lambda w, a: setup.delete_course(a, w.s.english_a1), ADMIN),
+    ("load.delete_course", lambda w, a: delete_course(a, w.s.english_a1), ADMIN),
     (
-        "setup.set_subgroup_teachers",
-        lambda w, a: setup.set_subgroup_teachers(
+        "load.set_subgroup_teachers",
+        lambda w, a: set_subgroup_teachers(
             a, w.s.class_a, w.s.english, [w.s.other.user_id, w.s.homeroom.user_id]
         ),
         ADMIN,
     ),
     (
-        "setup.set_slot",
-        lambda w, a: setup.set_slot(a, w.s.class_a, 2, 3, [w.s.russian_a], dt.date(2026, 11, 30)),
+        "timetable.set_slot",
+        lambda w, a: set_slot(a, w.s.class_a, 2, 3, [w.s.russian_a], dt.date(2026, 11, 30)),
         ADMIN,
     ),
     (
-        "setup.update_timetable_entry",
-        lambda w, a: setup.update_timetable_entry(a, _entry(w), dt.date(2026, 9, 1), dt.date(2026, 12, 28)),
+        "timetable.update_timetable_entry",
+        lambda w, a: update_timetable_entry(a, _entry(w), dt.date(2026, 9, 1), dt.date(2026, 12, 28)),
         ADMIN,
     ),
-    ("setup.remove_timetable_entry", lambda w, a: setup.remove_timetable_entry(a, _entry(w)), ADMIN),
-    ("setup.generate_lessons", lambda w, a: setup.generate_lessons(a, w.s.class_a, w.s.q2), ADMIN),
+    ("timetable.remove_timetable_entry", lambda w, a: remove_timetable_entry(a, _entry(w)), ADMIN),
+    ("lessons.generate_lessons", lambda w, a: generate_lessons(a, w.s.class_a, w.s.q2), ADMIN),
     (
-        "setup.regenerate_future_lessons",
-        lambda w, a: setup.regenerate_future_lessons(a, w.s.class_a, dt.date(2026, 11, 30)),
+        "lessons.regenerate_future_lessons",
+        lambda w, a: regenerate_future_lessons(a, w.s.class_a, dt.date(2026, 11, 30)),
         ADMIN,
     ),
     (
-        "setup.change_day",
-        lambda w, a: setup.change_day(a, w.s.class_a, dt.date(2026, 11, 30), 1, [w.s.russian_a]),
+        "timetable.change_day",
+        lambda w, a: change_day(a, w.s.class_a, dt.date(2026, 11, 30), 1, [w.s.russian_a]),
         ADMIN,
     ),
-    ("setup.promote_year", lambda w, a: setup.promote_year(a, w.s.year_id), ADMIN),
+    ("promotion.promote_year", lambda w, a: promote_year(a, w.s.year_id), ADMIN),
     (
-        "setup_import.run_import",
+        "school_sheets.run_import",
         lambda w, a: setup_import.run_import(
             a, setup_import.parse_rows("staff", [["Фамилия", "Имя"], ["Новиков", "Олег"]])
         ),
@@ -389,7 +421,7 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
     (
         "subgroups.copy_previous_split",  # into the 3rd quarter, from the 2nd
         lambda w, a: subgroups.copy_previous_split(
-            a, w.s.class_a, w.s.english, school.periods_for_grade(w.s.year_id, 5)[2].id
+            a, w.s.class_a, w.s.english, periods_for_grade(w.s.year_id, 5)[2].id
         ),
         KEEPER,
     ),
@@ -400,7 +432,7 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
     ),
     # importing.* — a class list: the class's keeper
     (
-        "importing.import_roster",
+        "class_list.import_roster",
         lambda w, a: importing.import_roster(
             a, w.s.class_a, [importing.ImportRow(2, {"surname": "Новиков", "first_name": "Ной"})]
         ),
@@ -559,7 +591,7 @@ def _services_of(module) -> set[str]:
 # Services outside the matrix, each with the reason. A write service added to models/ makes
 # test_the_matrix_covers_every_write_service fail until it is put in MATRIX or here.
 EXEMPT = {
-    "school.init_school": "creates the school and its first admin: there is no actor yet",
+    "identity.init_school": "creates the school and its first admin: there is no actor yet",
     "accounts.change_password": "one's own password: test_own_password_for_everyone",
     "diary.record_view": "a reader's own diary view, logged (R6): test_diary_views_are_recorded_for_…",
     "sshkeys.log_in_with_key": "a login by key, like authenticate(): no actor yet (tests/test_ssh.py)",
@@ -569,7 +601,7 @@ EXEMPT = {
 def test_the_matrix_covers_every_write_service():
     covered = {name.split("/")[0] for name, _, _ in MATRIX}
     found: set[str] = set()
-    for info in pkgutil.iter_modules(models.__path__, prefix="models."):
+    for info in pkgutil.walk_packages(models.__path__, prefix="models."):
         found |= _services_of(importlib.import_module(info.name))
     assert {"roster.add_student", "entries.set_cell", "accounts.issue_credentials"} <= found
     missing = found - set(EXEMPT) - covered
@@ -605,12 +637,12 @@ def test_own_password_for_everyone(w, role):
 
 
 def test_subgroups_may_be_reserved_to_the_admin(w):
-    school.update_setting(w.s.admin, "subgroups_by_homeroom", "нет")
+    update_setting(w.s.admin, "subgroups_by_homeroom", "нет")
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        school.create_subgroups(w.s.homeroom, w.s.class_a, w.s.math, 2)
+        create_subgroups(w.s.homeroom, w.s.class_a, w.s.math, 2)
     assert snapshot() == before
-    assert len(school.create_subgroups(w.s.admin, w.s.class_a, w.s.math, 2)) == 2
+    assert len(create_subgroups(w.s.admin, w.s.class_a, w.s.math, 2)) == 2
 
 
 def test_homeroom_teacher_may_record_absence_but_not_a_mark_in_one_cell(w):
@@ -623,14 +655,14 @@ def test_homeroom_teacher_may_record_absence_but_not_a_mark_in_one_cell(w):
 
 
 def test_teacher_who_lost_the_course_loses_the_right(w):
-    school.set_course_teacher(w.s.admin, w.s.math_a, w.s.other.user_id)
+    set_course_teacher(w.s.admin, w.s.math_a, w.s.other.user_id)
     with pytest.raises(PermissionDenied):
         entries.set_mark(w.s.teacher, w.lesson, w.s.pupils[0], "5")
     entries.set_mark(w.s.other, w.lesson, w.s.pupils[0], "5")
 
 
 def test_former_homeroom_teacher_loses_the_class(w):
-    school.set_homeroom(w.s.admin, w.s.class_a, w.s.other.user_id)
+    set_homeroom(w.s.admin, w.s.class_a, w.s.other.user_id)
     with pytest.raises(PermissionDenied):
         roster.update_student(w.s.homeroom, w.s.pupils[1], {"phone": "+7 900 111-22-33"})
     change = roster.update_student(w.s.other, w.s.pupils[1], {"phone": "+7 900 111-22-33"})
@@ -640,7 +672,7 @@ def test_former_homeroom_teacher_loses_the_class(w):
 def test_system_actor_audits_without_a_user(w):
     """The SYSTEM actor (command line, demo) is an admin; its audit rows carry no user."""
     mark = last_audit_id()
-    school.create_subject(SYSTEM, "Музыка")
+    create_subject(SYSTEM, "Музыка")
     entry = AuditEntry.get(AuditEntry.id > mark)
     assert entry.user_id is None
     assert entry.action == "subject.create"

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NO_DB_IN_UI = ("peewee", "playhouse", "sqlite3", "psycopg", "psycopg2")
 # the store's internals: the UI calls services, never the Peewee models or the binding
-STORE_INTERNALS = ("models.schema", "models.db", "models.migrations")
+STORE_INTERNALS = ("models.core.schema", "models.core.db", "models.core.migrations")
 
 
 def _modules(package: str) -> list[str]:
@@ -27,7 +27,7 @@ def _modules(package: str) -> list[str]:
 
 def test_models_and_exports_never_load_textual():
     modules = _modules("models") + _modules("exports")
-    assert "models.entries" in modules and "models.grid" in modules
+    assert "models.journal.entries" in modules and "models.journal.grid" in modules
     script = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}:\n"
@@ -78,9 +78,9 @@ def test_the_import_scan_sees_what_it_looks_for(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text(
         "import peewee\nfrom playhouse.migrate import x\n"
-        "def f():\n    from models.schema import Mark\n    import models.db\n",
+        "def f():\n    from models.core.schema import Mark\n    import models.core.db\n",
         encoding="utf-8",
     )
     imported = _imports(probe)
     assert {"peewee", "playhouse"} <= _top(imported)
-    assert {"models.schema.Mark", "models.db"} <= imported
+    assert {"models.core.schema.Mark", "models.core.db"} <= imported

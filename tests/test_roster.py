@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 
-from models import entries, grid, guardians, roster, subgroups
-from models.access import require_reader_of_student
-from models.errors import PermissionDenied, ValidationError
-from models.schema import AuditEntry, Enrollment, Guardian, Mark, Student, SubgroupMember
+from models.core.access import require_reader_of_student
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import AuditEntry, Enrollment, Guardian, Mark, Student, SubgroupMember
+from models.journal import entries, grid, subgroups
+from models.people import guardians, roster
 from tests.factory import Q1, Q2
 from tests.shared import decoded, last_audit, small, small_once  # noqa: F401 (fixtures)
 
@@ -276,7 +277,7 @@ def test_add_and_update_guardian(small):
     assert (info.email, info.may_receive_credentials) == ("v@mail.ru", False)
     entry = last_audit()
     assert decoded(entry) == (old, new)
-    from models import accounts
+    from models.people import accounts
 
     with pytest.raises(ValidationError, match="запрещена"):
         accounts.issue_credentials(small.homeroom, guardian_id=father.id)

@@ -10,8 +10,9 @@ import json
 import pytest
 from textual.widgets import Input, OptionList, Select, Static
 
-from models import entries, grid, guardians, roster
-from models.schema import AuditEntry, Consent, Enrollment, Guardian, Mark, Student, StudentGuardian
+from models.core.schema import AuditEntry, Consent, Enrollment, Guardian, Mark, Student, StudentGuardian
+from models.journal import entries, grid
+from models.people import guardians, roster
 from tests.factory import SmallSchool
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp

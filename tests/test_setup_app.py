@@ -12,11 +12,16 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from models import accounts, school, setup
-from models.access import SYSTEM
-from models.grid import course_choices
-from models.schema import Lesson
-from models.settings import load as load_settings
+from models.core.access import SYSTEM
+from models.core.schema import Lesson
+from models.core.settings import load as load_settings
+from models.journal.grid import course_choices
+from models.people import accounts
+from models.school.calendar import current_year_id, list_periods, list_years
+from models.school.classes import list_classes
+from models.school.identity import init_school, update_setting
+from models.school.load import class_load
+from models.school.subjects import list_subjects
 from tui.app import JournalApp
 from tui.dialogs import ConfirmDialog, FormDialog
 from tui.journalgrid import CoursePickerScreen
@@ -53,9 +58,9 @@ async def open_setup(app, pilot, login: str, password: str) -> SetupScreen:
 
 @pytest.mark.asyncio
 async def test_from_an_empty_school_to_a_teacher_with_todays_lesson(sqlite_store):
-    school.init_school("Школа № 1", "admin", "admin-secret-1")  # what `journal init` does
-    school.update_setting(SYSTEM, "argon2_memory_kib", "1024")  # fast hashing in tests
-    school.update_setting(SYSTEM, "argon2_time_cost", "1")
+    init_school("Школа № 1", "admin", "admin-secret-1")  # what `journal init` does
+    update_setting(SYSTEM, "argon2_memory_kib", "1024")  # fast hashing in tests
+    update_setting(SYSTEM, "argon2_time_cost", "1")
     petrov = accounts.create_staff_user(
         SYSTEM, "petrov", "teacher", "Петров", "Игорь", "Олегович", password="petrov-pass"
     )
@@ -65,37 +70,37 @@ async def test_from_an_empty_school_to_a_teacher_with_todays_lesson(sqlite_store
         # 1. the year with its default periods; the first quarter ends a day earlier
         await pilot.press("n")
         await fill(pilot, app, start="2026")
-        year_id = school.current_year_id()
-        assert [p.name for p in setup.list_periods(year_id)][:2] == ["1 четверть", "2 четверть"]
+        year_id = current_year_id()
+        assert [p.name for p in list_periods(year_id)][:2] == ["1 четверть", "2 четверть"]
         await pilot.press("e")  # the cursor is on the first quarter
         await fill(pilot, app, end="24.10.2026")
-        assert setup.list_periods(year_id)[0].end == dt.date(2026, 10, 24)
+        assert list_periods(year_id)[0].end == dt.date(2026, 10, 24)
         # 2. two classes, 5А with Petrov as its homeroom teacher
         await pilot.press("2", "n")
         await fill(pilot, app, name="5а", teacher=str(petrov.user_id))
         await pilot.press("n")
         await fill(pilot, app, name="5Б")
-        classes = {c.name: c for c in school.list_classes(year_id)}
-        assert sorted(classes) == ["5А", "5Б"] and classes["5А"].homeroom_id == petrov.user_id
+        made = {c.name: c for c in list_classes(year_id)}
+        assert sorted(made) == ["5А", "5Б"] and made["5А"].homeroom_id == petrov.user_id
         # 3. two subjects
         await pilot.press("3", "n")
         await fill(pilot, app, name="Математика")
         await pilot.press("n")
         await fill(pilot, app, name="Русский язык", short="Русский")
-        subjects = {s.name: s.id for s in setup.list_subjects()}
+        subject_ids = {s.name: s.id for s in list_subjects()}
         # 4. the load of 5А: both subjects taught by Petrov
         await pilot.press("4", "n")
-        await fill(pilot, app, subject=str(subjects["Математика"]), teacher=str(petrov.user_id))
+        await fill(pilot, app, subject=str(subject_ids["Математика"]), teacher=str(petrov.user_id))
         await pilot.press("n")
-        await fill(pilot, app, subject=str(subjects["Русский язык"]), teacher=str(petrov.user_id))
-        assert [r.title for r in setup.class_load(classes["5А"].id)] == ["Математика", "Русский язык"]
+        await fill(pilot, app, subject=str(subject_ids["Русский язык"]), teacher=str(petrov.user_id))
+        assert [r.title for r in class_load(made["5А"].id)] == ["Математика", "Русский язык"]
         # 5. the timetable: mathematics on Saturdays, 1st lesson; then the lessons of the year
         await pilot.press("5")
         table = screen.query_one("#timetable", DataTable)
         assert table.has_focus
         table.move_cursor(row=0, column=6)  # Сб, 1 урок
         await pilot.press("e")
-        math = next(r.course_id for r in setup.class_load(classes["5А"].id) if r.subject == "Математика")
+        math = next(r.course_id for r in class_load(made["5А"].id) if r.subject == "Математика")
         await fill(pilot, app, courses=str(math), start="01.09.2026")
         assert "Математика" in str(table.get_cell_at(table.cursor_coordinate))
         await pilot.press("g")
@@ -139,7 +144,7 @@ async def test_promotion_and_a_refused_deletion(small_sqlite):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await pilot.pause()
-        assert [c.name for c in school.list_classes(s.year_id)] == ["5А", "5Б"]
+        assert [c.name for c in list_classes(s.year_id)] == ["5А", "5Б"]
         messages = [n.message for n in app._notifications]
         assert any("Класс 5А удалить нельзя: у него есть учащиеся" in m for m in messages)
         # the next year: 5А → 6А, 5Б → 6Б, the old year still there
@@ -148,10 +153,10 @@ async def test_promotion_and_a_refused_deletion(small_sqlite):
         assert "5А→6А, 5Б→6Б" in app.screen.question
         await pilot.press("enter")
         await pilot.pause()
-        years = setup.list_years()
+        years = list_years()
         assert [y.name for y in years] == ["2026/2027", "2027/2028"]
         assert screen.year_id == years[1].id
-        assert [c.name for c in school.list_classes(years[1].id)] == ["6А", "6Б"]
+        assert [c.name for c in list_classes(years[1].id)] == ["6А", "6Б"]
         await pilot.press("left_square_bracket")  # back to the old year: still readable
         await pilot.pause()
         assert screen.year_id == s.year_id

@@ -1,4 +1,4 @@
-"""Importing staff, teaching load and a timetable from files (models/setup_import.py and
+"""Importing staff, teaching load and a timetable from files (models/imports/school_sheets.py and
 `journal import staff|load|timetable`): good files in every format, bad rows refusing the
 whole file with nothing written."""
 
@@ -14,11 +14,14 @@ import sys
 import pytest
 
 import journal
-from models import accounts, setup, setup_import
-from models import db as dbmod
-from models.errors import ValidationError
-from models.schema import AuditEntry, Course, Lesson, Subgroup, Subject, TimetableEntry, User
-from models.store import open_store
+from models.core import db as dbmod
+from models.core.errors import ValidationError
+from models.core.schema import AuditEntry, Course, Lesson, Subgroup, Subject, TimetableEntry, User
+from models.core.store import open_store
+from models.imports import school_sheets as setup_import
+from models.people import accounts
+from models.school.load import class_load
+from models.school.timetable import set_slot, timetable_entries, timetable_grid
 from tests.factory import SmallSchool
 from tests.test_import import ods_bytes, xlsx_bytes
 
@@ -141,14 +144,14 @@ def test_load_from_xlsx_with_new_subjects_groups_and_a_new_teacher(s):
     ]
     assert plan.notes == ("Новые предметы: История.", "5Б: «Английский язык» делится на 2 подгруппы.")
     setup_import.run_import(s.admin, sheet)
-    load_b = [(r.title, r.teacher) for r in setup.class_load(s.class_b)]
+    load_b = [(r.title, r.teacher) for r in class_load(s.class_b)]
     assert load_b == [
         ("Английский язык (1 группа)", "Петров И.О."),
         ("Английский язык (2 группа)", "Иванова М.П."),
         ("Математика", "Петров И.О."),
         ("Русский язык", "Сидорова А."),
     ]
-    load_a = {r.title: r.teacher for r in setup.class_load(s.class_a)}
+    load_a = {r.title: r.teacher for r in class_load(s.class_a)}
     assert load_a["История"] == "Иванова М.П." and load_a["Русский язык"] == "Сидорова А."
     assert setup_import.preview(s.admin, sheet).todo == 0
 
@@ -190,7 +193,7 @@ def test_timetable_from_a_comma_csv_then_lessons(s):
     assert plan.ok and plan.todo == 4 and plan.notes == ()
     assert plan.rows[3].text == "5Б · Пн 2 · Математика, с 01.09.2026 по 28.12.2026"
     result = setup_import.run_import(s.admin, sheet, start="01.09.2026", generate=True)
-    grid = setup.timetable_grid(s.class_a, dt.date(2026, 11, 28))
+    grid = timetable_grid(s.class_a, dt.date(2026, 11, 28))
     assert {k: [e.label for e in v] for k, v in grid.items()} == {
         (1, 1): ["Математика"],
         (2, 2): ["Математика"],
@@ -212,10 +215,10 @@ def test_timetable_from_a_comma_csv_then_lessons(s):
     plan = setup_import.preview(s.admin, moved)
     assert plan.notes == ("5А: прежнее расписание с 01.12.2026 заменяется (записей: 4).",)
     setup_import.run_import(s.admin, moved)
-    assert {
-        k: [e.label for e in v] for k, v in setup.timetable_grid(s.class_a, dt.date(2026, 12, 7)).items()
-    } == {(1, 3): ["Математика"]}
-    assert len(setup.timetable_grid(s.class_a, dt.date(2026, 11, 23))) == 3
+    assert {k: [e.label for e in v] for k, v in timetable_grid(s.class_a, dt.date(2026, 12, 7)).items()} == {
+        (1, 3): ["Математика"]
+    }
+    assert len(timetable_grid(s.class_a, dt.date(2026, 11, 23))) == 3
 
 
 def test_timetable_from_ods_with_one_validity_column(s):
@@ -223,7 +226,7 @@ def test_timetable_from_ods_with_one_validity_column(s):
     rows = [["5А", "Ср", 4, "Английский язык", 2, "01.09.2026 – 25.10.2026"]]
     sheet = setup_import.parse_bytes("timetable", ods_bytes(headers, rows), "t.ods")
     setup_import.run_import(s.admin, sheet)
-    (entry,) = setup.timetable_entries(s.class_a)
+    (entry,) = timetable_entries(s.class_a)
     assert (entry.course_id, entry.weekday, entry.number, entry.validity) == (
         s.english_a2,
         3,
@@ -233,7 +236,7 @@ def test_timetable_from_ods_with_one_validity_column(s):
 
 
 def test_bad_timetable_rows_write_nothing(s):
-    setup.set_slot(s.admin, s.class_b, 4, 1, [s.math_b], dt.date(2026, 9, 1))
+    set_slot(s.admin, s.class_b, 4, 1, [s.math_b], dt.date(2026, 9, 1))
     sheet = setup_import.parse_rows(
         "timetable",
         [

@@ -16,9 +16,9 @@ import tablib
 from exports import files
 from exports.files import export_csv, export_databook, safe_filename, write_private
 from exports.slips import CUT_LINE, build_slips, guide_lines, write_slips
-from models import accounts
-from models.accounts import IssuedCredential
-from models.errors import StorageError, ValidationError
+from models.core.errors import StorageError, ValidationError
+from models.people import accounts
+from models.people.accounts import IssuedCredential
 
 MOTHER = IssuedCredential(11, "andreeva.o", "rq4t-7twh-h9dq", "Андреева Ольга Петровна", "guardian")
 PUPIL = IssuedCredential(12, "sidorov.k", "k7mn-3pqr-x2vz", "Сидоров Кирилл Андреевич", "student")

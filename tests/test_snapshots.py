@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import accounts, entries
+from models.journal import entries
+from models.people import accounts
 from tests.factory import past_lesson
 from tui.app import JournalApp
 
@@ -49,7 +50,7 @@ def test_home_of_a_homeroom_teacher(snap_compare, small_sqlite):
 
 
 def _grid_app(s):
-    from models.grid import course_choices
+    from models.journal.grid import course_choices
     from tui.journalgrid import GridScreen
 
     marks = ("5", "4", "3", "2", "5/4", "н", "б", "о5")

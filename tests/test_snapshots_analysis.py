@@ -6,7 +6,7 @@ Update after an intended change: pytest tests/test_snapshots_analysis.py --snaps
 
 from __future__ import annotations
 
-from models import accounts
+from models.people import accounts
 from tests.test_analysis import plant
 from tui.analysis import AnalysisScreen
 from tui.app import JournalApp

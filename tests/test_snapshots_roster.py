@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import accounts, guardians, roster
+from models.people import accounts, guardians, roster
 from tui.app import JournalApp
 
 SIZE = (80, 24)

@@ -22,11 +22,12 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from models import accounts, school, sshkeys
-from models.accounts import FAILED, LOCKED
-from models.errors import AuthenticationError, JournalError, PermissionDenied, ValidationError
-from models.schema import AuditEntry, LoginEvent
-from models.settings import load as load_settings
+from models.core.errors import AuthenticationError, JournalError, PermissionDenied, ValidationError
+from models.core.schema import AuditEntry, LoginEvent
+from models.core.settings import load as load_settings
+from models.people import accounts, sshkeys
+from models.people.accounts import FAILED, LOCKED
+from models.school.identity import update_setting
 from tui import strings as S
 from tui.app import IDLE_EXIT, JournalApp
 from tui.handoff import Handoff, open_handoff, read_handoff
@@ -402,7 +403,7 @@ async def test_an_account_has_at_most_the_setting_s_sessions(make_server, small_
     assert await refused_session(conns[2]) == (message, 1)
     assert len(server.pids()) == 2
 
-    school.update_setting(s.admin, "ssh_sessions_per_account", "3")  # read at every new session
+    update_setting(s.admin, "ssh_sessions_per_account", "3")  # read at every new session
     await open_app(conns[2], CHANGE)  # the refusal left the connection open
     assert (await refused_session(conns[3]))[0] == message.replace(": 2,", ": 3,")
     assert len(server.pids()) == 3

@@ -12,11 +12,11 @@ import json
 
 import pytest
 
-from models import entries, guardians, roster, school
-from models.errors import PermissionDenied, ValidationError
-from models.grid import load_grid
-from models.schema import AuditEntry, Mark, SubgroupMember
-from models.subgroups import (
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import AuditEntry, Mark, SubgroupMember
+from models.journal import entries
+from models.journal.grid import load_grid
+from models.journal.subgroups import (
     SubjectGroups,
     assign_subgroup,
     copy_previous_split,
@@ -27,6 +27,11 @@ from models.subgroups import (
     unassign_subgroup,
     unsplit_subjects,
 )
+from models.people import guardians, roster
+from models.school.calendar import periods_for_grade
+from models.school.identity import update_setting
+from models.school.load import create_subgroups
+from models.school.subjects import create_subject
 
 A, B, V, G = "Андреев Андрей", "Борисова Бэлла", "Васильев Василий", "Григорьева Галина"
 
@@ -115,7 +120,7 @@ def test_copy_previous_split_for_the_pupils_still_in_the_class(small):
     assert len(audit_of("subgroup.copy")) == 1
     with pytest.raises(ValidationError, match="первый период года"):
         copy_previous_split(s.homeroom, s.class_a, s.english, s.q1)
-    q3, q4 = (p.id for p in school.periods_for_grade(s.year_id, 5)[2:])
+    q3, q4 = (p.id for p in periods_for_grade(s.year_id, 5)[2:])
     with pytest.raises(ValidationError, match="«3 четверть» деление на подгруппы не задано"):
         copy_previous_split(s.homeroom, s.class_a, s.english, q4)
     assert copy_previous_split(s.homeroom, s.class_a, s.english, q3) == 4
@@ -135,8 +140,8 @@ def test_split_evenly_by_the_list(small):
     assert json.loads(entry.new)["groups"] == {str(s.pupils[1]): 1, str(denis): 2}
 
     # three groups, a pupil who left during the period keeps hers and is not counted
-    informatics = school.create_subject(s.admin, "Информатика")
-    school.create_subgroups(s.homeroom, s.class_a, informatics, 3)
+    informatics = create_subject(s.admin, "Информатика")
+    create_subgroups(s.homeroom, s.class_a, informatics, 3)
     roster.leave_student(s.homeroom, s.pupils[3], dt.date(2026, 11, 20))
     assert split_evenly(s.homeroom, s.class_a, informatics, s.q2) == 4
     assert groups_of(s, s.q2, informatics) == {A: 1, B: 1, V: 2, G: None, "Дьячков Денис": 3}
@@ -184,7 +189,7 @@ def test_only_the_homeroom_teacher_or_an_admin_changes_a_split(small):
 
 def test_a_period_or_subject_that_does_not_fit_is_refused(small):
     s = small
-    half = school.periods_for_grade(s.year_id, 10)[0].id  # a half-year of grades 10–11
+    half = periods_for_grade(s.year_id, 10)[0].id  # a half-year of grades 10–11
     with pytest.raises(ValidationError, match="не относится к классу 5А"):
         assign_subgroup(s.homeroom, s.subgroup_ids[0], s.pupils[0], half)
     with pytest.raises(ValidationError, match="не делится на подгруппы"):
@@ -205,11 +210,11 @@ def test_subjects_with_subgroups_and_the_reminder(small):
 def test_creating_subgroups_follows_the_school_setting(small):
     s = small
     with pytest.raises(PermissionDenied):
-        school.create_subgroups(s.other, s.class_a, s.math, 2)  # 5Б's homeroom teacher
-    school.update_setting(s.admin, "subgroups_by_homeroom", "нет")
+        create_subgroups(s.other, s.class_a, s.math, 2)  # 5Б's homeroom teacher
+    update_setting(s.admin, "subgroups_by_homeroom", "нет")
     with pytest.raises(PermissionDenied):
-        school.create_subgroups(s.homeroom, s.class_a, s.math, 2)
-    assert len(school.create_subgroups(s.admin, s.class_a, s.math, 2)) == 2
+        create_subgroups(s.homeroom, s.class_a, s.math, 2)
+    assert len(create_subgroups(s.admin, s.class_a, s.math, 2)) == 2
     assert [g.subject for g in subjects_with_subgroups(s.homeroom, s.class_a)] == [
         "Английский язык",
         "Математика",

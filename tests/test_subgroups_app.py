@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from models import accounts, entries, guardians, roster, subgroups
-from models.grid import load_grid
-from models.schema import Mark
+from models.core.schema import Mark
+from models.journal import entries, subgroups
+from models.journal.grid import load_grid
+from models.people import accounts, guardians, roster
 from tests.factory import SmallSchool
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp

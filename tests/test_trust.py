@@ -19,17 +19,19 @@ import pytest
 from textual import events
 from textual.widgets import Input, Static
 
-from models import accounts, classlist, credentials, diary, entries, guardians, roster
-from models.access import (
+from models.core.access import (
     ACCOUNT_DISABLED,
     PASSWORD_REPLACED,
     ROLE_CHANGED,
     on_session_ended,
     session_problem,
 )
-from models.accounts import FAILED, LOCKED
-from models.errors import AuthenticationError, PermissionDenied, SessionEnded, ValidationError
-from models.schema import AuditEntry, Enrollment, Guardian, LoginThrottle, Mark, User
+from models.core.errors import AuthenticationError, PermissionDenied, SessionEnded, ValidationError
+from models.core.schema import AuditEntry, Enrollment, Guardian, LoginThrottle, Mark, User
+from models.journal import entries
+from models.people import accounts, classlist, credentials, guardians, roster
+from models.people.accounts import FAILED, LOCKED
+from models.reports import diary
 from tests.factory import past_lesson
 from tests.shared import small, small_once  # noqa: F401 (fixtures)
 from tui.app import JournalApp
@@ -265,7 +267,7 @@ def test_unknown_disabled_and_known_logins_answer_alike_in_every_state(small):
 
 
 def test_every_login_attempt_costs_one_argon2_verification(small, monkeypatch):
-    from models import passwords
+    from models.people import passwords
 
     calls = []
     real = passwords.PasswordHasher.verify
@@ -324,7 +326,7 @@ def _journal(*args: str, db: Path) -> subprocess.CompletedProcess:
 async def test_a_teacher_disabled_from_the_command_line_is_out_within_seconds(small_sqlite, sqlite_store):
     """Her grid is open; the admin runs `journal user disable petrov` in another process. The
     next keystroke writes nothing, and she is at the login screen with the reason."""
-    from models.grid import course_choices
+    from models.journal.grid import course_choices
     from tui.journalgrid import GridScreen
 
     s = small_sqlite
@@ -461,11 +463,11 @@ def test_every_function_acting_for_a_user_checks_the_account_as_it_is_now():
     import pkgutil
 
     import models
-    from models.service import reading, service
+    from models.core.service import reading, service
 
     wrapped = {service(lambda: None).__code__, reading(lambda: None).__code__}
     unchecked = set()
-    for info in pkgutil.iter_modules(models.__path__, prefix="models."):
+    for info in pkgutil.walk_packages(models.__path__, prefix="models."):
         module = importlib.import_module(info.name)
         short = info.name.split(".")[-1]
         for name, fn in inspect.getmembers(module, inspect.isfunction):

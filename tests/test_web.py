@@ -318,7 +318,7 @@ async def test_another_sites_page_may_not_open_a_tab():
 
 
 async def test_a_browser_login_records_the_browsers_address(sqlite_store, small_sqlite):
-    from models.schema import LoginEvent
+    from models.core.schema import LoginEvent
 
     argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
     server = JournalWebServer(argv, environment, port=_free_port())

@@ -21,10 +21,10 @@ import time
 
 def main() -> int:
     job = json.loads(sys.stdin.readline())
-    from models import entries
-    from models.access import actor_of
-    from models.schema import User
-    from models.store import open_store
+    from models.core.access import actor_of
+    from models.core.schema import User
+    from models.core.store import open_store
+    from models.journal import entries
 
     open_store(job["db"])
     actor = actor_of(User.get_by_id(job["actor"]))

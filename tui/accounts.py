@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models import accounts, clock
-from models.access import ADMIN, ROLE_NAMES, TEACHER, Actor
-from models.accounts import IssuedCredential, UserInfo
-from models.errors import JournalError
+from models.core import clock
+from models.core.access import ADMIN, ROLE_NAMES, TEACHER, Actor
+from models.core.errors import JournalError
+from models.people import accounts
+from models.people.accounts import IssuedCredential, UserInfo
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 

@@ -22,10 +22,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from models import clock
-from models.access import Actor
-from models.activity import ClassActivity, class_activity
-from models.analysis import (
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.core.validation import parse_date
+from models.journal.attendance import subject_short
+from models.journal.grading import Indicators, show_average
+from models.reports.activity import ClassActivity, class_activity
+from models.reports.analysis import (
     ClassAnalysis,
     ClassChoice,
     ScopeChoice,
@@ -35,12 +39,8 @@ from models.analysis import (
     percent,
     scope_choices,
 )
-from models.attendance import subject_short
-from models.control import CourseControl, control_report
-from models.errors import JournalError
-from models.grading import Indicators, show_average
-from models.school import current_year_id
-from models.validation import parse_date
+from models.reports.control import CourseControl, control_report
+from models.school.calendar import current_year_id
 from tui import strings as S
 from tui.dialogs import Field, FormDialog
 

@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from models.access import Actor, on_session_ended
-from models.accounts import LoginResult, session_ended
-from models.errors import JournalError
-from models.school import classes_kept_by, demo_logins, school_name
-from models.settings import load as load_settings
+from models.core.access import Actor, on_session_ended
+from models.core.errors import JournalError
+from models.core.settings import load as load_settings
+from models.people.accounts import LoginResult, session_ended
+from models.school.classes import classes_kept_by
+from models.school.identity import demo_logins, school_name
 from tui import render
 from tui import strings as S
 from tui.login import ChangePasswordScreen, LockScreen, LoginScreen

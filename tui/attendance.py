@@ -18,9 +18,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models import clock, entries
-from models.access import Actor
-from models.attendance import (
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.journal import entries
+from models.journal.attendance import (
     ClassDay,
     DayLesson,
     DayPupil,
@@ -33,8 +35,7 @@ from models.attendance import (
     school_day,
     unexcused_week,
 )
-from models.errors import JournalError
-from models.school import ClassInfo, classes_kept_by
+from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog
 from tui.keys import ABSENCE_KEYS, absence_code

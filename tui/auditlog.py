@@ -4,7 +4,7 @@ One row per entry (when, who, what, about whom, the change), the highlighted ent
 out below the table, Enter for all of it. F opens the filter (pupil, user, action, dates),
 X clears it, ] and [ page to older and newer entries, F9 exports every entry the filter
 matches to a private spreadsheet (the export is itself audited). What a user may read is
-decided by the service (models.auditlog), not here.
+decided by the service (models.reports.auditlog), not here.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models.access import Actor
-from models.auditlog import (
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.reports.auditlog import (
     DEFAULT_PAGE,
     AuditFilter,
     AuditPage,
@@ -27,7 +28,6 @@ from models.auditlog import (
     audit_entries,
     make_filter,
 )
-from models.errors import JournalError
 from tui import strings as S
 from tui.dialogs import Field, FormDialog
 

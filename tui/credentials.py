@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from exports.files import safe_filename
 from exports.paths import default_export_dir
 from exports.slips import write_slips
-from models import clock
-from models.access import STUDENT, Actor
-from models.accounts import IssuedCredential, issue_credentials
-from models.credentials import CredentialRow, class_credentials, record_export
-from models.errors import JournalError
-from models.school import ClassInfo, classes_kept_by, school_name
+from models.core import clock
+from models.core.access import STUDENT, Actor
+from models.core.errors import JournalError
+from models.people.accounts import IssuedCredential, issue_credentials
+from models.people.credentials import CredentialRow, class_credentials, record_export
+from models.school.classes import ClassInfo, classes_kept_by
+from models.school.identity import school_name
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, SecretDialog
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from models.errors import JournalError
+from models.core.errors import JournalError
 from tui import strings as S
 
 

@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models import clock
-from models.access import Actor
-from models.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
-from models.errors import JournalError
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.reports.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
 from tui import strings as S
 
 

@@ -19,13 +19,14 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, S
 from exports.diary import default_range
 from exports.paths import default_export_dir
 from exports.run import ALL, COURSE, DIARY, KINDS, YEAR, ExportCancelled, export
-from models import clock
-from models.access import Actor
-from models.errors import JournalError
-from models.extracts import class_courses
-from models.grid import course_choices
-from models.roster import class_roster
-from models.school import ClassInfo, classes_kept_by, current_year_id, period_at, periods_for_grade
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.journal.grid import course_choices
+from models.people.roster import class_roster
+from models.reports.extracts import class_courses
+from models.school.calendar import current_year_id, period_at, periods_for_grade
+from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 
 WHOLE = "class"  # the pupil choice "the whole class"

@@ -12,9 +12,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from models import clock, guardians
-from models.access import Actor
-from models.classlist import (
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError, ValidationError
+from models.people import guardians
+from models.people.classlist import (
     CardConsent,
     GuardianMatch,
     StudentCard,
@@ -22,8 +24,7 @@ from models.classlist import (
     guardian_duplicates,
     student_card,
 )
-from models.errors import JournalError, ValidationError
-from models.guardians import RELATIONS, GuardianInfo
+from models.people.guardians import RELATIONS, GuardianInfo
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog
 

@@ -13,7 +13,7 @@ number). A user of the SSH server never chooses the command that runs: the serve
 and exec requests are refused. Anyone who could start `journal --session-fd` with a message
 of their own would already be the service user who owns the database file, with nothing
 more to gain. The child also refuses a descriptor that is not a pipe (a terminal, a file), a
-message older than HANDOFF_MAX_AGE, and `models.accounts.resume_session` accepts the user only
+message older than HANDOFF_MAX_AGE, and `models.people.accounts.resume_session` accepts the user only
 right after a recorded login and only while the account may still log in.
 """
 
@@ -25,7 +25,7 @@ import stat
 import time
 from dataclasses import dataclass
 
-from models.errors import AuthenticationError
+from models.core.errors import AuthenticationError
 
 HANDOFF_MAX_AGE = 30.0  # seconds between the server's check and the app's start
 MAX_BYTES = 4096  # below PIPE_BUF: written in one go, never blocks
@@ -114,7 +114,7 @@ def adopt_terminal() -> None:
 
 def run_served_session(fd: int, locked_exit_minutes: float | None = None) -> int:
     """The app of one SSH connection: already logged in as the user the server verified."""
-    from models.accounts import resume_session
+    from models.people.accounts import resume_session
     from tui.app import run_app
 
     adopt_terminal()

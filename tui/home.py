@@ -10,11 +10,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from models.access import ROLE_NAMES
-from models.accounts import LoginResult
-from models.duties import Dashboard, Duty, dashboard
-from models.errors import JournalError
-from models.school import classes_kept_by
+from models.core.access import ROLE_NAMES
+from models.core.errors import JournalError
+from models.people.accounts import LoginResult
+from models.reports.duties import Dashboard, Duty, dashboard
+from models.school.classes import classes_kept_by
 from tui import strings as S
 from tui.registry import SECTIONS
 

@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
-from models.access import Actor
-from models.errors import JournalError
-from models.importing import ImportPreview, default_start, import_roster, preview_roster_import
-from models.school import ClassInfo, classes_kept_by
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
+from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.dialogs import ConfirmDialog
 

@@ -14,15 +14,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models import clock, entries
-from models.access import Actor
-from models.entries import Cell, MarkEntry, parse_cell
-from models.errors import JournalError, ValidationError
-from models.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
-from models.grid import CourseChoice, course_choices, load_grid, work_types
-from models.school import current_year_id, period_at, periods_for_grade
-from models.settings import load as load_settings
-from models.validation import parse_date
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError, ValidationError
+from models.core.settings import load as load_settings
+from models.core.validation import parse_date
+from models.journal import entries
+from models.journal.entries import Cell, MarkEntry, parse_cell
+from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
+from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
+from models.school.calendar import current_year_id, period_at, periods_for_grade
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog
 from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value

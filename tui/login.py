@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from models.access import Actor
-from models.accounts import FAILED, LoginResult, authenticate, change_password, unlock_session
-from models.errors import AuthenticationError, JournalError
+from models.core.access import Actor
+from models.core.errors import AuthenticationError, JournalError
+from models.people.accounts import FAILED, LoginResult, authenticate, change_password, unlock_session
 from tui import strings as S
 
 

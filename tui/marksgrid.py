@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from models import clock
-from models.entries import Cell
-from models.grading import Averages, show_average
-from models.grid import Grid
+from models.core import clock
+from models.journal.entries import Cell
+from models.journal.grading import Averages, show_average
+from models.journal.grid import Grid
 
 HEADER = 2
 NUM_W = 3

@@ -13,7 +13,7 @@ from importlib import import_module
 
 from textual.screen import Screen
 
-from models.access import Actor
+from models.core.access import Actor
 from tui import strings as S
 
 # who may open a section

@@ -1,7 +1,7 @@
 """The homeroom teacher's class list (R1, R5, R11): pupils with their status and flags, the
 card, arrivals, transfers, departures, removal of a mistaken entry, the monthly check.
 
-The list is read in bulk (models.classlist); every change is one service call whose refusal
+The list is read in bulk (models.people.classlist); every change is one service call whose refusal
 is shown and changes nothing. Departed and transferred pupils stay in the list, dimmed.
 """
 
@@ -17,9 +17,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from models import clock, roster
-from models.access import Actor
-from models.classlist import (
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError, ValidationError
+from models.core.validation import parse_date
+from models.people import roster
+from models.people.classlist import (
     ClassListRow,
     MissingConsent,
     StudentCard,
@@ -27,11 +30,9 @@ from models.classlist import (
     missing_consents,
     student_card,
 )
-from models.credentials import record_export
-from models.errors import JournalError, ValidationError
-from models.roster import FIELD_LABELS, Change
-from models.school import ClassInfo, classes_kept_by, list_classes
-from models.validation import parse_date
+from models.people.credentials import record_export
+from models.people.roster import FIELD_LABELS, Change
+from models.school.classes import ClassInfo, classes_kept_by, list_classes
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field
 from tui.guardians import CompactForm, GuardiansScreen, TwoLineFooter

@@ -7,7 +7,7 @@
   (day × lesson number), its entries with dates, lessons generated and regenerated, one-off
   changes on a date. 6 Настройки — every school setting with its Russian label.
 
-Every change goes through a service in models/ (models.setup, models.school); a refusal is
+Every change goes through a service in models/ (models/school/: calendar, classes, subjects, load, timetable, lessons, promotion, identity); a refusal is
 shown with its reason and changes nothing; a destructive step asks first.
 """
 
@@ -22,12 +22,85 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from models import clock, school, setup
-from models.access import Actor
-from models.errors import JournalError, ValidationError
-from models.settings import LABELS, Settings, parse_value
-from models.settings import load as load_settings
-from models.validation import parse_date
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError, ValidationError
+from models.core.settings import LABELS, Settings, parse_value
+from models.core.settings import load as load_settings
+from models.core.validation import parse_date
+from models.school.calendar import (
+    PERIOD_KINDS,
+    PeriodInfo,
+    YearInfo,
+    add_period,
+    close_period,
+    create_year,
+    current_year_id,
+    delete_period,
+    grades_text,
+    holidays,
+    list_periods,
+    list_years,
+    period_change_effect,
+    periods_for_grade,
+    set_period_dates,
+    year_start_for,
+)
+from models.school.classes import (
+    ClassInfo,
+    ClassRow,
+    class_rows,
+    create_class,
+    delete_class,
+    list_classes,
+    parse_class_name,
+    set_homeroom,
+    update_class,
+)
+from models.school.identity import update_setting
+from models.school.lessons import (
+    LessonPlan,
+    generate_lessons,
+    preview_generate,
+    preview_regenerate,
+    regenerate_future_lessons,
+)
+from models.school.load import (
+    LoadRow,
+    class_load,
+    create_course,
+    delete_course,
+    set_course_teacher,
+    set_subgroup_teachers,
+    staff_choices,
+    teacher_load,
+)
+from models.school.promotion import preview_promotion, promote_year
+from models.school.subjects import (
+    SubjectInfo,
+    WorkTypeInfo,
+    create_subject,
+    create_work_type,
+    delete_subject,
+    delete_work_type,
+    list_subjects,
+    list_work_types,
+    parse_weight,
+    update_subject,
+    update_work_type,
+)
+from models.school.timetable import (
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    DayChange,
+    EntryInfo,
+    change_day,
+    remove_timetable_entry,
+    set_slot,
+    timetable_entries,
+    timetable_grid,
+    update_timetable_entry,
+)
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -138,7 +211,7 @@ class YearPane(Pane):
 
     def on_mount(self) -> None:
         self.table().add_columns(*S.PERIOD_COLUMNS)
-        self.periods: list[school.PeriodInfo] = []
+        self.periods: list[PeriodInfo] = []
 
     def reload(self) -> None:
         table = self.table()
@@ -153,13 +226,13 @@ class YearPane(Pane):
             breaks.update("")
             return
         title.update(S.YEAR_TITLE.format(name=year.name, start=year.start, end=year.end))
-        self.periods = setup.list_periods(year.id)
+        self.periods = list_periods(year.id)
         today = clock.today()
         for p in self.periods:
             state = S.PERIOD_CLOSED if p.closed else (S.PERIOD_NOW if p.contains(today) else "")
             table.add_row(
                 p.name,
-                setup.grades_text(p.grade_from, p.grade_to),
+                grades_text(p.grade_from, p.grade_to),
                 _d(p.start),
                 _d(p.end),
                 str((p.end - p.start).days + 1),
@@ -168,13 +241,13 @@ class YearPane(Pane):
             )
         self.restore(table, row, len(self.periods))
         by_grades: dict[str, list[str]] = {}
-        for h in setup.holidays(year.id):
+        for h in holidays(year.id):
             by_grades.setdefault(h.grades, []).append(f"{h.start:%d.%m}–{h.end:%d.%m}")
         items = "; ".join(f"{grades}: {', '.join(gaps)}" for grades, gaps in by_grades.items())
         breaks.update(S.BREAKS.format(items=items) if items else "")
 
     @property
-    def selected(self) -> school.PeriodInfo | None:
+    def selected(self) -> PeriodInfo | None:
         index = self.row_index(self.table(), len(self.periods))
         return None if index is None else self.periods[index]
 
@@ -186,11 +259,11 @@ class YearPane(Pane):
         self.owner.step_year(step)
 
     def action_new_year(self) -> None:
-        years = setup.list_years()
-        suggested = years[-1].start_year + 1 if years else school.year_start_for(clock.today())
+        years = list_years()
+        suggested = years[-1].start_year + 1 if years else year_start_for(clock.today())
 
         def submit(values: dict) -> int:
-            return school.create_year(self.actor, _int(values["start"], S.F_YEAR_START))
+            return create_year(self.actor, _int(values["start"], S.F_YEAR_START))
 
         def done(year_id: int) -> None:
             self.owner.year_id = year_id
@@ -207,10 +280,10 @@ class YearPane(Pane):
 
         def submit(values: dict) -> object:
             start, end = _date(values["start"], S.SU_F_START), _date(values["end"], S.SU_F_END)
-            effect = setup.period_change_effect(period.id, start, end)
+            effect = period_change_effect(period.id, start, end)
             if effect.empty and not effect.marked:
                 return (start, end, effect)  # asked below, then written
-            return setup.set_period_dates(self.actor, period.id, start, end)
+            return set_period_dates(self.actor, period.id, start, end)
 
         def done(result: object) -> None:
             if isinstance(result, tuple):
@@ -218,7 +291,7 @@ class YearPane(Pane):
                 question = S.CONFIRM_DROP_LESSONS.format(count=effect.empty, first=effect.first)
                 self.ask(
                     question,
-                    lambda: self.run(setup.set_period_dates, period.id, start, end, drop_empty_lessons=True),
+                    lambda: self.run(set_period_dates, period.id, start, end, drop_empty_lessons=True),
                 )
 
         self.form(S.PERIOD_TITLE.format(name=period.name), fields, submit, done)
@@ -227,18 +300,18 @@ class YearPane(Pane):
         period = self.selected
         if period is None:
             return
-        grades = setup.grades_text(period.grade_from, period.grade_to)
+        grades = grades_text(period.grade_from, period.grade_to)
         question = (S.CONFIRM_REOPEN if period.closed else S.CONFIRM_CLOSE).format(
             name=period.name, grades=grades
         )
-        self.ask(question, lambda: self.run(school.close_period, period.id, not period.closed))
+        self.ask(question, lambda: self.run(close_period, period.id, not period.closed))
 
     def action_add(self) -> None:
         year = self.owner.year
         if year is None:
             self.app.notify(S.SU_NO_YEAR, severity="warning")
             return
-        kinds = tuple((name, kind) for kind, name in setup.PERIOD_KINDS.items())
+        kinds = tuple((name, kind) for kind, name in PERIOD_KINDS.items())
         fields = [
             Field("kind", S.F_PERIOD_KIND, "trimester", kinds),
             Field("grade_from", S.F_GRADE_FROM, "1"),
@@ -248,7 +321,7 @@ class YearPane(Pane):
         ]
 
         def submit(values: dict) -> object:
-            return setup.add_period(
+            return add_period(
                 self.actor,
                 year.id,
                 values["kind"],
@@ -265,14 +338,14 @@ class YearPane(Pane):
         if period is None:
             return
         question = S.CONFIRM_DELETE_PERIOD.format(name=period.name)
-        self.ask(question, lambda: self.run(setup.delete_period, period.id, drop_empty_lessons=True))
+        self.ask(question, lambda: self.run(delete_period, period.id, drop_empty_lessons=True))
 
     def action_promote(self) -> None:
         year = self.owner.year
         if year is None:
             return
         try:
-            preview = setup.preview_promotion(year.id)
+            preview = preview_promotion(year.id)
         except JournalError as exc:
             self.app.notify(str(exc), severity="error")
             return
@@ -287,7 +360,7 @@ class YearPane(Pane):
         )
 
         def promote() -> None:
-            result = self.run(setup.promote_year, year.id)
+            result = self.run(promote_year, year.id)
             if result:
                 self.owner.year_id = result.year_id
                 self.owner.reload_all()
@@ -300,7 +373,7 @@ class YearPane(Pane):
 
 
 def staff_fields(value: int | None = None, label: str = S.F_HOMEROOM) -> Field:
-    choices = ((S.CHOICE_NOBODY, NONE),) + tuple((c.label, str(c.id)) for c in setup.staff_choices())
+    choices = ((S.CHOICE_NOBODY, NONE),) + tuple((c.label, str(c.id)) for c in staff_choices())
     return Field("teacher", label, str(value) if value else NONE, choices)
 
 
@@ -317,14 +390,14 @@ class ClassesPane(Pane):
 
     def on_mount(self) -> None:
         self.table().add_columns(*S.CLASS_COLUMNS)
-        self.rows: list[setup.ClassRow] = []
+        self.rows: list[ClassRow] = []
 
     def reload(self) -> None:
         table = self.table()
         row = table.cursor_row
         table.clear()
         year = self.owner.year
-        self.rows = setup.class_rows(year.id) if year else []
+        self.rows = class_rows(year.id) if year else []
         self.query_one("#classes-title", Static).update(
             S.CLASSES_TITLE.format(year=year.name) if year else S.SU_NO_YEAR
         )
@@ -335,7 +408,7 @@ class ClassesPane(Pane):
         self.restore(table, row, len(self.rows))
 
     @property
-    def selected(self) -> setup.ClassRow | None:
+    def selected(self) -> ClassRow | None:
         index = self.row_index(self.table(), len(self.rows))
         return None if index is None else self.rows[index]
 
@@ -350,8 +423,8 @@ class ClassesPane(Pane):
             return
 
         def submit(values: dict) -> object:
-            grade, letter = school.parse_class_name(values["name"])
-            return school.create_class(self.actor, year.id, grade, letter, _choice_id(values["teacher"]))
+            grade, letter = parse_class_name(values["name"])
+            return create_class(self.actor, year.id, grade, letter, _choice_id(values["teacher"]))
 
         self.form(S.NEW_CLASS_TITLE, [Field("name", S.F_CLASS_NAME), staff_fields()], submit)
 
@@ -362,11 +435,11 @@ class ClassesPane(Pane):
         info = row.info
 
         def submit(values: dict) -> object:
-            grade, letter = school.parse_class_name(values["name"])
-            result = setup.update_class(self.actor, info.id, grade, letter)
+            grade, letter = parse_class_name(values["name"])
+            result = update_class(self.actor, info.id, grade, letter)
             teacher = _choice_id(values["teacher"])
             if teacher != info.homeroom_id:
-                result = school.set_homeroom(self.actor, info.id, teacher)
+                result = set_homeroom(self.actor, info.id, teacher)
             return result
 
         fields = [Field("name", S.F_CLASS_NAME, info.name), staff_fields(info.homeroom_id)]
@@ -377,7 +450,7 @@ class ClassesPane(Pane):
         if row is not None:
             self.ask(
                 S.CONFIRM_DELETE_CLASS.format(name=row.info.name),
-                lambda: self.run(setup.delete_class, row.info.id),
+                lambda: self.run(delete_class, row.info.id),
             )
 
 
@@ -404,21 +477,21 @@ class SubjectsPane(Pane):
     def on_mount(self) -> None:
         self.table("#subjects").add_columns(*S.SUBJECT_COLUMNS)
         self.table("#work-types").add_columns(*S.WORK_TYPE_COLUMNS)
-        self.subjects: list[setup.SubjectInfo] = []
-        self.work_types: list[setup.WorkTypeInfo] = []
+        self.subjects: list[SubjectInfo] = []
+        self.work_types: list[WorkTypeInfo] = []
 
     def reload(self) -> None:
         table = self.table("#subjects")
         row = table.cursor_row
         table.clear()
-        self.subjects = setup.list_subjects()
+        self.subjects = list_subjects()
         for s in self.subjects:
             table.add_row(s.name, s.short_name, str(s.courses), key=str(s.id))
         self.restore(table, row, len(self.subjects))
         table = self.table("#work-types")
         row = table.cursor_row
         table.clear()
-        self.work_types = setup.list_work_types()
+        self.work_types = list_work_types()
         for w in self.work_types:
             table.add_row(
                 w.name,
@@ -439,14 +512,14 @@ class SubjectsPane(Pane):
 
     def action_new_subject(self) -> None:
         def submit(values: dict) -> object:
-            return school.create_subject(self.actor, values["name"], values["short"])
+            return create_subject(self.actor, values["name"], values["short"])
 
         fields = [Field("name", S.F_SUBJECT_NAME), Field("short", S.F_SHORT_NAME)]
         self.form(S.NEW_SUBJECT_TITLE, fields, submit)
 
     def action_new_work_type(self) -> None:
         def submit(values: dict) -> object:
-            return school.create_work_type(self.actor, values["name"], values["weight"])
+            return create_work_type(self.actor, values["name"], values["weight"])
 
         fields = [Field("name", S.F_WORK_TYPE_NAME), Field("weight", S.SU_F_WEIGHT, "1")]
         self.form(S.NEW_WORK_TYPE_TITLE, fields, submit)
@@ -461,7 +534,7 @@ class SubjectsPane(Pane):
         subject = self.subjects[index]
 
         def submit(values: dict) -> object:
-            return setup.update_subject(self.actor, subject.id, values["name"], values["short"])
+            return update_subject(self.actor, subject.id, values["name"], values["short"])
 
         fields = [
             Field("name", S.F_SUBJECT_NAME, subject.name),
@@ -482,11 +555,11 @@ class SubjectsPane(Pane):
         ]
 
         def submit(values: dict) -> object:
-            weight = setup.parse_weight(values["weight"])
+            weight = parse_weight(values["weight"])
             default = values["default"] == "1"
             if weight != wt.weight and wt.marks:
                 return (values["name"], weight, default)  # asked below: averages change
-            return setup.update_work_type(self.actor, wt.id, values["name"], weight, make_default=default)
+            return update_work_type(self.actor, wt.id, values["name"], weight, make_default=default)
 
         def done(result: object) -> None:
             if isinstance(result, tuple):
@@ -499,7 +572,7 @@ class SubjectsPane(Pane):
                 )
                 self.ask(
                     question,
-                    lambda: self.run(setup.update_work_type, wt.id, name, weight, make_default=default),
+                    lambda: self.run(update_work_type, wt.id, name, weight, make_default=default),
                 )
 
         self.form(S.EDIT_WORK_TYPE_TITLE.format(name=wt.name), fields, submit, done)
@@ -511,7 +584,7 @@ class SubjectsPane(Pane):
                 wt = self.work_types[index]
                 self.ask(
                     S.CONFIRM_DELETE_WORK_TYPE.format(name=wt.name),
-                    lambda: self.run(setup.delete_work_type, wt.id),
+                    lambda: self.run(delete_work_type, wt.id),
                 )
             return
         index = self.row_index(self.table("#subjects"), len(self.subjects))
@@ -519,7 +592,7 @@ class SubjectsPane(Pane):
             subject = self.subjects[index]
             self.ask(
                 S.CONFIRM_DELETE_SUBJECT.format(name=subject.name),
-                lambda: self.run(setup.delete_subject, subject.id),
+                lambda: self.run(delete_subject, subject.id),
             )
 
 
@@ -542,7 +615,7 @@ class LoadPane(Pane):
         yield DataTable(id="load", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.rows: list[setup.LoadRow] = []
+        self.rows: list[LoadRow] = []
         self.teacher_id: int | None = None  # the teacher's view, else the class's
 
     def reload(self) -> None:
@@ -553,15 +626,15 @@ class LoadPane(Pane):
         year = self.owner.year
         if self.teacher_id is not None and year is not None:
             table.add_columns(S.COL_CLASS, *S.LOAD_COLUMNS)
-            self.rows = setup.teacher_load(self.teacher_id, year.id)
-            name = next((c.name for c in setup.staff_choices() if c.id == self.teacher_id), "")
+            self.rows = teacher_load(self.teacher_id, year.id)
+            name = next((c.name for c in staff_choices() if c.id == self.teacher_id), "")
             hours = sum(r.hours for r in self.rows)
             title.update(S.TEACHER_LOAD_TITLE.format(name=name, year=year.name, hours=hours))
         else:
             self.teacher_id = None
             table.add_columns(*S.LOAD_COLUMNS)
             school_class = self.owner.school_class
-            self.rows = setup.class_load(school_class.id) if school_class else []
+            self.rows = class_load(school_class.id) if school_class else []
             title.update(
                 S.LOAD_TITLE.format(name=school_class.name, hours=sum(r.hours for r in self.rows))
                 if school_class
@@ -575,7 +648,7 @@ class LoadPane(Pane):
         self.restore(table, row, len(self.rows))
 
     @property
-    def selected(self) -> setup.LoadRow | None:
+    def selected(self) -> LoadRow | None:
         index = self.row_index(self.table(), len(self.rows))
         return None if index is None else self.rows[index]
 
@@ -585,7 +658,7 @@ class LoadPane(Pane):
 
     def action_other(self, step: int) -> None:
         if self.teacher_id is not None:
-            staff = setup.staff_choices()
+            staff = staff_choices()
             ids = [c.id for c in staff]
             if ids:
                 index = ids.index(self.teacher_id) if self.teacher_id in ids else 0
@@ -599,20 +672,18 @@ class LoadPane(Pane):
             self.teacher_id = None
         else:
             row = self.selected
-            staff = setup.staff_choices()
+            staff = staff_choices()
             if row is None and not staff:
                 return
             self.teacher_id = row.teacher_id if row else staff[0].id
         self.reload()
 
     def _subject_field(self) -> Field | None:
-        subjects = setup.list_subjects()
-        if not subjects:
+        choices = list_subjects()
+        if not choices:
             self.app.notify(S.SU_NO_SUBJECTS, severity="warning")
             return None
-        return Field(
-            "subject", S.F_SUBJECT, str(subjects[0].id), tuple((s.name, str(s.id)) for s in subjects)
-        )
+        return Field("subject", S.F_SUBJECT, str(choices[0].id), tuple((s.name, str(s.id)) for s in choices))
 
     def action_new(self) -> None:
         school_class = self.owner.school_class
@@ -624,7 +695,7 @@ class LoadPane(Pane):
             teacher = _choice_id(values["teacher"])
             if teacher is None:
                 raise ValidationError(S.SU_NEED_TEACHER)
-            return school.create_course(self.actor, school_class.id, int(values["subject"]), teacher)
+            return create_course(self.actor, school_class.id, int(values["subject"]), teacher)
 
         fields = [subject, staff_fields(label=S.SU_F_TEACHER)]
         self.form(S.NEW_LOAD_TITLE.format(name=school_class.name), fields, submit)
@@ -638,7 +709,7 @@ class LoadPane(Pane):
             teacher = _choice_id(values["teacher"])
             if teacher is None:
                 raise ValidationError(S.SU_NEED_TEACHER)
-            school.set_course_teacher(self.actor, row.course_id, teacher)
+            set_course_teacher(self.actor, row.course_id, teacher)
             return True
 
         title = S.CHANGE_TEACHER_TITLE.format(name=row.class_name, subject=row.title)
@@ -665,7 +736,7 @@ class LoadPane(Pane):
 
         def submit(values: dict) -> object:
             teachers = [t for n in range(1, 5) if (t := _choice_id(values[f"g{n}"])) is not None]
-            return setup.set_subgroup_teachers(self.actor, school_class.id, int(values["subject"]), teachers)
+            return set_subgroup_teachers(self.actor, school_class.id, int(values["subject"]), teachers)
 
         self.form(S.GROUPS_TITLE.format(name=school_class.name), fields, submit)
 
@@ -673,13 +744,13 @@ class LoadPane(Pane):
         row = self.selected
         if row is not None:
             question = S.CONFIRM_DELETE_LOAD.format(name=row.class_name, subject=row.title)
-            self.ask(question, lambda: self.run(setup.delete_course, row.course_id))
+            self.ask(question, lambda: self.run(delete_course, row.course_id))
 
 
 # --- 5. timetable ----------------------------------------------------------------------------------
 
 
-def cell_text(found: list[setup.EntryInfo], width: int = DAY_WIDTH) -> str:
+def cell_text(found: list[EntryInfo], width: int = DAY_WIDTH) -> str:
     """A timetable cell: the subject's short name, cut so that the groups stay visible
     ("Англий 1/2гр"); different subjects of the groups side by side ("Инф 1гр/Англ 2гр")."""
     if not found:
@@ -713,7 +784,7 @@ class EntriesScreen(ModalScreen[None]):
         self.actor = actor
         self.class_id = class_id
         self.class_name = class_name
-        self.entries: list[setup.EntryInfo] = []
+        self.entries: list[EntryInfo] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog setup-entries"):
@@ -731,16 +802,21 @@ class EntriesScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        self.entries = setup.timetable_entries(self.class_id)
+        self.entries = timetable_entries(self.class_id)
         for e in self.entries:
             table.add_row(
-                setup.WEEKDAYS[e.weekday - 1], str(e.number), e.label, e.teacher, e.validity, key=str(e.id)
+                WEEKDAYS[e.weekday - 1],
+                str(e.number),
+                e.label,
+                e.teacher,
+                e.validity,
+                key=str(e.id),
             )
         if self.entries:
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
 
     @property
-    def selected(self) -> setup.EntryInfo | None:
+    def selected(self) -> EntryInfo | None:
         table = self.query_one(DataTable)
         if not self.entries or table.cursor_row < 0:
             return None
@@ -760,15 +836,13 @@ class EntriesScreen(ModalScreen[None]):
         ]
 
         def submit(values: dict) -> object:
-            return setup.update_timetable_entry(self.actor, entry.id, values["start"], values["end"] or None)
+            return update_timetable_entry(self.actor, entry.id, values["start"], values["end"] or None)
 
         def done(result: object) -> None:
             if result is not None:
                 self.reload()
 
-        title = S.ENTRY_TITLE.format(
-            day=setup.WEEKDAYS[entry.weekday - 1], number=entry.number, label=entry.label
-        )
+        title = S.ENTRY_TITLE.format(day=WEEKDAYS[entry.weekday - 1], number=entry.number, label=entry.label)
         self.app.push_screen(FormDialog(title, fields, submit), done)
 
     def action_remove(self) -> None:
@@ -780,13 +854,13 @@ class EntriesScreen(ModalScreen[None]):
             if not yes:
                 return
             try:
-                setup.remove_timetable_entry(self.actor, entry.id)
+                remove_timetable_entry(self.actor, entry.id)
             except JournalError as exc:
                 self.app.notify(str(exc), severity="error")
             self.reload()
 
         question = S.CONFIRM_REMOVE_ENTRY.format(
-            day=setup.WEEKDAYS[entry.weekday - 1],
+            day=WEEKDAYS[entry.weekday - 1],
             number=entry.number,
             label=entry.label,
             validity=entry.validity,
@@ -818,11 +892,11 @@ class TimetablePane(Pane):
 
     def on_mount(self) -> None:
         self.monday = monday_of(clock.today())
-        self.grid: dict[tuple[int, int], list[setup.EntryInfo]] = {}
+        self.grid: dict[tuple[int, int], list[EntryInfo]] = {}
         self.rows = MIN_ROWS
         table = self.table()
         table.add_column(S.COL_NUMBER, key="number")
-        for n, day in enumerate(setup.WEEKDAYS, 1):
+        for n, day in enumerate(WEEKDAYS, 1):
             table.add_column(day, key=str(n), width=DAY_WIDTH)
 
     def reload(self) -> None:
@@ -838,9 +912,9 @@ class TimetablePane(Pane):
         saturday = self.monday + dt.timedelta(days=5)
         title.update(S.TIMETABLE_TITLE.format(name=school_class.name, start=self.monday, end=saturday))
         # each day of the week shown with what holds on that very date
-        week: dict[tuple[int, int], list[setup.EntryInfo]] = {}
+        week: dict[tuple[int, int], list[EntryInfo]] = {}
         for wd in range(1, 7):
-            for (d, n), found in setup.timetable_grid(school_class.id, self.day_of(wd)).items():
+            for (d, n), found in timetable_grid(school_class.id, self.day_of(wd)).items():
                 if d == wd:
                     week[(wd, n)] = found
         self.grid = week
@@ -873,9 +947,9 @@ class TimetablePane(Pane):
 
     def course_choices(self, blank: str) -> tuple[tuple[str, str], ...]:
         school_class = self.owner.school_class
-        rows = setup.class_load(school_class.id) if school_class else []
+        rows = class_load(school_class.id) if school_class else []
         choices = [(blank, NONE)]
-        groups: dict[int, list[setup.LoadRow]] = {}
+        groups: dict[int, list[LoadRow]] = {}
         for r in rows:
             choices.append((f"{r.title} — {r.teacher}", str(r.course_id)))
             if r.subgroup_id:
@@ -906,7 +980,7 @@ class TimetablePane(Pane):
         ]
 
         def submit(values: dict) -> object:
-            return setup.set_slot(
+            return set_slot(
                 self.actor,
                 school_class.id,
                 weekday,
@@ -919,9 +993,7 @@ class TimetablePane(Pane):
         def done(_result: object) -> None:
             self.app.notify(S.SLOT_SAVED)
 
-        title = S.SLOT_TITLE.format(
-            name=school_class.name, day=setup.WEEKDAY_NAMES[weekday - 1], number=number
-        )
+        title = S.SLOT_TITLE.format(name=school_class.name, day=WEEKDAY_NAMES[weekday - 1], number=number)
         self.form(title, fields, submit, done)
 
     def action_clear(self) -> None:
@@ -932,25 +1004,23 @@ class TimetablePane(Pane):
         if not self.grid.get((weekday, number)):
             return
         start = self.default_from()
-        question = S.CONFIRM_CLEAR_SLOT.format(
-            day=setup.WEEKDAY_NAMES[weekday - 1], number=number, start=start
-        )
-        self.ask(question, lambda: self.run(setup.set_slot, school_class.id, weekday, number, [], start))
+        question = S.CONFIRM_CLEAR_SLOT.format(day=WEEKDAY_NAMES[weekday - 1], number=number, start=start)
+        self.ask(question, lambda: self.run(set_slot, school_class.id, weekday, number, [], start))
 
     def action_generate(self) -> None:
         school_class = self.owner.school_class
         year = self.owner.year
         if school_class is None or year is None:
             return
-        periods = school.periods_for_grade(year.id, school_class.grade)
+        periods = periods_for_grade(year.id, school_class.grade)
         end = periods[-1].end if periods else year.end
         fields = [Field("start", S.SU_F_FROM, _d(self.default_from())), Field("end", S.SU_F_TO, _d(end))]
 
         def submit(values: dict) -> object:
             start, last = _date(values["start"], S.SU_F_FROM), _date(values["end"], S.SU_F_TO)
-            return setup.preview_generate(school_class.id, None, start, last)
+            return preview_generate(school_class.id, None, start, last)
 
-        def done(plan: setup.LessonPlan) -> None:
+        def done(plan: LessonPlan) -> None:
             if not plan.create:
                 self.app.notify(S.NOTHING_TO_GENERATE)
                 return
@@ -959,7 +1029,7 @@ class TimetablePane(Pane):
             )
 
             def go() -> None:
-                made = self.run(setup.generate_lessons, school_class.id, None, plan.start, plan.end)
+                made = self.run(generate_lessons, school_class.id, None, plan.start, plan.end)
                 if made:
                     self.app.notify(S.GENERATED.format(count=made.create, name=made.class_name))
 
@@ -973,9 +1043,9 @@ class TimetablePane(Pane):
             return
 
         def submit(values: dict) -> object:
-            return setup.preview_regenerate(school_class.id, _date(values["start"], S.SU_F_FROM))
+            return preview_regenerate(school_class.id, _date(values["start"], S.SU_F_FROM))
 
-        def done(plan: setup.LessonPlan) -> None:
+        def done(plan: LessonPlan) -> None:
             kept = "; ".join(str(k) for k in plan.kept[:5]) + ("…" if len(plan.kept) > 5 else "")
             question = S.CONFIRM_REGENERATE.format(
                 name=plan.class_name,
@@ -988,7 +1058,7 @@ class TimetablePane(Pane):
             )
 
             def go() -> None:
-                made = self.run(setup.regenerate_future_lessons, school_class.id, plan.start)
+                made = self.run(regenerate_future_lessons, school_class.id, plan.start)
                 if made:
                     self.app.notify(
                         S.REGENERATED.format(create=made.create, remove=made.remove, kept=len(made.kept))
@@ -1011,7 +1081,7 @@ class TimetablePane(Pane):
         ]
 
         def submit(values: dict) -> object:
-            return setup.change_day(
+            return change_day(
                 self.actor,
                 school_class.id,
                 _date(values["day"], S.SU_F_DAY),
@@ -1019,7 +1089,7 @@ class TimetablePane(Pane):
                 self.ids_of(values["courses"]),
             )
 
-        def done(change: setup.DayChange) -> None:
+        def done(change: DayChange) -> None:
             text = S.SU_CANCELLED if not change.added else S.SU_REPLACED
             self.app.notify(text.format(day=change.day, number=change.number))
 
@@ -1082,7 +1152,7 @@ class SettingsPane(Pane):
 
         def submit(values: dict) -> object:
             parse_value(key, values["value"])  # the form shows a bad value at once
-            school.update_setting(self.actor, key, values["value"])
+            update_setting(self.actor, key, values["value"])
             return True
 
         self.form(S.SETTING_TITLE, [field], submit)
@@ -1103,7 +1173,7 @@ class SetupScreen(Screen):
     def __init__(self, actor: Actor) -> None:
         super().__init__()
         self.actor = actor
-        self.year_id: int | None = school.current_year_id()
+        self.year_id: int | None = current_year_id()
         self.class_id: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -1123,14 +1193,14 @@ class SetupScreen(Screen):
     # --- shared state: the year and the class shown ---
 
     @property
-    def year(self) -> setup.YearInfo | None:
-        return next((y for y in setup.list_years() if y.id == self.year_id), None)
+    def year(self) -> YearInfo | None:
+        return next((y for y in list_years() if y.id == self.year_id), None)
 
-    def year_classes(self) -> list[school.ClassInfo]:
-        return school.list_classes(self.year_id) if self.year_id else []
+    def year_classes(self) -> list[ClassInfo]:
+        return list_classes(self.year_id) if self.year_id else []
 
     @property
-    def school_class(self) -> school.ClassInfo | None:
+    def school_class(self) -> ClassInfo | None:
         classes = self.year_classes()
         found = next((c for c in classes if c.id == self.class_id), None)
         if found is None and classes:
@@ -1139,7 +1209,7 @@ class SetupScreen(Screen):
         return found
 
     def step_year(self, step: int) -> None:
-        years = setup.list_years()
+        years = list_years()
         if not years:
             return
         ids = [y.id for y in years]

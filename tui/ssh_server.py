@@ -4,9 +4,9 @@ Teachers connect with any stock client (`ssh -p 2222 ivanova@school-server`); th
 a Unix account, a shell or the database file. The server (asyncssh) runs as the one service
 user that owns the database:
 
-- authentication is the journal's own: the password through `models.accounts.authenticate`
+- authentication is the journal's own: the password through `models.people.accounts.authenticate`
   (argon2, the same lockout counter and login events as the app, the client's address as the
-  source), or a public key the user registered (`models.sshkeys`); every refusal says why;
+  source), or a public key the user registered (`models.people.sshkeys`); every refusal says why;
 - each session is `journal --session-fd N` in its own process on a pseudo-terminal with the
   client's TERM and window size (Textual does not run inside this event loop), already
   logged in as that user (tui/handoff.py tells how the login is handed over and why that is
@@ -39,11 +39,11 @@ from pathlib import Path
 
 import asyncssh
 
-from models.accounts import LoginResult, authenticate, resume_session, session_ended
-from models.errors import AuthenticationError, JournalError
-from models.settings import LABELS, Settings
-from models.settings import load as load_settings
-from models.sshkeys import key_may_log_in, log_in_with_key
+from models.core.errors import AuthenticationError, JournalError
+from models.core.settings import LABELS, Settings
+from models.core.settings import load as load_settings
+from models.people.accounts import LoginResult, authenticate, resume_session, session_ended
+from models.people.sshkeys import key_may_log_in, log_in_with_key
 from tui.handoff import Handoff, open_handoff
 
 BANNER = "Электронный журнал. Войдите своим логином и паролем журнала.\r\n"
@@ -272,7 +272,7 @@ class _Connection(asyncssh.SSHServer):
         self.conn: asyncssh.SSHServerConnection | None = None
         self.source = ""
         self.username = ""
-        self.login = None  # models.accounts.LoginResult once authenticated
+        self.login = None  # models.people.accounts.LoginResult once authenticated
         self.password = ""  # kept only when a password change is forced
         self.key_fingerprint = ""
         self.refusal = ""  # over the startup caps: why this connection may not log in
@@ -398,7 +398,7 @@ class _Connection(asyncssh.SSHServer):
     def _close(self) -> None:
         self.close()
 
-    # public keys registered in the journal (models/sshkeys.py)
+    # public keys registered in the journal (models/people/sshkeys.py)
 
     def public_key_auth_supported(self) -> bool:
         return self.server.options.public_keys and not self.refusal
@@ -761,8 +761,8 @@ def _account_now(login: LoginResult, source: str) -> tuple[LoginResult, Settings
     """The account as it is now, and the school's settings (read only).
 
     Refused (AuthenticationError) when the account changed since this connection logged in
-    (disabled, another role, its password reset: models.accounts.session_ended) or may not
-    start a session now (locked, the login no longer fresh: models.accounts.resume_session).
+    (disabled, another role, its password reset: models.people.accounts.session_ended) or may not
+    start a session now (locked, the login no longer fresh: models.people.accounts.resume_session).
     """
     problem = session_ended(login.actor)
     if problem is not None:

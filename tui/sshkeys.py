@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models import sshkeys
-from models.access import Actor
-from models.errors import JournalError
-from models.sshkeys import SshKeyInfo
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.people import sshkeys
+from models.people.sshkeys import SshKeyInfo
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog
 

@@ -17,18 +17,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models import clock
-from models.access import Actor
-from models.errors import JournalError, ValidationError
-from models.school import (
-    ClassInfo,
-    PeriodInfo,
-    classes_kept_by,
-    create_subgroups,
-    period_at,
-    periods_for_grade,
-)
-from models.subgroups import (
+from models.core import clock
+from models.core.access import Actor
+from models.core.errors import JournalError, ValidationError
+from models.journal.subgroups import (
     SplitPupil,
     SubgroupSplit,
     SubjectGroups,
@@ -41,6 +33,9 @@ from models.subgroups import (
     subjects_with_subgroups,
     unassign_subgroup,
 )
+from models.school.calendar import PeriodInfo, period_at, periods_for_grade
+from models.school.classes import ClassInfo, classes_kept_by
+from models.school.load import create_subgroups
 from tui import strings as S
 from tui.dialogs import ConfirmDialog, Field, FormDialog
 

@@ -1,0 +1,202 @@
+"""Who may do what, checked below the user interface (R17, R18, R19).
+
+Admin: everything. A homeroom teacher: their class's roster, guardians, consents,
+subgroups, absences and excuses. A subject teacher: lessons, marks, absences and final
+marks of their own courses. Pupils and guardians: no write at all, and only their own
+child's diary to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.core.errors import NotFound, PermissionDenied, SessionEnded
+from models.core.schema import Course, SchoolClass, StudentGuardian, User
+
+ADMIN, TEACHER, STUDENT, GUARDIAN = "admin", "teacher", "student", "guardian"
+STAFF_ROLES = (ADMIN, TEACHER)
+ROLES = (ADMIN, TEACHER, STUDENT, GUARDIAN)
+ROLE_NAMES = {
+    ADMIN: "администратор",
+    TEACHER: "учитель",
+    STUDENT: "учащийся",
+    GUARDIAN: "родитель",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in user as services see it: plain data, safe to keep in a screen."""
+
+    user_id: int
+    login: str
+    role: str
+    name: str
+    student_id: int | None = None
+    guardian_id: int | None = None
+    source: str = ""  # where the session comes from (SSH_CLIENT), for the audit log
+    epoch: int = 0  # the account's session_epoch at login: a later change ends the session
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+
+def actor_of(user: User, source: str = "") -> Actor:
+    name = " ".join(p for p in (user.surname, user.first_name, user.patronymic) if p)
+    return Actor(
+        user_id=user.id,
+        login=user.login,
+        role=user.role,
+        name=name or user.login,
+        student_id=user.student_id,
+        guardian_id=user.guardian_id,
+        source=source,
+        epoch=user.session_epoch,
+    )
+
+
+# The system itself (demo builder, command-line init): acts as an administrator.
+SYSTEM = Actor(user_id=0, login="system", role=ADMIN, name="система")
+
+ACCOUNT_DISABLED = "Учётная запись отключена: сеанс завершён. Обратитесь к администратору."
+ROLE_CHANGED = "Права учётной записи изменены: сеанс завершён, войдите снова."
+PASSWORD_REPLACED = "Пароль учётной записи сменён или сброшен: сеанс завершён, войдите с новым паролем."
+
+_session_listeners: list[Callable[[Actor, str], None]] = []
+
+
+def session_problem(actor: Actor) -> str | None:
+    """Why this session may no longer act, read from the account as it is now, or None.
+
+    A session acts with the rights of the account as it is at the moment of each act, never
+    as it was at login (DESIGN.md): disabled, a different role or link, or a password
+    replaced since (session_epoch) ends it. The system actor has no account to check.
+    """
+    if actor.user_id == SYSTEM.user_id:
+        return None
+    row = (
+        User.select(User.active, User.role, User.student, User.guardian, User.session_epoch)
+        .where(User.id == actor.user_id)
+        .tuples()
+        .first()
+    )
+    if row is None or not row[0]:
+        return ACCOUNT_DISABLED
+    active, role, student_id, guardian_id, epoch = row
+    if role != actor.role or student_id != actor.student_id or guardian_id != actor.guardian_id:
+        return ROLE_CHANGED
+    if epoch != actor.epoch:
+        return PASSWORD_REPLACED
+    return None
+
+
+def require_current(actor: Actor) -> None:
+    """Refuse an act of a session whose account changed since login; tell the listeners
+    (the app ends such a session at once, whichever screen the refusal reached)."""
+    problem = session_problem(actor)
+    if problem is None:
+        return
+    for listener in list(_session_listeners):
+        listener(actor, problem)
+    raise SessionEnded(problem)
+
+
+def on_session_ended(listener: Callable[[Actor, str], None]) -> Callable[[], None]:
+    """Call `listener(actor, message)` whenever an act is refused because its session ended;
+    returns a function that removes the listener."""
+    _session_listeners.append(listener)
+    return lambda: _session_listeners.remove(listener) if listener in _session_listeners else None
+
+
+def end_sessions(user_id: int) -> None:
+    """Every open session of the account ends (each checks session_epoch before it acts)."""
+    User.update(session_epoch=User.session_epoch + 1).where(User.id == user_id).execute()
+
+
+def audit_user_id(actor: Actor) -> int | None:
+    return actor.user_id or None
+
+
+def deny(message: str = "Недостаточно прав для этого действия.") -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def require_staff(actor: Actor) -> None:
+    if not actor.is_staff:
+        raise deny("Учащиеся и родители не работают в журнале: доступен только дневник.")
+
+
+def require_admin(actor: Actor) -> None:
+    require_staff(actor)
+    if not actor.is_admin:
+        raise deny("Это действие доступно только администратору.")
+
+
+def is_homeroom_of(actor: Actor, class_id: int) -> bool:
+    if actor.role != TEACHER:
+        return False
+    return (
+        SchoolClass.select(SchoolClass.id)
+        .where((SchoolClass.id == class_id) & (SchoolClass.homeroom == actor.user_id))
+        .exists()
+    )
+
+
+def require_class_keeper(actor: Actor, class_id: int) -> None:
+    """Roster, guardians, consents, subgroups, excuses: admin or this class's homeroom teacher."""
+    require_staff(actor)
+    if actor.is_admin or is_homeroom_of(actor, class_id):
+        return
+    raise deny("Это может только классный руководитель этого класса или администратор.")
+
+
+def get_course(course_id: int) -> Course:
+    course = Course.get_or_none(Course.id == course_id)
+    if course is None:
+        raise NotFound("Такой нагрузки (класс × предмет) нет.")
+    return course
+
+
+def require_course_teacher(actor: Actor, course: Course) -> None:
+    """Lessons, marks and final marks: admin or the course's own teacher."""
+    require_staff(actor)
+    if actor.is_admin or course.teacher_id == actor.user_id:
+        return
+    raise deny("Это не ваш предмет: отметки ставит учитель, ведущий этот курс.")
+
+
+def may_record_absence(actor: Actor, course: Course) -> bool:
+    """Absences in a lesson: its teacher, the class's homeroom teacher, or an admin."""
+    if not actor.is_staff:
+        return False
+    if actor.is_admin or course.teacher_id == actor.user_id:
+        return True
+    return is_homeroom_of(actor, course.school_class_id)
+
+
+def may_read_class(actor: Actor, class_id: int) -> bool:
+    """Staff read the journal of every class (control of teachers, substitutions)."""
+    return actor.is_staff
+
+
+def require_reader_of_student(actor: Actor, student_id: int) -> None:
+    """Staff may read any pupil; a pupil only themself; a guardian only their own children."""
+    if actor.is_staff:
+        return
+    if actor.role == STUDENT and actor.student_id == student_id:
+        return
+    if actor.role == GUARDIAN and actor.guardian_id is not None:
+        linked = (
+            StudentGuardian.select()
+            .where((StudentGuardian.guardian == actor.guardian_id) & (StudentGuardian.student == student_id))
+            .exists()
+        )
+        if linked:
+            return
+    raise deny("Можно смотреть только дневник своего ребёнка.")

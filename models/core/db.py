@@ -1,0 +1,236 @@
+"""The database binding: one proxy every model uses, opened from a path or a URL.
+
+SQLite is the embedded default (one file, zero set-up); PostgreSQL serves a district.
+The SQLite settings are the ones DESIGN.md measured to survive many concurrent writers:
+WAL, synchronous=FULL, foreign keys, a 30 s busy timeout and BEGIN IMMEDIATE writes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+from models.core.errors import StorageError
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: SQLite's own locking only
+    fcntl = None
+
+DEFAULT_DB = "journal.sqlite"
+BUSY_TIMEOUT_S = 30
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("synchronous", "full"),
+    ("foreign_keys", 1),
+    ("busy_timeout", BUSY_TIMEOUT_S * 1000),
+    ("cache_size", -2000),  # 2 MB per connection: the OS caches the file anyway
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the store lives: `kind` is "sqlite" or "postgresql"."""
+
+    kind: str
+    path: str = ""  # sqlite file, or ":memory:"
+    url: str = ""  # postgresql URL
+
+    def describe(self) -> str:
+        return self.path if self.kind == "sqlite" else _hide_password(self.url)
+
+
+def resolve(url: str | None = None) -> Location:
+    """A `--db` value, else `JOURNAL_DB`, else journal.sqlite in the current folder."""
+    raw = url or os.environ.get("JOURNAL_DB") or DEFAULT_DB
+    if raw.startswith(("postgresql://", "postgres://")):
+        return Location("postgresql", url=raw)
+    if raw.startswith("sqlite:///"):
+        return Location("sqlite", path=unquote(raw[len("sqlite:///") :]) or ":memory:")
+    if raw.startswith("sqlite://"):
+        return Location("sqlite", path=":memory:")
+    if "://" in raw:
+        raise StorageError(f"Неизвестный адрес базы данных: {_hide_password(raw)}")
+    return Location("sqlite", path=raw)
+
+
+def _hide_password(url: str) -> str:
+    parts = urlparse(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+def make_database(location: Location) -> peewee.Database:
+    if location.kind == "sqlite":
+        if location.path != ":memory:":
+            _create_private_file(Path(location.path))
+        factory = peewee.SqliteDatabase if location.path == ":memory:" else FairSqliteDatabase
+        return factory(
+            location.path,
+            pragmas=SQLITE_PRAGMAS,
+            timeout=BUSY_TIMEOUT_S,
+            lock_type="IMMEDIATE",
+            check_same_thread=False,
+        )
+    parts = urlparse(location.url)
+    return peewee.PostgresqlDatabase(
+        (parts.path or "/").lstrip("/") or "postgres",
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        host=parts.hostname or None,
+        port=parts.port or None,
+    )
+
+
+class FairSqliteDatabase(peewee.SqliteDatabase):
+    """SQLite whose write transactions queue on an OS lock beside the file, in turn.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, so under many writers the
+    one that has waited longest keeps losing the lock to those that poll more often: with
+    30 processes typing without pause single writes waited up to ~29 s and some passed the
+    30 s busy timeout ("database is locked"). Waiting on flock() beside the file, the kernel
+    wakes a waiter as soon as the lock is free, and the longest wait stays well under a
+    second. The lock dies with its process (kill -9 included). A wait longer than the busy
+    timeout goes on without it, so SQLite's timeout still reports a stuck writer.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._write_turn = threading.local()
+
+    def begin(self, *args, **kwargs):
+        self._release_turn()
+        self._write_turn.fd = _take_turn(self.database + "-lock", float(self._timeout))
+        try:
+            super().begin(*args, **kwargs)
+        except BaseException:
+            self._release_turn()
+            raise
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self._release_turn()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self._release_turn()
+
+    def close(self):
+        try:
+            return super().close()
+        finally:
+            self._release_turn()
+
+    def _release_turn(self) -> None:
+        fd = getattr(self._write_turn, "fd", None)
+        if fd is not None:
+            self._write_turn.fd = None
+            os.close(fd)  # closing the descriptor releases its flock
+
+
+def _open_lock_file(path: str) -> int | None:
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return None  # e.g. a read-only folder: SQLite's own locking still applies
+    try:  # as shareable as the database itself (0600, or 0660 for a group)
+        mode = stat.S_IMODE(os.stat(path[: -len("-lock")]).st_mode) & 0o660
+        if mode and stat.S_IMODE(os.fstat(fd).st_mode) != mode:
+            os.fchmod(fd, mode)
+    except OSError:
+        pass
+    return fd
+
+
+def _take_turn(path: str, timeout: float) -> int | None:
+    """An exclusive flock on `path` (a fresh descriptor), or None after `timeout` seconds."""
+    if fcntl is None:
+        return None
+    fd = _open_lock_file(path)
+    if fd is None:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except BlockingIOError:
+        pass
+    except OSError:
+        os.close(fd)
+        return None
+    # Busy: block in a helper thread so that the wait can end at the timeout.
+    state = {"abandoned": False, "locked": False}
+    guard = threading.Lock()
+    done = threading.Event()
+
+    def wait_for_turn() -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            state["locked"] = True
+        except OSError:
+            pass
+        with guard:
+            if state["abandoned"]:
+                os.close(fd)
+            else:
+                done.set()
+
+    threading.Thread(target=wait_for_turn, name="journal-write-turn", daemon=True).start()
+    done.wait(timeout)
+    with guard:
+        if not done.is_set():
+            state["abandoned"] = True  # the helper closes the descriptor when it wakes
+            return None
+    if state["locked"]:
+        return fd
+    os.close(fd)
+    return None
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file (and its WAL side files' directory) readable by the owner only."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def bind(location: Location) -> peewee.Database:
+    """Point every model at the store and connect; returns the live database."""
+    close()
+    db = make_database(location)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+    except peewee.DatabaseError as exc:  # also "file is not a database"
+        raise StorageError(f"Не удалось открыть базу данных {location.describe()}: {exc}") from exc
+    if location.kind == "sqlite" and location.path != ":memory:":
+        # WAL side files inherit the umask; keep them as private as the main file.
+        for suffix in ("-wal", "-shm"):
+            side = Path(location.path + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+    return db
+
+
+def close() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, peewee.SqliteDatabase)

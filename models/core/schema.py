@@ -1,0 +1,398 @@
+"""The school as Peewee models (names follow DOMAIN.md's glossary).
+
+Only structure lives here: every write goes through a service module, and every read a
+screen needs is a bulk query in a service module too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from models.core import clock
+from models.core.db import database
+
+
+def now() -> dt.datetime:
+    return clock.now()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+# --- the school and its calendar -------------------------------------------------------
+
+
+class School(BaseModel):
+    name = CharField()
+    address = CharField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class Setting(BaseModel):
+    """Per-school settings as key/value text; models.core.settings knows the types and defaults."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class SchoolYear(BaseModel):
+    name = CharField(unique=True)  # "2026/2027"
+    start = DateField()
+    end = DateField()
+
+
+class Period(BaseModel):
+    """A quarter, half-year or trimester of a year, for a range of grades."""
+
+    year = ForeignKeyField(SchoolYear, backref="periods", on_delete="RESTRICT")
+    kind = CharField()  # quarter | half | trimester
+    number = SmallIntegerField()
+    name = CharField()  # "1 четверть"
+    start = DateField()
+    end = DateField()
+    grade_from = SmallIntegerField(default=1)
+    grade_to = SmallIntegerField(default=11)
+    closed = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("year", "kind", "number", "grade_from"), True),)
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+class Student(BaseModel):
+    surname = CharField()
+    first_name = CharField()
+    patronymic = CharField(default="")
+    birth_date = DateField(null=True)
+    sex = CharField(default="")  # "м" | "ж" | ""
+    address = CharField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+    notes = TextField(default="")
+    verified_on = DateField(null=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("surname", "first_name"), False),)
+
+
+class Guardian(BaseModel):
+    surname = CharField()
+    first_name = CharField()
+    patronymic = CharField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+    address = CharField(default="")
+    may_receive_credentials = BooleanField(default=True)
+    verified_on = DateField(null=True)
+    created_at = DateTimeField(default=now)
+
+
+class StudentGuardian(BaseModel):
+    student = ForeignKeyField(Student, backref="guardian_links", on_delete="RESTRICT")
+    guardian = ForeignKeyField(Guardian, backref="student_links", on_delete="RESTRICT")
+    relation = CharField(default="")  # мать, отец, опекун, …
+
+    class Meta:
+        indexes = ((("student", "guardian"), True),)
+
+
+class Consent(BaseModel):
+    """Consent to personal-data processing (152-FZ), given by a guardian or an adult pupil."""
+
+    student = ForeignKeyField(Student, backref="consents", on_delete="RESTRICT")
+    guardian = ForeignKeyField(Guardian, null=True, backref="consents", on_delete="RESTRICT")
+    given_on = DateField()
+    document = CharField(default="")  # form of the document: "заявление", number, …
+    withdrawn_on = DateField(null=True)
+    recorded_at = DateTimeField(default=now)
+
+
+class User(BaseModel):
+    """A personal account: staff (admin, teacher) or a diary reader (student, guardian)."""
+
+    login = CharField(unique=True)
+    password_hash = CharField(null=True)  # argon2id; NULL: no credential issued yet
+    role = CharField(index=True)  # admin | teacher | student | guardian
+    surname = CharField(default="")
+    first_name = CharField(default="")
+    patronymic = CharField(default="")
+    student = ForeignKeyField(Student, null=True, backref="accounts", on_delete="RESTRICT")
+    guardian = ForeignKeyField(Guardian, null=True, backref="accounts", on_delete="RESTRICT")
+    must_change_password = BooleanField(default=True)
+    active = BooleanField(default=True)
+    failed_attempts = SmallIntegerField(default=0)
+    lockouts = SmallIntegerField(default=0)  # grows the lockout delay
+    locked_until = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True)  # the last failed login: counters reset a day after
+    last_login_at = DateTimeField(null=True)
+    last_login_source = CharField(default="")
+    password_changed_at = DateTimeField(null=True)
+    # grows whenever the account's sessions must end (disabled, role changed, password reset
+    # or changed): a session carries the value it logged in with (models.core.access.Actor.epoch)
+    session_epoch = IntegerField(default=0)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        table_name = "app_user"
+
+
+# --- classes, subjects, teaching load --------------------------------------------------
+
+
+class SchoolClass(BaseModel):
+    year = ForeignKeyField(SchoolYear, backref="classes", on_delete="RESTRICT")
+    grade = SmallIntegerField()
+    letter = CharField()
+    homeroom = ForeignKeyField(User, null=True, backref="homeroom_classes", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("year", "grade", "letter"), True),)
+
+    @property
+    def name(self) -> str:
+        return f"{self.grade}{self.letter}"
+
+
+class Enrollment(BaseModel):
+    """A pupil's membership of a class from `start` to `end` (inclusive; NULL: still there)."""
+
+    student = ForeignKeyField(Student, backref="enrollments", on_delete="RESTRICT")
+    school_class = ForeignKeyField(SchoolClass, backref="enrollments", on_delete="RESTRICT")
+    start = DateField()
+    end = DateField(null=True)
+    arrived_from = CharField(default="")
+    left_to = CharField(default="")
+    end_reason = CharField(default="")  # transfer | departure | graduation
+
+    class Meta:
+        indexes = ((("school_class", "start"), False),)
+
+
+class Subject(BaseModel):
+    name = CharField(unique=True)
+    short_name = CharField(default="")
+
+
+class WorkType(BaseModel):
+    name = CharField(unique=True)
+    weight = DecimalField(max_digits=4, decimal_places=2, default=1)
+    is_default = BooleanField(default=False)
+
+
+class Subgroup(BaseModel):
+    school_class = ForeignKeyField(SchoolClass, backref="subgroups", on_delete="RESTRICT")
+    subject = ForeignKeyField(Subject, on_delete="RESTRICT")
+    number = SmallIntegerField()
+    name = CharField(default="")
+
+    class Meta:
+        indexes = ((("school_class", "subject", "number"), True),)
+
+
+class SubgroupMember(BaseModel):
+    subgroup = ForeignKeyField(Subgroup, backref="members", on_delete="RESTRICT")
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    period = ForeignKeyField(Period, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("subgroup", "student", "period"), True), (("student", "period"), False))
+
+
+class Course(BaseModel):
+    """Teaching load (нагрузка): a class × subject × teacher, for a subgroup where split."""
+
+    school_class = ForeignKeyField(SchoolClass, backref="courses", on_delete="RESTRICT")
+    subject = ForeignKeyField(Subject, on_delete="RESTRICT")
+    teacher = ForeignKeyField(User, backref="courses", on_delete="RESTRICT")
+    subgroup = ForeignKeyField(Subgroup, null=True, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("school_class", "subject", "subgroup"), False),)
+
+
+class TimetableEntry(BaseModel):
+    """The weekly template: a course on a weekday (1 = Monday) at a lesson number."""
+
+    course = ForeignKeyField(Course, backref="timetable", on_delete="RESTRICT")
+    weekday = SmallIntegerField()
+    number = SmallIntegerField()
+    valid_from = DateField()
+    valid_to = DateField(null=True)
+
+
+# --- the journal itself ------------------------------------------------------------------
+
+
+class Lesson(BaseModel):
+    course = ForeignKeyField(Course, backref="lessons", on_delete="RESTRICT")
+    date = DateField()
+    number = SmallIntegerField(default=1)  # lesson number in the day
+    topic = CharField(default="")
+    homework = TextField(default="")
+    work_type = ForeignKeyField(WorkType, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("course", "date", "number"), True), (("date",), False))
+
+
+class Mark(BaseModel):
+    """A current mark: 1–5, one or two per cell (position 1 and 2)."""
+
+    lesson = ForeignKeyField(Lesson, backref="marks", on_delete="RESTRICT")
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    position = SmallIntegerField(default=1)
+    value = SmallIntegerField()
+    work_type = ForeignKeyField(WorkType, null=True, on_delete="RESTRICT")
+    comment = CharField(default="")
+    entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    entered_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("lesson", "student", "position"), True), (("student",), False))
+
+
+class Absence(BaseModel):
+    """н / б / у / о in a lesson, with the excuse document once corrected (R13)."""
+
+    lesson = ForeignKeyField(Lesson, backref="absences", on_delete="RESTRICT")
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    code = CharField(max_length=1)
+    document = CharField(default="")
+    excused_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    excused_at = DateTimeField(null=True)
+    entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    entered_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("lesson", "student"), True), (("student",), False))
+
+
+class FinalMark(BaseModel):
+    """A period or year mark per pupil and subject; `scope` is "P<period id>" or "Y<year id>"."""
+
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    subject = ForeignKeyField(Subject, on_delete="RESTRICT")
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    period = ForeignKeyField(Period, null=True, on_delete="RESTRICT")
+    scope = CharField()
+    value = CharField(max_length=8)  # 5 4 3 2 1 н/а осв зач незач
+    entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    entered_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("student", "subject", "scope"), True),)
+
+
+# --- what happened -----------------------------------------------------------------------
+
+
+class AuditEntry(BaseModel):
+    at = DateTimeField(default=now, index=True)
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    action = CharField(index=True)
+    entity = CharField()
+    entity_id = IntegerField(null=True)
+    old = TextField(default="")
+    new = TextField(default="")
+    source = CharField(default="")
+
+    class Meta:
+        # the audit log reads a pupil's, a lesson's or an account's entries (models/reports/auditlog.py)
+        indexes = ((("entity", "entity_id"), False),)
+
+
+class DiaryView(BaseModel):
+    at = DateTimeField(default=now)
+    user = ForeignKeyField(User, on_delete="RESTRICT")
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    what = CharField()  # open | week | period
+    ref = CharField(default="")  # the week's Monday or the period id
+
+    class Meta:
+        indexes = ((("student", "at"), False),)
+
+
+class LoginEvent(BaseModel):
+    at = DateTimeField(default=now, index=True)
+    login = CharField()
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    success = BooleanField()
+    reason = CharField(default="")
+    source = CharField(default="")
+
+
+class LoginThrottle(BaseModel):
+    """The failure counters of a login that names no account, kept like an account's own
+    (User.failed_attempts, lockouts, locked_until): an unknown login then answers exactly as
+    a known one in every state, and the answers tell nobody which logins exist."""
+
+    login = CharField(primary_key=True)
+    failed_attempts = SmallIntegerField(default=0)
+    lockouts = SmallIntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True, index=True)
+
+
+class SshKey(BaseModel):
+    """A public key a staff member registered for logging in to `journal serve ssh`."""
+
+    user = ForeignKeyField(User, backref="ssh_keys", on_delete="RESTRICT")
+    algorithm = CharField()  # ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …
+    key_data = TextField()  # the base64 blob, as in authorized_keys
+    fingerprint = CharField()  # SHA256:… as `ssh-keygen -l` prints it
+    comment = CharField(default="")
+    created_at = DateTimeField(default=now)
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "fingerprint"), True),)
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    School,
+    Setting,
+    SchoolYear,
+    Period,
+    Student,
+    Guardian,
+    StudentGuardian,
+    Consent,
+    User,
+    SchoolClass,
+    Enrollment,
+    Subject,
+    WorkType,
+    Subgroup,
+    SubgroupMember,
+    Course,
+    TimetableEntry,
+    Lesson,
+    Mark,
+    Absence,
+    FinalMark,
+    AuditEntry,
+    DiaryView,
+    LoginEvent,
+    LoginThrottle,
+    SshKey,
+)

@@ -1,0 +1,84 @@
+"""Per-school settings: their types, defaults (DOMAIN.md, DESIGN.md) and Russian labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
+
+from models.core.errors import ValidationError
+from models.core.schema import Setting
+
+
+@dataclass(frozen=True)
+class Settings:
+    rounding_threshold: Decimal = Decimal("0.5")  # x.5 and above rounds up
+    min_marks_for_period: int = 3
+    verify_overdue_days: int = 30
+    idle_lock_minutes: int = 10
+    late_entry_days: int = 3
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19456
+    argon2_parallelism: int = 1
+    lockout_threshold: int = 5
+    subgroups_by_homeroom: bool = True
+    move_down_after_mark: bool = True
+    ssh_sessions_per_account: int = 2  # journal serve ssh: apps of one account at once
+
+
+LABELS = {
+    "rounding_threshold": "Порог округления итоговой отметки (дробная часть)",
+    "min_marks_for_period": "Минимум отметок для итоговой",
+    "verify_overdue_days": "Дней до напоминания о проверке анкет",
+    "idle_lock_minutes": "Блокировка при бездействии, минут",
+    "late_entry_days": "Отметка считается поздней через, дней",
+    "argon2_time_cost": "argon2: число проходов",
+    "argon2_memory_kib": "argon2: память, КиБ",
+    "argon2_parallelism": "argon2: потоков",
+    "lockout_threshold": "Неудачных входов до блокировки",
+    "subgroups_by_homeroom": "Подгруппы создаёт классный руководитель",
+    "move_down_after_mark": "После отметки курсор идёт вниз",
+    "ssh_sessions_per_account": "Сеансов SSH одной учётной записи одновременно",
+}
+
+_BOUNDS = {
+    "rounding_threshold": (Decimal("0.01"), Decimal("0.99")),
+    "min_marks_for_period": (0, 20),
+    "verify_overdue_days": (1, 366),
+    "idle_lock_minutes": (1, 240),
+    "late_entry_days": (0, 60),
+    "argon2_time_cost": (1, 10),
+    "argon2_memory_kib": (1024, 1024 * 1024),
+    "argon2_parallelism": (1, 8),
+    "lockout_threshold": (3, 20),
+    "ssh_sessions_per_account": (1, 20),
+}
+
+
+def parse_value(key: str, raw: object) -> object:
+    """Turn user or stored text into the setting's type, or raise a readable ValidationError."""
+    kinds = {f.name: f.type for f in fields(Settings)}
+    if key not in kinds:
+        raise ValidationError(f"Неизвестная настройка: {key}")
+    kind = kinds[key]
+    text = str(raw).strip().replace(",", ".")
+    try:
+        if kind == "bool":
+            if text.lower() in ("1", "true", "да", "yes"):
+                return True
+            if text.lower() in ("0", "false", "нет", "no"):
+                return False
+            raise ValueError
+        value: object = Decimal(text) if kind == "Decimal" else int(text)
+    except (ValueError, InvalidOperation):
+        raise ValidationError(f"«{LABELS[key]}»: недопустимое значение «{raw}»") from None
+    low, high = _BOUNDS.get(key, (None, None))
+    if low is not None and not (low <= value <= high):  # type: ignore[operator]
+        raise ValidationError(f"«{LABELS[key]}»: значение должно быть от {low} до {high}")
+    return value
+
+
+def load() -> Settings:
+    """The school's settings: stored values over the defaults (one query)."""
+    stored = {row.key: row.value for row in Setting.select()}
+    values = {k: parse_value(k, v) for k, v in stored.items() if k in LABELS}
+    return replace(Settings(), **values)

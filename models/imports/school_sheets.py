@@ -1,0 +1,1035 @@
+"""Importing a school's staff, teaching load and timetable from its own spreadsheets.
+
+`journal import staff|load|timetable FILE` (and the same functions from anywhere else):
+the file is read (xlsx, ods or csv in UTF-8 or Windows-1251, ";" or "," — with the class
+list import's readers, exports.roster_import), every row is checked against the school and
+shown with what it will do or what is wrong with it; then everything is written in one
+transaction, or nothing at all when a single row is wrong. Rows that are already in the
+school as they are ("есть") are skipped, so the same file may be imported again.
+
+Columns, found by their headers (case, spaces and punctuation ignored, any order):
+
+    staff      Фамилия, Имя, Отчество (or one ФИО), Логин (made from the name when empty),
+               Роль (учитель — the default; администратор or завуч)
+    load       Класс, Предмет, Учитель (логин or ФИО: «Петров Игорь Олегович», «Петров И.О.»),
+               Подгруппа (empty: the whole class; 1–4: that group)
+    timetable  Класс, День недели (Пн…Сб or 1–6), Урок № (1–10), Предмет, Подгруппа (empty:
+               the whole class, or every group of a split subject at once), Действует с,
+               Действует по (or one «Действует с/по»: «01.09.2026–28.12.2026»)
+
+The timetable of every class in the file is replaced from the earliest «Действует с» of its
+rows (what held before ends the day before); lessons are not touched unless asked to
+(`generate`), and then never those carrying marks (models.school.lessons.regenerate_future_lessons).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peewee import JOIN
+
+from models.core import audit, clock
+from models.core.access import ADMIN, STAFF_ROLES, TEACHER, Actor, require_admin
+from models.core.errors import NotFound, ValidationError
+from models.core.schema import Course, SchoolClass, SchoolYear, Subgroup, Subject, TimetableEntry, User
+from models.core.service import reading, service
+from models.core.validation import clean_name, parse_date
+from models.people import accounts
+from models.school.calendar import current_year_id
+from models.school.classes import parse_class_name
+from models.school.lessons import LessonPlan, regenerate_future_lessons
+from models.school.load import create_course, set_course_teacher
+from models.school.subjects import create_subject
+from models.school.timetable import MAX_LESSON_NUMBER, WEEKDAYS, _overlaps, add_timetable_entry
+
+KINDS = ("staff", "load", "timetable")
+KIND_NAMES = {"staff": "сотрудники", "load": "нагрузка", "timetable": "расписание"}
+MAX_ROWS = 3000
+HEADER_SEARCH_ROWS = 10
+
+# normalized header → field, per kind (exports.roster_import.normalize_header: "Урок №" → "урок")
+COLUMNS: dict[str, dict[str, str]] = {
+    "staff": {
+        "фамилия": "surname",
+        "имя": "first_name",
+        "отчество": "patronymic",
+        "фио": "fio",
+        "фамилияимяотчество": "fio",
+        "логин": "login",
+        "роль": "role",
+        "должность": "role",
+    },
+    "load": {
+        "класс": "class",
+        "предмет": "subject",
+        "учитель": "teacher",
+        "преподаватель": "teacher",
+        "подгруппа": "subgroup",
+        "группа": "subgroup",
+    },
+    "timetable": {
+        "класс": "class",
+        "деньнедели": "weekday",
+        "день": "weekday",
+        "урок": "number",
+        "урока": "number",
+        "номерурока": "number",
+        "предмет": "subject",
+        "подгруппа": "subgroup",
+        "группа": "subgroup",
+        "действуетс": "from",
+        "с": "from",
+        "датаначала": "from",
+        "действуетпо": "to",
+        "по": "to",
+        "датаокончания": "to",
+        "действуетспо": "range",
+        "срокдействия": "range",
+        "периоддействия": "range",
+    },
+}
+# headers that begin so: "Учитель (логин или ФИО)" → teacher
+PREFIXES = {"load": (("учитель", "teacher"), ("преподаватель", "teacher"))}
+REQUIRED = {
+    "staff": (("surname", "first_name"), ("fio",)),
+    "load": (("class", "subject", "teacher"),),
+    "timetable": (("class", "weekday", "number", "subject"),),
+}
+HEADER_HINT = {
+    "staff": "«Фамилия», «Имя» (или «ФИО»), «Логин», «Роль»",
+    "load": "«Класс», «Предмет», «Учитель», «Подгруппа»",
+    "timetable": "«Класс», «День недели», «Урок №», «Предмет», «Подгруппа», «Действует с», «Действует по»",
+}
+ROLES = {
+    "": TEACHER,
+    "учитель": TEACHER,
+    "педагог": TEACHER,
+    "преподаватель": TEACHER,
+    "учительпредметник": TEACHER,
+    "teacher": TEACHER,
+    "администратор": ADMIN,
+    "админ": ADMIN,
+    "завуч": ADMIN,
+    "заместительдиректора": ADMIN,
+    "директор": ADMIN,
+    "admin": ADMIN,
+}
+DAYS = {
+    "пн": 1,
+    "понедельник": 1,
+    "вт": 2,
+    "вторник": 2,
+    "ср": 3,
+    "среда": 3,
+    "чт": 4,
+    "четверг": 4,
+    "пт": 5,
+    "пятница": 5,
+    "сб": 6,
+    "суббота": 6,
+    "вс": 7,
+    "воскресенье": 7,
+}
+
+
+# --- reading the file ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    line: int  # the row number a spreadsheet shows
+    values: dict = field(hash=False)  # field → text (or a date)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    kind: str
+    rows: tuple[SheetRow, ...]
+    columns: tuple[str, ...]  # recognised, as headed in the file
+    ignored: tuple[str, ...]
+    fmt: str
+
+
+def _norm(text: object) -> str:
+    from exports.roster_import import normalize_header
+
+    return normalize_header(text)
+
+
+def _column(kind: str, header: object) -> str | None:
+    key = _norm(header)
+    if not key:
+        return None
+    if key in COLUMNS[kind]:
+        return COLUMNS[kind][key]
+    for prefix, name in PREFIXES.get(kind, ()):
+        if key.startswith(prefix):
+            return name
+    return None
+
+
+def _find_header(kind: str, rows: list[list]) -> tuple[int, dict[int, str]] | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = {i: c for i, cell in enumerate(row) if (c := _column(kind, cell)) is not None}
+        names = set(columns.values())
+        if any(set(need) <= names for need in REQUIRED[kind]):
+            return index, columns
+    return None
+
+
+def _csv_rows(kind: str, text: str) -> list[list]:
+    """The delimiter (";", "," or tab) that gives this kind's header the most columns."""
+    best: list[list] = []
+    best_score = -1
+    for delimiter in (";", ",", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        found = _find_header(kind, rows)
+        score = len(found[1]) if found else 0
+        if score > best_score:
+            best, best_score = rows, score
+    return best
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValidationError(f"Что импортировать: {', '.join(KINDS)}.")
+
+
+def parse_rows(kind: str, rows: list[list], fmt: str = "csv") -> Sheet:
+    """A table's rows (the header within the first ten) → the sheet of this kind."""
+    from exports.roster_import import cell_text
+
+    _check_kind(kind)
+    rows = [list(r) for r in rows]
+    while rows and not any(cell_text(c) not in ("", None) for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ValidationError("Файл пуст: в нём нет ни одной заполненной строки.")
+    found = _find_header(kind, [[cell_text(c) for c in r] for r in rows])
+    if found is None:
+        hint = (
+            " Если названия столбцов на месте, проверьте кодировку (UTF-8 или Windows-1251) "
+            "и разделитель («;» или «,»)."
+            if fmt == "csv"
+            else ""
+        )
+        raise ValidationError(
+            f"Не найдена строка заголовков: в одной из первых строк должны быть столбцы "
+            f"{HEADER_HINT[kind]}.{hint}"
+        )
+    header_index, columns = found
+    header = rows[header_index]
+    used: dict[str, str] = {}
+    for index, name in columns.items():
+        title = str(cell_text(header[index]))
+        if name in used:
+            raise ValidationError(f"Столбцы «{used[name]}» и «{title}» означают одно и то же.")
+        used[name] = title
+    ignored = tuple(
+        str(cell_text(c)) for i, c in enumerate(header) if i not in columns and cell_text(c) not in ("", None)
+    )
+    out = []
+    for line, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        values = {}
+        for index, name in columns.items():
+            value = cell_text(cells[index]) if index < len(cells) else ""
+            values[name] = value
+        if not any(v not in ("", None) for v in values.values()):
+            continue
+        out.append(SheetRow(line, values))
+        if len(out) > MAX_ROWS:
+            raise ValidationError(f"В файле больше {MAX_ROWS} строк: проверьте, тот ли это файл.")
+    return Sheet(kind, tuple(out), tuple(used.values()), ignored, fmt)
+
+
+def parse_bytes(kind: str, data: bytes, name: str = "") -> Sheet:
+    from exports.roster_import import decode_text, read_table
+
+    _check_kind(kind)
+    fmt, rows = read_table(data, name)
+    if fmt == "csv":  # the roster reader picks the delimiter by a class list's headers
+        rows = _csv_rows(kind, decode_text(data, f"«{name}»" if name else ""))
+    return parse_rows(kind, rows, fmt)
+
+
+def read_sheet(kind: str, path: str | Path) -> Sheet:
+    """Read a staff, load or timetable file (format by content, then by extension)."""
+    from exports.roster_import import MAX_FILE_BYTES
+
+    _check_kind(kind)
+    target = Path(path).expanduser()
+    try:
+        if target.is_dir():
+            raise ValidationError(f"«{target}» — это папка, а нужен файл таблицы.")
+        if target.stat().st_size > MAX_FILE_BYTES:
+            raise ValidationError(f"Файл «{target.name}» слишком большой для таблицы школы.")
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(f"Файла «{target}» нет.") from None
+    except PermissionError:
+        raise ValidationError(f"Нет прав на чтение файла «{target}».") from None
+    except OSError as exc:
+        raise ValidationError(f"Не удалось прочитать файл «{target}»: {exc.strerror}.") from None
+    return parse_bytes(kind, data, target.name)
+
+
+# --- the plan: what each row will do --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    line: int
+    text: str  # the row, readable
+    action: str  # "новый", "есть", "смена учителя", … ("" when the row has problems)
+    problems: tuple[str, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    kind: str
+    rows: tuple[PlanRow, ...]
+    notes: tuple[str, ...] = ()  # what happens besides the rows (new subjects, replaced timetables)
+    todo: int = 0  # rows that change something
+
+    @property
+    def invalid(self) -> tuple[PlanRow, ...]:
+        return tuple(r for r in self.rows if r.problems)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.invalid
+
+
+@dataclass
+class _Work:
+    """A plan and the writes it stands for (run in order by the import)."""
+
+    rows: list[PlanRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ops: list[Callable[[Actor], object]] = field(default_factory=list)
+    todo: int = 0
+    starts: dict[int, dt.date] = field(default_factory=dict)  # timetable: class → replaced from
+
+    def plan(self, kind: str) -> ImportPlan:
+        return ImportPlan(kind, tuple(self.rows), tuple(self.notes), self.todo)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    return " ".join(str(value or "").split())
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace("ё", "е").split())
+
+
+def _year(year_id: int | None) -> SchoolYear:
+    if year_id is None:
+        year_id = current_year_id()
+        if year_id is None:
+            raise ValidationError("В школе ещё нет учебного года: сначала создайте его.")
+    year = SchoolYear.get_or_none(SchoolYear.id == year_id)
+    if year is None:
+        raise NotFound("Такого учебного года нет.")
+    return year
+
+
+class _Classes:
+    def __init__(self, year: SchoolYear) -> None:
+        self.year = year
+        self.by_key = {
+            (c.grade, c.letter): c for c in SchoolClass.select().where(SchoolClass.year == year.id)
+        }
+
+    def find(self, raw: object, problems: list[str]) -> SchoolClass | None:
+        text = _text(raw)
+        if not text:
+            problems.append("Не указан класс.")
+            return None
+        try:
+            key = parse_class_name(text)
+        except ValidationError as exc:
+            problems.append(str(exc))
+            return None
+        found = self.by_key.get(key)
+        if found is None:
+            problems.append(f"Класса {key[0]}{key[1]} в {self.year.name} нет: сначала создайте его.")
+        return found
+
+
+def _subject_index() -> dict[str, Subject]:
+    """Subjects by their folded name (or short name, where no name is the same)."""
+    subjects = list(Subject.select())
+    out = {_fold(s.short_name): s for s in subjects if s.short_name}
+    out.update({_fold(s.name): s for s in subjects})
+    return out
+
+
+def _subgroup_number(raw: object, problems: list[str]) -> int | None:
+    text = _text(raw)
+    if not text:
+        return None
+    digits = re.findall(r"\d+", text)
+    if len(digits) != 1 or not 1 <= int(digits[0]) <= 4:
+        problems.append(f"Подгруппа «{text}»: нужен номер от 1 до 4 (или пусто — весь класс).")
+        return None
+    return int(digits[0])
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def _login_base(surname: str, first_name: str, patronymic: str) -> str:
+    initials = accounts.transliterate(first_name[:1]) + accounts.transliterate(patronymic[:1])
+    base = accounts.transliterate(surname)[:20] or "user"
+    return f"{base}.{initials}" if initials else base
+
+
+def _plan_staff(sheet: Sheet) -> _Work:
+    work = _Work()
+    users = list(User.select())
+    by_login = {u.login: u for u in users}
+    by_name = defaultdict(list)
+    for u in users:
+        if u.role in STAFF_ROLES:
+            by_name[(_fold(u.surname), _fold(u.first_name), _fold(u.patronymic))].append(u)
+    taken = set(by_login)
+    seen: dict[str, int] = {}
+    for row in sheet.rows:
+        v = row.values
+        problems: list[str] = []
+        names = {k: _text(v.get(k)) for k in ("surname", "first_name", "patronymic")}
+        if v.get("fio"):
+            parts = _text(v["fio"]).split()
+            for key, part in zip(("surname", "first_name", "patronymic"), parts, strict=False):
+                names[key] = names[key] or part
+            if len(parts) > 3:
+                names["patronymic"] = " ".join(parts[2:])
+        clean = {}
+        for key, label, required in (
+            ("surname", "Фамилия", True),
+            ("first_name", "Имя", True),
+            ("patronymic", "Отчество", False),
+        ):
+            try:
+                clean[key] = clean_name(names[key], label, required=required)
+            except ValidationError as exc:
+                problems.append(str(exc))
+                clean[key] = names[key]
+        role_text = _norm(v.get("role"))
+        role = ROLES.get(role_text)
+        if role is None:
+            problems.append(
+                f"Роль «{_text(v.get('role'))}»: учитель, администратор или завуч (пусто — учитель)."
+            )
+        person = " ".join(p for p in (clean["surname"], clean["first_name"], clean["patronymic"]) if p)
+        login = _text(v.get("login")).lower()
+        same_person = by_name.get(
+            (_fold(clean["surname"]), _fold(clean["first_name"]), _fold(clean["patronymic"])), []
+        )
+        action = "новый"
+        if login:
+            if not accounts.LOGIN_RE.match(login):
+                problems.append(
+                    f"Логин «{login}»: 3–32 латинские буквы, цифры, точка, дефис или подчёркивание."
+                )
+            elif login in by_login:
+                user = by_login[login]
+                if user in same_person:
+                    action = "есть"
+                else:
+                    problems.append(
+                        f"Логин «{login}» уже занят: {_text(user.surname)} {_text(user.first_name)}."
+                    )
+        elif same_person:
+            login, action = same_person[0].login, "есть"
+        elif not problems:
+            base = _login_base(clean["surname"], clean["first_name"], clean["patronymic"])
+            login, n = base, 2
+            while login in taken or login in seen:
+                login, n = f"{base}{n}", n + 1
+        if login and login in seen:
+            problems.append(f"Логин «{login}» уже в строке {seen[login]}.")
+        elif login:
+            seen[login] = row.line
+        text = f"{person or '(без имени)'}, {login or '?'}, {ROLE_NAMES_RU.get(role, '?')}"
+        if problems:
+            work.rows.append(PlanRow(row.line, text, "", tuple(dict.fromkeys(problems))))
+            continue
+        work.rows.append(PlanRow(row.line, text, action))
+        if action == "новый":
+            work.todo += 1
+            work.ops.append(
+                lambda actor, login=login, role=role, c=clean: accounts.create_staff_user(
+                    actor, login, role, c["surname"], c["first_name"], c["patronymic"]
+                )
+            )
+    return work
+
+
+ROLE_NAMES_RU = {TEACHER: "учитель", ADMIN: "администратор"}
+
+
+# --- teaching load ---------------------------------------------------------------------------
+
+
+class _Staff:
+    """Find a teacher by login or by name: full, "Петров И.О." or a unique surname."""
+
+    def __init__(self) -> None:
+        self.users = list(User.select().where(User.role.in_(STAFF_ROLES)))
+        self.by_login = {u.login: u for u in self.users}
+
+    def find(self, raw: object, problems: list[str]) -> User | None:
+        text = _text(raw)
+        if not text:
+            problems.append("Не указан учитель.")
+            return None
+        found = self._match(text)
+        if not found:
+            problems.append(f"Учителя «{text}» нет среди сотрудников (логин или ФИО).")
+            return None
+        if len(found) > 1:
+            logins = ", ".join(sorted(u.login for u in found))
+            problems.append(f"«{text}» — таких сотрудников несколько ({logins}): укажите логин.")
+            return None
+        user = found[0]
+        if not user.active:
+            problems.append(f"Учётная запись {user.login} отключена.")
+            return None
+        return user
+
+    def _match(self, text: str) -> list[User]:
+        if text.lower() in self.by_login:
+            return [self.by_login[text.lower()]]
+        words = re.findall(r"[A-Za-zА-Яа-яЁё'\-]+", text)
+        if not words:
+            return []
+        surname, rest = _fold(words[0]), [_fold(w) for w in words[1:]]
+        out = []
+        for u in self.users:
+            if _fold(u.surname) != surname:
+                continue
+            names = [_fold(u.first_name), _fold(u.patronymic)]
+            if all(
+                i < len(names)
+                and names[i]
+                and (names[i] == part or (len(part) == 1 and names[i].startswith(part)))
+                for i, part in enumerate(rest)
+            ):
+                out.append(u)
+        return out
+
+
+def _plan_load(sheet: Sheet, year: SchoolYear) -> _Work:
+    work = _Work()
+    classes = _Classes(year)
+    subjects = _subject_index()
+    staff = _Staff()
+    parsed = []
+    for row in sheet.rows:
+        v = row.values
+        problems: list[str] = []
+        school_class = classes.find(v.get("class"), problems)
+        subject_name = _text(v.get("subject"))
+        subject = subjects.get(_fold(subject_name))
+        if not subject_name:
+            problems.append("Не указан предмет.")
+        elif len(subject_name) > 100:
+            problems.append("Название предмета длиннее 100 символов.")
+        teacher = staff.find(v.get("teacher"), problems)
+        group = _subgroup_number(v.get("subgroup"), problems)
+        parsed.append((row, school_class, subject, subject_name, teacher, group, problems))
+    # whole class or groups, never both, per class × subject (in the file and in the school)
+    shapes: dict[tuple, set] = defaultdict(set)
+    numbers: dict[tuple, set] = defaultdict(set)
+    for _row, c, _subject, name, _t, group, _p in parsed:
+        if c is not None and name:
+            shapes[(c.id, _fold(name))].add(group is None)
+            if group is not None:
+                numbers[(c.id, _fold(name))].add(group)
+    seen: dict[tuple, int] = {}
+    new_subjects: dict[str, str] = {}
+    new_groups: dict[tuple, tuple[int, str]] = {}
+    for row, c, subject, name, teacher, group, problems in parsed:
+        key = (c.id if c else None, _fold(name), group)
+        if c is not None and name and len(shapes[(c.id, _fold(name))]) > 1:
+            problems.append(f"Предмет «{name}» в {c.name} указан и для всего класса, и по подгруппам.")
+        if c is not None and name and key in seen:
+            problems.append(f"Повтор строки {seen[key]}.")
+        elif c is not None and name:
+            seen[key] = row.line
+        course = None
+        existing_groups: list[Subgroup] = []
+        if c is not None and subject is not None and not problems:
+            existing_groups = list(
+                Subgroup.select()
+                .where((Subgroup.school_class == c.id) & (Subgroup.subject == subject.id))
+                .order_by(Subgroup.number)
+            )
+            whole = Course.get_or_none(
+                (Course.school_class == c.id) & (Course.subject == subject.id) & Course.subgroup.is_null()
+            )
+            if group is None:
+                if existing_groups:
+                    problems.append(f"«{subject.name}» в {c.name} разделён на подгруппы: укажите подгруппу.")
+                course = whole
+            else:
+                if whole is not None:
+                    problems.append(
+                        f"«{subject.name}» в {c.name} уже ведётся для всего класса: по подгруппам "
+                        "его можно разделить в приложении (Настройка школы → Нагрузка)."
+                    )
+                elif existing_groups and group > len(existing_groups):
+                    problems.append(
+                        f"«{subject.name}» в {c.name} разделён на {len(existing_groups)} "
+                        f"подгруппы: группы {group} нет."
+                    )
+                else:
+                    sg = next((g for g in existing_groups if g.number == group), None)
+                    if sg is not None:
+                        course = Course.get_or_none(
+                            (Course.school_class == c.id) & (Course.subgroup == sg.id)
+                        )
+        who = (
+            f"{teacher.surname} {teacher.first_name}".strip() if teacher else _text(row.values.get("teacher"))
+        )
+        text = (
+            f"{c.name if c else _text(row.values.get('class'))} · {name}"
+            + (f" ({group} группа)" if group else "")
+            + f" · {who}"
+        )
+        if problems:
+            work.rows.append(PlanRow(row.line, text, "", tuple(dict.fromkeys(problems))))
+            continue
+        if subject is None and _fold(name) not in new_subjects:
+            new_subjects[_fold(name)] = name
+        if group is not None and not existing_groups:
+            count = max(2, max(numbers[(c.id, _fold(name))]))
+            new_groups[(c.id, _fold(name))] = (count, subject.name if subject else name)
+        if course is None:
+            action = "новая нагрузка"
+        elif course.teacher_id == teacher.id:
+            action = "есть"
+        else:
+            old = User.get_by_id(course.teacher_id)
+            action = f"смена учителя (был {old.surname} {old.first_name})".strip()
+        work.rows.append(PlanRow(row.line, text, action))
+        if action == "есть":
+            continue
+        work.todo += 1
+        work.ops.append(_load_op(c.id, name, group, teacher.id, course.id if course else None))
+    if new_subjects:
+        work.notes.append("Новые предметы: " + ", ".join(new_subjects.values()) + ".")
+    for (class_id, _fold_name), (count, label) in new_groups.items():
+        c = SchoolClass.get_by_id(class_id)
+        work.notes.append(f"{c.name}: «{label}» делится на {count} подгруппы.")
+    # subjects and subgroups first, then the rows
+    prep: list[Callable[[Actor], object]] = []
+    for name in new_subjects.values():
+        prep.append(lambda actor, name=name: create_subject(actor, name))
+    for (class_id, fold), (count, _label) in new_groups.items():
+        prep.append(_groups_op(class_id, fold, count))
+    work.ops[:0] = prep
+    return work
+
+
+def _subject_by_fold(fold: str) -> Subject:
+    return next(s for s in Subject.select() if _fold(s.name) == fold)
+
+
+def _groups_op(class_id: int, fold: str, count: int) -> Callable[[Actor], object]:
+    def op(actor: Actor) -> object:
+        subject = _subject_by_fold(fold)
+        for n in range(1, count + 1):
+            Subgroup.create(school_class=class_id, subject=subject.id, number=n, name=f"{n} группа")
+        audit.record(
+            actor,
+            "subgroups.create",
+            "school_class",
+            class_id,
+            new={"subject": subject.id, "count": count},
+        )
+        return count
+
+    return op
+
+
+def _load_op(
+    class_id: int, name: str, group: int | None, teacher_id: int, course_id: int | None
+) -> Callable[[Actor], object]:
+    def op(actor: Actor) -> object:
+        if course_id is not None:
+            return set_course_teacher(actor, course_id, teacher_id)
+        subject = _subject_by_fold(_fold(name))
+        subgroup_id = None
+        if group is not None:
+            subgroup_id = Subgroup.get(
+                (Subgroup.school_class == class_id)
+                & (Subgroup.subject == subject.id)
+                & (Subgroup.number == group)
+            ).id
+        return create_course(actor, class_id, subject.id, teacher_id, subgroup_id)
+
+    return op
+
+
+# --- timetable ---------------------------------------------------------------------------------
+
+
+def _weekday(raw: object, problems: list[str]) -> int | None:
+    text = _text(raw)
+    key = _norm(text)
+    if not key:
+        problems.append("Не указан день недели.")
+        return None
+    day = DAYS.get(key) or (int(key) if key.isdigit() and 1 <= int(key) <= 7 else None)
+    if day is None:
+        problems.append(f"День недели «{text}»: Пн, Вт, Ср, Чт, Пт, Сб (или 1–6).")
+        return None
+    if day == 7:
+        problems.append("По воскресеньям уроков нет.")
+        return None
+    return day
+
+
+def _number(raw: object, problems: list[str]) -> int | None:
+    text = _text(raw)
+    if not text:
+        problems.append("Не указан номер урока.")
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LESSON_NUMBER:
+        problems.append(f"Номер урока «{text}»: от 1 до {MAX_LESSON_NUMBER}.")
+        return None
+    return int(text)
+
+
+DATE_TOKEN = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}")
+
+
+def _dates(v: dict, default_from: dt.date, year: SchoolYear, problems: list[str]):
+    start_raw, end_raw = v.get("from", ""), v.get("to", "")
+    both = v.get("range", "")
+    if isinstance(both, dt.date):
+        start_raw = both
+    elif both:
+        found = DATE_TOKEN.findall(str(both))
+        if not 1 <= len(found) <= 2:
+            problems.append(f"«Действует с/по»: «{both}» — нужно, например, 01.09.2026–28.12.2026.")
+            return None, None
+        start_raw, end_raw = found[0], found[1] if len(found) > 1 else ""
+    try:
+        start = parse_date(start_raw, "Действует с") or default_from
+        end = parse_date(end_raw, "Действует по")
+    except ValidationError as exc:
+        problems.append(str(exc))
+        return None, None
+    if not year.start <= start <= year.end:
+        problems.append(f"«Действует с» {start:%d.%m.%Y} — вне учебного года {year.name}.")
+    if end is not None and end < start:
+        problems.append("«Действует по» раньше, чем «Действует с».")
+    return start, end
+
+
+def default_timetable_start(year: SchoolYear) -> dt.date:
+    """Today, kept within the year: a timetable imported in August starts on 1 September."""
+    return min(max(clock.today(), year.start), year.end)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    line: int
+    class_id: int
+    class_name: str
+    weekday: int
+    number: int
+    courses: tuple  # Course rows
+    start: dt.date
+    end: dt.date | None
+
+
+def _plan_timetable(sheet: Sheet, year: SchoolYear, start: object) -> _Work:
+    work = _Work()
+    classes = _Classes(year)
+    subjects = _subject_index()
+    default_from = parse_date(start, "Действует с") or default_timetable_start(year)
+    slots: list[_Slot] = []
+    problems_of: dict[int, list[str]] = {}
+    texts: dict[int, str] = {}
+    for row in sheet.rows:
+        v = row.values
+        problems: list[str] = []
+        c = classes.find(v.get("class"), problems)
+        weekday = _weekday(v.get("weekday"), problems)
+        number = _number(v.get("number"), problems)
+        name = _text(v.get("subject"))
+        subject = subjects.get(_fold(name))
+        if not name:
+            problems.append("Не указан предмет.")
+        elif subject is None:
+            problems.append(f"Предмета «{name}» нет: сначала импортируйте нагрузку.")
+        group = _subgroup_number(v.get("subgroup"), problems)
+        first, last = _dates(v, default_from, year, problems)
+        courses: list[Course] = []
+        if c is not None and subject is not None:
+            query = (
+                Course.select(Course, Subgroup)
+                .join(Subgroup, JOIN.LEFT_OUTER)
+                .where((Course.school_class == c.id) & (Course.subject == subject.id))
+            )
+            found = list(query)
+            if group is None:
+                courses = [x for x in found if x.subgroup_id is None] or [
+                    x for x in found if x.subgroup_id is not None
+                ]
+            else:
+                courses = [x for x in found if x.subgroup_id and x.subgroup.number == group]
+            if not courses:
+                where = f" ({group} группа)" if group else ""
+                problems.append(f"В нагрузке {c.name} нет предмета «{subject.name}»{where}.")
+        day = WEEKDAYS[weekday - 1] if weekday else _text(v.get("weekday"))
+        validity = ""
+        if first:
+            validity = f", с {first:%d.%m.%Y}" + (f" по {last:%d.%m.%Y}" if last else "")
+        group_text = f" ({group} группа)" if group else ""
+        texts[row.line] = (
+            f"{c.name if c else _text(v.get('class'))} · {day} {number or '?'} · {name}{group_text}{validity}"
+        )
+        problems_of[row.line] = problems
+        if not problems:
+            slots.append(_Slot(row.line, c.id, c.name, weekday, number, tuple(courses), first, last))
+    # clashes inside the file: a class's slot, a teacher in two places at once
+    by_slot: dict[tuple, list[_Slot]] = defaultdict(list)
+    for slot in slots:
+        by_slot[(slot.class_id, slot.weekday, slot.number)].append(slot)
+    for group in by_slot.values():
+        for i, later in enumerate(group):
+            for earlier in group[:i]:
+                if not _overlaps(later.start, later.end, earlier.start, earlier.end):
+                    continue
+                together = list(later.courses) + list(earlier.courses)
+                ids = [x.subgroup_id for x in together]
+                if None in ids or len(set(ids)) < len(ids):
+                    problems_of[later.line].append(f"В это время у класса уже урок (строка {earlier.line}).")
+                    break
+    by_teacher: dict[tuple, list[tuple[_Slot, Course]]] = defaultdict(list)
+    for slot in slots:
+        for course in slot.courses:
+            by_teacher[(course.teacher_id, slot.weekday, slot.number)].append((slot, course))
+    for items in by_teacher.values():
+        for i, (later, _course) in enumerate(items):
+            for earlier, _ in items[:i]:
+                if earlier.line != later.line and _overlaps(
+                    later.start, later.end, earlier.start, earlier.end
+                ):
+                    problems_of[later.line].append(
+                        f"Учитель в это время ведёт урок в {earlier.class_name} (строка {earlier.line})."
+                    )
+                    break
+    # the school: teachers busy in classes this file does not replace
+    file_classes = {slot.class_id for slot in slots}
+    starts: dict[int, dt.date] = {}
+    for slot in slots:
+        starts[slot.class_id] = min(starts.get(slot.class_id, slot.start), slot.start)
+    teacher_ids = {course.teacher_id for slot in slots for course in slot.courses}
+    others = list(
+        TimetableEntry.select(TimetableEntry, Course, SchoolClass)
+        .join(Course)
+        .join(SchoolClass)
+        .where(Course.teacher.in_(list(teacher_ids) or [0]))
+    )
+    for slot in slots:
+        for course in slot.courses:
+            for e in others:
+                if e.course.teacher_id != course.teacher_id or (e.weekday, e.number) != (
+                    slot.weekday,
+                    slot.number,
+                ):
+                    continue
+                end = e.valid_to
+                if e.course.school_class_id in file_classes:
+                    continue  # replaced by the file (from its start)
+                if _overlaps(slot.start, slot.end, e.valid_from, end):
+                    problems_of[slot.line].append(
+                        f"Учитель в это время ведёт урок в {e.course.school_class.name} (по расписанию школы)."
+                    )
+    for row in sheet.rows:
+        problems = problems_of[row.line]
+        action = "" if problems else "в расписание"
+        work.rows.append(PlanRow(row.line, texts[row.line], action, tuple(dict.fromkeys(problems))))
+    if any(problems_of.values()):
+        return work
+    for class_id, first in sorted(starts.items(), key=lambda kv: SchoolClass.get_by_id(kv[0]).name):
+        c = SchoolClass.get_by_id(class_id)
+        count = (
+            TimetableEntry.select()
+            .join(Course)
+            .where(
+                (Course.school_class == class_id)
+                & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= first))
+            )
+            .count()
+        )
+        if count:
+            work.notes.append(
+                f"{c.name}: прежнее расписание с {first:%d.%m.%Y} заменяется (записей: {count})."
+            )
+        work.ops.append(_replace_op(class_id, first))
+        work.starts[class_id] = first
+    for slot in slots:
+        work.todo += 1
+        work.ops.append(_entry_op(slot))
+    return work
+
+
+def _replace_op(class_id: int, first: dt.date) -> Callable[[Actor], object]:
+    def op(actor: Actor) -> object:
+        entries = (
+            TimetableEntry.select()
+            .join(Course)
+            .where(
+                (Course.school_class == class_id)
+                & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= first))
+            )
+        )
+        removed, ended = [], []
+        for e in entries:
+            (removed if e.valid_from >= first else ended).append(e.id)
+        if removed:
+            TimetableEntry.delete().where(TimetableEntry.id.in_(removed)).execute()
+        if ended:
+            TimetableEntry.update(valid_to=first - dt.timedelta(days=1)).where(
+                TimetableEntry.id.in_(ended)
+            ).execute()
+        if removed or ended:
+            audit.record(
+                actor,
+                "timetable.replace",
+                "school_class",
+                class_id,
+                {"removed": removed, "ended": ended},
+                {"from": first},
+            )
+        return None
+
+    return op
+
+
+def _entry_op(slot: _Slot) -> Callable[[Actor], object]:
+    def op(actor: Actor) -> object:
+        return [
+            add_timetable_entry(actor, c.id, slot.weekday, slot.number, slot.start, slot.end)
+            for c in slot.courses
+        ]
+
+    return op
+
+
+# --- preview and import ------------------------------------------------------------------------
+
+
+def _work(kind: str, sheet: Sheet, year_id: int | None, start: object) -> _Work:
+    if sheet.kind != kind:
+        raise ValidationError("Файл прочитан для другого вида импорта.")
+    if kind == "staff":
+        return _plan_staff(sheet)
+    year = _year(year_id)
+    if kind == "load":
+        return _plan_load(sheet, year)
+    return _plan_timetable(sheet, year, start)
+
+
+@reading
+def preview(actor: Actor, sheet: Sheet, *, year_id: int | None = None, start: object = None) -> ImportPlan:
+    """Every row with what it will do or what is wrong with it; nothing is written."""
+    require_admin(actor)
+    return _work(sheet.kind, sheet, year_id, start).plan(sheet.kind)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    changed: int  # rows that changed something
+    skipped: int  # rows already in the school
+    credentials: tuple[accounts.IssuedCredential, ...] = ()  # staff: one-time passwords, shown once
+    lessons: tuple[LessonPlan, ...] = ()  # timetable with `generate`
+
+
+@service
+def run_import(
+    actor: Actor,
+    sheet: Sheet,
+    *,
+    year_id: int | None = None,
+    start: object = None,
+    source: str = "",
+    generate: bool = False,
+) -> ImportResult:
+    """All rows in one transaction, or none: a single wrong row refuses the whole file."""
+    require_admin(actor)
+    work = _work(sheet.kind, sheet, year_id, start)
+    plan = work.plan(sheet.kind)
+    if not plan.rows:
+        raise ValidationError("В файле нет ни одной строки с данными.")
+    if plan.invalid:
+        lines = ", ".join(str(r.line) for r in plan.invalid[:10])
+        raise ValidationError(
+            f"Строк с ошибками: {len(plan.invalid)} (строки {lines}). Ничего не записано: "
+            "исправьте файл и повторите."
+        )
+    results = [op(actor) for op in work.ops]
+    credentials = tuple(r for r in results if isinstance(r, accounts.IssuedCredential))
+    lessons: list[LessonPlan] = []
+    if generate and sheet.kind == "timetable":
+        for class_id, first in work.starts.items():
+            lessons.append(regenerate_future_lessons(actor, class_id, first))
+    audit.record(
+        actor,
+        f"import.{sheet.kind}",
+        "import",
+        None,
+        new={
+            "source": source,
+            "rows": len(plan.rows),
+            "changed": plan.todo,
+            "skipped": len(plan.rows) - plan.todo,
+            "notes": list(plan.notes),
+        },
+    )
+    return ImportResult(sheet.kind, plan.todo, len(plan.rows) - plan.todo, credentials, tuple(lessons))
+
+
+# --- the plan as text (the command line) ---------------------------------------------------
+
+
+def plan_lines(sheet: Sheet, plan: ImportPlan) -> list[str]:
+    lines = [f"Столбцы: {', '.join(sheet.columns)}"]
+    if sheet.ignored:
+        lines.append(f"Не распознаны и пропущены: {', '.join(sheet.ignored)}")
+    for row in plan.rows:
+        mark = row.action if row.valid else "ОШИБКА"
+        lines.append(f"  стр. {row.line:>3}  {mark:<14}  {row.text}")
+        for problem in row.problems:
+            lines.append(f"                   — {problem}")
+    lines.extend(plan.notes)
+    bad = len(plan.invalid)
+    lines.append(
+        f"Строк: {len(plan.rows)}, без ошибок: {len(plan.rows) - bad}, с ошибками: {bad}; "
+        f"изменят школу: {plan.todo}."
+    )
+    return lines

@@ -1,0 +1,638 @@
+"""Writing the journal: lessons, the marks and absences of a cell, excuses, final marks
+(R12, R13, R14). One write path per thing; every change is audited old → new."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peewee import SQL, Value
+
+from models.core import audit, clock
+from models.core.access import (
+    Actor,
+    deny,
+    get_course,
+    may_record_absence,
+    require_class_keeper,
+    require_course_teacher,
+    require_staff,
+)
+from models.core.errors import NotFound, ValidationError
+from models.core.schema import (
+    Absence,
+    Course,
+    Enrollment,
+    FinalMark,
+    Lesson,
+    Mark,
+    Period,
+    SchoolClass,
+    SchoolYear,
+    SubgroupMember,
+    WorkType,
+    now,
+)
+from models.core.service import service
+from models.core.validation import clean_text, parse_date
+from models.journal.grading import (
+    ABSENCE_CODES,
+    EXCUSED_CODES,
+    LATE,
+    parse_absence,
+    parse_final,
+    parse_mark,
+)
+
+MAX_MARKS_PER_CELL = 2
+
+
+# --- lessons ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    id: int
+    course_id: int
+    date: dt.date
+    number: int
+    topic: str
+    homework: str
+    work_type_id: int | None
+
+
+def lesson_info(lesson: Lesson) -> LessonInfo:
+    return LessonInfo(
+        lesson.id,
+        lesson.course_id,
+        lesson.date,
+        lesson.number,
+        lesson.topic,
+        lesson.homework,
+        lesson.work_type_id,
+    )
+
+
+def _period_of(school_class: SchoolClass, day: dt.date) -> Period | None:
+    return Period.get_or_none(
+        (Period.year == school_class.year_id)
+        & (Period.grade_from <= school_class.grade)
+        & (Period.grade_to >= school_class.grade)
+        & (Period.start <= day)
+        & (Period.end >= day)
+    )
+
+
+def _check_lesson_date(course: Course, day: dt.date) -> Period:
+    if day.weekday() == 6:
+        raise ValidationError(f"{day:%d.%m.%Y} — воскресенье: уроков нет.")
+    period = _period_of(course.school_class, day)
+    if period is None:
+        raise ValidationError(
+            f"Дата {day:%d.%m.%Y} вне учебных периодов класса {course.school_class.name} (каникулы?)."
+        )
+    return period
+
+
+def _work_type(work_type_id: int | None) -> int | None:
+    if work_type_id is None:
+        return None
+    if WorkType.get_or_none(WorkType.id == work_type_id) is None:
+        raise NotFound("Такого вида работы нет.")
+    return work_type_id
+
+
+@service
+def add_lesson(
+    actor: Actor,
+    course_id: int,
+    day: object = None,
+    number: int | None = None,
+    topic: str = "",
+    homework: str = "",
+    work_type_id: int | None = None,
+) -> LessonInfo:
+    """A lesson of the course on a date (default today), numbered after that day's others."""
+    course = get_course(course_id)
+    require_course_teacher(actor, course)
+    date = parse_date(day, "Дата урока") or clock.today()
+    _check_lesson_date(course, date)
+    taken = {
+        lesson.number
+        for lesson in Lesson.select(Lesson.number).where((Lesson.course == course_id) & (Lesson.date == date))
+    }
+    if number is None:
+        number = max(taken, default=0) + 1
+    if not 1 <= number <= 10:
+        raise ValidationError("Номер урока — от 1 до 10.")
+    if number in taken:
+        raise ValidationError(f"Урок №{number} на {date:%d.%m.%Y} по этому курсу уже есть.")
+    lesson = Lesson.create(
+        course=course_id,
+        date=date,
+        number=number,
+        topic=clean_text(topic, 250),
+        homework=clean_text(homework, 2000),
+        work_type=_work_type(work_type_id),
+    )
+    audit.record(
+        actor,
+        "lesson.add",
+        "lesson",
+        lesson.id,
+        new={"course": course_id, "date": date, "number": number},
+    )
+    return lesson_info(lesson)
+
+
+def _get_lesson(lesson_id: int) -> Lesson:
+    lesson = (
+        Lesson.select(Lesson, Course, SchoolClass)
+        .join(Course)
+        .join(SchoolClass)
+        .where(Lesson.id == lesson_id)
+        .first()
+    )
+    if lesson is None:
+        raise NotFound("Такого урока нет.")
+    return lesson
+
+
+@service
+def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
+    """Topic, homework, work type (weight) or date of a lesson."""
+    lesson = _get_lesson(lesson_id)
+    require_course_teacher(actor, lesson.course)
+    clean: dict = {}
+    for key, value in fields.items():
+        if key == "topic":
+            clean[key] = clean_text(str(value or ""), 250)
+        elif key == "homework":
+            clean[key] = clean_text(str(value or ""), 2000)
+        elif key == "work_type_id":
+            clean["work_type"] = _work_type(value)  # type: ignore[arg-type]
+        elif key == "date":
+            date = parse_date(value, "Дата урока")
+            if date is None:
+                raise ValidationError("Укажите дату урока.")
+            _check_lesson_date(lesson.course, date)
+            if date != lesson.date and (
+                Mark.select().where(Mark.lesson == lesson_id).exists()
+                or Absence.select().where(Absence.lesson == lesson_id).exists()
+            ):
+                raise ValidationError("У урока уже есть отметки или пропуски: дату изменить нельзя.")
+            taken = Lesson.select(Lesson.id).where(
+                (Lesson.course == lesson.course_id)
+                & (Lesson.date == date)
+                & (Lesson.number == lesson.number)
+                & (Lesson.id != lesson_id)
+            )
+            if taken.exists():
+                raise ValidationError(f"Урок №{lesson.number} на {date:%d.%m.%Y} по этому курсу уже есть.")
+            clean[key] = date
+        else:
+            raise ValidationError(f"Нельзя изменить поле урока «{key}».")
+    before = {
+        "topic": lesson.topic,
+        "homework": lesson.homework,
+        "work_type": lesson.work_type_id,
+        "date": lesson.date,
+    }
+    old, new = audit.changes(before, clean)
+    if new:
+        Lesson.update(**new).where(Lesson.id == lesson_id).execute()
+        audit.record(actor, "lesson.update", "lesson", lesson_id, old, new)
+    return lesson_info(Lesson.get_by_id(lesson_id))
+
+
+@service
+def delete_lesson(actor: Actor, lesson_id: int) -> None:
+    """A lesson carrying marks or absences is never deleted (nothing is lost)."""
+    lesson = _get_lesson(lesson_id)
+    require_course_teacher(actor, lesson.course)
+    if (
+        Mark.select().where(Mark.lesson == lesson_id).exists()
+        or Absence.select().where(Absence.lesson == lesson_id).exists()
+    ):
+        raise ValidationError("Урок с отметками или пропусками удалить нельзя: сначала уберите их.")
+    Lesson.delete().where(Lesson.id == lesson_id).execute()
+    audit.record(actor, "lesson.delete", "lesson", lesson_id, old=lesson_info(lesson).__dict__)
+
+
+# --- one cell: marks and an absence code -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    value: int
+    work_type_id: int | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one pupil has in one lesson: up to two marks, or an absence (о goes with marks)."""
+
+    marks: tuple[MarkEntry, ...] = ()
+    absence: str | None = None
+    document: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.marks and self.absence is None
+
+    def text(self) -> str:
+        marks = "/".join(str(m.value) for m in self.marks)
+        if self.absence and marks:
+            return f"{self.absence}{marks}"
+        return self.absence or marks
+
+    def as_audit(self) -> dict:
+        return {"marks": [m.value for m in self.marks], "absence": self.absence}
+
+
+@dataclass(frozen=True)
+class CellChange:
+    lesson_id: int
+    student_id: int
+    before: Cell
+    after: Cell
+
+
+@dataclass
+class _CellContext:
+    lesson: Lesson
+    marks: list[Mark] = field(default_factory=list)
+    absence: Absence | None = None
+
+
+def parse_cell(text: str) -> Cell:
+    """Cell text as a teacher types it: "5", "5/4", "н", "о5", "" (empty clears)."""
+    raw = text.strip().lower().replace(".", "/").replace(" ", "")
+    absence = None
+    if raw and raw[0] in ABSENCE_CODES:
+        absence, raw = raw[0], raw[1:]
+    values = [parse_mark(part) for part in raw.split("/") if part] if raw else []
+    cell = Cell(tuple(MarkEntry(v) for v in values), absence)
+    validate_cell(cell)
+    return cell
+
+
+def validate_cell(cell: Cell) -> None:
+    if len(cell.marks) > MAX_MARKS_PER_CELL:
+        raise ValidationError("В одной клетке не больше двух отметок.")
+    for mark in cell.marks:
+        parse_mark(mark.value)
+    if cell.absence is not None:
+        parse_absence(cell.absence)
+        if cell.marks and cell.absence != LATE:
+            raise ValidationError(
+                f"В клетке не может быть одновременно пропуска «{cell.absence}» и отметки: "
+                "с отметкой совместимо только «о» (опоздал)."
+            )
+
+
+def _load_cell(lesson_id: int, student_id: int) -> _CellContext:
+    lesson = _get_lesson(lesson_id)
+    ctx = _CellContext(lesson)
+    ctx.marks = list(
+        Mark.select().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).order_by(Mark.position)
+    )
+    ctx.absence = Absence.get_or_none((Absence.lesson == lesson_id) & (Absence.student == student_id))
+    return ctx
+
+
+def _cell_of(ctx: _CellContext) -> Cell:
+    return Cell(
+        tuple(MarkEntry(m.value, m.work_type_id, m.comment) for m in ctx.marks),
+        ctx.absence.code if ctx.absence else None,
+        ctx.absence.document if ctx.absence else "",
+    )
+
+
+def read_cells(lessons) -> dict[tuple[int, int], Cell]:
+    """Every mark and absence of the given lessons (a query of Lesson ids), in one round trip.
+
+    The screens' bulk reads (the grid, the attendance day, the extracts) all use this, so a
+    cell reads the same everywhere: (lesson, pupil) → Cell.
+    """
+    marks_q = Mark.select(
+        Mark.lesson,
+        Mark.student,
+        Value("m").alias("kind"),
+        Mark.position,
+        Mark.value.alias("num"),
+        Mark.work_type,
+        Mark.comment.alias("text"),
+    ).where(Mark.lesson.in_(lessons))
+    absences_q = Absence.select(
+        Absence.lesson,
+        Absence.student,
+        Value("a").alias("kind"),
+        Value(0).alias("position"),
+        Value(0).alias("num"),
+        Value(None).alias("work_type"),
+        Absence.code.concat("|").concat(Absence.document).alias("text"),
+    ).where(Absence.lesson.in_(lessons))
+    raw: dict[tuple[int, int], tuple[list, str | None, str]] = {}
+    for lesson_id, student_id, kind, _position, num, work_type, text in (
+        (marks_q | absences_q).order_by(SQL("1, 2, 4")).tuples()
+    ):
+        marks, code, document = raw.setdefault((lesson_id, student_id), ([], None, ""))
+        if kind == "m":
+            marks.append(MarkEntry(num, work_type, text or ""))
+        else:
+            code, _, document = (text or "").partition("|")
+            raw[(lesson_id, student_id)] = (marks, code, document)
+    return {key: Cell(tuple(m), code, doc) for key, (m, code, doc) in raw.items()}
+
+
+def _check_pupil_in_lesson(lesson: Lesson, student_id: int) -> None:
+    """The pupil belonged to the class on the lesson's date (and to the course's subgroup)."""
+    day = lesson.date
+    enrolled = Enrollment.select(Enrollment.id).where(
+        (Enrollment.student == student_id)
+        & (Enrollment.school_class == lesson.course.school_class_id)
+        & (Enrollment.start <= day)
+        & (Enrollment.end.is_null() | (Enrollment.end >= day))
+    )
+    if not enrolled.exists():
+        raise ValidationError(
+            f"{day:%d.%m.%Y} учащийся не числился в классе {lesson.course.school_class.name} "
+            "(ещё не прибыл или уже выбыл)."
+        )
+    if lesson.course.subgroup_id is not None:
+        member = (
+            SubgroupMember.select(SubgroupMember.id)
+            .join(Period)
+            .where(
+                (SubgroupMember.subgroup == lesson.course.subgroup_id)
+                & (SubgroupMember.student == student_id)
+                & (Period.start <= day)
+                & (Period.end >= day)
+            )
+        )
+        if not member.exists():
+            raise ValidationError("Учащийся не входит в подгруппу этого курса в этом периоде.")
+
+
+def _check_not_future(lesson: Lesson) -> None:
+    if lesson.date > clock.today():
+        raise ValidationError(
+            f"Урок {lesson.date:%d.%m.%Y} ещё не прошёл: отметки и пропуски ставятся после урока."
+        )
+
+
+def _check_may_write(actor: Actor, lesson: Lesson, before: Cell, after: Cell) -> None:
+    marks_changed = tuple(m.value for m in before.marks) != tuple(m.value for m in after.marks) or any(
+        a != b for a, b in zip(before.marks, after.marks, strict=False)
+    )
+    if marks_changed:
+        require_course_teacher(actor, lesson.course)
+    absence_changed = before.absence != after.absence or before.document != after.document
+    if absence_changed and not may_record_absence(actor, lesson.course):
+        raise deny("Пропуски в этом уроке отмечает учитель урока или классный руководитель.")
+
+
+def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str) -> CellChange:
+    validate_cell(after)
+    ctx = _load_cell(lesson_id, student_id)
+    before = _cell_of(ctx)
+    _check_may_write(actor, ctx.lesson, before, after)
+    _check_not_future(ctx.lesson)
+    if not after.empty:
+        _check_pupil_in_lesson(ctx.lesson, student_id)
+    if before == after:
+        return CellChange(lesson_id, student_id, before, after)
+    stamp = now()
+    if before.marks != after.marks:
+        if ctx.marks:
+            Mark.delete().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).execute()
+        if after.marks:
+            Mark.insert_many(
+                [
+                    {
+                        "lesson": lesson_id,
+                        "student": student_id,
+                        "position": pos,
+                        "value": m.value,
+                        "work_type": m.work_type_id,
+                        "comment": m.comment[:200],
+                        "entered_by": actor.user_id or None,
+                        "entered_at": stamp,
+                    }
+                    for pos, m in enumerate(after.marks, 1)
+                ]
+            ).execute()
+    if (before.absence, before.document) != (after.absence, after.document):
+        if after.absence is None:
+            Absence.delete().where(Absence.id == ctx.absence.id).execute()  # type: ignore[union-attr]
+        elif ctx.absence is None:
+            Absence.insert(
+                lesson=lesson_id,
+                student=student_id,
+                code=after.absence,
+                document=after.document,
+                entered_by=actor.user_id or None,
+                entered_at=stamp,
+            ).execute()
+        else:
+            excused = after.absence in EXCUSED_CODES and before.absence not in EXCUSED_CODES
+            Absence.update(
+                code=after.absence,
+                document=after.document,
+                excused_by=actor.user_id or None if excused else ctx.absence.excused_by_id,
+                excused_at=stamp if excused else ctx.absence.excused_at,
+            ).where(Absence.id == ctx.absence.id).execute()
+    audit.record(
+        actor,
+        action,
+        "cell",
+        lesson_id,
+        {"student": student_id, **before.as_audit()},
+        {"student": student_id, **after.as_audit()},
+    )
+    return CellChange(lesson_id, student_id, before, after)
+
+
+@service
+def set_cell(
+    actor: Actor, lesson_id: int, student_id: int, cell: Cell, *, action: str = "cell.set"
+) -> CellChange:
+    """Replace a cell's whole content (the path every cell write and undo takes)."""
+    return _write_cell(actor, lesson_id, student_id, cell, action)
+
+
+@service
+def set_mark(
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    value: object,
+    *,
+    add: bool = False,
+    work_type_id: int | None = None,
+) -> CellChange:
+    """Set the cell's mark (or, with `add`, a second one). An "о" stays; another code refuses."""
+    require_staff(actor)  # pupils and guardians are refused before anything else (R17)
+    mark = MarkEntry(parse_mark(value), _work_type(work_type_id))
+    ctx = _load_cell(lesson_id, student_id)
+    before = _cell_of(ctx)
+    if before.absence and before.absence != LATE:
+        raise ValidationError(
+            f"У учащегося в этом уроке пропуск «{before.absence}»: сначала уберите его (Delete)."
+        )
+    marks = (*before.marks, mark) if add and before.marks else (mark,)
+    if len(marks) > MAX_MARKS_PER_CELL:
+        raise ValidationError("В одной клетке не больше двух отметок.")
+    return _write_cell(actor, lesson_id, student_id, Cell(marks, before.absence, before.document), "mark.set")
+
+
+@service
+def set_absence(actor: Actor, lesson_id: int, student_id: int, code: object) -> CellChange:
+    require_staff(actor)
+    code = parse_absence(code)
+    ctx = _load_cell(lesson_id, student_id)
+    before = _cell_of(ctx)
+    if before.marks and code != LATE:
+        raise ValidationError(
+            "У учащегося в этом уроке есть отметка: пропуск поставить нельзя, сначала уберите её."
+        )
+    document = before.document if code in EXCUSED_CODES else ""
+    return _write_cell(actor, lesson_id, student_id, Cell(before.marks, code, document), "absence.set")
+
+
+@service
+def clear_cell(actor: Actor, lesson_id: int, student_id: int) -> CellChange:
+    return _write_cell(actor, lesson_id, student_id, Cell(), "cell.clear")
+
+
+@service
+def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: str) -> int:
+    """The weekly pass (R13): turn н into б or у with the supporting document, all or none."""
+    require_staff(actor)
+    code = parse_absence(code)
+    if code not in EXCUSED_CODES:
+        raise ValidationError("Уважительная причина отмечается кодом «б» (болел) или «у» (уважительная).")
+    document = clean_text(document, 200)
+    if not document:
+        raise ValidationError("Укажите документ: справка или заявление (номер, дата, кто принёс).")
+    if not absence_ids:
+        raise ValidationError("Не выбрано ни одного пропуска.")
+    rows = list(
+        Absence.select(Absence, Lesson, Course).join(Lesson).join(Course).where(Absence.id.in_(absence_ids))
+    )
+    if len(rows) != len(set(absence_ids)):
+        raise NotFound("Часть пропусков не найдена (возможно, их уже исправили).")
+    for class_id in {row.lesson.course.school_class_id for row in rows}:
+        require_class_keeper(actor, class_id)
+    late = [row for row in rows if row.code == LATE]
+    if late:
+        raise ValidationError("Опоздание («о») не пропуск: его нельзя отметить уважительной причиной.")
+    stamp = now()
+    Absence.update(code=code, document=document, excused_by=actor.user_id or None, excused_at=stamp).where(
+        Absence.id.in_(absence_ids)
+    ).execute()
+    audit.record(
+        actor,
+        "absence.excuse",
+        "absence",
+        None,
+        {"ids": sorted(absence_ids), "codes": sorted({row.code for row in rows})},
+        {"code": code, "document": document},
+    )
+    return len(rows)
+
+
+# --- final marks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinalMarkChange:
+    student_id: int
+    subject_id: int
+    scope: str
+    before: str
+    after: str
+
+
+@service
+def set_final_mark(
+    actor: Actor, course_id: int, student_id: int, period_id: int | None, value: object
+) -> FinalMarkChange:
+    """A period mark (period_id) or the year mark (None) of a pupil in a course's subject.
+
+    An empty value removes the mark. The teacher confirms a suggestion; nothing writes itself.
+    """
+    course = get_course(course_id)
+    require_course_teacher(actor, course)
+    school_class = course.school_class
+    if period_id is None:
+        year = SchoolYear.get_by_id(school_class.year_id)
+        scope, period, last_day = f"Y{year.id}", None, year.end
+        first_day = year.start
+    else:
+        period = Period.get_or_none(Period.id == period_id)
+        if (
+            period is None
+            or period.year_id != school_class.year_id
+            or not period.grade_from <= school_class.grade <= period.grade_to
+        ):
+            raise ValidationError("Этот учебный период не относится к классу.")
+        scope, last_day, first_day = f"P{period.id}", period.end, period.start
+    enrolled = Enrollment.select(Enrollment.id).where(
+        (Enrollment.student == student_id)
+        & (Enrollment.school_class == school_class.id)
+        & (Enrollment.start <= last_day)
+        & (Enrollment.end.is_null() | (Enrollment.end >= first_day))
+    )
+    if not enrolled.exists():
+        raise ValidationError("Учащийся не числился в классе в этом периоде.")
+    if course.subgroup_id is not None:
+        member = (
+            SubgroupMember.select(SubgroupMember.id)
+            .join(Period)
+            .where(
+                (SubgroupMember.subgroup == course.subgroup_id)
+                & (SubgroupMember.student == student_id)
+                & (Period.start <= last_day)
+                & (Period.end >= first_day)
+            )
+        )
+        if not member.exists():
+            raise ValidationError("Учащийся не входит в подгруппу этого курса в этом периоде.")
+    text = str(value).strip() if value is not None else ""
+    new_value = parse_final(text) if text else ""
+    existing = FinalMark.get_or_none(
+        (FinalMark.student == student_id)
+        & (FinalMark.subject == course.subject_id)
+        & (FinalMark.scope == scope)
+    )
+    old_value = existing.value if existing else ""
+    if old_value == new_value:
+        return FinalMarkChange(student_id, course.subject_id, scope, old_value, new_value)
+    if existing and not new_value:
+        FinalMark.delete().where(FinalMark.id == existing.id).execute()
+    elif existing:
+        FinalMark.update(value=new_value, entered_by=actor.user_id or None, entered_at=now()).where(
+            FinalMark.id == existing.id
+        ).execute()
+    else:
+        FinalMark.create(
+            student=student_id,
+            subject=course.subject_id,
+            year=school_class.year_id,
+            period=period,
+            scope=scope,
+            value=new_value,
+            entered_by=actor.user_id or None,
+        )
+    audit.record(
+        actor,
+        "final_mark.set",
+        "final_mark",
+        student_id,
+        {"subject": course.subject_id, "scope": scope, "value": old_value},
+        {"subject": course.subject_id, "scope": scope, "value": new_value},
+    )
+    return FinalMarkChange(student_id, course.subject_id, scope, old_value, new_value)

@@ -1,0 +1,317 @@
+"""The journal grid of one course for one period, read in bulk.
+
+Besides the course/period lookup, three queries: the pupils (with their final marks),
+the lessons (with work-type weights), and every mark and absence of those lessons in one
+UNION ALL. The screen keeps the result in memory and repaints one cell per keystroke.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from models.core.access import Actor, get_course, require_staff
+from models.core.errors import ValidationError
+from models.core.schema import (
+    Course,
+    Enrollment,
+    FinalMark,
+    Lesson,
+    Period,
+    SchoolClass,
+    Student,
+    Subgroup,
+    SubgroupMember,
+    Subject,
+    User,
+    WorkType,
+)
+from models.core.service import reading
+from models.core.settings import Settings
+from models.core.settings import load as load_settings
+from models.journal.entries import Cell, read_cells
+from models.journal.grading import Averages, averages, suggest_period_mark
+
+
+@dataclass(frozen=True)
+class GridPupil:
+    student_id: int
+    name: str
+    start: dt.date  # within the period: from when the pupil is in the course
+    end: dt.date | None
+
+    def present_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class GridLesson:
+    id: int
+    date: dt.date
+    number: int
+    topic: str
+    homework: str
+    work_type_id: int | None
+    weight: Decimal
+
+
+@dataclass
+class Grid:
+    course_id: int
+    class_id: int
+    class_name: str
+    subject_id: int
+    subject: str
+    teacher: str
+    subgroup: str
+    period_id: int
+    period_name: str
+    period_start: dt.date
+    period_end: dt.date
+    pupils: list[GridPupil]
+    lessons: list[GridLesson]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (lesson, student)
+    finals: dict[int, str] = field(default_factory=dict)
+    weights: dict[int, Decimal] = field(default_factory=dict)  # work type → weight
+    settings: Settings = field(default_factory=Settings)
+
+    def cell(self, lesson_id: int, student_id: int) -> Cell:
+        return self.cells.get((lesson_id, student_id), Cell())
+
+    def averages(self, student_id: int) -> Averages:
+        pairs = []
+        for lesson in self.lessons:
+            cell = self.cells.get((lesson.id, student_id))
+            if cell is None:
+                continue
+            for mark in cell.marks:
+                weight = (
+                    self.weights.get(mark.work_type_id, lesson.weight) if mark.work_type_id else lesson.weight
+                )
+                pairs.append((mark.value, weight))
+        return averages(pairs)
+
+    def suggestion(self, student_id: int) -> str:
+        return suggest_period_mark(
+            self.averages(student_id),
+            self.settings.rounding_threshold,
+            self.settings.min_marks_for_period,
+        )
+
+
+def _work_type_weights() -> tuple[dict[int, Decimal], Decimal]:
+    """Every work type's weight, and the default one's (for lessons without a type)."""
+    rows = list(WorkType.select(WorkType.id, WorkType.weight, WorkType.is_default).tuples())
+    weights = {wt_id: Decimal(weight) for wt_id, weight, _ in rows}
+    default = next((Decimal(weight) for _, weight, is_default in rows if is_default), Decimal(1))
+    return weights, default
+
+
+@reading
+def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
+    """Everything the marks grid of a course in a period shows; staff only (R17)."""
+    require_staff(actor)
+    course = (
+        Course.select(Course, SchoolClass, Subject, User)
+        .join(SchoolClass)
+        .switch(Course)
+        .join(Subject)
+        .switch(Course)
+        .join(User, on=(Course.teacher == User.id))
+        .where(Course.id == course_id)
+        .first()
+    ) or get_course(course_id)
+    period = Period.get_or_none(Period.id == period_id)
+    school_class = course.school_class
+    if (
+        period is None
+        or period.year_id != school_class.year_id
+        or not period.grade_from <= school_class.grade <= period.grade_to
+    ):
+        raise ValidationError("Этот учебный период не относится к классу курса.")
+    weights, default_weight = _work_type_weights()
+    scope = f"P{period.id}"
+
+    # 1. pupils of the course in the period, with their period mark
+    final = FinalMark.alias()
+    pupils_q = (
+        Enrollment.select(
+            Enrollment.start,
+            Enrollment.end,
+            Student.id,
+            Student.surname,
+            Student.first_name,
+            final.value,
+        )
+        .join(Student)
+        .join(
+            final,
+            JOIN.LEFT_OUTER,
+            on=(
+                (final.student == Student.id) & (final.subject == course.subject_id) & (final.scope == scope)
+            ),
+        )
+        .where(
+            (Enrollment.school_class == school_class.id)
+            & (Enrollment.start <= period.end)
+            & (Enrollment.end.is_null() | (Enrollment.end >= period.start))
+        )
+        .order_by(Student.surname, Student.first_name, Enrollment.start)
+    )
+    if course.subgroup_id is not None:
+        members = SubgroupMember.select(SubgroupMember.student).where(
+            (SubgroupMember.subgroup == course.subgroup_id) & (SubgroupMember.period == period.id)
+        )
+        pupils_q = pupils_q.where(Student.id.in_(members))
+    pupils: list[GridPupil] = []
+    finals: dict[int, str] = {}
+    for row in pupils_q.tuples():
+        start, end, sid, surname, first_name, final_value = row
+        pupils.append(
+            GridPupil(
+                sid,
+                f"{surname} {first_name}",
+                max(start, period.start),
+                end if end and end < period.end else end,
+            )
+        )
+        if final_value:
+            finals[sid] = final_value
+
+    # 2. lessons of the period
+    lessons = [
+        GridLesson(
+            lesson.id,
+            lesson.date,
+            lesson.number,
+            lesson.topic,
+            lesson.homework,
+            lesson.work_type_id,
+            weights.get(lesson.work_type_id, default_weight) if lesson.work_type_id else default_weight,
+        )
+        for lesson in Lesson.select()
+        .where((Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end))
+        .order_by(Lesson.date, Lesson.number)
+    ]
+
+    # 3. marks and absences of those lessons, in one round trip
+    in_period = Lesson.select(Lesson.id).where(
+        (Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end)
+    )
+    cells = read_cells(in_period)
+
+    teacher = course.teacher
+    return Grid(
+        course_id=course.id,
+        class_id=school_class.id,
+        class_name=school_class.name,
+        subject_id=course.subject_id,
+        subject=course.subject.name,
+        teacher=f"{teacher.surname} {teacher.first_name}".strip(),
+        subgroup=course.subgroup.name if course.subgroup_id else "",
+        period_id=period.id,
+        period_name=period.name,
+        period_start=period.start,
+        period_end=period.end,
+        pupils=pupils,
+        lessons=lessons,
+        cells=cells,
+        finals=finals,
+        weights=weights,
+        settings=load_settings(),
+    )
+
+
+def courses_with_names():
+    """Courses joined with their class, subject, teacher and (optional) subgroup: one query."""
+    return (
+        Course.select(Course, SchoolClass, Subject, User, Subgroup)
+        .join(SchoolClass)
+        .switch(Course)
+        .join(Subject)
+        .switch(Course)
+        .join(User, on=(Course.teacher == User.id))
+        .switch(Course)
+        .join(Subgroup, JOIN.LEFT_OUTER)
+    )
+
+
+@dataclass(frozen=True)
+class CourseChoice:
+    course_id: int
+    class_id: int
+    class_name: str
+    grade: int
+    subject: str
+    subgroup: str
+    teacher: str
+    own: bool  # the user teaches it (may write marks)
+    lessons_today: int
+
+    @property
+    def title(self) -> str:
+        group = f" ({self.subgroup})" if self.subgroup else ""
+        return f"{self.class_name} · {self.subject}{group}"
+
+
+@reading
+def course_choices(actor: Actor, year_id: int, today: dt.date) -> list[CourseChoice]:
+    """Courses to open: the user's own first, those with a lesson today on top (two queries).
+
+    A teacher sees their own courses and those of the class they keep; an admin every course.
+    """
+    require_staff(actor)
+    today_counts = {
+        course_id: count
+        for course_id, count in Lesson.select(Lesson.course, fn.COUNT(Lesson.id))
+        .where(Lesson.date == today)
+        .group_by(Lesson.course)
+        .tuples()
+    }
+    query = courses_with_names().where(SchoolClass.year == year_id)
+    if not actor.is_admin:
+        query = query.where((Course.teacher == actor.user_id) | (SchoolClass.homeroom == actor.user_id))
+    out = [
+        CourseChoice(
+            course_id=c.id,
+            class_id=c.school_class_id,
+            class_name=c.school_class.name,
+            grade=c.school_class.grade,
+            subject=c.subject.name,
+            subgroup=c.subgroup.name if c.subgroup_id else "",
+            teacher=f"{c.teacher.surname} {c.teacher.first_name[:1]}.".strip(),
+            own=c.teacher_id == actor.user_id,
+            lessons_today=today_counts.get(c.id, 0),
+        )
+        for c in query
+    ]
+    out.sort(
+        key=lambda c: (
+            not c.own,
+            c.lessons_today == 0,
+            c.grade,
+            c.class_name,
+            c.subject,
+            c.subgroup,
+        )
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class WorkTypeInfo:
+    id: int
+    name: str
+    weight: Decimal
+    is_default: bool
+
+
+@reading
+def work_types() -> list[WorkTypeInfo]:
+    return [
+        WorkTypeInfo(w.id, w.name, Decimal(w.weight), w.is_default)
+        for w in WorkType.select().order_by(WorkType.weight, WorkType.name)
+    ]

@@ -1,0 +1,205 @@
+"""Parents' activity in the electronic diary (R6, R9): per pupil of a class, which guardians
+have a diary login, when the family last looked, on how many days of the last 7 and 30,
+never at all; the share of active families. The silent ones first.
+
+Views come from DiaryView, recorded whenever a guardian opens their child's diary, a week or
+a period (models.reports.diary.record_view). A family is active when a guardian looked within the
+last 30 days. Four queries; DATE() and COUNT(DISTINCT …) are portable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN, Case, fn
+
+from models.core import clock
+from models.core.access import GUARDIAN, Actor, require_staff
+from models.core.errors import NotFound
+from models.core.schema import DiaryView, Enrollment, Guardian, SchoolClass, Student, StudentGuardian, User
+from models.core.service import reading
+
+ACTIVE_DAYS = 30
+WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class GuardianActivity:
+    guardian_id: int
+    name: str
+    relation: str
+    login: str | None  # None: no diary login issued
+    has_password: bool
+    last_view: dt.datetime | None
+    days_7: int  # days with a view in the last 7 days (today included)
+    days_30: int
+
+    @property
+    def has_login(self) -> bool:
+        return self.login is not None and self.has_password
+
+
+@dataclass(frozen=True)
+class PupilActivity:
+    student_id: int
+    name: str
+    guardians: tuple[GuardianActivity, ...]
+    last_view: dt.datetime | None  # the family's latest
+    days_7: int  # days on which any guardian looked
+    days_30: int
+
+    @property
+    def with_login(self) -> tuple[GuardianActivity, ...]:
+        return tuple(g for g in self.guardians if g.has_login)
+
+    @property
+    def never(self) -> bool:
+        return self.last_view is None
+
+    @property
+    def active(self) -> bool:
+        return self.days_30 > 0
+
+
+@dataclass(frozen=True)
+class ClassActivity:
+    class_id: int
+    class_name: str
+    today: dt.date
+    pupils: tuple[PupilActivity, ...]  # silent first
+
+    @property
+    def active(self) -> int:
+        return sum(1 for p in self.pupils if p.active)
+
+    @property
+    def never(self) -> int:
+        return sum(1 for p in self.pupils if p.never)
+
+    @property
+    def share_active(self) -> Decimal | None:
+        """Share of families active in the last 30 days, %."""
+        return Decimal(self.active) * 100 / len(self.pupils) if self.pupils else None
+
+
+def _day(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+@reading
+def class_activity(actor: Actor, class_id: int) -> ClassActivity:
+    """The parents' activity of the class's current pupils (staff)."""
+    require_staff(actor)
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        raise NotFound("Такого класса нет.")
+    today = clock.today()
+    pupils = list(
+        Student.select(Student.id, Student.surname, Student.first_name)
+        .join(Enrollment)
+        .where(
+            (Enrollment.school_class == class_id)
+            & (Enrollment.start <= today)
+            & (Enrollment.end.is_null() | (Enrollment.end >= today))
+        )
+        .distinct()
+        .order_by(Student.surname, Student.first_name, Student.id)
+        .tuples()
+    )
+    ids = [sid for sid, _, _ in pupils]
+    links: dict[int, list[tuple]] = defaultdict(list)
+    account = User.alias()
+    for sid, gid, surname, first_name, patronymic, relation, login, password_hash in (
+        StudentGuardian.select(
+            StudentGuardian.student,
+            Guardian.id,
+            Guardian.surname,
+            Guardian.first_name,
+            Guardian.patronymic,
+            StudentGuardian.relation,
+            account.login,
+            account.password_hash,
+        )
+        .join(Guardian)
+        .join(
+            account,
+            JOIN.LEFT_OUTER,
+            on=(
+                (account.guardian == Guardian.id) & (account.role == GUARDIAN) & (account.active == True)  # noqa: E712
+            ),
+        )
+        .where(StudentGuardian.student.in_(ids))
+        .order_by(Guardian.surname, Guardian.first_name, Guardian.id)
+        .tuples()
+    ):
+        name = " ".join(p for p in (surname, first_name, patronymic) if p)
+        links[sid].append((gid, name, relation, login, bool(password_hash)))
+
+    # views by guardians of these pupils: per pupil × guardian, the last one and the days
+    since_7 = dt.datetime.combine(today - dt.timedelta(days=WEEK_DAYS - 1), dt.time())
+    since_30 = dt.datetime.combine(today - dt.timedelta(days=ACTIVE_DAYS - 1), dt.time())
+    day = fn.DATE(DiaryView.at)
+    views: dict[tuple[int, int], tuple] = {}
+    for sid, gid, last, d7, d30 in (
+        DiaryView.select(
+            DiaryView.student,
+            User.guardian,
+            fn.MAX(DiaryView.at),
+            fn.COUNT(Case(None, [(DiaryView.at >= since_7, day)], None).distinct()),
+            fn.COUNT(Case(None, [(DiaryView.at >= since_30, day)], None).distinct()),
+        )
+        .join(User, on=(DiaryView.user == User.id))
+        .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN))
+        .group_by(DiaryView.student, User.guardian)
+        .tuples()
+    ):
+        views[(sid, gid)] = (_moment(last), d7, d30)
+    # the family's days: distinct days on which any guardian looked
+    family: dict[int, tuple[int, int]] = {}
+    for sid, d7, d30 in (
+        DiaryView.select(
+            DiaryView.student,
+            fn.COUNT(Case(None, [(DiaryView.at >= since_7, day)], None).distinct()),
+            fn.COUNT(Case(None, [(DiaryView.at >= since_30, day)], None).distinct()),
+        )
+        .join(User, on=(DiaryView.user == User.id))
+        .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN) & (DiaryView.at >= since_30))
+        .group_by(DiaryView.student)
+        .tuples()
+    ):
+        family[sid] = (d7, d30)
+
+    rows = []
+    for sid, surname, first_name in pupils:
+        guardians = tuple(
+            GuardianActivity(gid, name, relation, login, has_password, *views.get((sid, gid), (None, 0, 0)))
+            for gid, name, relation, login, has_password in links.get(sid, [])
+        )
+        lasts = [g.last_view for g in guardians if g.last_view]
+        d7, d30 = family.get(sid, (0, 0))
+        rows.append(
+            PupilActivity(sid, f"{surname} {first_name}", guardians, max(lasts, default=None), d7, d30)
+        )
+    rows.sort(
+        key=lambda p: (
+            p.active,  # silent families first
+            p.last_view is not None,  # never looked before looked long ago
+            p.last_view or dt.datetime.min,
+            p.days_30,
+            p.name,
+        )
+    )
+    return ClassActivity(school_class.id, school_class.name, today, tuple(rows))

@@ -1,0 +1,941 @@
+"""Period analysis of a class (R7, R16): how the class did in a period or in the year.
+
+Per pupil × subject: the number of marks, the average and the weighted average, the
+suggested and the final mark, absences (lessons: excused, unexcused; late). Per subject the
+indicators of DOMAIN.md (успеваемость, качество знаний, СОУ, средний балл) with pupils who
+left and exempt pupils out of N; over all subjects отличники, хорошисты, pupils with a single
+3, неуспевающие; the class's indicators; the previous period's for comparison (from its final
+marks); the distribution of the current marks; the pupils at risk, each with the reasons.
+
+Before a period ends the analysis counts the suggested marks (a final mark a teacher has
+already confirmed counts as such) and says how many are suggestions; a pupil with marks but
+fewer than the minimum counts with the rounded average so far and goes on the at-risk list
+("грозит н/а"). After the end it counts the final marks, and DOMAIN.md's rule holds for
+what is still missing: too few marks suggest н/а.
+
+Reads: ten small statements per class, the marks and absences aggregated per pupil ×
+subject by the database in one UNION ALL. The SQL is written out (portable: SQLite and
+PostgreSQL, identifiers quoted where they are keywords) because building it with peewee
+costs about 0.2 ms a statement, more than running it; rows come back as plain tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from models.core import clock
+from models.core.access import Actor, require_staff
+from models.core.db import database
+from models.core.errors import NotFound, ValidationError
+from models.core.service import reading
+from models.core.settings import Settings
+from models.core.settings import load as load_settings
+from models.journal.grading import (
+    EXEMPT,
+    FAILED,
+    NOT_CERTIFIED,
+    PASSED,
+    Averages,
+    Indicators,
+    indicators,
+    round_mark,
+)
+
+# More than this share of a pupil's lessons missed puts them on the at-risk list; per
+# subject only once the subject has had this many lessons (one missed lesson of three is not
+# a risk yet).
+MISSED_SHARE_AT_RISK = Decimal("0.3")
+MIN_LESSONS_FOR_SUBJECT_SHARE = 6
+ABSENT = "н"
+EXCUSED = ("б", "у")
+LATE = "о"
+FAILING = ("2", "1", NOT_CERTIFIED, FAILED)
+NUMERIC = ("5", "4", "3", "2", "1")
+EXPORT_ACTION = "export.class_report"  # the audit action of an exported class report
+
+
+def percent(value: Decimal | None) -> str:
+    """A percentage as the reports show it: whole numbers, half up ("—" when undefined)."""
+    if value is None:
+        return "—"
+    return str(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+class PupilSubject(NamedTuple):
+    """One pupil in one subject over the scope (a period, or the year).
+
+    A NamedTuple rather than a frozen dataclass: a class has hundreds of these and a frozen
+    dataclass costs ~5 µs to build, which alone would double the analysis' time. The sums
+    are kept as integers (weights ×100); the averages are worked out when asked for.
+    """
+
+    subject_id: int
+    count: int  # current marks (a double mark counts twice)
+    total: int  # Σ marks
+    weighted_total: int  # Σ mark × weight×100
+    weight_total: int  # Σ weight×100
+    suggested: str | None  # DOMAIN.md's suggestion (н/а below the minimum); None: no marks
+    final: str  # "" while not set
+    mark: str | None  # what the analysis counts: the final mark, else (see module doc)
+    lessons: int  # lessons held so far that the pupil attends
+    missed: int  # н + б + у
+    excused: int  # б + у
+    unexcused: int  # н
+    late: int  # о (not a missed lesson)
+    counts: tuple[int, int, int, int, int]  # current marks 5, 4, 3, 2, 1
+    period_marks: tuple[str, ...] = ()  # the year: each period's mark ("" none)
+
+    @property
+    def mean(self) -> Decimal | None:
+        return Decimal(self.total) / self.count if self.count else None
+
+    @property
+    def weighted(self) -> Decimal | None:
+        return Decimal(self.weighted_total) / self.weight_total if self.weight_total else None
+
+    @property
+    def averages(self) -> Averages:
+        return Averages(self.count, self.mean, self.weighted)
+
+    @property
+    def is_final(self) -> bool:
+        return bool(self.final)
+
+    @property
+    def too_few(self) -> bool:
+        """Marks, but fewer than the minimum, and no final mark yet: н/а threatens."""
+        return not self.final and self.suggested == NOT_CERTIFIED and self.count > 0
+
+
+@dataclass(frozen=True)
+class PupilRow:
+    student_id: int
+    name: str
+    left_on: dt.date | None  # left the class before the scope's end: out of N
+    subjects: dict[int, PupilSubject]
+    lessons: int
+    missed: int
+    excused: int
+    unexcused: int
+    days_missed: int  # days on which every lesson of the pupil was missed
+    category: str | None  # "5" отличник, "4" хорошист, "3", "2" or "н/а" неуспевающий; None
+    mean: Decimal | None  # mean of the pupil's numeric marks counted
+    threes: tuple[str, ...]  # subjects with a 3
+    failing: tuple[str, ...]  # subjects with 2, 1, н/а or незач
+
+    @property
+    def departed(self) -> bool:
+        return self.left_on is not None
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    subject_id: int
+    name: str
+    short: str
+    teachers: str
+    indicators: Indicators
+    previous: Indicators | None
+    distribution: tuple[int, int, int, int, int]  # current marks 5, 4, 3, 2, 1 of the class
+    suggested: int  # marks counted that are suggestions, not final marks
+    finals_missing: int  # after the end: pupils in the subject without a final mark
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # fail | na | few | none | missed | missed_subject
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    student_id: int
+    name: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class ClassAnalysis:
+    class_id: int
+    class_name: str
+    grade: int
+    scope: str  # "P<period id>" or "Y<year id>"
+    period_id: int | None  # None: the year
+    title: str  # "2 четверть", "2026/2027 год"
+    start: dt.date
+    end: dt.date
+    ended: bool  # the scope is over: the analysis counts final marks
+    suggested: int  # marks counted that are suggestions (not confirmed final marks)
+    subjects: tuple[SubjectRow, ...]
+    pupils: tuple[PupilRow, ...]
+    indicators: Indicators  # the class over all subjects
+    previous: Indicators | None
+    previous_title: str
+    excellent: tuple[str, ...]  # отличники
+    good: tuple[str, ...]  # хорошисты
+    one_three: tuple[tuple[str, str], ...]  # (pupil, subject) with a single 3
+    failing: tuple[tuple[str, tuple[str, ...]], ...]  # неуспевающие with their subjects
+    at_risk: tuple[RiskRow, ...]
+    settings: Settings
+
+    @property
+    def on_final_marks(self) -> bool:
+        return self.ended and self.suggested == 0
+
+    def subject(self, subject_id: int) -> SubjectRow:
+        return next(s for s in self.subjects if s.subject_id == subject_id)
+
+    def pupil(self, student_id: int) -> PupilRow:
+        return next(p for p in self.pupils if p.student_id == student_id)
+
+
+# --- raw reads --------------------------------------------------------------------------------
+
+
+def _rows(sql: str, params: tuple | list = ()) -> list[tuple]:
+    """Run portable SQL written with "?" placeholders; plain tuples back. Dates go to SQLite
+    as ISO text (as peewee stores them), to PostgreSQL as dates."""
+    if database.param != "?":
+        sql = sql.replace("?", database.param)
+    else:
+        params = [p.isoformat() if isinstance(p, dt.date) else p for p in params]
+    return database.execute_sql(sql, tuple(params)).fetchall()
+
+
+def _date(value: object) -> dt.date:
+    """SQLite hands dates back as text, PostgreSQL as dates."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _opt_date(value: object) -> dt.date | None:
+    return None if value is None else _date(value)
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+@dataclass(frozen=True)
+class _Period:
+    id: int
+    name: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def scope(self) -> str:
+        return f"P{self.id}"
+
+
+@dataclass(frozen=True)
+class _Frame:
+    id: int
+    name: str
+    grade: int
+    year_id: int
+    year_name: str
+    periods: tuple[_Period, ...]
+
+
+def _frame(class_id: int) -> _Frame:
+    rows = _rows(
+        'SELECT c.id, c.grade, c.letter, c.year_id, y.name, p.id, p.name, p."start", p."end" '
+        "FROM school_class c JOIN school_year y ON y.id = c.year_id "
+        "LEFT JOIN period p ON p.year_id = c.year_id AND p.grade_from <= c.grade "
+        "AND p.grade_to >= c.grade "
+        'WHERE c.id = ? ORDER BY p."start"',
+        (class_id,),
+    )
+    if not rows:
+        raise NotFound("Такого класса нет.")
+    cid, grade, letter, year_id, year_name = rows[0][:5]
+    periods = tuple(_Period(pid, name, _date(a), _date(b)) for *_, pid, name, a, b in rows if pid is not None)
+    return _Frame(cid, f"{grade}{letter}", grade, year_id, year_name, periods)
+
+
+def _weights() -> tuple[dict[int, int], int]:
+    """Work-type weights ×100 as integers (exact sums on both databases), and the default's."""
+    weights: dict[int, int] = {}
+    default = 100
+    for wt_id, weight, is_default in _rows("SELECT id, weight, is_default FROM work_type"):
+        weights[wt_id] = int(Decimal(str(weight)) * 100)
+        if is_default:
+            default = weights[wt_id]
+    return weights, default
+
+
+class _Course(NamedTuple):
+    id: int
+    subject_id: int
+    subgroup_id: int | None
+    teacher: str
+
+
+@dataclass
+class _Data:
+    names: dict[int, str]  # pupil → "Surname Name", in roster order
+    stints: dict[int, list[tuple[dt.date, dt.date | None]]]  # pupil → enrollments
+    courses: list[_Course]
+    subjects: dict[int, tuple[str, str]]  # id → (name, short), in curriculum order
+    members: set[tuple[int, int, int]]  # (subgroup, student, period)
+    marks: dict[tuple[int, int, int], list[int]]  # (student, subject, period) → _Sums
+    absences: dict[tuple[int, int, int], tuple[int, ...]]  # → all, н, б+у, о
+    day_missed: dict[int, dict[dt.date, int]]  # pupil → day → lessons missed
+    lessons: dict[int, dict[int, list[tuple[dt.date, int]]]]  # course → period → (day, n)
+    finals: dict[tuple[int, int, str], str]  # (student, subject, scope) → value
+
+
+def _period_sql(periods: tuple[_Period, ...], params: list) -> str:
+    """The period of a lesson, as an integer column (a literal for a single period)."""
+    if len(periods) == 1:
+        return str(int(periods[0].id))
+    cases = []
+    for p in periods:
+        cases.append(f'WHEN l."date" >= ? AND l."date" <= ? THEN {int(p.id)}')
+        params.extend((p.start, p.end))
+    return f"CASE {' '.join(cases)} ELSE 0 END"
+
+
+def _load(
+    frame: _Frame,
+    periods: tuple[_Period, ...],
+    scopes: list[str],
+    pupils_from: dt.date,
+    today: dt.date,
+) -> _Data:
+    """Everything the analysis of `periods` needs, in bulk (eight statements)."""
+    class_id = frame.id
+    start, end = periods[0].start, periods[-1].end
+    held_until = min(end, today)
+
+    # 1. pupils in the class at some time of the scope (or of the previous period)
+    names: dict[int, str] = {}
+    stints: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for sid, surname, first_name, a, b in _rows(
+        'SELECT e.student_id, s.surname, s.first_name, e."start", e."end" '
+        "FROM enrollment e JOIN student s ON s.id = e.student_id "
+        'WHERE e.school_class_id = ? AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
+        'ORDER BY s.surname, s.first_name, s.id, e."start"',
+        (class_id, end, pupils_from),
+    ):
+        names[sid] = f"{surname} {first_name}"
+        stints[sid].append((_date(a), _opt_date(b)))
+
+    # 2. the class's courses: subject, subgroup, teacher
+    courses: list[_Course] = []
+    subjects: dict[int, tuple[str, str]] = {}
+    for cid, subject_id, subgroup_id, s_name, s_short, t_surname, t_first, t_patr in _rows(
+        "SELECT c.id, c.subject_id, c.subgroup_id, j.name, j.short_name, u.surname, "
+        "u.first_name, u.patronymic FROM course c JOIN subject j ON j.id = c.subject_id "
+        "JOIN app_user u ON u.id = c.teacher_id WHERE c.school_class_id = ? ORDER BY j.id, c.id",
+        (class_id,),
+    ):
+        initials = "".join(f"{part[0]}." for part in (t_first, t_patr) if part)
+        courses.append(_Course(cid, subject_id, subgroup_id, f"{t_surname} {initials}".strip()))
+        subjects[subject_id] = (s_name, s_short or s_name)
+
+    # 3. subgroup members in the scope's periods
+    ids = [p.id for p in periods]
+    members = set(
+        _rows(
+            "SELECT m.subgroup_id, m.student_id, m.period_id FROM subgroup_member m "
+            "JOIN subgroup g ON g.id = m.subgroup_id "
+            f"WHERE g.school_class_id = ? AND m.period_id IN ({_marks(len(ids))})",
+            (class_id, *ids),
+        )
+    )
+
+    # 4. marks and absences per pupil × subject × period, one round trip
+    weights, default = _weights()
+    weight = (
+        "CASE COALESCE(m.work_type_id, l.work_type_id) "
+        + " ".join(f"WHEN {int(k)} THEN {int(w)}" for k, w in sorted(weights.items()))
+        + f" ELSE {int(default)} END"
+        if weights
+        else str(int(default))
+    )
+    params: list = []
+    period_m = _period_sql(periods, params)
+    marks_params = [*params, class_id, start, end]
+    params = []
+    period_a = _period_sql(periods, params)
+    absence_params = [*params, class_id, start, end]
+    in_scope = 'c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
+    # (grouped by mark value too: cheaper for the database than counting each value with a
+    # CASE, and the distribution comes with it)
+    marks: dict[tuple[int, int, int], list[int]] = {}
+    absences: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    for sid, subject_id, pid, kind, value, n, w, unexcused, excused, late in _rows(
+        f"SELECT m.student_id, c.subject_id, {period_m}, 0, m.value, COUNT(*), SUM({weight}), "
+        "0, 0, 0 "
+        "FROM mark m JOIN lesson l ON l.id = m.lesson_id JOIN course c ON c.id = l.course_id "
+        f"WHERE {in_scope} GROUP BY 1, 2, 3, 5 "
+        "UNION ALL "
+        f"SELECT a.student_id, c.subject_id, {period_a}, 1, 0, COUNT(*), 0, "
+        "SUM(CASE WHEN a.code = ? THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN a.code IN (?, ?) THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN a.code = ? THEN 1 ELSE 0 END) "
+        "FROM absence a JOIN lesson l ON l.id = a.lesson_id JOIN course c ON c.id = l.course_id "
+        f"WHERE {in_scope} GROUP BY 1, 2, 3",
+        [*marks_params, *absence_params[:-3], ABSENT, *EXCUSED, LATE, *absence_params[-3:]],
+    ):
+        key = (sid, subject_id, int(pid))
+        if kind:
+            absences[key] = (n, int(unexcused), int(excused), int(late))
+            continue
+        sums = marks.get(key)
+        if sums is None:
+            sums = marks[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+        w = int(w)
+        sums[0] += n  # count
+        sums[1] += value * n  # Σ marks
+        sums[2] += value * w  # Σ mark × weight (×100)
+        sums[3] += w  # Σ weight (×100)
+        sums[9 - value] += n  # counts of 5, 4, 3, 2, 1 at [4]…[8]
+
+    # 5. lessons missed per pupil and day (a day counts when every lesson was missed)
+    day_missed: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    for sid, day, n in _rows(
+        'SELECT a.student_id, l."date", COUNT(*) FROM absence a '
+        "JOIN lesson l ON l.id = a.lesson_id JOIN course c ON c.id = l.course_id "
+        f'WHERE {in_scope} AND a.code <> ? GROUP BY a.student_id, l."date"',
+        (class_id, start, end, LATE),
+    ):
+        day_missed[sid][_date(day)] = n
+
+    # 6. lessons held so far per course and day
+    lessons: dict[int, dict[int, list[tuple[dt.date, int]]]] = defaultdict(dict)
+    if held_until >= start:
+        params = []
+        period_l = _period_sql(periods, params)
+        for course_id, day, pid, n in _rows(
+            f'SELECT l.course_id, l."date", {period_l}, COUNT(*) FROM lesson l '
+            f"JOIN course c ON c.id = l.course_id WHERE {in_scope} GROUP BY 1, 2, 3",
+            (*params, class_id, start, held_until),
+        ):
+            lessons[course_id].setdefault(int(pid), []).append((_date(day), n))
+
+    # 7. final marks of the scope (and of the previous period, for the comparison)
+    finals = {
+        (sid, subject_id, scope): value
+        for sid, subject_id, scope, value in _rows(
+            "SELECT f.student_id, f.subject_id, f.scope, f.value FROM final_mark f "
+            f"WHERE f.scope IN ({_marks(len(scopes))}) AND f.student_id IN "
+            "(SELECT e.student_id FROM enrollment e WHERE e.school_class_id = ?)",
+            (*scopes, class_id),
+        )
+    }
+    return _Data(
+        names, dict(stints), courses, subjects, members, marks, absences, day_missed, lessons, finals
+    )
+
+
+# --- arithmetic ---------------------------------------------------------------------------------
+
+
+EMPTY_SUMS = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def _add(a: list[int] | None, b: list[int] | None) -> list[int] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return [x + y for x, y in zip(a, b, strict=True)]
+
+
+def rounded(weighted_total: int, weight_total: int, settings: Settings) -> str:
+    """The weighted average Σ(mark·w)/Σw rounded with the school's threshold, exactly as
+    models.journal.grading.round_mark does it, in integers (no division)."""
+    num, den = _ratio(settings.rounding_threshold)
+    whole = weighted_total // weight_total
+    if (weighted_total - whole * weight_total) * den >= num * weight_total:
+        return NUMERIC[5 - min(5, whole + 1)]
+    return NUMERIC[5 - max(1, whole)]
+
+
+_RATIOS: dict[Decimal, tuple[int, int]] = {}
+
+
+def _ratio(value: Decimal) -> tuple[int, int]:
+    ratio = _RATIOS.get(value)
+    if ratio is None:
+        ratio = _RATIOS[value] = value.as_integer_ratio()
+    return ratio
+
+
+def suggest(
+    count: int, weighted_total: int, weight_total: int, settings: Settings, strict: bool
+) -> str | None:
+    """The suggested mark from the integer sums (grading.suggest_period_mark's result):
+    DOMAIN.md's rule (too few marks → н/а) when `strict`, else (the period still runs) the
+    rounded weighted average so far. None without marks."""
+    if not count:
+        return None
+    if (strict and count < max(settings.min_marks_for_period, 1)) or not weight_total:
+        return NOT_CERTIFIED
+    return rounded(weighted_total, weight_total, settings)
+
+
+def year_mark(period_marks: list[str] | tuple[str, ...], threshold: Decimal) -> str | None:
+    """The suggested year mark from the period marks: their numeric mean rounded as period
+    marks are; with no numeric one, н/а, незач, зач or осв carries over."""
+    numeric = [int(m) for m in period_marks if m in NUMERIC]
+    if numeric:
+        return str(round_mark(Decimal(sum(numeric)) / len(numeric), threshold))
+    for value in (NOT_CERTIFIED, FAILED, PASSED, EXEMPT):
+        if value in period_marks:
+            return value
+    return None
+
+
+_FAILING = frozenset(FAILING)
+_NUMERIC = frozenset(NUMERIC)
+_GOOD = frozenset(("4", "5"))
+_VALUES = {m: int(m) for m in NUMERIC}
+
+
+def pupil_category(marks: list[str]) -> str | None:
+    """Over all subjects: "5" every mark 5, "4" every mark 4 or 5, a failing one makes
+    "н/а" (if there is an н/а) or "2", else "3"; None when no mark counts (осв, зач only)."""
+    present = set(marks)
+    if present & _FAILING:
+        return NOT_CERTIFIED if NOT_CERTIFIED in present else "2"
+    numeric = present & _NUMERIC
+    if not numeric:
+        return None
+    if numeric == {"5"}:
+        return "5"
+    return "4" if numeric <= _GOOD else "3"
+
+
+def _mean(marks: list[str]) -> Decimal | None:
+    numeric = [_VALUES[m] for m in marks if m in _VALUES]
+    return Decimal(sum(numeric)) / len(numeric) if numeric else None
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return Decimal(part) * 100 / whole if whole else Decimal(0)
+
+
+def _pace(period: _Period, today: dt.date) -> Decimal:
+    """How much of the period has passed, 0–1 (1 once it is over)."""
+    if today >= period.end:
+        return Decimal(1)
+    if today < period.start:
+        return Decimal(0)
+    return Decimal((today - period.start).days + 1) / ((period.end - period.start).days + 1)
+
+
+def _reasons(
+    pupil: PupilRow,
+    subjects: dict[int, tuple[str, str]],
+    settings: Settings,
+    pace: Decimal | None,
+) -> tuple[Reason, ...]:
+    """Why a pupil is at risk. `pace`: the share of the period passed (None: the year).
+
+    Too few marks count against the pace: with a third of the period gone a pupil needs a
+    third of the minimum, so early in a period the list is not everyone."""
+    reasons: list[Reason] = []
+    minimum = settings.min_marks_for_period
+    for subject_id, ps in pupil.subjects.items():
+        mark = ps.mark
+        if mark in ("2", "1"):
+            name = subjects[subject_id][0]
+            note = "" if ps.final else " (предварительно)"
+            reasons.append(Reason("fail", name, f"{name}: «{mark}»{note}"))
+        elif mark == FAILED:
+            name = subjects[subject_id][0]
+            reasons.append(Reason("fail", name, f"{name}: незачёт"))
+        elif mark == NOT_CERTIFIED and (ps.final or pace is None):
+            name = subjects[subject_id][0]
+            reasons.append(Reason("na", name, f"{name}: н/а"))
+        elif pace is None or ps.final:
+            continue
+        elif ps.count and ps.suggested == NOT_CERTIFIED and ps.count < minimum * pace:
+            name = subjects[subject_id][0]
+            reasons.append(
+                Reason("few", name, f"{name}: {ps.count} отм. при минимуме {minimum} — грозит н/а")
+            )
+        elif not ps.count and ps.lessons and pace * minimum >= 1:
+            name = subjects[subject_id][0]
+            reasons.append(Reason("none", name, f"{name}: нет отметок — грозит н/а"))
+    num, den = MISSED_SHARE_AT_RISK.as_integer_ratio()
+    if pupil.lessons and pupil.missed * den > num * pupil.lessons:
+        pct = percent(_share(pupil.missed, pupil.lessons))
+        reasons.append(Reason("missed", "", f"пропущено {pct}% уроков ({pupil.missed} из {pupil.lessons})"))
+    elif pupil.missed:
+        for subject_id, ps in pupil.subjects.items():
+            if ps.lessons >= MIN_LESSONS_FOR_SUBJECT_SHARE and ps.missed * den > num * ps.lessons:
+                name = subjects[subject_id][0]
+                pct = percent(_share(ps.missed, ps.lessons))
+                reasons.append(
+                    Reason(
+                        "missed_subject",
+                        name,
+                        f"{name}: пропущено {pct}% уроков ({ps.missed} из {ps.lessons})",
+                    )
+                )
+    return tuple(reasons)
+
+
+def _left_on(stints: list[tuple[dt.date, dt.date | None]], end: dt.date) -> dt.date | None:
+    """The day the pupil left, when every stint in the class ended before `end`."""
+    if any(b is None or b >= end for _, b in stints):
+        return None
+    return max(b for _, b in stints if b is not None)
+
+
+def _previous_indicators(data: _Data, previous: _Period) -> tuple[Indicators | None, dict[int, Indicators]]:
+    """The previous period's indicators from its final marks (that period is over), over the
+    pupils who were in the class at its end."""
+    scope = previous.scope
+    stayed = set()
+    for sid, stints in data.stints.items():
+        inside = [(a, b) for a, b in stints if a <= previous.end and (b is None or b >= previous.start)]
+        if inside and _left_on(inside, previous.end) is None:
+            stayed.add(sid)
+    by_subject: dict[int, list[str]] = defaultdict(list)
+    per_pupil: dict[int, list[str]] = defaultdict(list)
+    for (sid, subject_id, final_scope), value in data.finals.items():
+        if final_scope == scope and sid in stayed and subject_id in data.subjects:
+            by_subject[subject_id].append(value)
+            per_pupil[sid].append(value)
+    if not per_pupil:
+        return None, {}
+    subjects = {sid: ind for sid, values in by_subject.items() if (ind := indicators(values)).n}
+    whole = indicators(pupil_category(marks) for marks in per_pupil.values())
+    return replace(whole, mean=_mean([m for marks in per_pupil.values() for m in marks])), subjects
+
+
+def _analyse(frame: _Frame, period: _Period | None, settings: Settings, today: dt.date) -> ClassAnalysis:
+    by_period = period is not None
+    periods = (period,) if period else frame.periods
+    if not periods:
+        raise ValidationError(f"У класса {frame.name} нет учебных периодов.")
+    index = frame.periods.index(period) if period else -1
+    previous = frame.periods[index - 1] if by_period and index > 0 else None
+    start, end = periods[0].start, periods[-1].end
+    year_scope = f"Y{frame.year_id}"
+    scopes = [p.scope for p in periods]
+    if previous:
+        scopes.append(previous.scope)
+    if not by_period:
+        scopes.append(year_scope)
+    data = _load(frame, periods, scopes, previous.start if previous else start, today)
+    threshold = settings.rounding_threshold
+    ended = today > end
+    finals = data.finals
+    scope = period.scope if period else year_scope
+    min_marks = max(settings.min_marks_for_period, 1)
+
+    # who attends what: per subject the lessons of the courses every pupil attends, per
+    # subgroup course those of each period, and per course and day (for partial stints)
+    subject_courses: dict[int, list[_Course]] = defaultdict(list)
+    for course in data.courses:
+        subject_courses[course.subject_id].append(course)
+    plain: dict[int, int] = defaultdict(int)  # subject → lessons of its whole-class courses
+    grouped: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # → (subgroup, period, n)
+    for course in data.courses:
+        for pid, days in data.lessons.get(course.id, {}).items():
+            n = sum(k for _, k in days)
+            if course.subgroup_id is None:
+                plain[course.subject_id] += n
+            else:
+                grouped[course.subject_id].append((course.subgroup_id, pid, n))
+    day_lessons: dict[dt.date, list[tuple[int | None, int, int]]] = defaultdict(list)
+    for course in data.courses:  # day → (subgroup, period, lessons) of each course that day
+        for pid, days in data.lessons.get(course.id, {}).items():
+            for day, n in days:
+                day_lessons[day].append((course.subgroup_id, pid, n))
+    members = data.members
+    subject_ids = list(data.subjects)
+
+    def lessons_partial(sid: int, subject_id: int, enrolled) -> int:
+        total = 0
+        for course in subject_courses[subject_id]:
+            for pid, days in data.lessons.get(course.id, {}).items():
+                if course.subgroup_id is None or (course.subgroup_id, sid, pid) in members:
+                    total += sum(n for day, n in days if enrolled(day))
+        return total
+
+    pupils: list[PupilRow] = []
+    for sid, name in data.names.items():
+        stints = [(a, b) for a, b in data.stints[sid] if a <= end and (b is None or b >= start)]
+        if not stints:
+            continue  # only in the previous period
+        throughout = all(any(a <= p.start and (b is None or b >= p.end) for a, b in stints) for p in periods)
+
+        def enrolled(day: dt.date, stints=stints) -> bool:
+            return any(a <= day and (b is None or day <= b) for a, b in stints)
+
+        cells: dict[int, PupilSubject] = {}
+        for subject_id in subject_ids:
+            if throughout:
+                lessons = plain[subject_id]
+                for group, pid, n in grouped[subject_id]:
+                    if (group, sid, pid) in members:
+                        lessons += n
+            else:
+                lessons = lessons_partial(sid, subject_id, enrolled)
+            period_marks: tuple[str, ...] = ()
+            if by_period:
+                sums = data.marks.get((sid, subject_id, period.id))
+                absent = data.absences.get((sid, subject_id, period.id))
+                final = finals.get((sid, subject_id, scope), "")
+                if sums is None:
+                    if not (final or lessons or absent):
+                        continue  # not in this subject (another subgroup's, or none held)
+                    sums = EMPTY_SUMS
+                    suggested = counted = None
+                else:
+                    count, weighted_total, weight_total = sums[0], sums[2], sums[3]
+                    if not weight_total:
+                        suggested = counted = NOT_CERTIFIED
+                    else:
+                        counted = rounded(weighted_total, weight_total, settings)
+                        suggested = NOT_CERTIFIED if count < min_marks else counted
+                        if ended:
+                            counted = suggested
+            else:
+                sums = absent = None
+                marks_of_periods = []
+                for p in periods:
+                    p_sums = data.marks.get((sid, subject_id, p.id))
+                    sums = _add(sums, p_sums)
+                    absent = _add(absent, data.absences.get((sid, subject_id, p.id)))
+                    p_final = finals.get((sid, subject_id, p.scope), "")
+                    if not p_final and p_sums:
+                        p_final = suggest(p_sums[0], p_sums[2], p_sums[3], settings, today > p.end) or ""
+                    marks_of_periods.append(p_final)
+                period_marks = tuple(marks_of_periods)
+                final = finals.get((sid, subject_id, year_scope), "")
+                suggested = counted = year_mark(period_marks, threshold)
+                if not (sums or final or lessons or absent):
+                    continue
+                sums = sums or EMPTY_SUMS
+            all_, unexcused, excused, late = absent or (0, 0, 0, 0)
+            cells[subject_id] = PupilSubject(
+                subject_id,
+                sums[0],
+                sums[1],
+                sums[2],
+                sums[3],
+                suggested,
+                final,
+                final or counted,
+                lessons,
+                all_ - late,
+                excused,
+                unexcused,
+                late,
+                tuple(sums[4:9]),  # type: ignore[arg-type]
+                period_marks,
+            )
+        marks = [c.mark for c in cells.values() if c.mark]
+        days_missed = 0
+        for day, n in data.day_missed.get(sid, {}).items():
+            if not enrolled(day):
+                continue
+            had = sum(k for g, pid, k in day_lessons.get(day, ()) if g is None or (g, sid, pid) in members)
+            if had and n >= had:
+                days_missed += 1
+        pupils.append(
+            PupilRow(
+                student_id=sid,
+                name=name,
+                left_on=_left_on(stints, end),
+                subjects=cells,
+                lessons=sum(c.lessons for c in cells.values()),
+                missed=sum(c.missed for c in cells.values()),
+                excused=sum(c.excused for c in cells.values()),
+                unexcused=sum(c.unexcused for c in cells.values()),
+                days_missed=days_missed,
+                category=pupil_category(marks),
+                mean=_mean(marks),
+                threes=tuple(data.subjects[s][0] for s, c in cells.items() if c.mark == "3"),
+                failing=tuple(data.subjects[s][0] for s, c in cells.items() if c.mark in FAILING),
+            )
+        )
+
+    counted_pupils = [p for p in pupils if not p.departed]
+    prev_whole, prev_subjects = _previous_indicators(data, previous) if previous else (None, {})
+    subject_rows = []
+    suggested_total = 0
+    for subject_id, (name, short) in data.subjects.items():
+        cells_of = [c for p in counted_pupils if (c := p.subjects.get(subject_id))]
+        suggested = sum(1 for c in cells_of if c.mark and not c.final)
+        suggested_total += suggested
+        distribution = tuple(map(sum, zip(*(c.counts for c in cells_of), strict=True))) or (0,) * 5
+        teachers = ", ".join(dict.fromkeys(c.teacher for c in subject_courses[subject_id]))
+        subject_rows.append(
+            SubjectRow(
+                subject_id=subject_id,
+                name=name,
+                short=short,
+                teachers=teachers,
+                indicators=indicators(c.mark for c in cells_of),
+                previous=prev_subjects.get(subject_id),
+                distribution=distribution,  # type: ignore[arg-type]
+                suggested=suggested,
+                finals_missing=sum(1 for c in cells_of if not c.final) if ended else 0,
+            )
+        )
+    whole_class = indicators(p.category for p in counted_pupils)
+    whole_class = replace(
+        whole_class,
+        mean=_mean([c.mark for p in counted_pupils for c in p.subjects.values() if c.mark]),
+    )
+    pace = _pace(period, today) if period else None
+    at_risk = [
+        RiskRow(p.student_id, p.name, reasons)
+        for p in counted_pupils
+        if (reasons := _reasons(p, data.subjects, settings, pace))
+    ]
+    at_risk.sort(key=lambda r: (-len(r.reasons), r.name))
+    return ClassAnalysis(
+        class_id=frame.id,
+        class_name=frame.name,
+        grade=frame.grade,
+        scope=period.scope if period else year_scope,
+        period_id=period.id if period else None,
+        title=period.name if period else f"{frame.year_name} год",
+        start=start,
+        end=end,
+        ended=ended,
+        suggested=suggested_total,
+        subjects=tuple(subject_rows),
+        pupils=tuple(pupils),
+        indicators=whole_class,
+        previous=prev_whole,
+        previous_title=previous.name if previous else "",
+        excellent=tuple(p.name for p in counted_pupils if p.category == "5"),
+        good=tuple(p.name for p in counted_pupils if p.category == "4"),
+        one_three=tuple(
+            (p.name, p.threes[0]) for p in counted_pupils if p.category == "3" and len(p.threes) == 1
+        ),
+        failing=tuple((p.name, p.failing) for p in counted_pupils if p.failing),
+        at_risk=tuple(at_risk),
+        settings=settings,
+    )
+
+
+# --- the services -----------------------------------------------------------------------------
+
+
+@reading
+def class_analysis(actor: Actor, class_id: int, period_id: int | None) -> ClassAnalysis:
+    """The analysis of a class for a period, or for the year with `period_id` None (staff)."""
+    require_staff(actor)
+    frame = _frame(class_id)
+    period = None
+    if period_id is not None:
+        period = next((p for p in frame.periods if p.id == period_id), None)
+        if period is None:
+            raise ValidationError("Этот учебный период не относится к классу.")
+    return _analyse(frame, period, load_settings(), clock.today())
+
+
+def current_period_index(periods: tuple | list, today: dt.date) -> int | None:
+    """The period running today, else the last one over, else the first (indexes)."""
+    best = None
+    for i, p in enumerate(periods):
+        if p.start <= today <= p.end:
+            return i
+        if p.end < today:
+            best = i
+    return best if best is not None else (0 if periods else None)
+
+
+@reading
+def school_analysis(actor: Actor, year_id: int) -> list[ClassAnalysis]:
+    """Every class of the year, each for its period today (the one running, else the last)."""
+    require_staff(actor)
+    settings = load_settings()
+    today = clock.today()
+    out = []
+    for (class_id,) in _rows(
+        "SELECT id FROM school_class WHERE year_id = ? ORDER BY grade, letter", (year_id,)
+    ):
+        frame = _frame(class_id)
+        index = current_period_index(frame.periods, today)
+        if index is not None:
+            out.append(_analyse(frame, frame.periods[index], settings, today))
+    return out
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    period_id: int | None  # None: the year
+    title: str
+    start: dt.date
+    end: dt.date
+
+
+@reading
+def scope_choices(actor: Actor, class_id: int) -> list[ScopeChoice]:
+    """The class's periods in order, then the year."""
+    require_staff(actor)
+    frame = _frame(class_id)
+    out = [ScopeChoice(p.id, p.name, p.start, p.end) for p in frame.periods]
+    if frame.periods:
+        out.append(ScopeChoice(None, f"{frame.year_name} год", frame.periods[0].start, frame.periods[-1].end))
+    return out
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    id: int
+    name: str
+    grade: int
+    mine: bool  # the user's own class (homeroom teacher)
+
+
+@reading
+def analysis_classes(actor: Actor, year_id: int) -> list[ClassChoice]:
+    """Classes to analyse: an admin's every class; a teacher's own class first, then those
+    they teach (staff may read every class's journal, R14)."""
+    require_staff(actor)
+    sql = "SELECT c.id, c.grade, c.letter, c.homeroom_id FROM school_class c WHERE c.year_id = ?"
+    params: tuple = (year_id,)
+    if not actor.is_admin:
+        sql += (
+            " AND (c.homeroom_id = ? OR c.id IN "
+            "(SELECT k.school_class_id FROM course k WHERE k.teacher_id = ?))"
+        )
+        params = (year_id, actor.user_id, actor.user_id)
+    out = [
+        ClassChoice(cid, f"{grade}{letter}", grade, homeroom == actor.user_id and not actor.is_admin)
+        for cid, grade, letter, homeroom in _rows(sql, params)
+    ]
+    out.sort(key=lambda c: (not c.mine, c.grade, c.name))
+    return out
+
+
+# --- the exported report, as the duties dashboard finds it ---------------------------------------
+
+
+def report_target(class_id: int, scope: str, path: str = "") -> str:
+    """The audit `target` of an exported class report: class and scope first, then the file."""
+    return f"class={class_id};scope={scope};{path}"
+
+
+def record_report_export(actor: Actor, class_id: int, scope: str, path: str = "") -> None:
+    """Record that the class report (the analysis) of a period left the system (152-FZ);
+    the duties dashboard stops asking for it then. Exports call this after writing."""
+    from models.people.credentials import record_export
+
+    record_export(actor, "class_report", report_target(class_id, scope, path))

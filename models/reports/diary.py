@@ -1,0 +1,273 @@
+"""The pupils' and guardians' read-only diary, and the record of who viewed it (R6, R17).
+
+Readers reach only their own child (models.core.access.require_reader_of_student); every view by
+a pupil or a guardian is recorded, which the parents'-activity analysis reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.core.access import GUARDIAN, STUDENT, Actor, require_reader_of_student
+from models.core.schema import (
+    Absence,
+    Course,
+    DiaryView,
+    Enrollment,
+    FinalMark,
+    Lesson,
+    Mark,
+    Period,
+    SchoolClass,
+    Student,
+    StudentGuardian,
+    SubgroupMember,
+    Subject,
+    WorkType,
+)
+from models.core.service import reading, service
+from models.journal.grading import Averages, averages, show_average
+
+WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+
+
+@dataclass(frozen=True)
+class Child:
+    student_id: int
+    name: str
+    class_name: str
+    grade: int
+    year_id: int
+
+
+@dataclass(frozen=True)
+class DiaryLesson:
+    number: int
+    subject: str
+    topic: str
+    homework: str
+    marks: tuple[int, ...]
+    absence: str | None
+
+    @property
+    def entry(self) -> str:
+        marks = "/".join(str(m) for m in self.marks)
+        return f"{self.absence or ''}{marks}"
+
+
+@dataclass(frozen=True)
+class DiaryDay:
+    date: dt.date
+    lessons: tuple[DiaryLesson, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{WEEKDAYS[self.date.weekday()]} {self.date:%d.%m}"
+
+
+@dataclass(frozen=True)
+class SubjectMarks:
+    subject: str
+    marks: tuple[tuple[dt.date, int, str], ...]  # date, value, work type
+    averages: Averages
+    final: str
+
+    @property
+    def mean_text(self) -> str:
+        return show_average(self.averages.mean)
+
+    @property
+    def weighted_text(self) -> str:
+        return show_average(self.averages.weighted)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@reading
+def children(actor: Actor) -> list[Child]:
+    """The pupils whose diary this reader may open: themself, or a guardian's children."""
+    if actor.role == STUDENT and actor.student_id:
+        ids = [actor.student_id]
+    elif actor.role == GUARDIAN and actor.guardian_id:
+        ids = [
+            sg.student_id
+            for sg in StudentGuardian.select(StudentGuardian.student).where(
+                StudentGuardian.guardian == actor.guardian_id
+            )
+        ]
+    else:
+        return []
+    out = []
+    for student in Student.select().where(Student.id.in_(ids)).order_by(Student.birth_date):
+        enrollment = (
+            Enrollment.select(Enrollment, SchoolClass)
+            .join(SchoolClass)
+            .where(Enrollment.student == student.id)
+            .order_by(Enrollment.start.desc())
+            .first()
+        )
+        if enrollment is None:
+            continue
+        c = enrollment.school_class
+        out.append(Child(student.id, f"{student.surname} {student.first_name}", c.name, c.grade, c.year_id))
+    return out
+
+
+def _lessons_of(student_id: int, start: dt.date, end: dt.date):
+    """The pupil's lessons in [start, end]: their class's courses on enrolled days, their subgroups."""
+    enrollments = list(
+        Enrollment.select().where(
+            (Enrollment.student == student_id)
+            & (Enrollment.start <= end)
+            & (Enrollment.end.is_null() | (Enrollment.end >= start))
+        )
+    )
+    if not enrollments:
+        return []
+    groups = {
+        (m.subgroup_id, m.period.start, m.period.end)
+        for m in SubgroupMember.select(SubgroupMember, Period)
+        .join(Period)
+        .where((SubgroupMember.student == student_id) & (Period.start <= end) & (Period.end >= start))
+    }
+    class_ids = [e.school_class_id for e in enrollments]
+    query = (
+        Lesson.select(Lesson, Course, Subject)
+        .join(Course)
+        .join(Subject)
+        .where((Course.school_class.in_(class_ids)) & (Lesson.date >= start) & (Lesson.date <= end))
+        .order_by(Lesson.date, Lesson.number)
+    )
+    out = []
+    for lesson in query:
+        enrolled = any(
+            e.school_class_id == lesson.course.school_class_id
+            and e.start <= lesson.date
+            and (e.end is None or lesson.date <= e.end)
+            for e in enrollments
+        )
+        if not enrolled:
+            continue
+        sub = lesson.course.subgroup_id
+        if sub is not None and not any(g == sub and a <= lesson.date <= b for g, a, b in groups):
+            continue
+        out.append(lesson)
+    return out
+
+
+def _entries(student_id: int, lesson_ids: list[int]):
+    marks: dict[int, list[Mark]] = {}
+    absences: dict[int, str] = {}
+    if lesson_ids:
+        for m in (
+            Mark.select()
+            .where((Mark.student == student_id) & Mark.lesson.in_(lesson_ids))
+            .order_by(Mark.position)
+        ):
+            marks.setdefault(m.lesson_id, []).append(m)
+        for a in Absence.select().where((Absence.student == student_id) & Absence.lesson.in_(lesson_ids)):
+            absences[a.lesson_id] = a.code
+    return marks, absences
+
+
+@reading
+def week(actor: Actor, student_id: int, monday: dt.date) -> list[DiaryDay]:
+    """Monday to Saturday of one week: each day's lessons with topic, homework, marks, absences."""
+    require_reader_of_student(actor, student_id)
+    monday = monday_of(monday)
+    saturday = monday + dt.timedelta(days=5)
+    lessons = _lessons_of(student_id, monday, saturday)
+    marks, absences = _entries(student_id, [lesson.id for lesson in lessons])
+    days = []
+    for offset in range(6):
+        day = monday + dt.timedelta(days=offset)
+        items = tuple(
+            DiaryLesson(
+                lesson.number,
+                lesson.course.subject.name,
+                lesson.topic,
+                lesson.homework,
+                tuple(m.value for m in marks.get(lesson.id, [])),
+                absences.get(lesson.id),
+            )
+            for lesson in lessons
+            if lesson.date == day
+        )
+        days.append(DiaryDay(day, items))
+    return days
+
+
+@reading
+def period_marks(actor: Actor, student_id: int, period_id: int) -> list[SubjectMarks]:
+    """Per subject: every mark of the period with date and work type, averages, the final mark."""
+    require_reader_of_student(actor, student_id)
+    period = Period.get_by_id(period_id)
+    lessons = _lessons_of(student_id, period.start, period.end)
+    marks, _ = _entries(student_id, [lesson.id for lesson in lessons])
+    rows = list(WorkType.select())
+    work_types = {wt.id: (wt.name, wt.weight) for wt in rows}
+    default = next(((wt.name, wt.weight) for wt in rows if wt.is_default), ("", 1))
+    finals = {
+        f.subject_id: f.value
+        for f in FinalMark.select().where(
+            (FinalMark.student == student_id) & (FinalMark.scope == f"P{period.id}")
+        )
+    }
+    by_subject: dict[int, list] = {}
+    names: dict[int, str] = {}
+    for lesson in lessons:
+        subject = lesson.course.subject
+        names[subject.id] = subject.name
+        by_subject.setdefault(subject.id, [])
+        for m in marks.get(lesson.id, []):
+            wt_id = m.work_type_id or lesson.work_type_id
+            name, weight = work_types.get(wt_id, default) if wt_id else default
+            by_subject[subject.id].append((lesson.date, m.value, name, weight))
+    out = []
+    for subject_id, items in sorted(by_subject.items(), key=lambda kv: names[kv[0]]):
+        out.append(
+            SubjectMarks(
+                names[subject_id],
+                tuple((d, v, n) for d, v, n, _ in items),
+                averages((v, w) for _, v, _, w in items),
+                finals.get(subject_id, ""),
+            )
+        )
+    return out
+
+
+@reading
+def periods_of(actor: Actor, student_id: int) -> list[tuple[int, str, dt.date, dt.date]]:
+    require_reader_of_student(actor, student_id)
+    child = next((c for c in _classes_of(student_id)), None)
+    if child is None:
+        return []
+    grade, year_id = child
+    query = (
+        Period.select()
+        .where((Period.year == year_id) & (Period.grade_from <= grade) & (Period.grade_to >= grade))
+        .order_by(Period.start)
+    )
+    return [(p.id, p.name, p.start, p.end) for p in query]
+
+
+def _classes_of(student_id: int):
+    for e in (
+        Enrollment.select(Enrollment, SchoolClass)
+        .join(SchoolClass)
+        .where(Enrollment.student == student_id)
+        .order_by(Enrollment.start.desc())
+    ):
+        yield e.school_class.grade, e.school_class.year_id
+
+
+@service
+def record_view(actor: Actor, student_id: int, what: str, ref: str = "") -> None:
+    """A pupil or guardian looked at the diary (opening, a week, a period's marks)."""
+    require_reader_of_student(actor, student_id)
+    if actor.role not in (STUDENT, GUARDIAN):
+        return  # staff reading a diary is not parents' activity
+    DiaryView.insert(user=actor.user_id, student=student_id, what=what, ref=ref).execute()
