@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -30,6 +31,10 @@ def now() -> dt.datetime:
 
 
 class BaseModel(Model):
+    """Each model spells out, for the type checker only, the attributes Peewee adds by itself:
+    `id: AutoField[int]` (a field in queries, an int on a row) and, below each foreign key `x`,
+    `x_id: int` (the row's raw id; in queries use the field `x`). Peewee ignores annotations."""
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -39,6 +44,7 @@ class BaseModel(Model):
 
 
 class School(BaseModel):
+    id: AutoField[int]
     name = CharField()
     address = CharField(default="")
     created_at = DateTimeField(default=now)
@@ -52,6 +58,7 @@ class Setting(BaseModel):
 
 
 class SchoolYear(BaseModel):
+    id: AutoField[int]
     name = CharField(unique=True)  # "2026/2027"
     start = DateField()
     end = DateField()
@@ -60,7 +67,9 @@ class SchoolYear(BaseModel):
 class Period(BaseModel):
     """A quarter, half-year or trimester of a year, for a range of grades."""
 
+    id: AutoField[int]
     year = ForeignKeyField(SchoolYear, backref="periods", on_delete="RESTRICT")
+    year_id: int
     kind = CharField()  # quarter | half | trimester
     number = SmallIntegerField()
     name = CharField()  # "1 четверть"
@@ -78,6 +87,7 @@ class Period(BaseModel):
 
 
 class Student(BaseModel):
+    id: AutoField[int]
     surname = CharField()
     first_name = CharField()
     patronymic = CharField(default="")
@@ -95,6 +105,7 @@ class Student(BaseModel):
 
 
 class Guardian(BaseModel):
+    id: AutoField[int]
     surname = CharField()
     first_name = CharField()
     patronymic = CharField(default="")
@@ -107,8 +118,11 @@ class Guardian(BaseModel):
 
 
 class StudentGuardian(BaseModel):
+    id: AutoField[int]
     student = ForeignKeyField(Student, backref="guardian_links", on_delete="RESTRICT")
+    student_id: int
     guardian = ForeignKeyField(Guardian, backref="student_links", on_delete="RESTRICT")
+    guardian_id: int
     relation = CharField(default="")  # мать, отец, опекун, …
 
     class Meta:
@@ -118,8 +132,11 @@ class StudentGuardian(BaseModel):
 class Consent(BaseModel):
     """Consent to personal-data processing (152-FZ), given by a guardian or an adult pupil."""
 
+    id: AutoField[int]
     student = ForeignKeyField(Student, backref="consents", on_delete="RESTRICT")
+    student_id: int
     guardian = ForeignKeyField(Guardian, null=True, backref="consents", on_delete="RESTRICT")
+    guardian_id: int | None
     given_on = DateField()
     document = CharField(default="")  # form of the document: "заявление", number, …
     withdrawn_on = DateField(null=True)
@@ -129,6 +146,7 @@ class Consent(BaseModel):
 class User(BaseModel):
     """A personal account: staff (admin, teacher) or a diary reader (student, guardian)."""
 
+    id: AutoField[int]
     login = CharField(unique=True)
     password_hash = CharField(null=True)  # argon2id; NULL: no credential issued yet
     role = CharField(index=True)  # admin | teacher | student | guardian
@@ -136,7 +154,9 @@ class User(BaseModel):
     first_name = CharField(default="")
     patronymic = CharField(default="")
     student = ForeignKeyField(Student, null=True, backref="accounts", on_delete="RESTRICT")
+    student_id: int | None
     guardian = ForeignKeyField(Guardian, null=True, backref="accounts", on_delete="RESTRICT")
+    guardian_id: int | None
     must_change_password = BooleanField(default=True)
     active = BooleanField(default=True)
     failed_attempts = SmallIntegerField(default=0)
@@ -159,10 +179,13 @@ class User(BaseModel):
 
 
 class SchoolClass(BaseModel):
+    id: AutoField[int]
     year = ForeignKeyField(SchoolYear, backref="classes", on_delete="RESTRICT")
+    year_id: int
     grade = SmallIntegerField()
     letter = CharField()
     homeroom = ForeignKeyField(User, null=True, backref="homeroom_classes", on_delete="RESTRICT")
+    homeroom_id: int | None
 
     class Meta:
         indexes = ((("year", "grade", "letter"), True),)
@@ -175,8 +198,11 @@ class SchoolClass(BaseModel):
 class Enrollment(BaseModel):
     """A pupil's membership of a class from `start` to `end` (inclusive; NULL: still there)."""
 
+    id: AutoField[int]
     student = ForeignKeyField(Student, backref="enrollments", on_delete="RESTRICT")
+    student_id: int
     school_class = ForeignKeyField(SchoolClass, backref="enrollments", on_delete="RESTRICT")
+    school_class_id: int
     start = DateField()
     end = DateField(null=True)
     arrived_from = CharField(default="")
@@ -188,19 +214,24 @@ class Enrollment(BaseModel):
 
 
 class Subject(BaseModel):
+    id: AutoField[int]
     name = CharField(unique=True)
     short_name = CharField(default="")
 
 
 class WorkType(BaseModel):
+    id: AutoField[int]
     name = CharField(unique=True)
     weight = DecimalField(max_digits=4, decimal_places=2, default=1)
     is_default = BooleanField(default=False)
 
 
 class Subgroup(BaseModel):
+    id: AutoField[int]
     school_class = ForeignKeyField(SchoolClass, backref="subgroups", on_delete="RESTRICT")
+    school_class_id: int
     subject = ForeignKeyField(Subject, on_delete="RESTRICT")
+    subject_id: int
     number = SmallIntegerField()
     name = CharField(default="")
 
@@ -209,9 +240,13 @@ class Subgroup(BaseModel):
 
 
 class SubgroupMember(BaseModel):
+    id: AutoField[int]
     subgroup = ForeignKeyField(Subgroup, backref="members", on_delete="RESTRICT")
+    subgroup_id: int
     student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
     period = ForeignKeyField(Period, on_delete="RESTRICT")
+    period_id: int
 
     class Meta:
         indexes = ((("subgroup", "student", "period"), True), (("student", "period"), False))
@@ -220,10 +255,15 @@ class SubgroupMember(BaseModel):
 class Course(BaseModel):
     """Teaching load (нагрузка): a class × subject × teacher, for a subgroup where split."""
 
+    id: AutoField[int]
     school_class = ForeignKeyField(SchoolClass, backref="courses", on_delete="RESTRICT")
+    school_class_id: int
     subject = ForeignKeyField(Subject, on_delete="RESTRICT")
+    subject_id: int
     teacher = ForeignKeyField(User, backref="courses", on_delete="RESTRICT")
+    teacher_id: int
     subgroup = ForeignKeyField(Subgroup, null=True, on_delete="RESTRICT")
+    subgroup_id: int | None
 
     class Meta:
         indexes = ((("school_class", "subject", "subgroup"), False),)
@@ -232,7 +272,9 @@ class Course(BaseModel):
 class TimetableEntry(BaseModel):
     """The weekly template: a course on a weekday (1 = Monday) at a lesson number."""
 
+    id: AutoField[int]
     course = ForeignKeyField(Course, backref="timetable", on_delete="RESTRICT")
+    course_id: int
     weekday = SmallIntegerField()
     number = SmallIntegerField()
     valid_from = DateField()
@@ -243,12 +285,15 @@ class TimetableEntry(BaseModel):
 
 
 class Lesson(BaseModel):
+    id: AutoField[int]
     course = ForeignKeyField(Course, backref="lessons", on_delete="RESTRICT")
+    course_id: int
     date = DateField()
     number = SmallIntegerField(default=1)  # lesson number in the day
     topic = CharField(default="")
     homework = TextField(default="")
     work_type = ForeignKeyField(WorkType, null=True, on_delete="RESTRICT")
+    work_type_id: int | None
     created_at = DateTimeField(default=now)
 
     class Meta:
@@ -258,13 +303,18 @@ class Lesson(BaseModel):
 class Mark(BaseModel):
     """A current mark: 1–5, one or two per cell (position 1 and 2)."""
 
+    id: AutoField[int]
     lesson = ForeignKeyField(Lesson, backref="marks", on_delete="RESTRICT")
+    lesson_id: int
     student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
     position = SmallIntegerField(default=1)
     value = SmallIntegerField()
     work_type = ForeignKeyField(WorkType, null=True, on_delete="RESTRICT")
+    work_type_id: int | None
     comment = CharField(default="")
     entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    entered_by_id: int | None
     entered_at = DateTimeField(default=now)
 
     class Meta:
@@ -274,13 +324,18 @@ class Mark(BaseModel):
 class Absence(BaseModel):
     """н / б / у / о in a lesson, with the excuse document once corrected (R13)."""
 
+    id: AutoField[int]
     lesson = ForeignKeyField(Lesson, backref="absences", on_delete="RESTRICT")
+    lesson_id: int
     student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
     code = CharField(max_length=1)
     document = CharField(default="")
     excused_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    excused_by_id: int | None
     excused_at = DateTimeField(null=True)
     entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    entered_by_id: int | None
     entered_at = DateTimeField(default=now)
 
     class Meta:
@@ -290,13 +345,19 @@ class Absence(BaseModel):
 class FinalMark(BaseModel):
     """A period or year mark per pupil and subject; `scope` is "P<period id>" or "Y<year id>"."""
 
+    id: AutoField[int]
     student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
     subject = ForeignKeyField(Subject, on_delete="RESTRICT")
+    subject_id: int
     year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    year_id: int
     period = ForeignKeyField(Period, null=True, on_delete="RESTRICT")
+    period_id: int | None
     scope = CharField()
     value = CharField(max_length=8)  # 5 4 3 2 1 н/а осв зач незач
     entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    entered_by_id: int | None
     entered_at = DateTimeField(default=now)
 
     class Meta:
@@ -307,8 +368,10 @@ class FinalMark(BaseModel):
 
 
 class AuditEntry(BaseModel):
+    id: AutoField[int]
     at = DateTimeField(default=now, index=True)
     user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    user_id: int | None
     action = CharField(index=True)
     entity = CharField()
     entity_id = IntegerField(null=True)
@@ -322,9 +385,12 @@ class AuditEntry(BaseModel):
 
 
 class DiaryView(BaseModel):
+    id: AutoField[int]
     at = DateTimeField(default=now)
     user = ForeignKeyField(User, on_delete="RESTRICT")
+    user_id: int
     student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
     what = CharField()  # open | week | period
     ref = CharField(default="")  # the week's Monday or the period id
 
@@ -333,9 +399,11 @@ class DiaryView(BaseModel):
 
 
 class LoginEvent(BaseModel):
+    id: AutoField[int]
     at = DateTimeField(default=now, index=True)
     login = CharField()
     user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    user_id: int | None
     success = BooleanField()
     reason = CharField(default="")
     source = CharField(default="")
@@ -356,7 +424,9 @@ class LoginThrottle(BaseModel):
 class SshKey(BaseModel):
     """A public key a staff member registered for logging in to `journal serve ssh`."""
 
+    id: AutoField[int]
     user = ForeignKeyField(User, backref="ssh_keys", on_delete="RESTRICT")
+    user_id: int
     algorithm = CharField()  # ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …
     key_data = TextField()  # the base64 blob, as in authorized_keys
     fingerprint = CharField()  # SHA256:… as `ssh-keygen -l` prints it
