@@ -120,7 +120,7 @@ def export_audit(
 ) -> AuditExport:
     """Write the entries `actor` may read that `filters` match; `out` is a file, a folder
     (default: the export folder) or "-" (csv to `stream` or stdout). Audited per file."""
-    from exports.run import _target, _write  # the writer every export shares
+    from exports.run import export_target, write_document  # the writer every export shares
     from models.people.credentials import record_export
 
     fmt = (fmt or "").strip().lower().lstrip(".")
@@ -128,8 +128,8 @@ def export_audit(
         raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
     filters = filters or AuditFilter()
     page = all_entries(actor, filters, cap=cap)  # refuses pupils and guardians
-    target = _target(out, fmt, False, stream)
+    target = export_target(out, fmt, False, stream)
     sheet = audit_sheet(page, filters, actor)
-    for where, _path in _write(target, file_stem(filters), [sheet], fmt):
+    for where, _path in write_document(target, file_stem(filters), [sheet], fmt):
         record_export(actor, AUDIT_KIND, where, len(page.rows))
     return AuditExport(tuple(target.written), len(page.rows), page.more)

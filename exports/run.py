@@ -8,6 +8,10 @@ course, builds the sheets, writes each file new and private (0600, never over an
 file) and records every file in the audit log (personal data leaving the system, 152-FZ).
 `class_name="all"` loops over the whole school (an admin) or the classes one keeps,
 reporting progress and stopping between classes when asked to.
+
+Each kind is one entry of EXPORT_KINDS (its title, file word, audit entry and the functions
+that plan and build one class's document); `export_target` and `write_document` are the
+writer every export shares (exports.auditlog too).
 """
 
 from __future__ import annotations
@@ -45,28 +49,6 @@ DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE = (
     "meeting",
     "course",
 )
-KINDS = (DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE)
-KIND_TITLES = {
-    DIARY: "Выписка из дневника",
-    REPORT_CARD: "Табель успеваемости",
-    CLASS_REPORT: "Анализ периода и контроль учителей",
-    MEETING: "Отчёт к родительскому собранию",
-    COURSE: "Журнал предмета",
-}
-FILE_WORDS = {
-    DIARY: "Дневник",
-    REPORT_CARD: "Табель",
-    CLASS_REPORT: "Анализ",
-    MEETING: "Собрание",
-    COURSE: "Журнал",
-}
-AUDIT_KINDS = {
-    DIARY: "diary",
-    REPORT_CARD: "report_card",
-    CLASS_REPORT: "class_report",
-    MEETING: "meeting",
-    COURSE: "course",
-}
 ALL = "all"
 YEAR = "year"
 STDOUT = "-"
@@ -83,7 +65,7 @@ class ExportCancelled(JournalError):
 
 
 @dataclass
-class _Target:
+class ExportTarget:
     kind: str  # "dir" | "file" | "stdout"
     path: Path | None = None
     stream: BinaryIO | None = None
@@ -93,10 +75,10 @@ class _Target:
 # --- arguments ---------------------------------------------------------------------------------
 
 
-def _check_kind(kind: str) -> str:
-    if kind not in KINDS:
+def _check_kind(kind: str) -> ExportKind:
+    if kind not in EXPORT_KINDS:
         raise ValidationError(f"Неизвестный вид выгрузки «{kind}»: можно {', '.join(KINDS)}.")
-    return kind
+    return EXPORT_KINDS[kind]
 
 
 def _check_format(fmt: str) -> str:
@@ -168,7 +150,7 @@ def _diary_range(
     return start, end
 
 
-def _classes(actor: Actor, class_name: str | None, kind: str) -> list[ClassInfo]:
+def _classes(actor: Actor, class_name: str | None) -> list[ClassInfo]:
     if not class_name or not str(class_name).strip():
         raise ValidationError("Укажите класс, например 5А, или all — вся школа.")
     if str(class_name).strip().lower() in (ALL, "все", "вся школа"):
@@ -211,21 +193,21 @@ def _courses(actor: Actor, school_class: ClassInfo, subject: str) -> tuple[list[
 # --- where the files go ----------------------------------------------------------------------------
 
 
-def _target(out: object, fmt: str, many_classes: bool, stream: BinaryIO | None) -> _Target:
+def export_target(out: object, fmt: str, many_classes: bool, stream: BinaryIO | None) -> ExportTarget:
     if out == STDOUT:
         if fmt != "csv":
             raise ValidationError("В стандартный вывод («-») выгружается только csv: укажите формат csv.")
         if many_classes:
             raise ValidationError("Вся школа не выгружается в стандартный вывод: укажите папку.")
-        return _Target("stdout", stream=stream or sys.stdout.buffer)
+        return ExportTarget("stdout", stream=stream or sys.stdout.buffer)
     if out is None or str(out).strip() == "":
-        return _Target("dir", default_export_dir())
+        return ExportTarget("dir", default_export_dir())
     path = Path(os.path.expanduser(str(out)))
     if path.is_dir():
-        return _Target("dir", path)
+        return ExportTarget("dir", path)
     if many_classes:
         raise ValidationError(f"Для нескольких классов укажите папку, а не файл: «{path}».")
-    return _Target("file", path)
+    return ExportTarget("file", path)
 
 
 def _free(folder: Path, name: str) -> Path:
@@ -239,7 +221,9 @@ def _free(folder: Path, name: str) -> Path:
     return path
 
 
-def _write(target: _Target, base: str, sheets: list[Sheet], fmt: str) -> list[tuple[str, Path | None]]:
+def write_document(
+    target: ExportTarget, base: str, sheets: list[Sheet], fmt: str
+) -> list[tuple[str, Path | None]]:
     """Render and write one document; returns (where, path) per file written."""
     if target.kind == "stdout":
         main = [s for s in sheets if s.main] or sheets
@@ -292,19 +276,64 @@ class _Doc:
     scope: str = ""  # the analysis scope (class report)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """An export's arguments once checked: the same for every class of it."""
+
+    pupil_id: int | None
+    subject: object
+    period: object
+    date_from: object
+    date_to: object
+
+    @property
+    def explicit_period(self) -> bool:
+        return self.period is not None and str(self.period).strip() != ""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One class's document, its arguments checked before the first file is written."""
+
+    school_class: ClassInfo
+    period: PeriodInfo | None  # None: the year
+    pupil_id: int | None = None  # the diary of one pupil
+    dates: tuple[dt.date, dt.date] | None = None  # the diary's days
+    course_ids: list[int] = field(default_factory=list)  # the course's
+    subject: str = ""  # the course's subject, as the school calls it
+
+
+def _plan_class(actor: Actor, request: _Request, school_class: ClassInfo, period: PeriodInfo | None) -> _Plan:
+    _check_class(actor, school_class)
+    return _Plan(school_class, period)
+
+
+def _plan_diary(actor: Actor, request: _Request, school_class: ClassInfo, period: PeriodInfo | None) -> _Plan:
+    _check_class(actor, school_class)
+    span = None
+    if request.explicit_period:
+        periods = _periods(school_class)
+        span = (period.start, period.end) if period else (periods[0].start, periods[-1].end)
+    dates = _diary_range(request.date_from, request.date_to, span)
+    return _Plan(school_class, period, pupil_id=request.pupil_id, dates=dates)
+
+
+def _plan_course(
+    actor: Actor, request: _Request, school_class: ClassInfo, period: PeriodInfo | None
+) -> _Plan:
+    course_ids, subject = _courses(actor, school_class, str(request.subject))
+    return _Plan(school_class, period, course_ids=course_ids, subject=subject)
+
+
 def _scope_words(period: PeriodInfo | None, year: str) -> list[str]:
     return [period.name if period else "год", year.replace("/", "-")]
 
 
-def _diary_doc(
-    actor: Actor,
-    school_class: ClassInfo,
-    pupil_id: int | None,
-    start: dt.date,
-    end: dt.date,
-) -> _Doc:
+def _diary_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
     from exports.diary import build_diary
 
+    school_class, pupil_id = plan.school_class, plan.pupil_id
+    start, end = plan.dates  # type: ignore[misc]
     diary, sheets = build_diary(
         actor, school_class.id, start, end, [pupil_id] if pupil_id is not None else None
     )
@@ -318,13 +347,14 @@ def _diary_doc(
     for sheet in sheets:
         sheet.main = True
     who = [diary.pupils[0].name] if pupil_id is not None else []
-    base = safe_filename(FILE_WORDS[DIARY], school_class.name, *who, start.isoformat(), end.isoformat())
+    base = safe_filename(kind.file_word, school_class.name, *who, start.isoformat(), end.isoformat())
     return _Doc(base, sheets, len(sheets))
 
 
-def _report_card_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo | None) -> _Doc:
+def _report_card_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
     from exports.report_card import build_report_card
 
+    school_class, period = plan.school_class, plan.period
     periods = _periods(school_class)
     year = year_label(periods)
     a, sheets = build_report_card(
@@ -335,33 +365,34 @@ def _report_card_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo |
         homeroom=school_class.homeroom_name,
         period_names=[p.name for p in periods],
     )
-    base = safe_filename(FILE_WORDS[REPORT_CARD], school_class.name, *_scope_words(period, year))
+    base = safe_filename(kind.file_word, school_class.name, *_scope_words(period, year))
     return _Doc(base, sheets, sum(1 for p in a.pupils if not p.departed), a.scope)
 
 
-def _class_report_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo | None) -> _Doc:
+def _class_report_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
     from exports.reports import build_class_report
 
+    school_class, period = plan.school_class, plan.period
     year = year_label(_periods(school_class))
     a, sheets = build_class_report(actor, school_class.id, period.id if period else None, year)
-    base = safe_filename(FILE_WORDS[CLASS_REPORT], school_class.name, *_scope_words(period, year))
+    base = safe_filename(kind.file_word, school_class.name, *_scope_words(period, year))
     return _Doc(base, sheets, len(a.pupils), a.scope)
 
 
-def _meeting_doc(actor: Actor, school_class: ClassInfo, period: PeriodInfo | None) -> _Doc:
+def _meeting_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
     from exports.reports import build_meeting
 
+    school_class, period = plan.school_class, plan.period
     year = year_label(_periods(school_class))
     a, sheets = build_meeting(actor, school_class.id, period.id if period else None, year)
-    base = safe_filename(FILE_WORDS[MEETING], school_class.name, *_scope_words(period, year))
+    base = safe_filename(kind.file_word, school_class.name, *_scope_words(period, year))
     return _Doc(base, sheets, len(a.pupils), a.scope)
 
 
-def _course_doc(
-    actor: Actor, school_class: ClassInfo, course_ids: list[int], period: PeriodInfo | None, subject: str
-) -> _Doc:
+def _course_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
     from exports.reports import build_course
 
+    school_class, period = plan.school_class, plan.period
     periods = _periods(school_class)
     year = year_label(periods)
     if period is None:
@@ -370,11 +401,93 @@ def _course_doc(
         ]
     else:
         chosen = [(period.id, period.name)]
-    sheets = build_course(actor, course_ids, chosen, year)
+    sheets = build_course(actor, plan.course_ids, chosen, year)
     for sheet in sheets:
         sheet.main = True
-    base = safe_filename(FILE_WORDS[COURSE], school_class.name, subject, *_scope_words(period, year))
+    base = safe_filename(kind.file_word, school_class.name, plan.subject, *_scope_words(period, year))
     return _Doc(base, sheets, 0)
+
+
+def _record_export(actor: Actor, kind: ExportKind, plan: _Plan, doc: _Doc, where: str) -> None:
+    from models.people.credentials import record_export
+
+    record_export(actor, kind.audit_kind, where, doc.count)
+
+
+def _record_report_export(actor: Actor, kind: ExportKind, plan: _Plan, doc: _Doc, where: str) -> None:
+    """The class report's entry names the analysis it carries (models.reports.analysis)."""
+    from models.reports.analysis import record_report_export
+
+    record_report_export(actor, plan.school_class.id, doc.scope, where)
+
+
+# --- the kinds ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One kind of export: its names, how one class's document is planned, built and
+    audited. A new kind is one entry of EXPORT_KINDS."""
+
+    key: str  # the command line's word: `journal export report-card`
+    title: str  # what a person calls it
+    file_word: str  # the first word of its file names
+    audit_kind: str  # its audit entry: "export.<audit_kind>"
+    build: Callable[[Actor, ExportKind, _Plan], _Doc]
+    plan: Callable[[Actor, _Request, ClassInfo, PeriodInfo | None], _Plan] = _plan_class
+    record: Callable[[Actor, ExportKind, _Plan, _Doc, str], None] = _record_export
+    skip_on: tuple[type[Exception], ...] = ()  # planning failures that only leave a class out of "all"
+    pupil_and_dates: bool = False  # one pupil may be named, and the dates «с» and «по»
+    needs_subject: bool = False  # a subject must be named
+
+
+EXPORT_KINDS: dict[str, ExportKind] = {
+    kind.key: kind
+    for kind in (
+        ExportKind(
+            DIARY,
+            title="Выписка из дневника",
+            file_word="Дневник",
+            audit_kind="diary",
+            build=_diary_doc,
+            plan=_plan_diary,
+            pupil_and_dates=True,
+        ),
+        ExportKind(
+            REPORT_CARD,
+            title="Табель успеваемости",
+            file_word="Табель",
+            audit_kind="report_card",
+            build=_report_card_doc,
+        ),
+        ExportKind(
+            CLASS_REPORT,
+            title="Анализ периода и контроль учителей",
+            file_word="Анализ",
+            audit_kind="class_report",
+            build=_class_report_doc,
+            record=_record_report_export,
+        ),
+        ExportKind(
+            MEETING,
+            title="Отчёт к родительскому собранию",
+            file_word="Собрание",
+            audit_kind="meeting",
+            build=_meeting_doc,
+        ),
+        ExportKind(
+            COURSE,
+            title="Журнал предмета",
+            file_word="Журнал",
+            audit_kind="course",
+            build=_course_doc,
+            plan=_plan_course,
+            skip_on=(JournalError,),  # a class without the subject, or not one's own
+            needs_subject=True,
+        ),
+    )
+}
+KINDS = tuple(EXPORT_KINDS)
 
 
 # --- the entry point ------------------------------------------------------------------------------
@@ -388,15 +501,89 @@ def _cancelled(cancel) -> bool:
     return bool(cancel())
 
 
-def _audit(actor: Actor, kind: str, school_class: ClassInfo, doc: _Doc, where: str) -> None:
-    if kind == CLASS_REPORT:
-        from models.reports.analysis import record_report_export
+def _check_request(
+    kind: ExportKind, pupil_id: object, subject: object, period: object, date_from: object, date_to: object
+) -> _Request:
+    if pupil_id is not None and str(pupil_id).strip() != "":
+        if not kind.pupil_and_dates:
+            raise ValidationError("Учащийся указывается только для выписки из дневника.")
+        text = str(pupil_id).strip()
+        if not text.isdigit():
+            raise ValidationError(f"Номер учащегося «{text}» — не число.")
+        pupil = int(text)
+    else:
+        pupil = None
+    if not kind.pupil_and_dates and (date_from or date_to):
+        raise ValidationError("Даты «с» и «по» задаются только для выписки из дневника; здесь — период.")
+    if kind.needs_subject and not (subject and str(subject).strip()):
+        raise ValidationError("Для журнала предмета укажите предмет, например «Математика».")
+    if not kind.needs_subject and subject:
+        raise ValidationError("Предмет указывается только для журнала предмета.")
+    return _Request(pupil, subject, period, date_from, date_to)
 
-        record_report_export(actor, school_class.id, doc.scope, where)
-        return
-    from models.people.credentials import record_export
 
-    record_export(actor, AUDIT_KINDS[kind], where, doc.count)
+def _export_classes(
+    actor: Actor, kind: ExportKind, request: _Request, class_name: str | None
+) -> list[ClassInfo]:
+    """The classes asked for; a pupil's diary without a class: the pupil's class then."""
+    if kind.pupil_and_dates and request.pupil_id is not None and not class_name:
+        from models.reports.extracts import pupil_class
+
+        start, end = _diary_range(request.date_from, request.date_to)
+        return [class_info(get_class(pupil_class(actor, request.pupil_id, start, end)))]
+    return _classes(actor, class_name)
+
+
+def _plans(
+    actor: Actor, kind: ExportKind, request: _Request, classes: list[ClassInfo], many: bool
+) -> list[_Plan]:
+    """Every argument checked for every class before the first file is written; a class
+    without the period (or the subject) is left out of a many-class export."""
+    plans = []
+    skipped = []
+    for school_class in classes:
+        try:
+            chosen = resolve_period(school_class, request.period)
+        except ValidationError:
+            if many:
+                skipped.append(school_class.name)
+                continue
+            raise
+        try:
+            plans.append(kind.plan(actor, request, school_class, chosen))
+        except kind.skip_on:
+            if many:
+                skipped.append(school_class.name)
+                continue
+            raise
+    if not plans:
+        raise ValidationError(
+            "Нечего выгружать: ни у одного класса нет такого периода или предмета"
+            + (f" ({', '.join(skipped)})." if skipped else ".")
+        )
+    return plans
+
+
+def _write_plans(
+    actor: Actor,
+    kind: ExportKind,
+    plans: list[_Plan],
+    target: ExportTarget,
+    fmt: str,
+    progress: Progress | None,
+    cancel: threading.Event | Callable[[], bool] | None,
+) -> None:
+    total = len(plans)
+    for done, plan in enumerate(plans):
+        if _cancelled(cancel):
+            raise ExportCancelled(list(target.written))
+        if progress:
+            progress(done, total, plan.school_class.name)
+        doc = kind.build(actor, kind, plan)
+        for where, _path in write_document(target, doc.base, doc.sheets, fmt):
+            kind.record(actor, kind, plan, doc, where)
+    if progress:
+        progress(total, total, "")
 
 
 def export(
@@ -421,91 +608,14 @@ def export(
     or ExportCancelled (stopped between classes; its `paths` are complete files).
     """
     require_staff(actor)
-    kind = _check_kind(kind)
+    spec = _check_kind(kind)
     fmt = _check_format(fmt)
-    if pupil_id is not None and str(pupil_id).strip() != "":
-        if kind != DIARY:
-            raise ValidationError("Учащийся указывается только для выписки из дневника.")
-        text = str(pupil_id).strip()
-        if not text.isdigit():
-            raise ValidationError(f"Номер учащегося «{text}» — не число.")
-        pupil_id = int(text)
-    else:
-        pupil_id = None
-    if kind != DIARY and (date_from or date_to):
-        raise ValidationError("Даты «с» и «по» задаются только для выписки из дневника; здесь — период.")
-    if kind == COURSE and not (subject and str(subject).strip()):
-        raise ValidationError("Для журнала предмета укажите предмет, например «Математика».")
-    if kind != COURSE and subject:
-        raise ValidationError("Предмет указывается только для журнала предмета.")
-    if kind == DIARY and pupil_id is not None and not class_name:
-        from models.reports.extracts import pupil_class
-
-        start, end = _diary_range(date_from, date_to)
-        classes = [class_info(get_class(pupil_class(actor, pupil_id, start, end)))]
-    else:
-        classes = _classes(actor, class_name, kind)
+    request = _check_request(spec, pupil_id, subject, period, date_from, date_to)
+    classes = _export_classes(actor, spec, request, class_name)
     many = len(classes) > 1 or str(class_name or "").strip().lower() == ALL
-    if many and pupil_id is not None:
+    if many and request.pupil_id is not None:
         raise ValidationError("Одного учащегося выгружают из его класса: укажите класс, а не all.")
-
-    # every argument is checked for every class before the first file is written
-    plans = []
-    skipped = []
-    for school_class in classes:
-        explicit = period is not None and str(period).strip() != ""
-        try:
-            chosen = resolve_period(school_class, period)
-        except ValidationError:
-            if many:
-                skipped.append(school_class.name)
-                continue
-            raise
-        if kind == COURSE:
-            try:
-                course_ids, subject_name = _courses(actor, school_class, str(subject))
-            except JournalError:
-                if many:
-                    skipped.append(school_class.name)
-                    continue
-                raise
-            plans.append((school_class, chosen, (course_ids, subject_name), None))
-            continue
-        _check_class(actor, school_class)
-        dates = None
-        if kind == DIARY:
-            span = None
-            if explicit:
-                periods = _periods(school_class)
-                span = (chosen.start, chosen.end) if chosen else (periods[0].start, periods[-1].end)
-            dates = _diary_range(date_from, date_to, span)
-        plans.append((school_class, chosen, None, dates))
-    if not plans:
-        raise ValidationError(
-            "Нечего выгружать: ни у одного класса нет такого периода или предмета"
-            + (f" ({', '.join(skipped)})." if skipped else ".")
-        )
-    target = _target(out, fmt, many, stream)
-
-    total = len(plans)
-    for done, (school_class, chosen, course_ids, dates) in enumerate(plans):
-        if _cancelled(cancel):
-            raise ExportCancelled(list(target.written))
-        if progress:
-            progress(done, total, school_class.name)
-        if kind == DIARY:
-            doc = _diary_doc(actor, school_class, pupil_id, *dates)  # type: ignore[misc]
-        elif kind == REPORT_CARD:
-            doc = _report_card_doc(actor, school_class, chosen)
-        elif kind == CLASS_REPORT:
-            doc = _class_report_doc(actor, school_class, chosen)
-        elif kind == MEETING:
-            doc = _meeting_doc(actor, school_class, chosen)
-        else:
-            ids, name = course_ids  # type: ignore[misc]
-            doc = _course_doc(actor, school_class, ids, chosen, name)
-        for where, _path in _write(target, doc.base, doc.sheets, fmt):
-            _audit(actor, kind, school_class, doc, where)
-    if progress:
-        progress(total, total, "")
+    plans = _plans(actor, spec, request, classes, many)
+    target = export_target(out, fmt, many, stream)
+    _write_plans(actor, spec, plans, target, fmt, progress, cancel)
     return list(target.written)
