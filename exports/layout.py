@@ -175,24 +175,40 @@ def _ods(sheets: list[Sheet]) -> bytes:
     what a printed page needs: column widths, bold titles and headers, wrapped long text,
     an A4 page (landscape for the wide sheets)."""
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import (
-        MasterPage,
-        PageLayout,
-        PageLayoutProperties,
-        Style,
-        TableCellProperties,
-        TableColumnProperties,
-        TextProperties,
-    )
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
 
     doc = OpenDocumentSpreadsheet()
-    auto = doc.automaticstyles
+    styles = _OdsStyles(doc)
+    for sheet in sheets:
+        doc.spreadsheet.addElement(_ods_table(sheet, styles))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
-    def cell_style(
-        name: str, *, size: str = "", bold_text: bool = False, boxed: bool = False, wrap: bool = False
+
+class _OdsStyles:
+    """The automatic styles of one ods workbook, shared by its sheets: a title, the eight
+    cells (bold × boxed × wrapped), a portrait and a landscape A4 page, a column per width."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.auto = doc.automaticstyles
+        self.title = self._cell("title", size="13pt")
+        self.cells = {
+            (bold, boxed, wrap): self._cell(
+                f"c{int(bold)}{int(boxed)}{int(wrap)}", bold_text=bold, boxed=boxed, wrap=wrap
+            )
+            for bold in (False, True)
+            for boxed in (False, True)
+            for wrap in (False, True)
+        }
+        self.pages = {landscape: self._page(landscape) for landscape in (False, True)}
+        self.columns: dict[float, Any] = {}
+
+    def _cell(
+        self, name: str, *, size: str = "", bold_text: bool = False, boxed: bool = False, wrap: bool = False
     ):
+        from odf.style import Style, TableCellProperties, TextProperties
+
         style = Style(name=name, family="table-cell")
         if bold_text or size:
             props = {"fontweight": "bold", "fontweightasian": "bold", "fontweightcomplex": "bold"}
@@ -206,20 +222,13 @@ def _ods(sheets: list[Sheet]) -> bytes:
             cell_props["wrapoption"] = "wrap"
         if cell_props:
             style.addElement(TableCellProperties(**cell_props))
-        auto.addElement(style)
+        self.auto.addElement(style)
         return style
 
-    title = cell_style("title", size="13pt")
-    styles = {
-        (bold_, boxed, wrap): cell_style(
-            f"c{int(bold_)}{int(boxed)}{int(wrap)}", bold_text=bold_, boxed=boxed, wrap=wrap
-        )
-        for bold_ in (False, True)
-        for boxed in (False, True)
-        for wrap in (False, True)
-    }
-    pages = {}
-    for landscape in (False, True):
+    def _page(self, landscape: bool):
+        """The table style that puts a sheet on an A4 page, portrait or landscape."""
+        from odf.style import MasterPage, PageLayout, PageLayoutProperties, Style
+
         layout = PageLayout(name=f"page{int(landscape)}")
         layout.addElement(
             PageLayoutProperties(
@@ -229,52 +238,61 @@ def _ods(sheets: list[Sheet]) -> bytes:
                 margin="1cm",
             )
         )
-        auto.addElement(layout)
+        self.auto.addElement(layout)
         master = MasterPage(name="Landscape" if landscape else "Portrait", pagelayoutname=layout)
-        doc.masterstyles.addElement(master)
+        self.doc.masterstyles.addElement(master)
         table_style = Style(name=f"table{int(landscape)}", family="table", masterpagename=master)
-        auto.addElement(table_style)
-        pages[landscape] = table_style
-    column_styles: dict[float, Style] = {}
+        self.auto.addElement(table_style)
+        return table_style
 
-    def column_style(width: float):
-        if width not in column_styles:
-            style = Style(name=f"col{len(column_styles)}", family="table-column")
+    def column(self, width: float):
+        if width not in self.columns:
+            from odf.style import Style, TableColumnProperties
+
+            style = Style(name=f"col{len(self.columns)}", family="table-column")
             style.addElement(TableColumnProperties(columnwidth=f"{width * 0.21:.2f}cm"))
-            auto.addElement(style)
-            column_styles[width] = style
-        return column_styles[width]
+            self.auto.addElement(style)
+            self.columns[width] = style
+        return self.columns[width]
 
-    for sheet in sheets:
-        table = Table(name=sheet.name, stylename=pages[sheet.landscape])
-        for width in list(sheet.widths) or _adaptive_widths(sheet):
-            table.addElement(TableColumn(stylename=column_style(float(width))))
-        boxed_rows = _boxed_rows(sheet)
-        for r, row in enumerate(sheet.rows):
-            tr = TableRow()
-            is_title = r in sheet.title_rows
-            is_bold = r in sheet.header_rows or r in sheet.bold_rows
-            boxed = r in boxed_rows
-            for c, value in enumerate(row):
-                value = _ods_cell(value)
-                if is_title:
-                    style = title
-                else:
-                    style = styles[(is_bold or (r, c) in sheet.bold_cells, boxed, boxed and c in sheet.wrap)]
-                if isinstance(value, bool) or value is None or value == "":
-                    cell = TableCell(stylename=style)
-                elif isinstance(value, int | float):
-                    cell = TableCell(stylename=style, valuetype="float", value=value)
-                    cell.addElement(P(text=str(value)))
-                else:
-                    cell = TableCell(stylename=style, valuetype="string")
-                    cell.addElement(P(text=str(value)))
-                tr.addElement(cell)
-            table.addElement(tr)
-        doc.spreadsheet.addElement(table)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+
+def _ods_table(sheet: Sheet, styles: _OdsStyles):
+    from odf.table import Table, TableColumn, TableRow
+
+    table = Table(name=sheet.name, stylename=styles.pages[sheet.landscape])
+    for width in list(sheet.widths) or _adaptive_widths(sheet):
+        table.addElement(TableColumn(stylename=styles.column(float(width))))
+    boxed_rows = _boxed_rows(sheet)
+    for r, row in enumerate(sheet.rows):
+        tr = TableRow()
+        is_title = r in sheet.title_rows
+        is_bold = r in sheet.header_rows or r in sheet.bold_rows
+        boxed = r in boxed_rows
+        for c, value in enumerate(row):
+            if is_title:
+                style = styles.title
+            else:
+                style = styles.cells[
+                    (is_bold or (r, c) in sheet.bold_cells, boxed, boxed and c in sheet.wrap)
+                ]
+            tr.addElement(_ods_value(_ods_cell(value), style))
+        table.addElement(tr)
+    return table
+
+
+def _ods_value(value: Any, style):
+    """One cell: empty, a number or a text (never a formula)."""
+    from odf.table import TableCell
+    from odf.text import P
+
+    if isinstance(value, bool) or value is None or value == "":
+        return TableCell(stylename=style)
+    if isinstance(value, int | float):
+        cell = TableCell(stylename=style, valuetype="float", value=value)
+    else:
+        cell = TableCell(stylename=style, valuetype="string")
+    cell.addElement(P(text=str(value)))
+    return cell
 
 
 def _boxed_rows(sheet: Sheet) -> set[int]:
