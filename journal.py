@@ -199,11 +199,12 @@ def cmd_import_school(args: argparse.Namespace) -> int:
     """Import staff, teaching load or a timetable (models.imports.school_sheets): the same preview,
     confirmation and all-or-nothing write as the class list. Staff passwords are shown once
     here, or only written to a private slips file (--slips)."""
+    from exports.sheet_import import read_sheet
     from models.core.access import SYSTEM
     from models.imports import school_sheets as setup_import
 
     _open(args)
-    sheet = setup_import.read_sheet(args.what, args.file)
+    sheet = read_sheet(args.what, args.file)
     plan = setup_import.preview(SYSTEM, sheet, start=args.start)
     print("\n".join(setup_import.plan_lines(sheet, plan)))
     if not plan.rows:

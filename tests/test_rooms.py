@@ -73,6 +73,16 @@ def test_tui_never_imports_the_database_layer():
     assert offenders == {}
 
 
+def test_models_never_import_the_rooms_above():
+    """models/ is the lowest room: exports/ reads files into rows for it, tui/ shows it."""
+    offenders = {}
+    for path in sorted((ROOT / "models").rglob("*.py")):
+        bad = _top(_imports(path)) & {"exports", "tui", "journal", "demo"}
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}
+
+
 def test_the_import_scan_sees_what_it_looks_for(tmp_path):
     """The scanner itself: plain, dotted, from- and function-local imports are all found."""
     probe = tmp_path / "probe.py"

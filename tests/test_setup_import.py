@@ -1,6 +1,6 @@
-"""Importing staff, teaching load and a timetable from files (models/imports/school_sheets.py and
-`journal import staff|load|timetable`): good files in every format, bad rows refusing the
-whole file with nothing written."""
+"""Importing staff, teaching load and a timetable from files (exports/sheet_import.py reads
+them, models/imports/school_sheets.py plans and writes; `journal import staff|load|timetable`):
+good files in every format, bad rows refusing the whole file with nothing written."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sys
 import pytest
 
 import journal
+from exports import sheet_import
 from models.core import db as dbmod
 from models.core.errors import ValidationError
 from models.core.schema import AuditEntry, Course, Lesson, Subgroup, Subject, TimetableEntry, User
@@ -71,7 +72,7 @@ def test_staff_from_a_windows_1251_csv(s):
         ";",
         "cp1251",
     )
-    sheet = setup_import.parse_bytes("staff", data, "staff.csv")
+    sheet = sheet_import.parse_bytes("staff", data, "staff.csv")
     plan = setup_import.preview(s.admin, sheet)
     assert [(r.line, r.action, r.text) for r in plan.rows] == [
         (2, "новый", "Кузнецова Елена Ивановна, kuznetsova, учитель"),
@@ -131,7 +132,7 @@ def test_load_from_xlsx_with_new_subjects_groups_and_a_new_teacher(s):
         ["5Б", "Английский язык", "Иванова Мария Петровна", 2],
         ["5А", "Русский язык", "sidorova", ""],
     ]
-    sheet = setup_import.parse_bytes("load", xlsx_bytes(LOAD, rows, title_rows=1), "load.xlsx")
+    sheet = sheet_import.parse_bytes("load", xlsx_bytes(LOAD, rows, title_rows=1), "load.xlsx")
     assert sheet.fmt == "xlsx" and sheet.rows[0].line == 3
     plan = setup_import.preview(s.admin, sheet)
     assert [r.action for r in plan.rows] == [
@@ -188,7 +189,7 @@ def test_timetable_from_a_comma_csv_then_lessons(s):
         ["5Б", "Пн", "2", "Математика", "", "01.09.2026", "28.12.2026"],
     ]
     data = csv_bytes(TIMETABLE, rows, ",", "utf-8")
-    sheet = setup_import.parse_bytes("timetable", data, "timetable.csv")
+    sheet = sheet_import.parse_bytes("timetable", data, "timetable.csv")
     plan = setup_import.preview(s.admin, sheet, start="01.09.2026")
     assert plan.ok and plan.todo == 4 and plan.notes == ()
     assert plan.rows[3].text == "5Б · Пн 2 · Математика, с 01.09.2026 по 28.12.2026"
@@ -224,7 +225,7 @@ def test_timetable_from_a_comma_csv_then_lessons(s):
 def test_timetable_from_ods_with_one_validity_column(s):
     headers = ["Класс", "День недели", "Урок №", "Предмет", "Подгруппа", "Действует с/по"]
     rows = [["5А", "Ср", 4, "Английский язык", 2, "01.09.2026 – 25.10.2026"]]
-    sheet = setup_import.parse_bytes("timetable", ods_bytes(headers, rows), "t.ods")
+    sheet = sheet_import.parse_bytes("timetable", ods_bytes(headers, rows), "t.ods")
     setup_import.run_import(s.admin, sheet)
     (entry,) = timetable_entries(s.class_a)
     assert (entry.course_id, entry.weekday, entry.number, entry.validity) == (
@@ -263,9 +264,9 @@ def test_bad_timetable_rows_write_nothing(s):
 
 def test_files_that_are_not_the_right_table(s, tmp_path):
     with pytest.raises(ValidationError, match="«Класс», «Предмет», «Учитель»"):
-        setup_import.parse_bytes("load", csv_bytes(STAFF, [["А", "Б", "", "", ""]]), "x.csv")
+        sheet_import.parse_bytes("load", csv_bytes(STAFF, [["А", "Б", "", "", ""]]), "x.csv")
     with pytest.raises(ValidationError, match="Файла"):
-        setup_import.read_sheet("staff", tmp_path / "nope.csv")
+        sheet_import.read_sheet("staff", tmp_path / "nope.csv")
     with pytest.raises(ValidationError, match="Файл пуст"):
         setup_import.parse_rows("staff", [["", ""]])
 

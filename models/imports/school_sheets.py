@@ -1,9 +1,9 @@
 """Importing a school's staff, teaching load and timetable from its own spreadsheets.
 
 `journal import staff|load|timetable FILE` (and the same functions from anywhere else):
-the file is read (xlsx, ods or csv in UTF-8 or Windows-1251, ";" or "," — with the class
-list import's readers, exports.roster_import), every row is checked against the school and
-shown with what it will do or what is wrong with it; then everything is written in one
+exports.sheet_import reads the file (xlsx, ods or csv in UTF-8 or Windows-1251, ";" or
+",") into rows of cells and `parse_rows` here finds its columns; every row is checked
+against the school and shown with what it will do or what is wrong with it; then everything is written in one
 transaction, or nothing at all when a single row is wrong. Rows that are already in the
 school as they are ("есть") are skipped, so the same file may be imported again.
 
@@ -24,14 +24,11 @@ rows (what held before ends the day before); lessons are not touched unless aske
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from peewee import JOIN
 
@@ -41,6 +38,14 @@ from models.core.errors import NotFound, ValidationError
 from models.core.schema import Course, SchoolClass, SchoolYear, Subgroup, Subject, TimetableEntry, User
 from models.core.service import reading, service
 from models.core.validation import clean_name, parse_date
+from models.imports.headers import (
+    cell_text,
+    filled_rows,
+    find_header,
+    is_blank,
+    normalize_header,
+    read_header,
+)
 from models.people import accounts
 from models.school.calendar import current_year_id
 from models.school.classes import parse_class_name
@@ -52,9 +57,8 @@ from models.school.timetable import MAX_LESSON_NUMBER, WEEKDAYS, _overlaps, add_
 KINDS = ("staff", "load", "timetable")
 KIND_NAMES = {"staff": "сотрудники", "load": "нагрузка", "timetable": "расписание"}
 MAX_ROWS = 3000
-HEADER_SEARCH_ROWS = 10
 
-# normalized header → field, per kind (exports.roster_import.normalize_header: "Урок №" → "урок")
+# normalized header → field, per kind (models.imports.headers.normalize_header: "Урок №" → "урок")
 COLUMNS: dict[str, dict[str, str]] = {
     "staff": {
         "фамилия": "surname",
@@ -139,7 +143,7 @@ DAYS = {
 }
 
 
-# --- reading the file ------------------------------------------------------------------------
+# --- the table's columns ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -157,10 +161,7 @@ class Sheet:
     fmt: str
 
 
-def _norm(text: object) -> str:
-    from exports.roster_import import normalize_header
-
-    return normalize_header(text)
+_norm = normalize_header
 
 
 def _column(kind: str, header: object) -> str | None:
@@ -176,45 +177,28 @@ def _column(kind: str, header: object) -> str | None:
 
 
 def _find_header(kind: str, rows: list[list]) -> tuple[int, dict[int, str]] | None:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns = {i: c for i, cell in enumerate(row) if (c := _column(kind, cell)) is not None}
-        names = set(columns.values())
-        if any(set(need) <= names for need in REQUIRED[kind]):
-            return index, columns
-    return None
+    def enough(names: Collection[str]) -> bool:
+        return any(set(need) <= set(names) for need in REQUIRED[kind])
+
+    return find_header(rows, lambda cell: _column(kind, cell), enough)
 
 
-def _csv_rows(kind: str, text: str) -> list[list]:
-    """The delimiter (";", "," or tab) that gives this kind's header the most columns."""
-    best: list[list] = []
-    best_score = -1
-    for delimiter in (";", ",", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error:
-            continue
-        found = _find_header(kind, rows)
-        score = len(found[1]) if found else 0
-        if score > best_score:
-            best, best_score = rows, score
-    return best
+def header_score(kind: str, rows: list[list]) -> int:
+    """How many of this kind's columns the rows' header names (a CSV reader picks its
+    separator by it)."""
+    found = _find_header(kind, rows)
+    return len(found[1]) if found else 0
 
 
-def _check_kind(kind: str) -> None:
+def check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValidationError(f"Что импортировать: {', '.join(KINDS)}.")
 
 
 def parse_rows(kind: str, rows: list[list], fmt: str = "csv") -> Sheet:
     """A table's rows (the header within the first ten) → the sheet of this kind."""
-    from exports.roster_import import cell_text
-
-    _check_kind(kind)
-    rows = [list(r) for r in rows]
-    while rows and not any(cell_text(c) not in ("", None) for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ValidationError("Файл пуст: в нём нет ни одной заполненной строки.")
+    check_kind(kind)
+    rows = filled_rows(rows)
     found = _find_header(kind, [[cell_text(c) for c in r] for r in rows])
     if found is None:
         hint = (
@@ -227,60 +211,17 @@ def parse_rows(kind: str, rows: list[list], fmt: str = "csv") -> Sheet:
             f"Не найдена строка заголовков: в одной из первых строк должны быть столбцы "
             f"{HEADER_HINT[kind]}.{hint}"
         )
-    header_index, columns = found
-    header = rows[header_index]
-    used: dict[str, str] = {}
-    for index, name in columns.items():
-        title = str(cell_text(header[index]))
-        if name in used:
-            raise ValidationError(f"Столбцы «{used[name]}» и «{title}» означают одно и то же.")
-        used[name] = title
-    ignored = tuple(
-        str(cell_text(c)) for i, c in enumerate(header) if i not in columns and cell_text(c) not in ("", None)
-    )
+    index, columns = found
+    header = read_header(rows[index], index, columns)
     out = []
-    for line, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        values = {}
-        for index, name in columns.items():
-            value = cell_text(cells[index]) if index < len(cells) else ""
-            values[name] = value
-        if not any(v not in ("", None) for v in values.values()):
+    for line, cells in enumerate(rows[index + 1 :], start=index + 2):
+        values = {name: cell_text(cells[i]) if i < len(cells) else "" for i, name in columns.items()}
+        if is_blank(values.values()):
             continue
         out.append(SheetRow(line, values))
         if len(out) > MAX_ROWS:
             raise ValidationError(f"В файле больше {MAX_ROWS} строк: проверьте, тот ли это файл.")
-    return Sheet(kind, tuple(out), tuple(used.values()), ignored, fmt)
-
-
-def parse_bytes(kind: str, data: bytes, name: str = "") -> Sheet:
-    from exports.roster_import import decode_text, read_table
-
-    _check_kind(kind)
-    fmt, rows = read_table(data, name)
-    if fmt == "csv":  # the roster reader picks the delimiter by a class list's headers
-        rows = _csv_rows(kind, decode_text(data, f"«{name}»" if name else ""))
-    return parse_rows(kind, rows, fmt)
-
-
-def read_sheet(kind: str, path: str | Path) -> Sheet:
-    """Read a staff, load or timetable file (format by content, then by extension)."""
-    from exports.roster_import import MAX_FILE_BYTES
-
-    _check_kind(kind)
-    target = Path(path).expanduser()
-    try:
-        if target.is_dir():
-            raise ValidationError(f"«{target}» — это папка, а нужен файл таблицы.")
-        if target.stat().st_size > MAX_FILE_BYTES:
-            raise ValidationError(f"Файл «{target.name}» слишком большой для таблицы школы.")
-        data = target.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"Файла «{target}» нет.") from None
-    except PermissionError:
-        raise ValidationError(f"Нет прав на чтение файла «{target}».") from None
-    except OSError as exc:
-        raise ValidationError(f"Не удалось прочитать файл «{target}»: {exc.strerror}.") from None
-    return parse_bytes(kind, data, target.name)
+    return Sheet(kind, tuple(out), header.titles, header.ignored, fmt)
 
 
 # --- the plan: what each row will do --------------------------------------------------------
