@@ -25,7 +25,7 @@ def _open(args: argparse.Namespace) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     _open(args)
     if args.session_fd is not None:  # started by `journal serve ssh` for one connection
-        from tui.handoff import run_served_session
+        from tui.serve.handoff import run_served_session
 
         return run_served_session(args.session_fd, args.locked_exit)
     from tui.app import run_app
@@ -342,8 +342,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app_command = [sys.executable, os.path.abspath(__file__)]
     host, port = args.listen
     if args.what == "web":
-        from tui.web import serve_web
-        from tui.web_admission import WebLimits
+        from tui.serve.web import serve_web
+        from tui.serve.web_admission import WebLimits
 
         limits = WebLimits(
             max_pending=args.max_pending,
@@ -361,7 +361,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from models.core.errors import JournalError
-    from tui.ssh_server import JournalSSHServer, ServeOptions, check_limits, fingerprint, load_host_key
+    from tui.serve.ssh_server import JournalSSHServer, ServeOptions, check_limits, fingerprint, load_host_key
 
     if args.host_key:
         key_path = Path(args.host_key)

@@ -200,7 +200,7 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
     from models.people.accounts import authenticate
     from models.school.calendar import current_year_id
     from tui.app import JournalApp
-    from tui.journalgrid import GridScreen
+    from tui.screens.journalgrid import GridScreen
 
     open_store(db)
     result = authenticate(login, password)

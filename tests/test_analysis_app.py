@@ -15,11 +15,11 @@ from models.people import accounts
 from tests.factory import SmallSchool
 from tests.shared import table_rows
 from tests.test_analysis import plant
-from tui.analysis import AnalysisScreen, ClassPicker
 from tui.app import JournalApp
-from tui.dialogs import FormDialog
-from tui.home import HomeScreen
-from tui.journalgrid import GridScreen
+from tui.screens.analysis import AnalysisScreen, ClassPicker
+from tui.screens.home import HomeScreen
+from tui.screens.journalgrid import GridScreen
+from tui.widgets.dialogs import FormDialog
 
 SIZE = (80, 24)
 

@@ -12,13 +12,13 @@ from models.core.schema import AuditEntry, DiaryView, LoginEvent, User
 from models.journal import entries
 from models.people import accounts, guardians
 from tests.factory import past_lesson
-from tui.accounts import AccountsScreen
 from tui.app import JournalApp
-from tui.credentials import CredentialsScreen
-from tui.dialogs import ConfirmDialog, SecretDialog
-from tui.diary import DiaryScreen
-from tui.home import HomeScreen
-from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
+from tui.screens.accounts import AccountsScreen
+from tui.screens.credentials import CredentialsScreen
+from tui.screens.diary import DiaryScreen
+from tui.screens.home import HomeScreen
+from tui.screens.login import ChangePasswordScreen, LockScreen, LoginScreen
+from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 
 SIZE = (80, 24)
 

@@ -15,8 +15,8 @@ from models.people import accounts
 from tests.factory import SmallSchool
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp
-from tui.attendance import AttendanceScreen, LessonPicker
-from tui.dialogs import ConfirmDialog, FormDialog
+from tui.screens.attendance import AttendanceScreen, LessonPicker
+from tui.widgets.dialogs import ConfirmDialog, FormDialog
 
 SIZE = (80, 24)
 MON = dt.date(2026, 11, 16)  # the last full week before "today", Sat 28.11.2026

@@ -520,7 +520,7 @@ async def test_the_screen_lists_filters_shows_and_exports(small_sqlite, tmp_path
     from models.people import accounts
     from tests.shared import table_rows
     from tui.app import JournalApp
-    from tui.auditlog import AuditEntryDialog, AuditFilterDialog, AuditLogScreen
+    from tui.screens.auditlog import AuditEntryDialog, AuditFilterDialog, AuditLogScreen
 
     s = small_sqlite
     write_history(s)

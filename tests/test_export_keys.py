@@ -14,9 +14,9 @@ from models.journal.grid import course_choices
 from models.people import accounts
 from tests.factory import past_lesson
 from tui.app import JournalApp
-from tui.exports import ExportScreen
-from tui.journalgrid import GridScreen
-from tui.roster import MissingConsentsScreen, RosterScreen
+from tui.screens.exports import ExportScreen
+from tui.screens.journalgrid import GridScreen
+from tui.screens.roster import MissingConsentsScreen, RosterScreen
 
 
 async def test_f9_on_the_grid_opens_the_course_export(small_sqlite):

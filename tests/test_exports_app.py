@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 from textual.widgets import Input, ProgressBar, Static
 
-import tui.exports as screen_module
+import tui.screens.exports as screen_module
 from models.core.schema import AuditEntry
 from tests.shared import open_as
 from tests.test_exports import fill
 from tui.app import JournalApp
-from tui.exports import ExportScreen
 from tui.registry import SECTIONS
+from tui.screens.exports import ExportScreen
 
 SIZE = (80, 24)
 
@@ -43,7 +43,7 @@ async def finish(app, pilot) -> None:
 
 def test_the_section_is_registered():
     section = SECTIONS["exports"]
-    assert section.keys == "e,у" and section.screen == "tui.exports:ExportScreen"
+    assert section.keys == "e,у" and section.screen == "tui.screens.exports:ExportScreen"
 
 
 async def test_diary_extract_from_the_screen(small_sqlite, export_dir):

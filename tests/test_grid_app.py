@@ -13,9 +13,9 @@ from models.journal.grid import course_choices
 from models.people import accounts
 from tests.factory import SmallSchool
 from tui.app import JournalApp
-from tui.dialogs import ConfirmDialog
-from tui.journalgrid import GridScreen
 from tui.keys import absence_code, mark_value
+from tui.screens.journalgrid import GridScreen
+from tui.widgets.dialogs import ConfirmDialog
 
 DAYS = (dt.date(2026, 11, 23), dt.date(2026, 11, 24), dt.date(2026, 11, 25))
 

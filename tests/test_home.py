@@ -11,7 +11,7 @@ from models.journal import entries
 from models.people import accounts
 from tests.factory import past_lesson
 from tui.app import JournalApp
-from tui.attendance import AttendanceScreen
+from tui.screens.attendance import AttendanceScreen
 
 
 async def home_duties(s) -> list[str]:

@@ -621,7 +621,7 @@ def test_pupils_word():
 
 
 async def open_import(app, pilot, s):
-    from tui.importer import ImportScreen
+    from tui.screens.importer import ImportScreen
 
     return await open_as(app, pilot, "ivanova", s.passwords["ivanova"], ImportScreen)
 
@@ -647,7 +647,7 @@ async def test_import_screen_previews_then_imports_all_rows(small_sqlite, tmp_pa
     from textual.widgets import Input
 
     from tui.app import JournalApp
-    from tui.dialogs import ConfirmDialog
+    from tui.widgets.dialogs import ConfirmDialog
 
     s = small_sqlite
     path = write(tmp_path, "5А.ods", ods_bytes(HEADERS, ROWS))
@@ -692,7 +692,7 @@ async def test_import_screen_previews_then_imports_all_rows(small_sqlite, tmp_pa
 @pytest.mark.asyncio
 async def test_import_screen_refuses_invalid_rows_and_broken_files(small_sqlite, tmp_path):
     from tui.app import JournalApp
-    from tui.dialogs import ConfirmDialog
+    from tui.widgets.dialogs import ConfirmDialog
 
     s = small_sqlite
     bad = write(

@@ -11,7 +11,7 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-from tui.render import render_segments_cropped
+from tui.widgets.render import render_segments_cropped
 
 WIDTH, HEIGHT = 40, 6
 STYLES = [Style(color="red"), Style(color="green", bold=True), Style(bgcolor="blue"), Style()]

@@ -16,9 +16,9 @@ from models.people import guardians, roster
 from tests.factory import SmallSchool
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp
-from tui.dialogs import ConfirmDialog, FormDialog
-from tui.guardians import GuardianSearch, GuardiansScreen
-from tui.roster import MissingConsentsScreen, RosterScreen, StudentCardScreen
+from tui.screens.guardians import GuardianSearch, GuardiansScreen
+from tui.screens.roster import MissingConsentsScreen, RosterScreen, StudentCardScreen
+from tui.widgets.dialogs import ConfirmDialog, FormDialog
 
 SIZE = (80, 24)
 BEFORE = dt.date(2026, 11, 10)  # a Tuesday before the transfer

@@ -23,9 +23,9 @@ from models.school.identity import init_school, update_setting
 from models.school.load import class_load
 from models.school.subjects import list_subjects
 from tui.app import JournalApp
-from tui.dialogs import ConfirmDialog, FormDialog
-from tui.journalgrid import CoursePickerScreen
-from tui.setup import SetupScreen
+from tui.screens.journalgrid import CoursePickerScreen
+from tui.setup.screen import SetupScreen
+from tui.widgets.dialogs import ConfirmDialog, FormDialog
 
 SIZE = (120, 36)
 TODAY = dt.date(2026, 11, 28)  # a Saturday (tests/conftest.py)

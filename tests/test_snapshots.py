@@ -51,7 +51,7 @@ def test_home_of_a_homeroom_teacher(snap_compare, small_sqlite):
 
 def _grid_app(s):
     from models.journal.grid import course_choices
-    from tui.journalgrid import GridScreen
+    from tui.screens.journalgrid import GridScreen
 
     marks = ("5", "4", "3", "2", "5/4", "н", "б", "о5")
     for i, day in enumerate(dt.date(2026, 11, d) for d in (9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 25)):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from models.people import accounts
 from tests.test_analysis import plant
-from tui.analysis import AnalysisScreen
 from tui.app import JournalApp
+from tui.screens.analysis import AnalysisScreen
 
 SIZE = (80, 24)
 

@@ -30,7 +30,7 @@ def test_roster_of_a_homeroom_teacher(snap_compare, small_sqlite):
     app = JournalApp(source="")
 
     async def open_roster(pilot) -> None:
-        from tui.roster import RosterScreen
+        from tui.screens.roster import RosterScreen
 
         app.land(result)
         await pilot.pause()

@@ -30,8 +30,8 @@ from models.people.accounts import FAILED, LOCKED
 from models.school.identity import update_setting
 from tui import strings as S
 from tui.app import IDLE_EXIT, JournalApp
-from tui.handoff import Handoff, open_handoff, read_handoff
-from tui.ssh_server import (
+from tui.serve.handoff import Handoff, open_handoff, read_handoff
+from tui.serve.ssh_server import (
     BANNER,
     ONE_PER_CONNECTION,
     STAFF_RESERVED,
@@ -529,7 +529,7 @@ async def test_the_admin_sees_and_edits_the_per_account_limit_in_the_school_sett
     from textual.widgets import DataTable, Input
 
     from tests.shared import table_rows
-    from tui.setup import SetupScreen
+    from tui.setup.screen import SetupScreen
 
     s = small_sqlite
     app = JournalApp(source="")

@@ -16,8 +16,8 @@ from models.people import accounts, guardians, roster
 from tests.factory import SmallSchool
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp
-from tui.dialogs import ConfirmDialog, FormDialog
-from tui.subgroups import SubgroupsScreen
+from tui.screens.subgroups import SubgroupsScreen
+from tui.widgets.dialogs import ConfirmDialog, FormDialog
 
 SIZE = (80, 24)
 A, B, V, G = "Андреев Андрей", "Борисова Бэлла", "Васильев Василий", "Григорьева Галина"

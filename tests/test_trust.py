@@ -35,8 +35,8 @@ from models.reports import diary
 from tests.factory import past_lesson
 from tests.shared import small, small_once  # noqa: F401 (fixtures)
 from tui.app import JournalApp
-from tui.home import HomeScreen
-from tui.login import LockScreen, LoginScreen
+from tui.screens.home import HomeScreen
+from tui.screens.login import LockScreen, LoginScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
@@ -327,7 +327,7 @@ async def test_a_teacher_disabled_from_the_command_line_is_out_within_seconds(sm
     """Her grid is open; the admin runs `journal user disable petrov` in another process. The
     next keystroke writes nothing, and she is at the login screen with the reason."""
     from models.journal.grid import course_choices
-    from tui.journalgrid import GridScreen
+    from tui.screens.journalgrid import GridScreen
 
     s = small_sqlite
     past_lesson(s, day=dt.date(2026, 11, 24))  # a column to type in

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tui import strings as S
-from tui.web_admission import (
+from tui.serve.web_admission import (
     CLOSE_ADDRESS_BUSY,
     CLOSE_LOGIN_TIMEOUT,
     CLOSE_SERVER_BUSY,
@@ -36,7 +36,7 @@ pytest.importorskip("textual_serve", reason="textual-serve is not installed: pip
 aiohttp = pytest.importorskip("aiohttp", reason="aiohttp comes with textual-serve")
 from aiohttp import web  # noqa: E402
 
-from tui.web import JournalWebServer, content_security_policy, web_app_command  # noqa: E402
+from tui.serve.web import JournalWebServer, content_security_policy, web_app_command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 30.0  # a guard against a hang, not a measurement

@@ -18,11 +18,11 @@ from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, session_ended
 from models.school.classes import classes_kept_by
 from models.school.identity import demo_logins, school_name
-from tui import render
 from tui import strings as S
-from tui.login import ChangePasswordScreen, LockScreen, LoginScreen
 from tui.registry import SECTIONS
-from tui.web_signal import tell_server_logged_in
+from tui.screens.login import ChangePasswordScreen, LockScreen, LoginScreen
+from tui.serve.web_signal import tell_server_logged_in
+from tui.widgets import render
 
 IDLE_CHECK_SECONDS = 5.0
 SESSION_CHECK_SECONDS = 2.0  # a disabled or reset account is out within this long
@@ -152,11 +152,11 @@ class JournalApp(App):
         self.sub_title = f"{school_name()} · {result.actor.name}"
         # imported here: the login screen comes up without the journal's screens loaded
         if result.actor.is_staff:
-            from tui.home import HomeScreen
+            from tui.screens.home import HomeScreen
 
             self.switch_screen(HomeScreen(result))
         else:
-            from tui.diary import DiaryScreen
+            from tui.screens.diary import DiaryScreen
 
             self.switch_screen(DiaryScreen(result.actor))
 

@@ -774,7 +774,7 @@ WEB_TOO_MANY_TABS = "С вашего адреса открыто слишком 
 WEB_LOGIN_TIMEOUT = "Время на вход истекло ({seconds} с). Откройте журнал заново."
 WEB_APP_FAILED = "Журнал не открылся. Сообщите администратору школы."
 
-# --- the audit log (R18): who changed what and when (tui/auditlog.py) ---
+# --- the audit log (R18): who changed what and when (tui/screens/auditlog.py) ---
 KEY_AUDIT_LOG = "Журнал изменений"
 KEY_AUDIT_OPEN = "Подробно"
 KEY_AUDIT_FILTER = "Отбор"

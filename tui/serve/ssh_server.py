@@ -9,7 +9,7 @@ user that owns the database:
   source), or a public key the user registered (`models.people.sshkeys`); every refusal says why;
 - each session is `journal --session-fd N` in its own process on a pseudo-terminal with the
   client's TERM and window size (Textual does not run inside this event loop), already
-  logged in as that user (tui/handoff.py tells how the login is handed over and why that is
+  logged in as that user (tui/serve/handoff.py tells how the login is handed over and why that is
   safe); resizes are forwarded; the process is ended when the connection drops;
 - refused: exec requests, subsystems (SFTP), sessions without a terminal, every kind of
   forwarding (TCP, UNIX sockets, agent, X11, tunnels);
@@ -44,7 +44,7 @@ from models.core.settings import LABELS, Settings
 from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, authenticate, resume_session, session_ended
 from models.people.sshkeys import key_may_log_in, log_in_with_key
-from tui.handoff import Handoff, open_handoff
+from tui.serve.handoff import Handoff, open_handoff
 
 BANNER = "Электронный журнал. Войдите своим логином и паролем журнала.\r\n"
 PROMPT = "Пароль: "

@@ -37,7 +37,7 @@ from models.school.calendar import PeriodInfo, period_at, periods_for_grade
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.load import create_subgroups
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 SPLIT_ACTIONS = {"assign", "unassign", "copy_previous", "split_evenly", "period"}
 

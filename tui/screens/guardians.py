@@ -26,7 +26,7 @@ from models.people.classlist import (
 )
 from models.people.guardians import RELATIONS, GuardianInfo
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 RELATION_CHOICES = (("—", ""), *((r, r) for r in RELATIONS))
 YES_NO = (("да", "1"), ("нет", "0"))

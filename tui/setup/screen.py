@@ -102,7 +102,7 @@ from models.school.timetable import (
     update_timetable_entry,
 )
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = ("year", "classes", "subjects", "load", "timetable", "settings")
 NONE = ""  # the "nobody / nothing" choice of a drop-down

@@ -13,7 +13,7 @@ from models.core.errors import JournalError
 from models.people import accounts
 from models.people.accounts import IssuedCredential, UserInfo
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 
 ROLE_CHOICES = ((ROLE_NAMES[TEACHER], TEACHER), (ROLE_NAMES[ADMIN], ADMIN))
 

@@ -34,8 +34,8 @@ from models.people.credentials import record_export
 from models.people.roster import FIELD_LABELS, Change
 from models.school.classes import ClassInfo, classes_kept_by, list_classes
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field
-from tui.guardians import CompactForm, GuardiansScreen, TwoLineFooter
+from tui.screens.guardians import CompactForm, GuardiansScreen, TwoLineFooter
+from tui.widgets.dialogs import ConfirmDialog, Field
 
 SEX_CHOICES = (("—", ""), ("м", "м"), ("ж", "ж"))
 BY_SURNAME, ATTENTION_FIRST = "surname", "attention"

@@ -29,7 +29,7 @@ from models.reports.auditlog import (
     make_filter,
 )
 from tui import strings as S
-from tui.dialogs import Field, FormDialog
+from tui.widgets.dialogs import Field, FormDialog
 
 # column widths at 80 columns; the change column takes whatever a wider terminal adds
 WHEN, WHO, WHAT, WHOM, CHANGE = 11, 14, 16, 16, 11

@@ -37,8 +37,8 @@ from models.journal.attendance import (
 )
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
 from tui.keys import ABSENCE_KEYS, absence_code
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 DAY, WEEK = "day", "week"
 DAY_ACTIONS = {"day", "absence", "clear", "whole_day"}
@@ -167,7 +167,7 @@ class AttendanceScreen(Screen):
 
     def action_export(self) -> None:
         """The class's paper-diary extracts (the export screen, preset)."""
-        from tui.exports import ExportScreen
+        from tui.screens.exports import ExportScreen
 
         class_id = self.school_class.id if self.kept_classes else None
         self.app.push_screen(ExportScreen(self.actor, kind="diary", class_id=class_id))

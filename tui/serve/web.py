@@ -7,12 +7,12 @@ pupil or guardian then sees only their diary. Put it behind a TLS reverse proxy 
 On top of textual-serve's server this one
 - serves a Russian page of its own whose every asset (font, script, styles, image) comes
   from the journal itself, and forbids any other host by its Content-Security-Policy;
-- starts each app with JOURNAL_SOURCE set to the browser's address (tui.web_admission), so
+- starts each app with JOURNAL_SOURCE set to the browser's address (tui.serve.web_admission), so
   the login events record where a browser login came from;
-- caps what a tab costs before anyone has logged in (tui.web_admission.WebLimits): app
+- caps what a tab costs before anyone has logged in (tui.serve.web_admission.WebLimits): app
   processes at the login screen in total and per address, tabs per address, and the time an
   app may stay at the login screen; the app says it has logged in by a meta packet
-  (tui.web_signal), which the browser cannot forge.
+  (tui.serve.web_signal), which the browser cannot forge.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from tui import strings as S
-from tui.web_admission import (
+from tui.serve.web_admission import (
     CLOSE_ADDRESS_BUSY,
     CLOSE_APP_FAILED,
     CLOSE_LOGIN_TIMEOUT,
@@ -47,7 +47,7 @@ from tui.web_admission import (
     WebLimits,
     client_address,
 )
-from tui.web_signal import LOGGED_IN_META
+from tui.serve.web_signal import LOGGED_IN_META
 
 log = logging.getLogger("journal.web")
 

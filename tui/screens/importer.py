@@ -20,7 +20,7 @@ from models.core.errors import JournalError
 from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
-from tui.dialogs import ConfirmDialog
+from tui.widgets.dialogs import ConfirmDialog
 
 
 class ImportScreen(Screen[int | None]):

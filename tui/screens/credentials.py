@@ -21,7 +21,7 @@ from models.people.credentials import CredentialRow, class_credentials, record_e
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.identity import school_name
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, SecretDialog
+from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 
 
 def connect_hint() -> str:

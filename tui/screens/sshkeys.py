@@ -12,7 +12,7 @@ from models.core.errors import JournalError
 from models.people import sshkeys
 from models.people.sshkeys import SshKeyInfo
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 
 class SshKeysScreen(Screen):

@@ -42,7 +42,7 @@ from models.reports.analysis import (
 from models.reports.control import CourseControl, control_report
 from models.school.calendar import current_year_id
 from tui import strings as S
-from tui.dialogs import Field, FormDialog
+from tui.widgets.dialogs import Field, FormDialog
 
 TABS = ("results", "pupils", "risk", "marks", "control", "parents")
 BAR_WIDTH = 40
@@ -198,7 +198,7 @@ class AnalysisScreen(Screen):
 
     def action_export(self) -> None:
         """The class report of what is shown (the export screen, preset)."""
-        from tui.exports import ExportScreen
+        from tui.screens.exports import ExportScreen
 
         class_id = self.class_list[self.class_index].id if self.class_list else None
         self.app.push_screen(ExportScreen(self.actor, kind="class-report", class_id=class_id))
@@ -580,7 +580,7 @@ class AnalysisScreen(Screen):
         if event.data_table.id != "control-table" or not self.control:
             return
         row = self.control[min(event.cursor_row, len(self.control) - 1)]
-        from tui.journalgrid import GridScreen  # loaded only when a grid is opened
+        from tui.screens.journalgrid import GridScreen  # loaded only when a grid is opened
 
         choice = row.course_choice(self.actor.user_id)
         if not choice.own and not self.actor.is_admin:

@@ -25,9 +25,9 @@ from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
 from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
 from models.school.calendar import current_year_id, period_at, periods_for_grade
 from tui import strings as S
-from tui.dialogs import ConfirmDialog, Field, FormDialog
 from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value
-from tui.marksgrid import MarksGrid
+from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.marksgrid import MarksGrid
 
 # final-mark column: a key → the value it sets (both layouts)
 FINAL_KEYS = {
@@ -305,7 +305,7 @@ class GridScreen(Screen):
 
     def action_export(self) -> None:
         """This course's journal as a spreadsheet (the export screen, preset)."""
-        from tui.exports import ExportScreen
+        from tui.screens.exports import ExportScreen
 
         data = self.grid.data
         self.app.push_screen(
