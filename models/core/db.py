@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import peewee
@@ -21,12 +23,18 @@ from models.core.errors import StorageError
 try:
     import fcntl
 except ImportError:  # not a POSIX system: SQLite's own locking only
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_DB = "journal.sqlite"
 BUSY_TIMEOUT_S = 30
 
 database = peewee.DatabaseProxy()
+
+
+def tuples(query: peewee.BaseQuery) -> Iterator[tuple[Any, ...]]:
+    """The rows of `query.tuples()`, typed as tuples: Peewee's stubs give .tuples() the type of
+    the query itself, whose rows would be model instances (`for a, b in tuples(query)`)."""
+    return iter(query.tuples())
 
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),

@@ -304,7 +304,7 @@ def _orphans(period: Period, start: dt.date | None, end: dt.date | None) -> tupl
     )
     lost = []
     for lesson in lessons:
-        if start is not None and start <= lesson.date <= end:
+        if start is not None and end is not None and start <= lesson.date <= end:
             continue
         grade = lesson.course.school_class.grade
         if any(p.grade_from <= grade <= p.grade_to and p.start <= lesson.date <= p.end for p in others):

@@ -9,6 +9,7 @@ from peewee import JOIN, fn
 
 from models.core import audit, clock
 from models.core.access import ADMIN, TEACHER, Actor, require_admin
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import (
     Course,
@@ -185,23 +186,25 @@ def class_rows(year_id: int) -> list[ClassRow]:
     if year is None:
         return []
     day = min(max(clock.today(), year.start), year.end)
-    pupils = dict(
-        Enrollment.select(Enrollment.school_class, fn.COUNT(Enrollment.id))
-        .join(SchoolClass)
-        .where(
-            (SchoolClass.year == year_id)
-            & (Enrollment.start <= day)
-            & (Enrollment.end.is_null() | (Enrollment.end >= day))
+    pupils: dict[int, int] = dict(
+        tuples(
+            Enrollment.select(Enrollment.school_class, fn.COUNT(Enrollment.id))
+            .join(SchoolClass)
+            .where(
+                (SchoolClass.year == year_id)
+                & (Enrollment.start <= day)
+                & (Enrollment.end.is_null() | (Enrollment.end >= day))
+            )
+            .group_by(Enrollment.school_class)
         )
-        .group_by(Enrollment.school_class)
-        .tuples()
     )
-    courses = dict(
-        Course.select(Course.school_class, fn.COUNT(Course.id))
-        .join(SchoolClass)
-        .where(SchoolClass.year == year_id)
-        .group_by(Course.school_class)
-        .tuples()
+    courses: dict[int, int] = dict(
+        tuples(
+            Course.select(Course.school_class, fn.COUNT(Course.id))
+            .join(SchoolClass)
+            .where(SchoolClass.year == year_id)
+            .group_by(Course.school_class)
+        )
     )
     return [ClassRow(c, pupils.get(c.id, 0), courses.get(c.id, 0)) for c in list_classes(year_id)]
 

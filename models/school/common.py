@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from peewee import chunked
 
+from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.schema import (
     Absence,
@@ -44,6 +45,6 @@ def _has_entries(lesson_ids: Iterable[int]) -> set[int]:
     ids = list(lesson_ids)
     found: set[int] = set()
     for part in chunked(ids, CHUNK):
-        found |= {r for (r,) in Mark.select(Mark.lesson).where(Mark.lesson.in_(part)).tuples()}
-        found |= {r for (r,) in Absence.select(Absence.lesson).where(Absence.lesson.in_(part)).tuples()}
+        found |= {r for (r,) in tuples(Mark.select(Mark.lesson).where(Mark.lesson.in_(part)))}
+        found |= {r for (r,) in tuples(Absence.select(Absence.lesson).where(Absence.lesson.in_(part)))}
     return found

@@ -110,7 +110,7 @@ def _wanted(class_id: int, days: list[dt.date]) -> dict[tuple[int, dt.date], lis
 def _missing(wanted: dict, existing: dict) -> list[tuple[int, dt.date, int]]:
     """Lessons to create: the numbers asked for and not taken, but never more lessons of a
     course on a day than the template asks for (a lesson the teacher added counts)."""
-    out = []
+    out: list[tuple[int, dt.date, int]] = []
     for (course_id, day), numbers in sorted(wanted.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         have = existing.get((course_id, day), set())
         room = len(numbers) - len(have)

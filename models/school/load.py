@@ -10,6 +10,7 @@ from peewee import chunked, fn
 
 from models.core import audit, clock
 from models.core.access import ADMIN, TEACHER, Actor, require_admin, require_class_keeper
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import (
     Course,
@@ -174,20 +175,22 @@ def _load_rows(where, on: dt.date) -> list[LoadRow]:
     lessons: dict[int, int] = {}
     for part in chunked(ids, CHUNK):
         hours.update(
-            TimetableEntry.select(TimetableEntry.course, fn.COUNT(TimetableEntry.id))
-            .where(
-                TimetableEntry.course.in_(part)
-                & (TimetableEntry.valid_from <= on)
-                & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= on))
+            tuples(
+                TimetableEntry.select(TimetableEntry.course, fn.COUNT(TimetableEntry.id))
+                .where(
+                    TimetableEntry.course.in_(part)
+                    & (TimetableEntry.valid_from <= on)
+                    & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= on))
+                )
+                .group_by(TimetableEntry.course)
             )
-            .group_by(TimetableEntry.course)
-            .tuples()
         )
         lessons.update(
-            Lesson.select(Lesson.course, fn.COUNT(Lesson.id))
-            .where(Lesson.course.in_(part))
-            .group_by(Lesson.course)
-            .tuples()
+            tuples(
+                Lesson.select(Lesson.course, fn.COUNT(Lesson.id))
+                .where(Lesson.course.in_(part))
+                .group_by(Lesson.course)
+            )
         )
     return [
         LoadRow(

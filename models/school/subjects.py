@@ -9,6 +9,7 @@ from peewee import fn
 
 from models.core import audit
 from models.core.access import Actor, require_admin
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import (
     Course,
@@ -86,7 +87,9 @@ class WorkTypeInfo:
 
 @reading
 def list_subjects() -> list[SubjectInfo]:
-    counts = dict(Course.select(Course.subject, fn.COUNT(Course.id)).group_by(Course.subject).tuples())
+    counts: dict[int, int] = dict(
+        tuples(Course.select(Course.subject, fn.COUNT(Course.id)).group_by(Course.subject))
+    )
     return [
         SubjectInfo(s.id, s.name, s.short_name, counts.get(s.id, 0))
         for s in Subject.select().order_by(Subject.name)

@@ -120,7 +120,7 @@ def entry_info(e: TimetableEntry) -> EntryInfo:
         c.school_class.name,
         c.subject.name,
         c.subject.short_name or c.subject.name[:12],
-        c.subgroup.number if c.subgroup_id else None,
+        c.subgroup.number if c.subgroup_id and c.subgroup else None,
         _person(c.teacher, short=True),
         e.weekday,
         e.number,
