@@ -268,6 +268,15 @@ class _Work:
     def plan(self, kind: str) -> ImportPlan:
         return ImportPlan(kind, tuple(self.rows), tuple(self.notes), self.todo)
 
+    def add(self, line: int, text: str, action: str, problems: list[str] | tuple = ()) -> None:
+        """A row of the plan: what it will do, or (with problems) nothing at all."""
+        self.rows.append(PlanRow(line, text, "" if problems else action, tuple(dict.fromkeys(problems))))
+
+    def write(self, op: Callable[[Actor], object]) -> None:
+        """A write one row stands for (the rows that change the school are counted)."""
+        self.todo += 1
+        self.ops.append(op)
+
 
 def _text(value: object) -> str:
     if isinstance(value, dt.date):
@@ -335,92 +344,118 @@ def _subgroup_number(raw: object, problems: list[str]) -> int | None:
 # --- staff -----------------------------------------------------------------------------------
 
 
+NAME_FIELDS = (("surname", "Фамилия", True), ("first_name", "Имя", True), ("patronymic", "Отчество", False))
+
+
 def _login_base(surname: str, first_name: str, patronymic: str) -> str:
     initials = accounts.transliterate(first_name[:1]) + accounts.transliterate(patronymic[:1])
     base = accounts.transliterate(surname)[:20] or "user"
     return f"{base}.{initials}" if initials else base
 
 
-def _plan_staff(sheet: Sheet) -> _Work:
-    work = _Work()
-    users = list(User.select())
-    by_login = {u.login: u for u in users}
-    by_name = defaultdict(list)
-    for u in users:
-        if u.role in STAFF_ROLES:
-            by_name[(_fold(u.surname), _fold(u.first_name), _fold(u.patronymic))].append(u)
-    taken = set(by_login)
-    seen: dict[str, int] = {}
-    for row in sheet.rows:
-        v = row.values
-        problems: list[str] = []
-        names = {k: _text(v.get(k)) for k in ("surname", "first_name", "patronymic")}
-        if v.get("fio"):
-            parts = _text(v["fio"]).split()
-            for key, part in zip(("surname", "first_name", "patronymic"), parts, strict=False):
-                names[key] = names[key] or part
-            if len(parts) > 3:
-                names["patronymic"] = " ".join(parts[2:])
-        clean = {}
-        for key, label, required in (
-            ("surname", "Фамилия", True),
-            ("first_name", "Имя", True),
-            ("patronymic", "Отчество", False),
-        ):
-            try:
-                clean[key] = clean_name(names[key], label, required=required)
-            except ValidationError as exc:
-                problems.append(str(exc))
-                clean[key] = names[key]
-        role_text = _norm(v.get("role"))
-        role = ROLES.get(role_text)
-        if role is None:
-            problems.append(
-                f"Роль «{_text(v.get('role'))}»: учитель, администратор или завуч (пусто — учитель)."
-            )
-        person = " ".join(p for p in (clean["surname"], clean["first_name"], clean["patronymic"]) if p)
-        login = _text(v.get("login")).lower()
-        same_person = by_name.get(
-            (_fold(clean["surname"]), _fold(clean["first_name"]), _fold(clean["patronymic"])), []
+def _person_key(surname: str, first_name: str, patronymic: str) -> tuple[str, str, str]:
+    return _fold(surname), _fold(first_name), _fold(patronymic)
+
+
+def _staff_names(values: dict, problems: list[str]) -> dict[str, str]:
+    """Surname, name and patronymic: from their columns, else from one «ФИО»; each checked."""
+    names = {key: _text(values.get(key)) for key, _label, _required in NAME_FIELDS}
+    if values.get("fio"):
+        parts = _text(values["fio"]).split()
+        for key, part in zip(names, parts, strict=False):
+            names[key] = names[key] or part
+        if len(parts) > 3:
+            names["patronymic"] = " ".join(parts[2:])
+    clean = {}
+    for key, label, required in NAME_FIELDS:
+        try:
+            clean[key] = clean_name(names[key], label, required=required)
+        except ValidationError as exc:
+            problems.append(str(exc))
+            clean[key] = names[key]
+    return clean
+
+
+def _staff_role(raw: object, problems: list[str]) -> str | None:
+    role = ROLES.get(_norm(raw))
+    if role is None:
+        problems.append(f"Роль «{_text(raw)}»: учитель, администратор или завуч (пусто — учитель).")
+    return role
+
+
+class _StaffLogins:
+    """The school's accounts and the file's logins: a login is checked, recognised as a
+    member of staff already there, or made from the name of a new one."""
+
+    def __init__(self) -> None:
+        users = list(User.select())
+        self.by_login = {u.login: u for u in users}
+        self.by_name: dict[tuple, list[User]] = defaultdict(list)
+        for u in users:
+            if u.role in STAFF_ROLES:
+                self.by_name[_person_key(u.surname, u.first_name, u.patronymic)].append(u)
+        self.in_file: dict[str, int] = {}  # login → the row that has it
+
+    def login_of(self, line: int, login: str, names: dict[str, str], problems: list[str]) -> tuple[str, str]:
+        """(login, "новый" or "есть") of a row; its problems are added to `problems`."""
+        same_person = self.by_name.get(
+            _person_key(names["surname"], names["first_name"], names["patronymic"]), []
         )
         action = "новый"
         if login:
-            if not accounts.LOGIN_RE.match(login):
-                problems.append(
-                    f"Логин «{login}»: 3–32 латинские буквы, цифры, точка, дефис или подчёркивание."
-                )
-            elif login in by_login:
-                user = by_login[login]
-                if user in same_person:
-                    action = "есть"
-                else:
-                    problems.append(
-                        f"Логин «{login}» уже занят: {_text(user.surname)} {_text(user.first_name)}."
-                    )
+            action = self._check(login, same_person, problems)
         elif same_person:
             login, action = same_person[0].login, "есть"
         elif not problems:
-            base = _login_base(clean["surname"], clean["first_name"], clean["patronymic"])
-            login, n = base, 2
-            while login in taken or login in seen:
-                login, n = f"{base}{n}", n + 1
-        if login and login in seen:
-            problems.append(f"Логин «{login}» уже в строке {seen[login]}.")
+            login = self._new_login(names)
+        if login and login in self.in_file:
+            problems.append(f"Логин «{login}» уже в строке {self.in_file[login]}.")
         elif login:
-            seen[login] = row.line
+            self.in_file[login] = line
+        return login, action
+
+    def _check(self, login: str, same_person: list[User], problems: list[str]) -> str:
+        if not accounts.LOGIN_RE.match(login):
+            problems.append(f"Логин «{login}»: 3–32 латинские буквы, цифры, точка, дефис или подчёркивание.")
+        elif login in self.by_login:
+            user = self.by_login[login]
+            if user in same_person:
+                return "есть"
+            problems.append(f"Логин «{login}» уже занят: {_text(user.surname)} {_text(user.first_name)}.")
+        return "новый"
+
+    def _new_login(self, names: dict[str, str]) -> str:
+        """The surname and initials in Latin letters, numbered when already taken."""
+        base = _login_base(names["surname"], names["first_name"], names["patronymic"])
+        login, n = base, 2
+        while login in self.by_login or login in self.in_file:
+            login, n = f"{base}{n}", n + 1
+        return login
+
+
+def _plan_staff(sheet: Sheet) -> _Work:
+    work = _Work()
+    logins = _StaffLogins()
+    for row in sheet.rows:
+        problems: list[str] = []
+        names = _staff_names(row.values, problems)
+        role = _staff_role(row.values.get("role"), problems)
+        login, action = logins.login_of(row.line, _text(row.values.get("login")).lower(), names, problems)
+        person = " ".join(p for p in (names["surname"], names["first_name"], names["patronymic"]) if p)
         text = f"{person or '(без имени)'}, {login or '?'}, {ROLE_NAMES_RU.get(role, '?')}"
-        if problems:
-            work.rows.append(PlanRow(row.line, text, "", tuple(dict.fromkeys(problems))))
-            continue
-        work.rows.append(PlanRow(row.line, text, action))
-        if action == "новый":
-            work.todo += 1
-            work.ops.append(
-                lambda actor, login=login, role=role, c=clean: accounts.create_staff_user(
-                    actor, login, role, c["surname"], c["first_name"], c["patronymic"]
-                )
-            )
+        work.add(row.line, text, action, problems)
+        if not problems and action == "новый":
+            work.write(_staff_op(login, role, names))
     return work
+
+
+def _staff_op(login: str, role: str, names: dict[str, str]) -> Callable[[Actor], object]:
+    def op(actor: Actor) -> object:
+        return accounts.create_staff_user(
+            actor, login, role, names["surname"], names["first_name"], names["patronymic"]
+        )
+
+    return op
 
 
 ROLE_NAMES_RU = {TEACHER: "учитель", ADMIN: "администратор"}
@@ -477,117 +512,173 @@ class _Staff:
         return out
 
 
-def _plan_load(sheet: Sheet, year: SchoolYear) -> _Work:
-    work = _Work()
-    classes = _Classes(year)
-    subjects = _subject_index()
-    staff = _Staff()
-    parsed = []
+@dataclass
+class _LoadRow:
+    """A row of the load file, read: its class, subject, teacher and group, or problems."""
+
+    line: int
+    values: dict
+    school_class: SchoolClass | None
+    name: str  # the subject as written
+    subject: Subject | None  # None: a new subject (or none named)
+    teacher: User | None
+    group: int | None  # None: the whole class
+    problems: list[str]
+
+    @property
+    def key(self) -> tuple[int, str] | None:
+        """(class, subject): where whole class and groups must not mix."""
+        if self.school_class is None or not self.name:
+            return None
+        return self.school_class.id, _fold(self.name)
+
+    @property
+    def text(self) -> str:
+        t = self.teacher
+        who = f"{t.surname} {t.first_name}".strip() if t else _text(self.values.get("teacher"))
+        where = self.school_class.name if self.school_class else _text(self.values.get("class"))
+        group = f" ({self.group} группа)" if self.group else ""
+        return f"{where} · {self.name}{group} · {who}"
+
+
+def _read_load_rows(sheet: Sheet, year: SchoolYear) -> list[_LoadRow]:
+    classes, subjects, staff = _Classes(year), _subject_index(), _Staff()
+    out = []
     for row in sheet.rows:
         v = row.values
         problems: list[str] = []
         school_class = classes.find(v.get("class"), problems)
-        subject_name = _text(v.get("subject"))
-        subject = subjects.get(_fold(subject_name))
-        if not subject_name:
+        name = _text(v.get("subject"))
+        if not name:
             problems.append("Не указан предмет.")
-        elif len(subject_name) > 100:
+        elif len(name) > 100:
             problems.append("Название предмета длиннее 100 символов.")
         teacher = staff.find(v.get("teacher"), problems)
         group = _subgroup_number(v.get("subgroup"), problems)
-        parsed.append((row, school_class, subject, subject_name, teacher, group, problems))
-    # whole class or groups, never both, per class × subject (in the file and in the school)
-    shapes: dict[tuple, set] = defaultdict(set)
-    numbers: dict[tuple, set] = defaultdict(set)
-    for _row, c, _subject, name, _t, group, _p in parsed:
-        if c is not None and name:
-            shapes[(c.id, _fold(name))].add(group is None)
-            if group is not None:
-                numbers[(c.id, _fold(name))].add(group)
-    seen: dict[tuple, int] = {}
-    new_subjects: dict[str, str] = {}
-    new_groups: dict[tuple, tuple[int, str]] = {}
-    for row, c, subject, name, teacher, group, problems in parsed:
-        key = (c.id if c else None, _fold(name), group)
-        if c is not None and name and len(shapes[(c.id, _fold(name))]) > 1:
-            problems.append(f"Предмет «{name}» в {c.name} указан и для всего класса, и по подгруппам.")
-        if c is not None and name and key in seen:
-            problems.append(f"Повтор строки {seen[key]}.")
-        elif c is not None and name:
-            seen[key] = row.line
-        course = None
-        existing_groups: list[Subgroup] = []
-        if c is not None and subject is not None and not problems:
-            existing_groups = list(
-                Subgroup.select()
-                .where((Subgroup.school_class == c.id) & (Subgroup.subject == subject.id))
-                .order_by(Subgroup.number)
-            )
-            whole = Course.get_or_none(
-                (Course.school_class == c.id) & (Course.subject == subject.id) & Course.subgroup.is_null()
-            )
-            if group is None:
-                if existing_groups:
-                    problems.append(f"«{subject.name}» в {c.name} разделён на подгруппы: укажите подгруппу.")
-                course = whole
-            else:
-                if whole is not None:
-                    problems.append(
-                        f"«{subject.name}» в {c.name} уже ведётся для всего класса: по подгруппам "
-                        "его можно разделить в приложении (Настройка школы → Нагрузка)."
-                    )
-                elif existing_groups and group > len(existing_groups):
-                    problems.append(
-                        f"«{subject.name}» в {c.name} разделён на {len(existing_groups)} "
-                        f"подгруппы: группы {group} нет."
-                    )
-                else:
-                    sg = next((g for g in existing_groups if g.number == group), None)
-                    if sg is not None:
-                        course = Course.get_or_none(
-                            (Course.school_class == c.id) & (Course.subgroup == sg.id)
-                        )
-        who = (
-            f"{teacher.surname} {teacher.first_name}".strip() if teacher else _text(row.values.get("teacher"))
+        out.append(
+            _LoadRow(row.line, v, school_class, name, subjects.get(_fold(name)), teacher, group, problems)
         )
-        text = (
-            f"{c.name if c else _text(row.values.get('class'))} · {name}"
-            + (f" ({group} группа)" if group else "")
-            + f" · {who}"
-        )
-        if problems:
-            work.rows.append(PlanRow(row.line, text, "", tuple(dict.fromkeys(problems))))
-            continue
-        if subject is None and _fold(name) not in new_subjects:
-            new_subjects[_fold(name)] = name
-        if group is not None and not existing_groups:
-            count = max(2, max(numbers[(c.id, _fold(name))]))
-            new_groups[(c.id, _fold(name))] = (count, subject.name if subject else name)
-        if course is None:
-            action = "новая нагрузка"
-        elif course.teacher_id == teacher.id:
-            action = "есть"
+    return out
+
+
+class _LoadFile:
+    """What the file says of each class × subject: the whole class or groups (never both),
+    each row once."""
+
+    def __init__(self, rows: list[_LoadRow]) -> None:
+        self.shapes: dict[tuple, set[bool]] = defaultdict(set)  # True: the whole class
+        self.groups: dict[tuple, set[int]] = defaultdict(set)
+        for r in rows:
+            if r.key is not None:
+                self.shapes[r.key].add(r.group is None)
+                if r.group is not None:
+                    self.groups[r.key].add(r.group)
+        self.seen: dict[tuple, int] = {}  # (class, subject, group) → its first row
+
+    def check(self, r: _LoadRow) -> None:
+        if r.key is None:
+            return
+        if len(self.shapes[r.key]) > 1:
+            r.problems.append(
+                f"Предмет «{r.name}» в {r.school_class.name} указан и для всего класса, и по подгруппам."
+            )
+        if (*r.key, r.group) in self.seen:
+            r.problems.append(f"Повтор строки {self.seen[(*r.key, r.group)]}.")
         else:
-            old = User.get_by_id(course.teacher_id)
-            action = f"смена учителя (был {old.surname} {old.first_name})".strip()
-        work.rows.append(PlanRow(row.line, text, action))
-        if action == "есть":
+            self.seen[(*r.key, r.group)] = r.line
+
+    def group_count(self, key: tuple) -> int:
+        """How many groups a subject newly split by the file gets: at least two."""
+        return max(2, max(self.groups[key]))
+
+
+def _course_in_school(r: _LoadRow) -> tuple[Course | None, list[Subgroup]]:
+    """The class's course of the row (None: a new one) and the subject's groups in the class;
+    a row that does not fit how the school already teaches the subject gets its problem."""
+    c, subject = r.school_class, r.subject
+    if c is None or subject is None or r.problems:
+        return None, []
+    groups = list(
+        Subgroup.select()
+        .where((Subgroup.school_class == c.id) & (Subgroup.subject == subject.id))
+        .order_by(Subgroup.number)
+    )
+    whole = Course.get_or_none(
+        (Course.school_class == c.id) & (Course.subject == subject.id) & Course.subgroup.is_null()
+    )
+    if r.group is None:
+        if groups:
+            r.problems.append(f"«{subject.name}» в {c.name} разделён на подгруппы: укажите подгруппу.")
+        return whole, groups
+    if whole is not None:
+        r.problems.append(
+            f"«{subject.name}» в {c.name} уже ведётся для всего класса: по подгруппам "
+            "его можно разделить в приложении (Настройка школы → Нагрузка)."
+        )
+    elif groups and r.group > len(groups):
+        r.problems.append(
+            f"«{subject.name}» в {c.name} разделён на {len(groups)} подгруппы: группы {r.group} нет."
+        )
+    else:
+        sg = next((g for g in groups if g.number == r.group), None)
+        if sg is not None:
+            return Course.get_or_none((Course.school_class == c.id) & (Course.subgroup == sg.id)), groups
+    return None, groups
+
+
+def _load_action(course: Course | None, teacher: User) -> str:
+    if course is None:
+        return "новая нагрузка"
+    if course.teacher_id == teacher.id:
+        return "есть"
+    old = User.get_by_id(course.teacher_id)
+    return f"смена учителя (был {old.surname} {old.first_name})".strip()
+
+
+def _plan_load(sheet: Sheet, year: SchoolYear) -> _Work:
+    work = _Work()
+    rows = _read_load_rows(sheet, year)
+    in_file = _LoadFile(rows)
+    new_subjects: dict[str, str] = {}  # folded name → as written first
+    new_groups: dict[tuple, tuple[int, str]] = {}  # (class, subject) → (how many, subject)
+    for r in rows:
+        in_file.check(r)
+        course, groups = _course_in_school(r)
+        if r.problems:
+            work.add(r.line, r.text, "", r.problems)
             continue
-        work.todo += 1
-        work.ops.append(_load_op(c.id, name, group, teacher.id, course.id if course else None))
+        if r.subject is None:
+            new_subjects.setdefault(_fold(r.name), r.name)
+        if r.group is not None and not groups:
+            new_groups[r.key] = (in_file.group_count(r.key), r.subject.name if r.subject else r.name)
+        action = _load_action(course, r.teacher)
+        work.add(r.line, r.text, action)
+        if action != "есть":
+            work.write(
+                _load_op(r.school_class.id, r.name, r.group, r.teacher.id, course.id if course else None)
+            )
+    _new_subjects_and_groups_first(work, new_subjects, new_groups)
+    return work
+
+
+def _new_subjects_and_groups_first(
+    work: _Work, new_subjects: dict[str, str], new_groups: dict[tuple, tuple[int, str]]
+) -> None:
+    """The subjects and subgroups the rows need are said in the notes and made before them."""
     if new_subjects:
         work.notes.append("Новые предметы: " + ", ".join(new_subjects.values()) + ".")
     for (class_id, _fold_name), (count, label) in new_groups.items():
-        c = SchoolClass.get_by_id(class_id)
-        work.notes.append(f"{c.name}: «{label}» делится на {count} подгруппы.")
-    # subjects and subgroups first, then the rows
-    prep: list[Callable[[Actor], object]] = []
-    for name in new_subjects.values():
-        prep.append(lambda actor, name=name: create_subject(actor, name))
-    for (class_id, fold), (count, _label) in new_groups.items():
-        prep.append(_groups_op(class_id, fold, count))
+        work.notes.append(f"{SchoolClass.get_by_id(class_id).name}: «{label}» делится на {count} подгруппы.")
+    prep: list[Callable[[Actor], object]] = [_subject_op(name) for name in new_subjects.values()]
+    prep += [_groups_op(class_id, fold, count) for (class_id, fold), (count, _label) in new_groups.items()]
     work.ops[:0] = prep
-    return work
+
+
+def _subject_op(name: str) -> Callable[[Actor], object]:
+    def op(actor: Actor) -> object:
+        return create_subject(actor, name)
+
+    return op
 
 
 def _subject_by_fold(fold: str) -> Subject:
@@ -704,117 +795,140 @@ class _Slot:
     end: dt.date | None
 
 
-def _plan_timetable(sheet: Sheet, year: SchoolYear, start: object) -> _Work:
-    work = _Work()
-    classes = _Classes(year)
-    subjects = _subject_index()
-    default_from = parse_date(start, "Действует с") or default_timetable_start(year)
-    slots: list[_Slot] = []
-    problems_of: dict[int, list[str]] = {}
-    texts: dict[int, str] = {}
-    for row in sheet.rows:
+def _overlap(a: _Slot, b: _Slot) -> bool:
+    return _overlaps(a.start, a.end, b.start, b.end)
+
+
+class _TimetableRows:
+    """Reads the timetable file's rows against the school: each row's text, its problems
+    and, when it has none, the slot it fills."""
+
+    def __init__(self, year: SchoolYear, start: object) -> None:
+        self.year = year
+        self.classes = _Classes(year)
+        self.subjects = _subject_index()
+        self.default_from = parse_date(start, "Действует с") or default_timetable_start(year)
+
+    def read(self, row: SheetRow) -> tuple[str, list[str], _Slot | None]:
         v = row.values
         problems: list[str] = []
-        c = classes.find(v.get("class"), problems)
+        c = self.classes.find(v.get("class"), problems)
         weekday = _weekday(v.get("weekday"), problems)
         number = _number(v.get("number"), problems)
         name = _text(v.get("subject"))
-        subject = subjects.get(_fold(name))
-        if not name:
-            problems.append("Не указан предмет.")
-        elif subject is None:
-            problems.append(f"Предмета «{name}» нет: сначала импортируйте нагрузку.")
+        subject = self._subject(name, problems)
         group = _subgroup_number(v.get("subgroup"), problems)
-        first, last = _dates(v, default_from, year, problems)
-        courses: list[Course] = []
-        if c is not None and subject is not None:
-            query = (
-                Course.select(Course, Subgroup)
-                .join(Subgroup, JOIN.LEFT_OUTER)
-                .where((Course.school_class == c.id) & (Course.subject == subject.id))
-            )
-            found = list(query)
-            if group is None:
-                courses = [x for x in found if x.subgroup_id is None] or [
-                    x for x in found if x.subgroup_id is not None
-                ]
-            else:
-                courses = [x for x in found if x.subgroup_id and x.subgroup.number == group]
-            if not courses:
-                where = f" ({group} группа)" if group else ""
-                problems.append(f"В нагрузке {c.name} нет предмета «{subject.name}»{where}.")
+        first, last = _dates(v, self.default_from, self.year, problems)
+        courses = _courses_of(c, subject, group, problems) if c is not None and subject is not None else []
         day = WEEKDAYS[weekday - 1] if weekday else _text(v.get("weekday"))
         validity = ""
         if first:
             validity = f", с {first:%d.%m.%Y}" + (f" по {last:%d.%m.%Y}" if last else "")
         group_text = f" ({group} группа)" if group else ""
-        texts[row.line] = (
-            f"{c.name if c else _text(v.get('class'))} · {day} {number or '?'} · {name}{group_text}{validity}"
-        )
-        problems_of[row.line] = problems
-        if not problems:
-            slots.append(_Slot(row.line, c.id, c.name, weekday, number, tuple(courses), first, last))
-    # clashes inside the file: a class's slot, a teacher in two places at once
+        where = c.name if c else _text(v.get("class"))
+        text = f"{where} · {day} {number or '?'} · {name}{group_text}{validity}"
+        if problems:
+            return text, problems, None
+        return text, problems, _Slot(row.line, c.id, c.name, weekday, number, tuple(courses), first, last)
+
+    def _subject(self, name: str, problems: list[str]) -> Subject | None:
+        subject = self.subjects.get(_fold(name))
+        if not name:
+            problems.append("Не указан предмет.")
+        elif subject is None:
+            problems.append(f"Предмета «{name}» нет: сначала импортируйте нагрузку.")
+        return subject
+
+
+def _courses_of(c: SchoolClass, subject: Subject, group: int | None, problems: list[str]) -> list[Course]:
+    """The courses a row puts in the timetable: the whole class's, else every group's at once
+    (no group given), or that group's."""
+    found = list(
+        Course.select(Course, Subgroup)
+        .join(Subgroup, JOIN.LEFT_OUTER)
+        .where((Course.school_class == c.id) & (Course.subject == subject.id))
+    )
+    if group is None:
+        courses = [x for x in found if x.subgroup_id is None] or [
+            x for x in found if x.subgroup_id is not None
+        ]
+    else:
+        courses = [x for x in found if x.subgroup_id and x.subgroup.number == group]
+    if not courses:
+        where = f" ({group} группа)" if group else ""
+        problems.append(f"В нагрузке {c.name} нет предмета «{subject.name}»{where}.")
+    return courses
+
+
+def _class_clashes(slots: list[_Slot], problems_of: dict[int, list[str]]) -> None:
+    """A class has one lesson at a time, or its groups' lessons, each group once."""
     by_slot: dict[tuple, list[_Slot]] = defaultdict(list)
     for slot in slots:
         by_slot[(slot.class_id, slot.weekday, slot.number)].append(slot)
-    for group in by_slot.values():
-        for i, later in enumerate(group):
-            for earlier in group[:i]:
-                if not _overlaps(later.start, later.end, earlier.start, earlier.end):
+    for same_time in by_slot.values():
+        for i, later in enumerate(same_time):
+            for earlier in same_time[:i]:
+                if not _overlap(later, earlier):
                     continue
-                together = list(later.courses) + list(earlier.courses)
-                ids = [x.subgroup_id for x in together]
+                ids = [x.subgroup_id for x in list(later.courses) + list(earlier.courses)]
                 if None in ids or len(set(ids)) < len(ids):
                     problems_of[later.line].append(f"В это время у класса уже урок (строка {earlier.line}).")
                     break
-    by_teacher: dict[tuple, list[tuple[_Slot, Course]]] = defaultdict(list)
+
+
+def _teacher_clashes(slots: list[_Slot], problems_of: dict[int, list[str]]) -> None:
+    """A teacher is in one place at a time (within the file)."""
+    by_teacher: dict[tuple, list[_Slot]] = defaultdict(list)
     for slot in slots:
         for course in slot.courses:
-            by_teacher[(course.teacher_id, slot.weekday, slot.number)].append((slot, course))
-    for items in by_teacher.values():
-        for i, (later, _course) in enumerate(items):
-            for earlier, _ in items[:i]:
-                if earlier.line != later.line and _overlaps(
-                    later.start, later.end, earlier.start, earlier.end
-                ):
+            by_teacher[(course.teacher_id, slot.weekday, slot.number)].append(slot)
+    for same_time in by_teacher.values():
+        for i, later in enumerate(same_time):
+            for earlier in same_time[:i]:
+                if earlier.line != later.line and _overlap(later, earlier):
                     problems_of[later.line].append(
                         f"Учитель в это время ведёт урок в {earlier.class_name} (строка {earlier.line})."
                     )
                     break
-    # the school: teachers busy in classes this file does not replace
+
+
+def _school_clashes(slots: list[_Slot], problems_of: dict[int, list[str]]) -> None:
+    """A teacher busy at that time in a class whose timetable the file does not replace."""
     file_classes = {slot.class_id for slot in slots}
-    starts: dict[int, dt.date] = {}
-    for slot in slots:
-        starts[slot.class_id] = min(starts.get(slot.class_id, slot.start), slot.start)
     teacher_ids = {course.teacher_id for slot in slots for course in slot.courses}
-    others = list(
-        TimetableEntry.select(TimetableEntry, Course, SchoolClass)
+    others = [
+        e
+        for e in TimetableEntry.select(TimetableEntry, Course, SchoolClass)
         .join(Course)
         .join(SchoolClass)
         .where(Course.teacher.in_(list(teacher_ids) or [0]))
-    )
+        if e.course.school_class_id not in file_classes  # those are replaced by the file
+    ]
     for slot in slots:
         for course in slot.courses:
             for e in others:
-                if e.course.teacher_id != course.teacher_id or (e.weekday, e.number) != (
+                if (e.course.teacher_id, e.weekday, e.number) != (
+                    course.teacher_id,
                     slot.weekday,
                     slot.number,
                 ):
                     continue
-                end = e.valid_to
-                if e.course.school_class_id in file_classes:
-                    continue  # replaced by the file (from its start)
-                if _overlaps(slot.start, slot.end, e.valid_from, end):
+                if _overlaps(slot.start, slot.end, e.valid_from, e.valid_to):
                     problems_of[slot.line].append(
                         f"Учитель в это время ведёт урок в {e.course.school_class.name} (по расписанию школы)."
                     )
-    for row in sheet.rows:
-        problems = problems_of[row.line]
-        action = "" if problems else "в расписание"
-        work.rows.append(PlanRow(row.line, texts[row.line], action, tuple(dict.fromkeys(problems))))
-    if any(problems_of.values()):
-        return work
+
+
+def _replaced_from(slots: list[_Slot]) -> dict[int, dt.date]:
+    """Each class's timetable is replaced from the earliest «Действует с» of its rows."""
+    starts: dict[int, dt.date] = {}
+    for slot in slots:
+        starts[slot.class_id] = min(starts.get(slot.class_id, slot.start), slot.start)
+    return starts
+
+
+def _replace_timetables(work: _Work, starts: dict[int, dt.date]) -> None:
+    """What held before ends the day before (said in the notes when there was any)."""
     for class_id, first in sorted(starts.items(), key=lambda kv: SchoolClass.get_by_id(kv[0]).name):
         c = SchoolClass.get_by_id(class_id)
         count = (
@@ -832,9 +946,28 @@ def _plan_timetable(sheet: Sheet, year: SchoolYear, start: object) -> _Work:
             )
         work.ops.append(_replace_op(class_id, first))
         work.starts[class_id] = first
+
+
+def _plan_timetable(sheet: Sheet, year: SchoolYear, start: object) -> _Work:
+    reader = _TimetableRows(year, start)
+    texts: dict[int, str] = {}
+    problems_of: dict[int, list[str]] = {}
+    slots: list[_Slot] = []
+    for row in sheet.rows:
+        texts[row.line], problems_of[row.line], slot = reader.read(row)
+        if slot is not None:
+            slots.append(slot)
+    _class_clashes(slots, problems_of)
+    _teacher_clashes(slots, problems_of)
+    _school_clashes(slots, problems_of)
+    work = _Work()
+    for row in sheet.rows:
+        work.add(row.line, texts[row.line], "в расписание", problems_of[row.line])
+    if any(problems_of.values()):
+        return work
+    _replace_timetables(work, _replaced_from(slots))
     for slot in slots:
-        work.todo += 1
-        work.ops.append(_entry_op(slot))
+        work.write(_entry_op(slot))
     return work
 
 
