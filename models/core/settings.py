@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from models.core.errors import ValidationError
 from models.core.schema import Setting
@@ -80,5 +81,5 @@ def parse_value(key: str, raw: object) -> object:
 def load() -> Settings:
     """The school's settings: stored values over the defaults (one query)."""
     stored = {row.key: row.value for row in Setting.select()}
-    values = {k: parse_value(k, v) for k, v in stored.items() if k in LABELS}
+    values: dict[str, Any] = {k: parse_value(k, v) for k, v in stored.items() if k in LABELS}
     return replace(Settings(), **values)

@@ -14,6 +14,7 @@ from peewee import JOIN, SQL, Value
 
 from models.core import clock
 from models.core.access import Actor, require_class_keeper, require_staff
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import (
     Absence,
@@ -192,7 +193,7 @@ def _day_lessons(class_id: int, day: dt.date) -> list[DayLesson]:
     )
     return [
         DayLesson(lid, cid, number, name, subject_short(name, short), sgid, sgnum)
-        for lid, cid, number, name, short, sgid, sgnum in query.tuples()
+        for lid, cid, number, name, short, sgid, sgnum in tuples(query)
     ]
 
 
@@ -362,7 +363,7 @@ def unexcused_week(actor: Actor, class_id: int, monday: dt.date) -> list[PupilAb
         )
     )
     pupils: list[tuple[int, str, dict[dt.date, list[MissedLesson]]]] = []
-    for aid, sid, surname, first_name, lid, date, number, name, short, sgnum in query.tuples():
+    for aid, sid, surname, first_name, lid, date, number, name, short, sgnum in tuples(query):
         if not pupils or pupils[-1][0] != sid:
             pupils.append((sid, f"{surname} {first_name}", {}))
         pupils[-1][2].setdefault(date, []).append(

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from peewee import fn
 
 from models.core import audit
 from models.core.access import Actor, require_admin, require_class_keeper, require_staff
+from models.core.db import tuples
 from models.core.errors import NotFound, PermissionDenied, ValidationError
 from models.core.schema import (
     Course,
@@ -138,7 +140,7 @@ def _enrolled(class_id: int, period: Period) -> list[tuple[int, str, dt.date | N
         .order_by(Student.surname, Student.first_name, Student.patronymic, Enrollment.start)
     )
     out: dict[int, tuple[int, str, dt.date | None]] = {}
-    for sid, surname, first_name, _patronymic, end in query.tuples():
+    for sid, surname, first_name, _patronymic, end in tuples(query):
         left = end if end is not None and end < period.end else None
         # a pupil who left and came back within the period counts as present
         if sid in out and (left is None or out[sid][2] is None):
@@ -150,9 +152,11 @@ def _enrolled(class_id: int, period: Period) -> list[tuple[int, str, dt.date | N
 def _members(group_ids: list[int], period_id: int) -> dict[int, int]:
     """Pupil → subgroup id in the period."""
     return dict(
-        SubgroupMember.select(SubgroupMember.student, SubgroupMember.subgroup)
-        .where((SubgroupMember.subgroup.in_(group_ids)) & (SubgroupMember.period == period_id))
-        .tuples()
+        tuples(
+            SubgroupMember.select(SubgroupMember.student, SubgroupMember.subgroup).where(
+                (SubgroupMember.subgroup.in_(group_ids)) & (SubgroupMember.period == period_id)
+            )
+        )
     )
 
 
@@ -160,10 +164,10 @@ def _siblings(pupils: list[tuple[int, str, dt.date | None]]) -> dict[int, tuple[
     """Pupils of the list sharing a guardian: each one's classmates who do (one query)."""
     names = {sid: name for sid, name, _ in pupils}
     by_guardian: dict[int, set[int]] = defaultdict(set)
-    for student_id, guardian_id in (
-        StudentGuardian.select(StudentGuardian.student, StudentGuardian.guardian)
-        .where(StudentGuardian.student.in_(list(names)))
-        .tuples()
+    for student_id, guardian_id in tuples(
+        StudentGuardian.select(StudentGuardian.student, StudentGuardian.guardian).where(
+            StudentGuardian.student.in_(list(names))
+        )
     ):
         by_guardian[guardian_id].add(student_id)
     out: dict[int, set[int]] = defaultdict(set)
@@ -188,7 +192,7 @@ def _has_marks(class_id: int, subject_id: int, period: Period) -> bool:
     )
 
 
-def _set_members(changes: dict[int, int | None], group_ids: list[int], period_id: int) -> None:
+def _set_members(changes: Mapping[int, int | None], group_ids: list[int], period_id: int) -> None:
     """Pupil → new subgroup (None: no group) in the period, two statements for all of them."""
     if not changes:
         return
@@ -212,8 +216,8 @@ def _record(
     class_id: int,
     subject_id: int,
     period_id: int,
-    before: dict[int, int | None],
-    changes: dict[int, int | None],
+    before: Mapping[int, int | None],
+    changes: Mapping[int, int | None],
     numbers: dict[int, int],
 ) -> None:
     """One audit entry for a whole split: each changed pupil's group number, old → new."""
@@ -249,7 +253,7 @@ def subjects_with_subgroups(actor: Actor, class_id: int) -> list[SubjectGroups]:
         .group_by(Subject.id, Subject.name)
         .order_by(Subject.name)
     )
-    return [SubjectGroups(sid, name, count) for sid, name, count in query.tuples()]
+    return [SubjectGroups(sid, name, count) for sid, name, count in tuples(query)]
 
 
 @reading
@@ -264,19 +268,18 @@ def subgroup_split(actor: Actor, class_id: int, subject_id: int, period_id: int)
     groups = _groups(class_id, subject_id)
     group_ids = [g.id for g in groups]
     teachers: dict[int, list[str]] = defaultdict(list)
-    for group_id, surname, first_name, patronymic in (
+    for group_id, surname, first_name, patronymic in tuples(
         Course.select(Course.subgroup, User.surname, User.first_name, User.patronymic)
         .join(User, on=(Course.teacher == User.id))
         .where(Course.subgroup.in_(group_ids))
         .order_by(User.surname)
-        .tuples()
     ):
         initials = "".join(f"{p[0]}." for p in (first_name, patronymic) if p)
         teachers[group_id].append(f"{surname} {initials}".strip())
     pupils = _enrolled(class_id, period)
     members = _members(group_ids, period.id)
     numbers = {g.id: g.number for g in groups}
-    sizes = defaultdict(int)
+    sizes: dict[int, int] = defaultdict(int)
     for sid, _name, _left in pupils:
         if sid in members:
             sizes[members[sid]] += 1
@@ -488,4 +491,4 @@ def subjects_to_split(actor: Actor, class_id: int) -> list[tuple[int, str]]:
     require_staff(actor)
     split = Subgroup.select(Subgroup.subject).where(Subgroup.school_class == class_id)
     query = Subject.select(Subject.id, Subject.name).where(Subject.id.not_in(split)).order_by(Subject.name)
-    return list(query.tuples())
+    return list(tuples(query))
