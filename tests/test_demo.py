@@ -13,7 +13,8 @@ import pytest
 from peewee import JOIN, fn
 
 import journal
-from demo.builder import PASSWORDS, ROLE_ORDER, build_demo
+from demo.builder import build_demo
+from demo.data import PASSWORDS, ROLE_ORDER
 from models.core import clock, store
 from models.core import db as dbmod
 from models.core.access import actor_of
