@@ -276,7 +276,8 @@ def resume_session(user_id: int, source: str = "") -> LoginResult:
         .order_by(LoginEvent.id.desc())
         .limit(2)
     )
-    latest, *earlier = list(logins) or [None]
+    found = list(logins)
+    latest, earlier = (found[0], found[1:]) if found else (None, [])
     if latest is None or not (at - RESUME_WINDOW <= latest.at <= at + RESUME_WINDOW):
         raise AuthenticationError("Сеанс устарел: подключитесь заново.")
     previous = earlier[0] if earlier else None
@@ -325,7 +326,7 @@ def create_staff_user(
     _check_name(surname, first_name)
     settings = load_settings()
     one_time = password is None
-    secret = generate_password() if one_time else password
+    secret = generate_password() if password is None else password
     if not one_time:
         check_new_password(secret, login)
     user = User.create(
@@ -537,6 +538,7 @@ def issue_credentials(
 
     if (student_id is None) == (guardian_id is None):
         raise ValidationError("Укажите одного человека: учащегося или родителя.")
+    person: Student | Guardian | None
     if student_id is not None:
         person = Student.get_or_none(Student.id == student_id)
         if person is None:
@@ -557,9 +559,9 @@ def issue_credentials(
         if not children:
             raise ValidationError("Представитель не связан ни с одним учащимся.")
         # a guardian shared with another class's family: the administrator (models/people/guardians.py)
-        require_guardian_keeper(actor, guardian_id)
+        require_guardian_keeper(actor, person.id)
         user = User.get_or_none((User.guardian == guardian_id) & (User.role == GUARDIAN))
-        role, link = GUARDIAN, {"guardian": guardian_id}
+        role, link = GUARDIAN, {"guardian": person.id}
     if user is not None:
         return _replace_password(actor, user, "credentials.reissue")
     login = _free_login(transliterate(person.surname) + "." + transliterate(person.first_name)[:1])

@@ -237,9 +237,9 @@ def _load(class_id: int, on: dt.date) -> tuple[list[ClassListRow], dict[int, lis
                 status=_status(e, year.start, on),
                 current=current,
                 guardian_count=len(guardians),
-                no_consent=current and not e.has_consent,
+                no_consent=current and not e.has_consent,  # type: ignore[attr-defined]  # the query's alias
                 no_guardian=current and not guardians,
-                no_login=current and not e.has_login,
+                no_login=current and not e.has_login,  # type: ignore[attr-defined]  # the query's alias
                 overdue=current and (stale(s.verified_on) or any(stale(g.verified_on) for g in guardians)),
             )
         )
@@ -348,7 +348,7 @@ def student_card(actor: Actor, student_id: int) -> StudentCard:
 
 
 def _given_by(consent: Consent, linked: set[int]) -> str:
-    if consent.guardian_id is None:
+    if consent.guardian_id is None or consent.guardian is None:
         return "сам учащийся"
     name = guardian_info(consent.guardian).full_name
     return name if consent.guardian_id in linked else f"{name} (не связан)"

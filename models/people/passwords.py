@@ -79,7 +79,9 @@ def burn_time(settings: Settings) -> None:
     verify(None, "x", settings)
 
 
-def needs_rehash(stored_hash: str, settings: Settings) -> bool:
+def needs_rehash(stored_hash: str | None, settings: Settings) -> bool:
+    if not stored_hash:
+        return True
     try:
         return hasher(settings).check_needs_rehash(stored_hash)
     except (InvalidHashError, ValueError):
