@@ -8,143 +8,213 @@ import datetime as dt
 import random
 import zlib
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from demo.data import CONTROL_EVERY, LESSON_START, NO_MARKS_GRADE, SEED, SHARE_ASKED, TOPICS
-from demo.plan import DemoSchool, PClass, PPupil, at_hour, bulk_insert, bulk_insert_ids
+from demo.plan import DemoSchool, PClass, PCourse, PPupil, at_hour, bulk_insert, bulk_insert_ids
 from models.core.schema import Absence, FinalMark, Lesson, Mark
 from models.core.settings import load as load_settings
 from models.journal.grading import averages, round_mark, suggest_period_mark
+from models.school.calendar import PeriodInfo
+
+_LESSON_FIELDS = (
+    Lesson.course,
+    Lesson.date,
+    Lesson.number,
+    Lesson.topic,
+    Lesson.homework,
+    Lesson.work_type,
+    Lesson.created_at,
+)
+_MARK_FIELDS = (
+    Mark.lesson,
+    Mark.student,
+    Mark.position,
+    Mark.value,
+    Mark.work_type,
+    Mark.entered_by,
+    Mark.entered_at,
+)
+_ABSENCE_FIELDS = (
+    Absence.lesson,
+    Absence.student,
+    Absence.code,
+    Absence.document,
+    Absence.excused_by,
+    Absence.excused_at,
+    Absence.entered_by,
+    Absence.entered_at,
+)
+
+
+@dataclass(eq=False)
+class _PlannedLesson:
+    school_class: PClass
+    course: PCourse
+    day: dt.date
+    number: int  # in the day's bell schedule
+    kind: str  # "plain", "control" (a контрольная) or "small" (a самостоятельная)
+    no_marks: bool  # the teacher gave none
+    period: PeriodInfo
+    closing: bool = False  # one of an ended period's last two: the few-marks pupils are asked
+
+
+@dataclass
+class _Journal:
+    """The journal as its lessons are filled in, in order: one random stream for all of it."""
+
+    rng: random.Random
+    days_off: dict[tuple[int, dt.date], tuple]  # (pupil, day) → (code, document, excused at)
+    marks: list[tuple] = field(default_factory=list)
+    absences: list[tuple] = field(default_factory=list)
+    marked: dict[tuple[int, int, int], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )  # (course, period, pupil)
+    roll: dict[tuple[int, dt.date], list[PPupil]] = field(default_factory=dict)  # (class, day) → its pupils
 
 
 def fill_journal(school: DemoSchool) -> None:
     rng = random.Random(SEED + 5)
-    lessons, meta = _plan_lessons(school, rng)
-    fields = (
-        Lesson.course,
-        Lesson.date,
-        Lesson.number,
-        Lesson.topic,
-        Lesson.homework,
-        Lesson.work_type,
-        Lesson.created_at,
-    )
-    ids = bulk_insert_ids(Lesson, fields, lessons)
+    lessons, planned = _plan_lessons(school, rng)
+    ids = bulk_insert_ids(Lesson, _LESSON_FIELDS, lessons)
     school.counts["lessons"] = len(ids)
-    days_off = _plan_days_off(school, rng)
-    school.period_marks: dict[tuple[int, str, int], list[tuple[int, Decimal]]] = defaultdict(list)
-    mark_rows: list[tuple] = []
-    absence_rows: list[tuple] = []
-    marked: dict[tuple[int, int, int], int] = defaultdict(int)  # (course, period, pupil)
-    present_cache: dict[tuple[int, dt.date], list[PPupil]] = {}
+    journal = _Journal(rng, _plan_days_off(school, rng))
+    school.period_marks = defaultdict(list)
+    for lesson_id, lesson in zip(ids, planned, strict=True):
+        _fill_lesson(school, journal, lesson_id, lesson)
+    bulk_insert(Mark, _MARK_FIELDS, journal.marks)
+    bulk_insert(Absence, _ABSENCE_FIELDS, journal.absences)
+    school.counts["marks"] = len(journal.marks)
+    school.counts["absences"] = len(journal.absences)
+
+
+def _fill_lesson(school: DemoSchool, journal: _Journal, lesson_id: int, lesson: _PlannedLesson) -> None:
+    """One lesson as its teacher fills it in: the roll call, then the marks."""
+    pupils = _on_the_roll(school, journal, lesson)
+    start = dt.datetime.combine(lesson.day, LESSON_START[lesson.number - 1])
+    if start > school.now and not school.full_year:
+        return  # later today: the lesson has not happened yet
+    present = _call_the_roll(school, journal, lesson_id, lesson, pupils, start)
+    if lesson.no_marks or lesson.school_class.grade == NO_MARKS_GRADE or not present:
+        return
+    chosen = _asked(journal, lesson, present)
+    _give_marks(school, journal, lesson_id, lesson, chosen, start)
+
+
+def _on_the_roll(school: DemoSchool, journal: _Journal, lesson: _PlannedLesson) -> list[PPupil]:
+    """The class's pupils that day (or the course's subgroup's)."""
+    c, course, day = lesson.school_class, lesson.course, lesson.day
+    key = (c.id, day)
+    if key not in journal.roll:
+        journal.roll[key] = [
+            p for p, start, end in school.stints_of[c.id] if start <= day and (end is None or day <= end)
+        ]
+    pupils = journal.roll[key]
+    if course.group:
+        subgroup = c.subgroups[course.subject][course.group - 1]
+        pupils = [p for p in pupils if (subgroup, p.id, lesson.period.id) in school.membership]
+    return pupils
+
+
+def _call_the_roll(
+    school: DemoSchool,
+    journal: _Journal,
+    lesson_id: int,
+    lesson: _PlannedLesson,
+    pupils: list[PPupil],
+    start: dt.datetime,
+) -> list[PPupil]:
+    """The lesson's absences; returns the pupils there to be marked (late ones included)."""
+    c, course = lesson.school_class, lesson.course
+    present = []
+    for p in pupils:
+        code = _absence(journal, lesson, p)
+        if code is not None:
+            letter, document, excused = code
+            journal.absences.append(
+                (
+                    lesson_id,
+                    p.id,
+                    letter,
+                    document,
+                    c.homeroom.user_id if excused else None,
+                    excused,
+                    course.teacher.user_id,
+                    _entered(school, journal.rng, lesson.day, start),
+                )
+            )
+            if letter != "о":
+                continue
+        if not (course.subject == "Физическая культура" and p.exempt_pe):
+            present.append(p)
+    return present
+
+
+def _absence(journal: _Journal, lesson: _PlannedLesson, p: PPupil) -> tuple | None:
+    """(code, document, excused at) if the pupil missed the lesson or came late."""
+    off = journal.days_off.get((p.id, lesson.day))
+    if off is not None:
+        return off
+    if journal.rng.random() < (0.004 if p.level < 3.4 else 0.0008):
+        return ("н", "", None)  # skipped one lesson: stays unexcused
+    if journal.rng.random() < (0.012 if lesson.number == 1 else 0.002):
+        return ("о", "", None)
+    return None
+
+
+def _asked(journal: _Journal, lesson: _PlannedLesson, present: list[PPupil]) -> list[PPupil]:
+    """Who gets a mark: nearly everyone at a контрольная; else a share of the class, those
+    with fewest marks first (and, closing a period, everyone with fewer than three)."""
+    rng, course, period, marked = journal.rng, lesson.course, lesson.period, journal.marked
+    if lesson.kind == "control":
+        return [p for p in present if rng.random() > 0.05]
+    # a teacher asks a third of the class; fewer lessons a week, more per lesson
+    low, high = SHARE_ASKED.get(course.hours, SHARE_ASKED[0])
+    if lesson.kind == "small":
+        low, high = 0.5, 0.7
+    count = max(1, round(len(present) * rng.uniform(low, high)))
+    chosen = sorted(
+        present,
+        key=lambda p: marked[(course.id, period.id, p.id)] + rng.random() * 2.5,
+    )[:count]
+    if lesson.closing:
+        chosen += [p for p in present if p not in chosen and marked[(course.id, period.id, p.id)] < 3]
+    return chosen
+
+
+def _give_marks(
+    school: DemoSchool,
+    journal: _Journal,
+    lesson_id: int,
+    lesson: _PlannedLesson,
+    chosen: list[PPupil],
+    start: dt.datetime,
+) -> None:
+    """The marks of the pupils asked (a second one for a Russian dictation), kept for the
+    period marks."""
+    rng, c, course, period, kind = journal.rng, lesson.school_class, lesson.course, lesson.period, lesson.kind
+    teacher_id = course.teacher.user_id
     control = school.work_types["Контрольная работа"]
     homework_type = school.work_types["Домашняя работа"]
-    for lesson_id, item in zip(ids, meta, strict=True):
-        c, course, day, number, kind, no_marks, period, closing = item
-        key = (c.id, day)
-        if key not in present_cache:
-            present_cache[key] = [
-                p for p, start, end in school.stints_of[c.id] if start <= day and (end is None or day <= end)
-            ]
-        pupils = present_cache[key]
-        if course.group:
-            subgroup = c.subgroups[course.subject][course.group - 1]
-            pupils = [p for p in pupils if (subgroup, p.id, period.id) in school.membership]
-        teacher_id = course.teacher.user_id
-        start = dt.datetime.combine(day, LESSON_START[number - 1])
-        if start > school.now and not school.full_year:
-            continue  # later today: the lesson has not happened yet
-        present = []
-        for p in pupils:
-            off = days_off.get((p.id, day))
-            code = None
-            if off is not None:
-                code = off
-            elif rng.random() < (0.004 if p.level < 3.4 else 0.0008):
-                code = ("н", "", None)  # skipped one lesson: stays unexcused
-            elif rng.random() < (0.012 if number == 1 else 0.002):
-                code = ("о", "", None)
-            if code is not None:
-                letter, document, excused = code
-                absence_rows.append(
-                    (
-                        lesson_id,
-                        p.id,
-                        letter,
-                        document,
-                        c.homeroom.user_id if excused else None,
-                        excused,
-                        teacher_id,
-                        _entered(school, rng, day, start),
-                    )
-                )
-                if letter != "о":
-                    continue
-            if not (course.subject == "Физическая культура" and p.exempt_pe):
-                present.append(p)
-        if no_marks or c.grade == NO_MARKS_GRADE or not present:
-            continue
-        if kind == "control":
-            chosen = [p for p in present if rng.random() > 0.05]
-        else:
-            # a teacher asks a third of the class; fewer lessons a week, more per lesson
-            low, high = SHARE_ASKED.get(course.hours, SHARE_ASKED[0])
-            if kind == "small":
-                low, high = 0.5, 0.7
-            count = max(1, round(len(present) * rng.uniform(low, high)))
-            chosen = sorted(
-                present,
-                key=lambda p: marked[(course.id, period.id, p.id)] + rng.random() * 2.5,
-            )[:count]
-            if closing:
-                chosen += [p for p in present if p not in chosen and marked[(course.id, period.id, p.id)] < 3]
-        entered = _entered(school, rng, day, start)
-        lesson_weight = school.weights[control.id] if kind == "control" else _kind_weight(school, kind)
-        for p in chosen:
-            marked[(course.id, period.id, p.id)] += 1
-            mu = p.level + _subject_bias(p, course.subject) + (0.2 if c.grade <= 4 else 0)
-            spread = 0.85 if kind == "control" else 0.7
-            value = _mark(rng, mu, spread)
-            work_type = None
-            weight = lesson_weight
-            if kind == "plain" and rng.random() < 0.12:
-                work_type = homework_type.id
-                weight = school.weights[homework_type.id]
-            mark_rows.append((lesson_id, p.id, 1, value, work_type, teacher_id, entered))
-            school.period_marks[(p.id, course.subject, period.id)].append((value, weight))
-            if kind == "control" and course.subject == "Русский язык" and rng.random() < 0.6:
-                second = max(2, min(5, value + rng.choice((-1, -1, 0, 0, 1))))
-                mark_rows.append((lesson_id, p.id, 2, second, None, teacher_id, entered))
-                school.period_marks[(p.id, course.subject, period.id)].append((second, lesson_weight))
-    bulk_insert(
-        Mark,
-        (
-            Mark.lesson,
-            Mark.student,
-            Mark.position,
-            Mark.value,
-            Mark.work_type,
-            Mark.entered_by,
-            Mark.entered_at,
-        ),
-        mark_rows,
-    )
-    bulk_insert(
-        Absence,
-        (
-            Absence.lesson,
-            Absence.student,
-            Absence.code,
-            Absence.document,
-            Absence.excused_by,
-            Absence.excused_at,
-            Absence.entered_by,
-            Absence.entered_at,
-        ),
-        absence_rows,
-    )
-    school.counts["marks"] = len(mark_rows)
-    school.counts["absences"] = len(absence_rows)
+    entered = _entered(school, rng, lesson.day, start)
+    lesson_weight = school.weights[control.id] if kind == "control" else _kind_weight(school, kind)
+    for p in chosen:
+        journal.marked[(course.id, period.id, p.id)] += 1
+        mu = p.level + _subject_bias(p, course.subject) + (0.2 if c.grade <= 4 else 0)
+        spread = 0.85 if kind == "control" else 0.7
+        value = _mark(rng, mu, spread)
+        work_type = None
+        weight = lesson_weight
+        if kind == "plain" and rng.random() < 0.12:
+            work_type = homework_type.id
+            weight = school.weights[homework_type.id]
+        journal.marks.append((lesson_id, p.id, 1, value, work_type, teacher_id, entered))
+        school.period_marks[(p.id, course.subject, period.id)].append((value, weight))
+        if kind == "control" and course.subject == "Русский язык" and rng.random() < 0.6:
+            second = max(2, min(5, value + rng.choice((-1, -1, 0, 0, 1))))
+            journal.marks.append((lesson_id, p.id, 2, second, None, teacher_id, entered))
+            school.period_marks[(p.id, course.subject, period.id)].append((second, lesson_weight))
 
 
 def _kind_weight(school: DemoSchool, kind: str) -> Decimal:
@@ -185,9 +255,9 @@ def _period(c: PClass, day: dt.date):
     raise AssertionError(f"{day} вне периодов {c.name}")
 
 
-def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], list[tuple]]:
+def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], list[_PlannedLesson]]:
     rows: list[tuple] = []
-    meta: list[tuple] = []
+    meta: list[_PlannedLesson] = []
     control = school.work_types["Контрольная работа"].id
     small = school.work_types["Самостоятельная работа"].id
     recent = school.as_of - dt.timedelta(days=10)
@@ -223,15 +293,15 @@ def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], 
                     work_type = {"control": control, "small": small}.get(kind)
                     period = _period(c, day)
                     rows.append((course.id, day, number, topic, homework, work_type, at_hour(day, 7, 45)))
-                    meta.append([c, course, day, number, kind, no_marks, period, False])
+                    meta.append(_PlannedLesson(c, course, day, number, kind, no_marks, period))
                     last[(course.id, period.id)].append(len(meta) - 1)
     # the last two lessons of an ended period: the teacher makes sure everyone has marks
     for indexes in last.values():
-        period = meta[indexes[0]][6]
+        period = meta[indexes[0]].period
         if period.end < school.today or (school.full_year and period.end <= school.horizon):
             for index in indexes[-2:]:
-                meta[index][5] = False
-                meta[index][7] = True
+                meta[index].no_marks = False
+                meta[index].closing = True
     return rows, meta
 
 

@@ -317,18 +317,66 @@ def _people_via_services(school: DemoSchool) -> None:
                 keeper,
                 pupil.id,
                 _consent_day(school, pupil),
-                "Согласие на обработку персональных данных (бумажный бланк)",
+                CONSENT_DOCUMENT,
                 pupil.family.adults[0].id,
             )
         if pupil.verified_on:
             roster.verify_student(keeper, pupil.id, pupil.verified_on)
 
 
+_STUDENT_FIELDS = (
+    Student.surname,
+    Student.first_name,
+    Student.patronymic,
+    Student.birth_date,
+    Student.sex,
+    Student.address,
+    Student.phone,
+    Student.email,
+    Student.notes,
+    Student.verified_on,
+    Student.created_at,
+)
+_GUARDIAN_FIELDS = (
+    Guardian.surname,
+    Guardian.first_name,
+    Guardian.patronymic,
+    Guardian.phone,
+    Guardian.email,
+    Guardian.address,
+    Guardian.may_receive_credentials,
+    Guardian.verified_on,
+    Guardian.created_at,
+)
+CONSENT_DOCUMENT = "Согласие на обработку персональных данных (бумажный бланк)"
+
+
 def _people_in_bulk(school: DemoSchool) -> None:
-    y = school.start_year
-    arrivals = [p for p in school.pupils if p.stints[0][3]]
-    ordinary = [p for p in school.pupils if not p.stints[0][3]]
-    stamp = school.now
+    """The whole school's pupils (but the arrivals, who come through the service), their
+    guardians, links and consents, inserted in chunks."""
+    _pupils_in_bulk(school, [p for p in school.pupils if not p.stints[0][3]])
+    for pupil in [p for p in school.pupils if p.stints[0][3]]:  # as the homeroom teacher
+        c, start, _end, arrived_from = pupil.stints[0]
+        pupil.id = roster.add_student(class_keeper(school, c), c.id, pupil.card(), start, arrived_from).id
+    _guardians_in_bulk(school)
+    bulk_insert(
+        StudentGuardian,
+        (StudentGuardian.student, StudentGuardian.guardian, StudentGuardian.relation),
+        [(p.id, a.id, a.relation) for p in school.pupils for a in p.family.adults],
+    )
+    bulk_insert(
+        Consent,
+        (Consent.student, Consent.guardian, Consent.given_on, Consent.document),
+        [
+            (p.id, p.family.adults[0].id, _consent_day(school, p), CONSENT_DOCUMENT)
+            for p in school.pupils
+            if p.consent
+        ],
+    )
+
+
+def _pupils_in_bulk(school: DemoSchool, pupils: list[PPupil]) -> None:
+    """The pupils there from 1 September, and their enrollments."""
     rows = [
         (
             p.surname,
@@ -341,39 +389,22 @@ def _people_in_bulk(school: DemoSchool) -> None:
             "",
             p.notes,
             p.verified_on,
-            stamp,
+            school.now,
         )
-        for p in ordinary
+        for p in pupils
     ]
-    fields = (
-        Student.surname,
-        Student.first_name,
-        Student.patronymic,
-        Student.birth_date,
-        Student.sex,
-        Student.address,
-        Student.phone,
-        Student.email,
-        Student.notes,
-        Student.verified_on,
-        Student.created_at,
-    )
-    for pupil, sid in zip(ordinary, bulk_insert_ids(Student, fields, rows), strict=True):
+    for pupil, sid in zip(pupils, bulk_insert_ids(Student, _STUDENT_FIELDS, rows), strict=True):
         pupil.id = sid
     bulk_insert(
         Enrollment,
         (Enrollment.student, Enrollment.school_class, Enrollment.start),
-        [(p.id, p.stints[0][0].id, dt.date(y, 9, 1)) for p in ordinary],
+        [(p.id, p.stints[0][0].id, dt.date(school.start_year, 9, 1)) for p in pupils],
     )
-    for pupil in arrivals:  # arrivals through the service, as the homeroom teacher
-        c, start, _end, arrived_from = pupil.stints[0]
-        pupil.id = roster.add_student(class_keeper(school, c), c.id, pupil.card(), start, arrived_from).id
-    adults = [a for f in school.families for a in f.adults if f.children]
-    verified = {
-        id(a): max((ch.verified_on for ch in f.children if ch.verified_on), default=None)
-        for f in school.families
-        for a in f.adults
-    }
+
+
+def _guardians_in_bulk(school: DemoSchool) -> None:
+    """Every family's adults, checked when a child's card was last checked."""
+    adults = [(f, a) for f in school.families for a in f.adults if f.children]
     rows = [
         (
             a.surname,
@@ -383,45 +414,13 @@ def _people_in_bulk(school: DemoSchool) -> None:
             a.email,
             f.address,
             a.may_receive_credentials,
-            verified[id(a)],
-            stamp,
+            max((ch.verified_on for ch in f.children if ch.verified_on), default=None),
+            school.now,
         )
-        for f in school.families
-        for a in f.adults
-        if f.children
+        for f, a in adults
     ]
-    fields = (
-        Guardian.surname,
-        Guardian.first_name,
-        Guardian.patronymic,
-        Guardian.phone,
-        Guardian.email,
-        Guardian.address,
-        Guardian.may_receive_credentials,
-        Guardian.verified_on,
-        Guardian.created_at,
-    )
-    for adult, gid in zip(adults, bulk_insert_ids(Guardian, fields, rows), strict=True):
+    for (_family, adult), gid in zip(adults, bulk_insert_ids(Guardian, _GUARDIAN_FIELDS, rows), strict=True):
         adult.id = gid
-    bulk_insert(
-        StudentGuardian,
-        (StudentGuardian.student, StudentGuardian.guardian, StudentGuardian.relation),
-        [(p.id, a.id, a.relation) for p in school.pupils for a in p.family.adults],
-    )
-    bulk_insert(
-        Consent,
-        (Consent.student, Consent.guardian, Consent.given_on, Consent.document),
-        [
-            (
-                p.id,
-                p.family.adults[0].id,
-                _consent_day(school, p),
-                "Согласие на обработку персональных данных (бумажный бланк)",
-            )
-            for p in school.pupils
-            if p.consent
-        ],
-    )
 
 
 def subgroup_members(school: DemoSchool) -> None:
