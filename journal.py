@@ -406,32 +406,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DB_HELP = "база данных: путь к файлу SQLite или postgresql://… (по умолчанию $JOURNAL_DB или journal.sqlite)"
+OUT_HELP = (
+    "куда записать; «-» — csv в стандартный вывод; по умолчанию $JOURNAL_EXPORT_DIR или ~/journal-exports"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journal",
         description="Электронный классный журнал. Без команды открывает приложение.",
     )
-    db_help = (
-        "база данных: путь к файлу SQLite или postgresql://… (по умолчанию $JOURNAL_DB или journal.sqlite)"
-    )
-    parser.add_argument("--db", help=db_help)
+    parser.add_argument("--db", help=DB_HELP)
     parser.set_defaults(func=cmd_run)
     parser.add_argument("--session-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
     parser.add_argument("--locked-exit", type=float, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="команда")
+    for add_command in COMMANDS:
+        add_command(sub)
+    return parser
 
-    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
-        p.set_defaults(func=func)
-        return p
 
-    p = add("init", cmd_init, "создать пустую школу и её первого администратора")
+def _db_option(p: argparse.ArgumentParser) -> None:
+    """Every command and sub-command takes --db too (after its name)."""
+    p.add_argument("--db", help=DB_HELP, default=argparse.SUPPRESS)
+
+
+def _command(sub, name: str, func, help_text: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    _db_option(p)
+    p.set_defaults(func=func)
+    return p
+
+
+def _add_init(sub) -> None:
+    p = _command(sub, "init", cmd_init, "создать пустую школу и её первого администратора")
     p.add_argument("--admin", default="admin", help="логин администратора (admin)")
     p.add_argument("--school", default="Школа", help="название школы")
     p.add_argument("--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода")
 
-    p = add("demo", cmd_demo, "создать (если нет) демонстрационную школу и открыть её")
+
+def _add_demo(sub) -> None:
+    p = _command(sub, "demo", cmd_demo, "создать (если нет) демонстрационную школу и открыть её")
     p.add_argument(
         "--size",
         choices=("small", "school"),
@@ -442,29 +458,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-open", action="store_true", help="не открывать приложение")
     p.add_argument("--json", action="store_true", help="вывести базу и логины одним JSON-объектом")
 
-    p = add("check", cmd_check, "проверить целостность базы и показать число записей")
+
+def _add_check(sub) -> None:
+    p = _command(sub, "check", cmd_check, "проверить целостность базы и показать число записей")
     p.add_argument("--json", action="store_true")
 
-    p = add("backup", cmd_backup, "сделать согласованную копию базы во время работы и проверить её")
+
+def _add_backup(sub) -> None:
+    p = _command(sub, "backup", cmd_backup, "сделать согласованную копию базы во время работы и проверить её")
     p.add_argument("dest", help="файл копии (не должен существовать)")
 
-    add("migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
 
-    p = add("user", cmd_user, "учётные записи: список, отключить, включить, разблокировать, сбросить пароль")
+def _add_migrate(sub) -> None:
+    _command(sub, "migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
+
+
+USER_ACTIONS = (
+    ("list", "все учётные записи"),
+    ("disable", "отключить: открытые сеансы завершаются за несколько секунд"),
+    ("enable", "включить снова"),
+    ("unlock", "снять блокировку входа после неудачных попыток"),
+    ("reset-password", "новый одноразовый пароль сотрудника (сеансы завершаются)"),
+)
+
+
+def _add_user(sub) -> None:
+    p = _command(
+        sub, "user", cmd_user, "учётные записи: список, отключить, включить, разблокировать, сбросить пароль"
+    )
     actions = p.add_subparsers(dest="action", metavar="действие", required=True)
-    for name, help_text in (
-        ("list", "все учётные записи"),
-        ("disable", "отключить: открытые сеансы завершаются за несколько секунд"),
-        ("enable", "включить снова"),
-        ("unlock", "снять блокировку входа после неудачных попыток"),
-        ("reset-password", "новый одноразовый пароль сотрудника (сеансы завершаются)"),
-    ):
+    for name, help_text in USER_ACTIONS:
         a = actions.add_parser(name, help=help_text, description=help_text)
-        a.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
+        _db_option(a)
         if name != "list":
             a.add_argument("login", metavar="ЛОГИН", help="логин учётной записи")
 
-    p = add(
+
+def _add_import(sub) -> None:
+    p = _command(
+        sub,
         "import",
         cmd_import,
         "импортировать из xlsx, ods или csv: список класса, сотрудников, нагрузку, расписание",
@@ -492,7 +524,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="только проверить и показать, не записывать")
     p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
 
-    p = add("export", cmd_export, "выгрузить выписки из дневника, табели, отчёты или журнал предмета")
+
+def _add_export(sub) -> None:
+    p = _command(
+        sub, "export", cmd_export, "выгрузить выписки из дневника, табели, отчёты или журнал предмета"
+    )
     p.add_argument(
         "what",
         choices=["diary", "report-card", "class-report", "meeting", "course"],
@@ -515,14 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--to", dest="date_to", metavar="ДАТА", help="по какой день включительно")
     p.add_argument("--format", choices=["xlsx", "ods", "csv"], default="xlsx", help="формат файла (xlsx)")
-    p.add_argument(
-        "-o",
-        "--out",
-        metavar="ФАЙЛ|ПАПКА|-",
-        help="куда записать; «-» — csv в стандартный вывод; по умолчанию $JOURNAL_EXPORT_DIR или ~/journal-exports",
-    )
+    p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|-", help=OUT_HELP)
 
-    p = add("audit", cmd_audit, "выгрузить журнал изменений: кто, что и когда изменил")
+
+def _add_audit(sub) -> None:
+    p = _command(sub, "audit", cmd_audit, "выгрузить журнал изменений: кто, что и когда изменил")
     p.add_argument("--since", metavar="ДАТА", help="с какого дня (ДД.ММ.ГГГГ)")
     p.add_argument("--until", metavar="ДАТА", help="по какой день включительно")
     p.add_argument("--user", metavar="LOGIN", help="только действия этой учётной записи («system» — системы)")
@@ -536,19 +569,23 @@ def build_parser() -> argparse.ArgumentParser:
         "код (mark.set) или начало кода (student.)",
     )
     p.add_argument("--format", choices=["xlsx", "ods", "csv"], help="формат файла (xlsx; с «-o -» — csv)")
-    p.add_argument(
-        "-o",
-        "--out",
-        metavar="ФАЙЛ|ПАПКА|-",
-        help="куда записать; «-» — csv в стандартный вывод; по умолчанию $JOURNAL_EXPORT_DIR или ~/journal-exports",
-    )
+    p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|-", help=OUT_HELP)
 
-    p = add("serve", cmd_serve, "открыть журнал по сети: по SSH с учётными записями журнала или в браузере")
+
+def _add_serve(sub) -> None:
+    p = _command(
+        sub, "serve", cmd_serve, "открыть журнал по сети: по SSH с учётными записями журнала или в браузере"
+    )
     serve = p.add_subparsers(dest="what", metavar="как", required=True)
+    _add_serve_ssh(serve)
+    _add_serve_web(serve)
+
+
+def _add_serve_ssh(serve) -> None:
     s = serve.add_parser(
         "ssh", help="SSH-сервер: вход логином и паролем журнала", description="SSH-сервер журнала"
     )
-    s.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
+    _db_option(s)
     s.add_argument("--listen", type=_listen, default=("0.0.0.0", 2222), help="ХОСТ:ПОРТ (0.0.0.0:2222)")
     s.add_argument(
         "--host-key", help="файл ключа сервера (по умолчанию рядом с базой: <база>.ssh_host_ed25519_key)"
@@ -584,12 +621,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="минут заблокированного сеанса до отключения (20; 0 — не отключать)",
     )
     s.add_argument("--no-keys", action="store_true", help="не принимать вход по ключам SSH")
+
+
+def _add_serve_web(serve) -> None:
     w = serve.add_parser(
         "web",
         help="журнал в браузере (textual-serve), за обратным прокси с TLS",
         description="журнал в браузере",
     )
-    w.add_argument("--db", help=db_help, default=argparse.SUPPRESS)
+    _db_option(w)
     w.add_argument("--listen", type=_listen, default=("127.0.0.1", 8000), help="ХОСТ:ПОРТ (127.0.0.1:8000)")
     w.add_argument(
         "--public-url", help="адрес, под которым прокси показывает журнал, например https://journal.school.ru"
@@ -622,7 +662,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=120.0,
         help="секунд на вход, потом окно закрывается (120)",
     )
-    return parser
+
+
+# the commands in the order `journal --help` lists them
+COMMANDS = (
+    _add_init,
+    _add_demo,
+    _add_check,
+    _add_backup,
+    _add_migrate,
+    _add_user,
+    _add_import,
+    _add_export,
+    _add_audit,
+    _add_serve,
+)
 
 
 def _skip_postgres_driver(url: str | None) -> None:
