@@ -4,17 +4,14 @@ TITLE = "Электронный журнал"
 
 # keys (footer descriptions)
 KEY_QUIT = "Выход"
-KEY_LOGIN = "Войти"
 KEY_SWITCH_USER = "Сменить пользователя"
 KEY_LOCK = "Заблокировать"
-KEY_UNLOCK = "Разблокировать"
 KEY_SAVE = "Сохранить"
 KEY_PREV_WEEK = "Неделя назад"
 KEY_NEXT_WEEK = "Вперёд"
 KEY_THIS_WEEK = "Эта неделя"
 KEY_CHILD = "Ребёнок"
 KEY_MARKS = "Отметки/неделя"
-KEY_WEEK = "Неделя"
 KEY_PERIOD = "Другой период"
 
 # login
@@ -82,7 +79,6 @@ SECRET_HINT = (
 # home and navigation
 KEY_ACCOUNTS = "Учётные записи"
 KEY_CREDENTIALS = "Реквизиты дневника"
-KEY_CHANGE_PASSWORD = "Сменить пароль"
 KEY_BACK = "Назад"
 
 # staff accounts (admin)
@@ -223,7 +219,6 @@ WEEKDAY_NAMES = ("понедельник", "вторник", "среда", "че
 
 # home: duties
 KEY_ATTENDANCE = "Посещаемость"
-EXCUSES_DUE = "{class_name}: пропусков «н» старше недели без причины — {count}. Проверьте справки (A)."
 
 # roster
 KEY_ROSTER = "Список класса"
@@ -362,7 +357,6 @@ KEY_SG_SUBJECT = "Предмет"
 KEY_NEW_SUBGROUPS = "Новые подгруппы"
 SUBGROUPS_TITLE = "Подгруппы {class_name} · {subject} · {period} ({start:%d.%m}–{end:%d.%m})"
 SUBGROUPS_NONE_TITLE = "Подгруппы {class_name}"
-SUBGROUPS_HINT = "1–4 — группа (курсор вниз), 0 — убрать, P — как в прошлом периоде, E — поровну по списку"
 SUBGROUPS_NO_SUBJECTS = "В классе нет предметов с подгруппами. N — разделить предмет на подгруппы."
 SUBGROUPS_NO_SUBJECTS_ADMIN = (
     "В классе нет предметов с подгруппами: их создаёт администратор (так настроено в школе)."
@@ -371,13 +365,10 @@ SUBGROUPS_GROUPS = "{groups} · без группы: {unassigned}"
 SUBGROUPS_GROUP = "{name} ({teachers}): {size}"
 SUBGROUPS_NO_TEACHER = "учитель не назначен"
 COL_GROUP = "Группа"
-COL_FLAGS = "Отметки о учащемся"
 FLAG_UNASSIGNED = "без группы"
 FLAG_LEFT = "выбыл {day:%d.%m}"
 FLAG_SIBLINGS = "брат/сестра: {names}"
 NO_SUCH_GROUP = "Подгрупп по предмету {count}: группы {number} нет."
-SUBGROUP_SET = "{name}: {group}."
-SUBGROUP_UNSET = "{name}: без группы."
 SPLIT_COPIED = "Деление предыдущего периода перенесено, изменений: {count}."
 SPLIT_EVENLY_DONE = "Класс разделён поровну по списку, изменений: {count}."
 CONFIRM_SPLIT_MARKS = (
@@ -434,7 +425,6 @@ IDLE_EXIT_MESSAGE = "Сеанс закрыт: он был заблокирова
 # --- exports (issue 7) ---
 KEY_EXPORTS = "Выгрузка"
 KEY_EXPORT_RUN = "Выгрузить"
-KEY_EXPORT_STOP = "Прервать"
 EXPORT_TITLE = "Выгрузка: выписки из дневника, табели, отчёты, журнал предмета"
 EXPORT_KINDS = {
     "diary": "Выписка из дневника (неделя или даты)",
@@ -565,7 +555,6 @@ DUTY_TEXT = {
     "own_no_topic": "Мои уроки без темы — {count}",
     "own_finals": "Не выставлены итоговые отметки — {count}",
 }
-DUTY_DONE = "✓"
 HOME_TODAY = "Сегодня: {lessons}"
 HOME_NO_LESSONS_TODAY = "Сегодня уроков по расписанию нет."
 HOME_LESSON = "{number} ур. {class_name} {subject}"
