@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -308,6 +309,10 @@ def _period_sql(periods: tuple[_Period, ...], params: list) -> str:
     return f"CASE {' '.join(cases)} ELSE 0 END"
 
 
+# The lessons of the class in the scope (three "?": the class, the first and the last day).
+_IN_SCOPE = 'c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
+
+
 def _load(
     frame: _Frame,
     periods: tuple[_Period, ...],
@@ -318,9 +323,29 @@ def _load(
     """Everything the analysis of `periods` needs, in bulk (eight statements)."""
     class_id = frame.id
     start, end = periods[0].start, periods[-1].end
-    held_until = min(end, today)
+    names, stints = _pupils(class_id, pupils_from, end)
+    courses, subjects = _courses(class_id)
+    members = _subgroup_members(class_id, periods)
+    marks, absences = _marks_and_absences(class_id, periods)
+    return _Data(
+        names,
+        stints,
+        courses,
+        subjects,
+        members,
+        marks,
+        absences,
+        _lessons_missed_per_day(class_id, start, end),
+        _lessons_held(class_id, periods, min(end, today)),
+        _finals(class_id, scopes),
+    )
 
-    # 1. pupils in the class at some time of the scope (or of the previous period)
+
+def _pupils(
+    class_id: int, start: dt.date, end: dt.date
+) -> tuple[dict[int, str], dict[int, list[tuple[dt.date, dt.date | None]]]]:
+    """1. Pupils in the class at some time between `start` and `end` (the scope, or from the
+    previous period on), in roster order, and their stints in the class."""
     names: dict[int, str] = {}
     stints: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     for sid, surname, first_name, a, b in _rows(
@@ -328,12 +353,15 @@ def _load(
         "FROM enrollment e JOIN student s ON s.id = e.student_id "
         'WHERE e.school_class_id = ? AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
         'ORDER BY s.surname, s.first_name, s.id, e."start"',
-        (class_id, end, pupils_from),
+        (class_id, end, start),
     ):
         names[sid] = f"{surname} {first_name}"
         stints[sid].append((_date(a), _opt_date(b)))
+    return names, dict(stints)
 
-    # 2. the class's courses: subject, subgroup, teacher
+
+def _courses(class_id: int) -> tuple[list[_Course], dict[int, tuple[str, str]]]:
+    """2. The class's courses (subject, subgroup, teacher) and its subjects in curriculum order."""
     courses: list[_Course] = []
     subjects: dict[int, tuple[str, str]] = {}
     for cid, subject_id, subgroup_id, s_name, s_short, t_surname, t_first, t_patr in _rows(
@@ -345,10 +373,13 @@ def _load(
         initials = "".join(f"{part[0]}." for part in (t_first, t_patr) if part)
         courses.append(_Course(cid, subject_id, subgroup_id, f"{t_surname} {initials}".strip()))
         subjects[subject_id] = (s_name, s_short or s_name)
+    return courses, subjects
 
-    # 3. subgroup members in the scope's periods
+
+def _subgroup_members(class_id: int, periods: tuple[_Period, ...]) -> set[tuple[int, int, int]]:
+    """3. Subgroup members in the scope's periods: (subgroup, pupil, period)."""
     ids = [p.id for p in periods]
-    members = set(
+    return set(
         _rows(
             "SELECT m.subgroup_id, m.student_id, m.period_id FROM subgroup_member m "
             "JOIN subgroup g ON g.id = m.subgroup_id "
@@ -357,39 +388,44 @@ def _load(
         )
     )
 
-    # 4. marks and absences per pupil × subject × period, one round trip
+
+def _weight_sql() -> str:
+    """A mark's weight ×100 as an SQL expression: its own work type, else its lesson's."""
     weights, default = _weights()
-    weight = (
-        "CASE COALESCE(m.work_type_id, l.work_type_id) "
-        + " ".join(f"WHEN {int(k)} THEN {int(w)}" for k, w in sorted(weights.items()))
-        + f" ELSE {int(default)} END"
-        if weights
-        else str(int(default))
-    )
-    params: list = []
-    period_m = _period_sql(periods, params)
-    marks_params = [*params, class_id, start, end]
-    params = []
-    period_a = _period_sql(periods, params)
-    absence_params = [*params, class_id, start, end]
-    in_scope = 'c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
-    # (grouped by mark value too: cheaper for the database than counting each value with a
-    # CASE, and the distribution comes with it)
+    if not weights:
+        return str(int(default))
+    cases = " ".join(f"WHEN {int(k)} THEN {int(w)}" for k, w in sorted(weights.items()))
+    return f"CASE COALESCE(m.work_type_id, l.work_type_id) {cases} ELSE {int(default)} END"
+
+
+def _marks_and_absences(
+    class_id: int, periods: tuple[_Period, ...]
+) -> tuple[dict[tuple[int, int, int], list[int]], dict[tuple[int, int, int], tuple[int, ...]]]:
+    """4. Marks and absences per pupil × subject × period, in one round trip.
+
+    The marks come grouped by value too: cheaper for the database than counting each value
+    with a CASE, and the distribution comes with it."""
+    start, end = periods[0].start, periods[-1].end
+    weight = _weight_sql()
+    marks_params: list = []
+    period_m = _period_sql(periods, marks_params)
+    absence_params: list = []
+    period_a = _period_sql(periods, absence_params)
     marks: dict[tuple[int, int, int], list[int]] = {}
     absences: dict[tuple[int, int, int], tuple[int, ...]] = {}
     for sid, subject_id, pid, kind, value, n, w, unexcused, excused, late in _rows(
         f"SELECT m.student_id, c.subject_id, {period_m}, 0, m.value, COUNT(*), SUM({weight}), "
         "0, 0, 0 "
         "FROM mark m JOIN lesson l ON l.id = m.lesson_id JOIN course c ON c.id = l.course_id "
-        f"WHERE {in_scope} GROUP BY 1, 2, 3, 5 "
+        f"WHERE {_IN_SCOPE} GROUP BY 1, 2, 3, 5 "
         "UNION ALL "
         f"SELECT a.student_id, c.subject_id, {period_a}, 1, 0, COUNT(*), 0, "
         "SUM(CASE WHEN a.code = ? THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN a.code IN (?, ?) THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN a.code = ? THEN 1 ELSE 0 END) "
         "FROM absence a JOIN lesson l ON l.id = a.lesson_id JOIN course c ON c.id = l.course_id "
-        f"WHERE {in_scope} GROUP BY 1, 2, 3",
-        [*marks_params, *absence_params[:-3], ABSENT, *EXCUSED, LATE, *absence_params[-3:]],
+        f"WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
+        [*marks_params, class_id, start, end, *absence_params, ABSENT, *EXCUSED, LATE, class_id, start, end],
     ):
         key = (sid, subject_id, int(pid))
         if kind:
@@ -404,31 +440,45 @@ def _load(
         sums[2] += value * w  # Σ mark × weight (×100)
         sums[3] += w  # Σ weight (×100)
         sums[9 - value] += n  # counts of 5, 4, 3, 2, 1 at [4]…[8]
+    return marks, absences
 
-    # 5. lessons missed per pupil and day (a day counts when every lesson was missed)
+
+def _lessons_missed_per_day(class_id: int, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, int]]:
+    """5. Lessons missed per pupil and day (a day counts when every lesson was missed)."""
     day_missed: dict[int, dict[dt.date, int]] = defaultdict(dict)
     for sid, day, n in _rows(
         'SELECT a.student_id, l."date", COUNT(*) FROM absence a '
         "JOIN lesson l ON l.id = a.lesson_id JOIN course c ON c.id = l.course_id "
-        f'WHERE {in_scope} AND a.code <> ? GROUP BY a.student_id, l."date"',
+        f'WHERE {_IN_SCOPE} AND a.code <> ? GROUP BY a.student_id, l."date"',
         (class_id, start, end, LATE),
     ):
         day_missed[sid][_date(day)] = n
+    return day_missed
 
-    # 6. lessons held so far per course and day
+
+def _lessons_held(
+    class_id: int, periods: tuple[_Period, ...], held_until: dt.date
+) -> dict[int, dict[int, list[tuple[dt.date, int]]]]:
+    """6. Lessons held so far (up to `held_until`) per course, period and day."""
     lessons: dict[int, dict[int, list[tuple[dt.date, int]]]] = defaultdict(dict)
-    if held_until >= start:
-        params = []
-        period_l = _period_sql(periods, params)
-        for course_id, day, pid, n in _rows(
-            f'SELECT l.course_id, l."date", {period_l}, COUNT(*) FROM lesson l '
-            f"JOIN course c ON c.id = l.course_id WHERE {in_scope} GROUP BY 1, 2, 3",
-            (*params, class_id, start, held_until),
-        ):
-            lessons[course_id].setdefault(int(pid), []).append((_date(day), n))
+    start = periods[0].start
+    if held_until < start:
+        return lessons
+    params: list = []
+    period_l = _period_sql(periods, params)
+    for course_id, day, pid, n in _rows(
+        f'SELECT l.course_id, l."date", {period_l}, COUNT(*) FROM lesson l '
+        f"JOIN course c ON c.id = l.course_id WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
+        (*params, class_id, start, held_until),
+    ):
+        lessons[course_id].setdefault(int(pid), []).append((_date(day), n))
+    return lessons
 
-    # 7. final marks of the scope (and of the previous period, for the comparison)
-    finals = {
+
+def _finals(class_id: int, scopes: list[str]) -> dict[tuple[int, int, str], str]:
+    """7. Final marks of the scopes (the scope's own, and the previous period's for the
+    comparison) of every pupil ever in the class."""
+    return {
         (sid, subject_id, scope): value
         for sid, subject_id, scope, value in _rows(
             "SELECT f.student_id, f.subject_id, f.scope, f.value FROM final_mark f "
@@ -437,9 +487,6 @@ def _load(
             (*scopes, class_id),
         )
     }
-    return _Data(
-        names, dict(stints), courses, subjects, members, marks, absences, day_missed, lessons, finals
-    )
 
 
 # --- arithmetic ---------------------------------------------------------------------------------
@@ -459,7 +506,11 @@ def _add(a: list[int] | None, b: list[int] | None) -> list[int] | None:
 def rounded(weighted_total: int, weight_total: int, settings: Settings) -> str:
     """The weighted average Σ(mark·w)/Σw rounded with the school's threshold, exactly as
     models.journal.grading.round_mark does it, in integers (no division)."""
-    num, den = _ratio(settings.rounding_threshold)
+    return _round_sums(weighted_total, weight_total, *_ratio(settings.rounding_threshold))
+
+
+def _round_sums(weighted_total: int, weight_total: int, num: int, den: int) -> str:
+    """`rounded` with the threshold as the ratio num/den."""
     whole = weighted_total // weight_total
     if (weighted_total - whole * weight_total) * den >= num * weight_total:
         return NUMERIC[5 - min(5, whole + 1)]
@@ -621,112 +672,158 @@ def _previous_indicators(data: _Data, previous: _Period) -> tuple[Indicators | N
     return replace(whole, mean=_mean([m for marks in per_pupil.values() for m in marks])), subjects
 
 
-def _analyse(frame: _Frame, period: _Period | None, settings: Settings, today: dt.date) -> ClassAnalysis:
-    by_period = period is not None
+@dataclass(frozen=True)
+class _Scope:
+    """What an analysis covers: one period (compared with the one before it), or the year."""
+
+    period: _Period | None  # None: the year
+    periods: tuple[_Period, ...]
+    previous: _Period | None
+    year_key: str  # "Y<year id>"
+    ended: bool  # the scope is over: final marks count
+
+    @property
+    def key(self) -> str:
+        return self.period.scope if self.period else self.year_key
+
+    @property
+    def start(self) -> dt.date:
+        return self.periods[0].start
+
+    @property
+    def end(self) -> dt.date:
+        return self.periods[-1].end
+
+    @property
+    def final_scopes(self) -> list[str]:
+        """The final marks to read: each period's, the previous period's, the year's."""
+        scopes = [p.scope for p in self.periods]
+        if self.previous:
+            scopes.append(self.previous.scope)
+        if not self.period:
+            scopes.append(self.year_key)
+        return scopes
+
+
+def _scope(frame: _Frame, period: _Period | None, today: dt.date) -> _Scope:
     periods = (period,) if period else frame.periods
     if not periods:
         raise ValidationError(f"У класса {frame.name} нет учебных периодов.")
     index = frame.periods.index(period) if period else -1
-    previous = frame.periods[index - 1] if by_period and index > 0 else None
-    start, end = periods[0].start, periods[-1].end
-    year_scope = f"Y{frame.year_id}"
-    scopes = [p.scope for p in periods]
-    if previous:
-        scopes.append(previous.scope)
-    if not by_period:
-        scopes.append(year_scope)
-    data = _load(frame, periods, scopes, previous.start if previous else start, today)
-    threshold = settings.rounding_threshold
-    ended = today > end
-    finals = data.finals
-    scope = period.scope if period else year_scope
-    min_marks = max(settings.min_marks_for_period, 1)
+    previous = frame.periods[index - 1] if period and index > 0 else None
+    return _Scope(period, periods, previous, f"Y{frame.year_id}", today > periods[-1].end)
 
-    # who attends what: per subject the lessons of the courses every pupil attends, per
-    # subgroup course those of each period, and per course and day (for partial stints)
-    subject_courses: dict[int, list[_Course]] = defaultdict(list)
-    for course in data.courses:
-        subject_courses[course.subject_id].append(course)
-    plain: dict[int, int] = defaultdict(int)  # subject → lessons of its whole-class courses
-    grouped: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # → (subgroup, period, n)
-    for course in data.courses:
-        for pid, days in data.lessons.get(course.id, {}).items():
-            n = sum(k for _, k in days)
-            if course.subgroup_id is None:
-                plain[course.subject_id] += n
-            else:
-                grouped[course.subject_id].append((course.subgroup_id, pid, n))
-    day_lessons: dict[dt.date, list[tuple[int | None, int, int]]] = defaultdict(list)
-    for course in data.courses:  # day → (subgroup, period, lessons) of each course that day
-        for pid, days in data.lessons.get(course.id, {}).items():
-            for day, n in days:
-                day_lessons[day].append((course.subgroup_id, pid, n))
-    members = data.members
-    subject_ids = list(data.subjects)
 
-    def lessons_partial(sid: int, subject_id: int, enrolled) -> int:
+class _Attendance:
+    """Who attends which lessons held: per subject the lessons of its whole-class courses
+    (every pupil attends them), per subgroup course those of each period (its members do),
+    and per day the lessons of each course (for pupils in the class for part of the scope)."""
+
+    def __init__(self, data: _Data) -> None:
+        self.members = data.members
+        self.held = data.lessons
+        self.courses: dict[int, list[_Course]] = defaultdict(list)  # subject → its courses
+        self.plain: dict[int, int] = defaultdict(int)  # subject → lessons of whole-class courses
+        self.grouped: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # (subgroup, period, n)
+        self.by_day: dict[dt.date, list[tuple[int | None, int, int]]] = defaultdict(list)
+        for course in data.courses:
+            self.courses[course.subject_id].append(course)
+            for pid, days in self.held.get(course.id, {}).items():
+                n = sum(k for _, k in days)
+                if course.subgroup_id is None:
+                    self.plain[course.subject_id] += n
+                else:
+                    self.grouped[course.subject_id].append((course.subgroup_id, pid, n))
+                for day, k in days:
+                    self.by_day[day].append((course.subgroup_id, pid, k))
+
+    def lessons(self, sid: int, subject_id: int, enrolled: Callable[[dt.date], bool] | None) -> int:
+        """Lessons of the subject the pupil attends; `enrolled` None: in the class throughout."""
+        members = self.members
+        if enrolled is None:
+            total = self.plain[subject_id]
+            for group, pid, n in self.grouped[subject_id]:
+                if (group, sid, pid) in members:
+                    total += n
+            return total
         total = 0
-        for course in subject_courses[subject_id]:
-            for pid, days in data.lessons.get(course.id, {}).items():
+        for course in self.courses[subject_id]:
+            for pid, days in self.held.get(course.id, {}).items():
                 if course.subgroup_id is None or (course.subgroup_id, sid, pid) in members:
                     total += sum(n for day, n in days if enrolled(day))
         return total
 
-    pupils: list[PupilRow] = []
-    for sid, name in data.names.items():
+    def days_missed(self, sid: int, missed: dict[dt.date, int], enrolled: Callable[[dt.date], bool]) -> int:
+        """Days in the class on which the pupil missed every lesson they had."""
+        members = self.members
+        days = 0
+        for day, n in missed.items():
+            if not enrolled(day):
+                continue
+            had = sum(k for g, pid, k in self.by_day.get(day, ()) if g is None or (g, sid, pid) in members)
+            if had and n >= had:
+                days += 1
+        return days
+
+
+class _Analysis:
+    """The analysis of one class over one scope, from the data read in bulk."""
+
+    def __init__(self, scope: _Scope, data: _Data, settings: Settings, today: dt.date):
+        self.scope = scope
+        self.data = data
+        self.settings = settings
+        self.today = today
+        self.attendance = _Attendance(data)
+        self.min_marks = max(settings.min_marks_for_period, 1)
+        # (looked up once: a class has hundreds of cells)
+        self.period_id = scope.period.id if scope.period else None
+        self.key = scope.key
+        self.ended = scope.ended
+
+    def pupil(self, sid: int, name: str) -> PupilRow | None:
+        """The pupil's row: a cell per subject they are in; None when only in the previous period."""
+        scope, data = self.scope, self.data
+        start, end = scope.start, scope.end
         stints = [(a, b) for a, b in data.stints[sid] if a <= end and (b is None or b >= start)]
         if not stints:
-            continue  # only in the previous period
-        throughout = all(any(a <= p.start and (b is None or b >= p.end) for a, b in stints) for p in periods)
+            return None
+        throughout = all(
+            any(a <= p.start and (b is None or b >= p.end) for a, b in stints) for p in scope.periods
+        )
 
-        def enrolled(day: dt.date, stints=stints) -> bool:
+        def enrolled(day: dt.date) -> bool:
             return any(a <= day and (b is None or day <= b) for a, b in stints)
 
+        cells_of = self.period_cells if scope.period else self.year_cells
+        cells = cells_of(sid, None if throughout else enrolled)
+        days_missed = self.attendance.days_missed(sid, data.day_missed.get(sid, {}), enrolled)
+        return _pupil_row(sid, name, _left_on(stints, end), cells, days_missed, data.subjects)
+
+    def period_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
+        """A period, per subject the pupil is in: the final mark, else the suggestion —
+        DOMAIN.md's (too few marks: н/а) once the period is over, the rounded weighted average
+        so far while it runs. (The cells are built here, not by _cell: this is the loop of
+        every class's analysis.)"""
+        data, period_id, key, lessons_of = self.data, self.period_id, self.key, self.attendance.lessons
+        (num, den), min_marks, ended = _ratio(self.settings.rounding_threshold), self.min_marks, self.ended
         cells: dict[int, PupilSubject] = {}
-        for subject_id in subject_ids:
-            if throughout:
-                lessons = plain[subject_id]
-                for group, pid, n in grouped[subject_id]:
-                    if (group, sid, pid) in members:
-                        lessons += n
+        for subject_id in data.subjects:
+            lessons = lessons_of(sid, subject_id, enrolled)
+            sums = data.marks.get((sid, subject_id, period_id))
+            absent = data.absences.get((sid, subject_id, period_id))
+            final = data.finals.get((sid, subject_id, key), "")
+            if sums is None:
+                if not (final or lessons or absent):
+                    continue  # not in this subject (another subgroup's, or none held)
+                sums, suggested, counted = EMPTY_SUMS, None, None
+            elif not sums[3]:  # every weight 0: nothing to average
+                suggested = counted = NOT_CERTIFIED
             else:
-                lessons = lessons_partial(sid, subject_id, enrolled)
-            period_marks: tuple[str, ...] = ()
-            if by_period:
-                sums = data.marks.get((sid, subject_id, period.id))
-                absent = data.absences.get((sid, subject_id, period.id))
-                final = finals.get((sid, subject_id, scope), "")
-                if sums is None:
-                    if not (final or lessons or absent):
-                        continue  # not in this subject (another subgroup's, or none held)
-                    sums = EMPTY_SUMS
-                    suggested = counted = None
-                else:
-                    count, weighted_total, weight_total = sums[0], sums[2], sums[3]
-                    if not weight_total:
-                        suggested = counted = NOT_CERTIFIED
-                    else:
-                        counted = rounded(weighted_total, weight_total, settings)
-                        suggested = NOT_CERTIFIED if count < min_marks else counted
-                        if ended:
-                            counted = suggested
-            else:
-                sums = absent = None
-                marks_of_periods = []
-                for p in periods:
-                    p_sums = data.marks.get((sid, subject_id, p.id))
-                    sums = _add(sums, p_sums)
-                    absent = _add(absent, data.absences.get((sid, subject_id, p.id)))
-                    p_final = finals.get((sid, subject_id, p.scope), "")
-                    if not p_final and p_sums:
-                        p_final = suggest(p_sums[0], p_sums[2], p_sums[3], settings, today > p.end) or ""
-                    marks_of_periods.append(p_final)
-                period_marks = tuple(marks_of_periods)
-                final = finals.get((sid, subject_id, year_scope), "")
-                suggested = counted = year_mark(period_marks, threshold)
-                if not (sums or final or lessons or absent):
-                    continue
-                sums = sums or EMPTY_SUMS
+                counted = _round_sums(sums[2], sums[3], num, den)
+                suggested = NOT_CERTIFIED if sums[0] < min_marks else counted
+                if ended:
+                    counted = suggested
             all_, unexcused, excused, late = absent or (0, 0, 0, 0)
             cells[subject_id] = PupilSubject(
                 subject_id,
@@ -743,92 +840,169 @@ def _analyse(frame: _Frame, period: _Period | None, settings: Settings, today: d
                 unexcused,
                 late,
                 tuple(sums[4:9]),  # type: ignore[arg-type]
-                period_marks,
             )
-        marks = [c.mark for c in cells.values() if c.mark]
-        days_missed = 0
-        for day, n in data.day_missed.get(sid, {}).items():
-            if not enrolled(day):
-                continue
-            had = sum(k for g, pid, k in day_lessons.get(day, ()) if g is None or (g, sid, pid) in members)
-            if had and n >= had:
-                days_missed += 1
-        pupils.append(
-            PupilRow(
-                student_id=sid,
-                name=name,
-                left_on=_left_on(stints, end),
-                subjects=cells,
-                lessons=sum(c.lessons for c in cells.values()),
-                missed=sum(c.missed for c in cells.values()),
-                excused=sum(c.excused for c in cells.values()),
-                unexcused=sum(c.unexcused for c in cells.values()),
-                days_missed=days_missed,
-                category=pupil_category(marks),
-                mean=_mean(marks),
-                threes=tuple(data.subjects[s][0] for s, c in cells.items() if c.mark == "3"),
-                failing=tuple(data.subjects[s][0] for s, c in cells.items() if c.mark in FAILING),
-            )
-        )
+        return cells
 
-    counted_pupils = [p for p in pupils if not p.departed]
-    prev_whole, prev_subjects = _previous_indicators(data, previous) if previous else (None, {})
-    subject_rows = []
-    suggested_total = 0
-    for subject_id, (name, short) in data.subjects.items():
-        cells_of = [c for p in counted_pupils if (c := p.subjects.get(subject_id))]
-        suggested = sum(1 for c in cells_of if c.mark and not c.final)
-        suggested_total += suggested
-        distribution = tuple(map(sum, zip(*(c.counts for c in cells_of), strict=True))) or (0,) * 5
-        teachers = ", ".join(dict.fromkeys(c.teacher for c in subject_courses[subject_id]))
-        subject_rows.append(
-            SubjectRow(
-                subject_id=subject_id,
-                name=name,
-                short=short,
-                teachers=teachers,
-                indicators=indicators(c.mark for c in cells_of),
-                previous=prev_subjects.get(subject_id),
-                distribution=distribution,  # type: ignore[arg-type]
-                suggested=suggested,
-                finals_missing=sum(1 for c in cells_of if not c.final) if ended else 0,
+    def year_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
+        """The year, per subject the pupil is in."""
+        cells: dict[int, PupilSubject] = {}
+        for subject_id in self.data.subjects:
+            cell = self.year_cell(sid, subject_id, self.attendance.lessons(sid, subject_id, enrolled))
+            if cell is not None:
+                cells[subject_id] = cell
+        return cells
+
+    def year_cell(self, sid: int, subject_id: int, lessons: int) -> PupilSubject | None:
+        """The year: the year mark, else the one suggested from the period marks (each
+        period's final mark, else its suggestion)."""
+        data, settings, today = self.data, self.settings, self.today
+        sums = absent = None
+        period_marks = []
+        for p in self.scope.periods:
+            p_sums = data.marks.get((sid, subject_id, p.id))
+            sums = _add(sums, p_sums)
+            absent = _add(absent, data.absences.get((sid, subject_id, p.id)))
+            p_final = data.finals.get((sid, subject_id, p.scope), "")
+            if not p_final and p_sums:
+                p_final = suggest(p_sums[0], p_sums[2], p_sums[3], settings, today > p.end) or ""
+            period_marks.append(p_final)
+        final = data.finals.get((sid, subject_id, self.key), "")
+        if not (sums or final or lessons or absent):
+            return None
+        marks = tuple(period_marks)
+        suggested = year_mark(marks, settings.rounding_threshold)
+        return _cell(subject_id, sums or EMPTY_SUMS, absent, final, suggested, suggested, lessons, marks)
+
+    def subject_rows(self, counted: list[PupilRow], prev_subjects: dict[int, Indicators]) -> list[SubjectRow]:
+        """Per subject DOMAIN.md's indicators over the pupils counted, and the previous period's."""
+        rows = []
+        for subject_id, (name, short) in self.data.subjects.items():
+            cells_of = [c for p in counted if (c := p.subjects.get(subject_id))]
+            distribution = tuple(map(sum, zip(*(c.counts for c in cells_of), strict=True))) or (0,) * 5
+            courses = self.attendance.courses[subject_id]
+            rows.append(
+                SubjectRow(
+                    subject_id=subject_id,
+                    name=name,
+                    short=short,
+                    teachers=", ".join(dict.fromkeys(c.teacher for c in courses)),
+                    indicators=indicators(c.mark for c in cells_of),
+                    previous=prev_subjects.get(subject_id),
+                    distribution=distribution,  # type: ignore[arg-type]
+                    suggested=sum(1 for c in cells_of if c.mark and not c.final),
+                    finals_missing=sum(1 for c in cells_of if not c.final) if self.scope.ended else 0,
+                )
             )
-        )
-    whole_class = indicators(p.category for p in counted_pupils)
-    whole_class = replace(
-        whole_class,
-        mean=_mean([c.mark for p in counted_pupils for c in p.subjects.values() if c.mark]),
+        return rows
+
+    def at_risk(self, counted: list[PupilRow]) -> tuple[RiskRow, ...]:
+        """The pupils at risk with their reasons, the most reasons first."""
+        period = self.scope.period
+        pace = _pace(period, self.today) if period else None
+        rows = [
+            RiskRow(p.student_id, p.name, reasons)
+            for p in counted
+            if (reasons := _reasons(p, self.data.subjects, self.settings, pace))
+        ]
+        rows.sort(key=lambda r: (-len(r.reasons), r.name))
+        return tuple(rows)
+
+
+def _cell(
+    subject_id: int,
+    sums: list[int] | tuple[int, ...],
+    absent: list[int] | tuple[int, ...] | None,
+    final: str,
+    suggested: str | None,
+    counted: str | None,
+    lessons: int,
+    period_marks: tuple[str, ...] = (),
+) -> PupilSubject:
+    """One pupil × subject: the sums of the marks, the absences; the final mark counts,
+    else `counted`."""
+    all_, unexcused, excused, late = absent or (0, 0, 0, 0)
+    return PupilSubject(
+        subject_id,
+        sums[0],
+        sums[1],
+        sums[2],
+        sums[3],
+        suggested,
+        final,
+        final or counted,
+        lessons,
+        all_ - late,
+        excused,
+        unexcused,
+        late,
+        tuple(sums[4:9]),  # type: ignore[arg-type]
+        period_marks,
     )
-    pace = _pace(period, today) if period else None
-    at_risk = [
-        RiskRow(p.student_id, p.name, reasons)
-        for p in counted_pupils
-        if (reasons := _reasons(p, data.subjects, settings, pace))
-    ]
-    at_risk.sort(key=lambda r: (-len(r.reasons), r.name))
+
+
+def _pupil_row(
+    sid: int,
+    name: str,
+    left_on: dt.date | None,
+    cells: dict[int, PupilSubject],
+    days_missed: int,
+    subjects: dict[int, tuple[str, str]],
+) -> PupilRow:
+    """A pupil over all subjects: absences added up, the category of DOMAIN.md (отличник,
+    хорошист, …) and the mean of the marks counted, the subjects with a 3 and the failing ones."""
+    marks = [c.mark for c in cells.values() if c.mark]
+    return PupilRow(
+        student_id=sid,
+        name=name,
+        left_on=left_on,
+        subjects=cells,
+        lessons=sum(c.lessons for c in cells.values()),
+        missed=sum(c.missed for c in cells.values()),
+        excused=sum(c.excused for c in cells.values()),
+        unexcused=sum(c.unexcused for c in cells.values()),
+        days_missed=days_missed,
+        category=pupil_category(marks),
+        mean=_mean(marks),
+        threes=tuple(subjects[s][0] for s, c in cells.items() if c.mark == "3"),
+        failing=tuple(subjects[s][0] for s, c in cells.items() if c.mark in FAILING),
+    )
+
+
+def _analyse(frame: _Frame, period: _Period | None, settings: Settings, today: dt.date) -> ClassAnalysis:
+    scope = _scope(frame, period, today)
+    previous = scope.previous
+    pupils_from = previous.start if previous else scope.start
+    data = _load(frame, scope.periods, scope.final_scopes, pupils_from, today)
+    analysis = _Analysis(scope, data, settings, today)
+    pupils = [row for sid, name in data.names.items() if (row := analysis.pupil(sid, name))]
+    counted = [p for p in pupils if not p.departed]  # pupils who left are out of N
+    prev_whole, prev_subjects = _previous_indicators(data, previous) if previous else (None, {})
+    subject_rows = analysis.subject_rows(counted, prev_subjects)
+    whole_class = replace(
+        indicators(p.category for p in counted),
+        mean=_mean([c.mark for p in counted for c in p.subjects.values() if c.mark]),
+    )
     return ClassAnalysis(
         class_id=frame.id,
         class_name=frame.name,
         grade=frame.grade,
-        scope=period.scope if period else year_scope,
+        scope=scope.key,
         period_id=period.id if period else None,
         title=period.name if period else f"{frame.year_name} год",
-        start=start,
-        end=end,
-        ended=ended,
-        suggested=suggested_total,
+        start=scope.start,
+        end=scope.end,
+        ended=scope.ended,
+        suggested=sum(s.suggested for s in subject_rows),
         subjects=tuple(subject_rows),
         pupils=tuple(pupils),
         indicators=whole_class,
         previous=prev_whole,
         previous_title=previous.name if previous else "",
-        excellent=tuple(p.name for p in counted_pupils if p.category == "5"),
-        good=tuple(p.name for p in counted_pupils if p.category == "4"),
-        one_three=tuple(
-            (p.name, p.threes[0]) for p in counted_pupils if p.category == "3" and len(p.threes) == 1
-        ),
-        failing=tuple((p.name, p.failing) for p in counted_pupils if p.failing),
-        at_risk=tuple(at_risk),
+        excellent=tuple(p.name for p in counted if p.category == "5"),
+        good=tuple(p.name for p in counted if p.category == "4"),
+        one_three=tuple((p.name, p.threes[0]) for p in counted if p.category == "3" and len(p.threes) == 1),
+        failing=tuple((p.name, p.failing) for p in counted if p.failing),
+        at_risk=analysis.at_risk(counted),
         settings=settings,
     )
 
