@@ -215,7 +215,7 @@ class _OdsStyles:
             if size:
                 props["fontsize"] = size
             style.addElement(TextProperties(**props))
-        cell_props = {}
+        cell_props: dict[str, str] = {}
         if boxed:
             cell_props.update(border="0.5pt solid #808080", verticalalign="top")
         if wrap:

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from exports.files import safe_filename, write_private
 from exports.layout import FORMATS, Sheet, render, render_csv
@@ -135,14 +135,14 @@ def _diary_range(
 
     start = parse_date(date_from, "С какого числа")
     end = parse_date(date_to, "По какое число")
-    if start is None and end is None:
-        if span is not None:
-            return span[0], max(span[0], min(span[1], clock.today()))
-        return default_range(clock.today())
-    if start is None:
-        start = end - dt.timedelta(days=end.weekday())  # type: ignore[operator]
     if end is None:
+        if start is None:
+            if span is not None:
+                return span[0], max(span[0], min(span[1], clock.today()))
+            return default_range(clock.today())
         end = start + dt.timedelta(days=5 - min(start.weekday(), 5))
+    elif start is None:
+        start = end - dt.timedelta(days=end.weekday())
     if start > end:
         raise ValidationError(f"Неверный промежуток: начало {start:%d.%m.%Y} позже конца {end:%d.%m.%Y}.")
     if (end - start).days > 366:
@@ -239,10 +239,10 @@ def write_document(
         parts = [(render_csv(s), s.csv_name or s.name if len(sheets) > 1 else "") for s in sheets]
     else:
         parts = [(render(sheets, fmt), "")]
-    written = []
+    written: list[tuple[str, Path | None]] = []
     for data, part in parts:
         if target.kind == "file":
-            path = target.path  # type: ignore[assignment]
+            path = cast(Path, target.path)  # a "file" target has its path
             if part:
                 path = path.with_name(safe_filename(path.stem, part, ext=path.suffix or fmt))
             done = write_private(path, data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -78,7 +78,7 @@ class Header:
     ignored: tuple[str, ...]  # headers not recognised (left out)
 
 
-def read_header(row: Sequence, index: int, columns: dict[int, object]) -> Header:
+def read_header(row: Sequence, index: int, columns: Mapping[int, object]) -> Header:
     """The header row's titles; two columns that mean the same thing are refused."""
     used: dict[object, str] = {}
     for i, column in columns.items():
