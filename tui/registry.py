@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from models.core.access import Actor
 from tui import strings as S
+from tui.keys import twin
 
 # who may open a section
 STAFF, KEEPER, ADMIN = "staff", "keeper", "admin"
@@ -46,20 +47,21 @@ class Section:
 SECTIONS: dict[str, Section] = {}
 
 
-def register(name: str, title: str, keys: str, display: str, who: str, screen: str) -> None:
-    SECTIONS[name] = Section(name, title, keys, display, who, screen)
+def register(name: str, title: str, key: str, who: str, screen: str) -> None:
+    """A section opened by its Latin home `key` and the key's Russian twin, shown as `key` in capitals."""
+    SECTIONS[name] = Section(name, title, twin(key), key.upper(), who, screen)
 
 
-# name, title (tui/strings.py), home keys (both layouts), footer key, who, "module:Screen"
-register("journal", S.KEY_JOURNAL, "j,о", "J", STAFF, "tui.screens.journalgrid:CoursePickerScreen")
-register("attendance", S.KEY_ATTENDANCE, "a,ф", "A", KEEPER, "tui.screens.attendance:AttendanceScreen")
-register("credentials", S.KEY_CREDENTIALS, "r,к", "R", KEEPER, "tui.screens.credentials:CredentialsScreen")
-register("accounts", S.KEY_ACCOUNTS, "u,г", "U", ADMIN, "tui.screens.accounts:AccountsScreen")
-register("roster", S.KEY_ROSTER, "k,л", "K", KEEPER, "tui.screens.roster:RosterScreen")
-register("exports", S.KEY_EXPORTS, "e,у", "E", STAFF, "tui.screens.exports:ExportScreen")
-register("subgroups", S.KEY_SUBGROUPS, "g,п", "G", KEEPER, "tui.screens.subgroups:SubgroupsScreen")
-register("import", S.KEY_IMPORT, "i,ш", "I", KEEPER, "tui.screens.importer:ImportScreen")
-register("setup", S.KEY_SETUP, "s,ы", "S", ADMIN, "tui.setup.screen:SetupScreen")
-register("analysis", S.KEY_ANALYSIS, "z,я", "Z", STAFF, "tui.screens.analysis:AnalysisScreen")
-register("sshkeys", S.KEY_SSH_KEYS, "h,р", "H", STAFF, "tui.screens.sshkeys:SshKeysScreen")
-register("auditlog", S.KEY_AUDIT_LOG, "l,д", "L", STAFF, "tui.screens.auditlog:AuditLogScreen")
+# name, title (tui/strings.py), home key (Latin; its Russian twin is added), who, "module:Screen"
+register("journal", S.KEY_JOURNAL, "j", STAFF, "tui.screens.journalgrid:CoursePickerScreen")
+register("attendance", S.KEY_ATTENDANCE, "a", KEEPER, "tui.screens.attendance:AttendanceScreen")
+register("credentials", S.KEY_CREDENTIALS, "r", KEEPER, "tui.screens.credentials:CredentialsScreen")
+register("accounts", S.KEY_ACCOUNTS, "u", ADMIN, "tui.screens.accounts:AccountsScreen")
+register("roster", S.KEY_ROSTER, "k", KEEPER, "tui.screens.roster:RosterScreen")
+register("exports", S.KEY_EXPORTS, "e", STAFF, "tui.screens.exports:ExportScreen")
+register("subgroups", S.KEY_SUBGROUPS, "g", KEEPER, "tui.screens.subgroups:SubgroupsScreen")
+register("import", S.KEY_IMPORT, "i", KEEPER, "tui.screens.importer:ImportScreen")
+register("setup", S.KEY_SETUP, "s", ADMIN, "tui.setup.screen:SetupScreen")
+register("analysis", S.KEY_ANALYSIS, "z", STAFF, "tui.screens.analysis:AnalysisScreen")
+register("sshkeys", S.KEY_SSH_KEYS, "h", STAFF, "tui.screens.sshkeys:SshKeysScreen")
+register("auditlog", S.KEY_AUDIT_LOG, "l", STAFF, "tui.screens.auditlog:AuditLogScreen")

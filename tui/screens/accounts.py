@@ -13,6 +13,7 @@ from models.core.errors import JournalError
 from models.people import accounts
 from models.people.accounts import IssuedCredential, UserInfo
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 
 ROLE_CHOICES = ((ROLE_NAMES[TEACHER], TEACHER), (ROLE_NAMES[ADMIN], ADMIN))
@@ -31,11 +32,11 @@ def status_of(user: UserInfo) -> str:
 class AccountsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
-        Binding("insert,n,т", "new", S.KEY_NEW, id="new", key_display="Ins"),
-        Binding("enter,e,у", "edit", S.KEY_EDIT, id="edit", key_display="Enter"),
-        Binding("d,в", "toggle_active", S.KEY_DISABLE, id="disable", key_display="D"),
-        Binding("r,к", "reset", S.KEY_RESET, id="reset", key_display="R"),
-        Binding("u,г", "unlock_user", S.KEY_UNLOCK_USER, id="unlock", key_display="U"),
+        Binding(twin("insert,n"), "new", S.KEY_NEW, id="new", key_display="Ins"),
+        Binding(twin("enter,e"), "edit", S.KEY_EDIT, id="edit", key_display="Enter"),
+        Binding(twin("d"), "toggle_active", S.KEY_DISABLE, id="disable", key_display="D"),
+        Binding(twin("r"), "reset", S.KEY_RESET, id="reset", key_display="R"),
+        Binding(twin("u"), "unlock_user", S.KEY_UNLOCK_USER, id="unlock", key_display="U"),
     ]
 
     def __init__(self, actor: Actor) -> None:

@@ -42,6 +42,7 @@ from models.reports.analysis import (
 from models.reports.control import CourseControl, control_report
 from models.school.calendar import current_year_id
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 
 TABS = ("results", "pupils", "risk", "marks", "control", "parents")
@@ -154,10 +155,10 @@ class AnalysisScreen(Screen):
         Binding("4", "view('marks')", show=False),
         Binding("5", "view('control')", show=False),
         Binding("6", "view('parents')", show=False),
-        Binding("c,с", "pick_class", S.KEY_CLASS, id="class", key_display="C"),
-        Binding("p,з,right_square_bracket,ъ", "scope(1)", S.KEY_AN_SCOPE, id="scope", key_display="P"),
-        Binding("left_square_bracket,х", "scope(-1)", show=False),
-        Binding("d,в", "range", S.KEY_AN_RANGE, id="range", key_display="D"),
+        Binding(twin("c"), "pick_class", S.KEY_CLASS, id="class", key_display="C"),
+        Binding(twin("p,right_square_bracket"), "scope(1)", S.KEY_AN_SCOPE, id="scope", key_display="P"),
+        Binding(twin("left_square_bracket"), "scope(-1)", show=False),
+        Binding(twin("d"), "range", S.KEY_AN_RANGE, id="range", key_display="D"),
     ]
 
     def __init__(self, actor: Actor) -> None:

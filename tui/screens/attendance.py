@@ -37,7 +37,7 @@ from models.journal.attendance import (
 )
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
-from tui.keys import ABSENCE_KEYS, absence_code
+from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 DAY, WEEK = "day", "week"
@@ -98,27 +98,27 @@ class AttendanceScreen(Screen):
         Binding(keys_typing("о"), "absence('о')", S.KEY_ABSENCE, id="late", show=False),
         Binding("exclamation_mark,f5", "whole_day", S.KEY_WHOLE_DAY, id="whole-day", key_display="!"),
         Binding(
-            "left_square_bracket,х,ctrl+left",
+            twin("left_square_bracket,ctrl+left"),
             "day(-1)",
             S.KEY_OTHER_DAY,
             id="prev-day",
             key_display="[ ]",
         ),
         Binding(
-            "right_square_bracket,ъ,ctrl+right",
+            twin("right_square_bracket,ctrl+right"),
             "day(1)",
             S.KEY_OTHER_DAY,
             id="next-day",
             show=False,
         ),
-        Binding("w,ц", "view('week')", S.KEY_EXCUSE_PASS, id="week-view", key_display="W"),
+        Binding(twin("w"), "view('week')", S.KEY_EXCUSE_PASS, id="week-view", key_display="W"),
         Binding("delete", "clear", S.KEY_CLEAR_ABSENCE, id="clear", key_display="Del"),
         # week view: the excuse pass
         Binding(keys_typing("б"), "excuse('б')", S.KEY_EXCUSE_ILL, id="excuse-ill", key_display="Б"),
         Binding(keys_typing("у"), "excuse('у')", S.KEY_EXCUSE_VALID, id="excuse-valid", key_display="У"),
         Binding("enter", "pick", S.KEY_PICK_LESSON, id="pick-lesson", priority=True),
         Binding(
-            "left,left_square_bracket,х",
+            twin("left,left_square_bracket"),
             "week(-1)",
             S.KEY_OTHER_WEEK,
             id="prev-week",
@@ -126,15 +126,15 @@ class AttendanceScreen(Screen):
             priority=True,
         ),
         Binding(
-            "right,right_square_bracket,ъ",
+            twin("right,right_square_bracket"),
             "week(1)",
             S.KEY_OTHER_WEEK,
             id="next-week",
             show=False,
             priority=True,
         ),
-        Binding("w,ц", "view('day')", S.KEY_DAY_VIEW, id="day-view", key_display="W"),
-        Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
+        Binding(twin("w"), "view('day')", S.KEY_DAY_VIEW, id="day-view", key_display="W"),
+        Binding(twin("c"), "next_class", S.KEY_CLASS, id="class", key_display="C"),
     ]
 
     def __init__(self, actor: Actor) -> None:

@@ -29,6 +29,7 @@ from models.reports.auditlog import (
     make_filter,
 )
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 
 # column widths at 80 columns; the change column takes whatever a wider terminal adds
@@ -124,11 +125,11 @@ class AuditLogScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
         Binding("enter", "show_entry", S.KEY_AUDIT_OPEN, id="open", key_display="Enter", priority=True),
-        Binding("f,а", "filter", S.KEY_AUDIT_FILTER, id="filter", key_display="F"),
+        Binding(twin("f"), "filter", S.KEY_AUDIT_FILTER, id="filter", key_display="F"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export", key_display="F9"),
-        Binding("right_square_bracket,ъ", "page(1)", S.KEY_AUDIT_OLDER, id="older", key_display="]"),
-        Binding("left_square_bracket,х", "page(-1)", S.KEY_AUDIT_NEWER, id="newer", key_display="["),
-        Binding("x,ч", "reset", S.KEY_AUDIT_RESET, id="reset", key_display="X"),
+        Binding(twin("right_square_bracket"), "page(1)", S.KEY_AUDIT_OLDER, id="older", key_display="]"),
+        Binding(twin("left_square_bracket"), "page(-1)", S.KEY_AUDIT_NEWER, id="newer", key_display="["),
+        Binding(twin("x"), "reset", S.KEY_AUDIT_RESET, id="reset", key_display="X"),
     ]
 
     def __init__(self, actor: Actor) -> None:

@@ -21,6 +21,7 @@ from models.people.credentials import CredentialRow, class_credentials, record_e
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.identity import school_name
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 
 
@@ -42,9 +43,9 @@ def state_of(row: CredentialRow) -> str:
 class CredentialsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
-        Binding("enter,i,ш", "issue", S.KEY_ISSUE, id="issue", key_display="Enter"),
-        Binding("a,ф", "issue_all", S.KEY_ISSUE_ALL, id="issue-all", key_display="A"),
-        Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
+        Binding(twin("enter,i"), "issue", S.KEY_ISSUE, id="issue", key_display="Enter"),
+        Binding(twin("a"), "issue_all", S.KEY_ISSUE_ALL, id="issue-all", key_display="A"),
+        Binding(twin("c"), "next_class", S.KEY_CLASS, id="class", key_display="C"),
     ]
 
     def __init__(self, actor: Actor, connect_hint: str = "") -> None:

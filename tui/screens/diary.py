@@ -14,6 +14,7 @@ from models.core.access import Actor
 from models.core.errors import JournalError
 from models.reports.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
 from tui import strings as S
+from tui.keys import twin
 
 
 class DiaryScreen(Screen):
@@ -21,8 +22,8 @@ class DiaryScreen(Screen):
         Binding("left,comma", "week(-1)", S.KEY_PREV_WEEK, id="prev-week", key_display="←"),
         Binding("right,full_stop", "week(1)", S.KEY_NEXT_WEEK, id="next-week", key_display="→"),
         Binding("home", "this_week", S.KEY_THIS_WEEK, id="this-week", show=False),
-        Binding("m,ь", "toggle_marks", S.KEY_MARKS, id="marks"),
-        Binding("p,з", "next_period", S.KEY_PERIOD, id="period", show=False),
+        Binding(twin("m"), "toggle_marks", S.KEY_MARKS, id="marks"),
+        Binding(twin("p"), "next_period", S.KEY_PERIOD, id="period", show=False),
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),
     ]
 

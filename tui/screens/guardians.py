@@ -26,6 +26,7 @@ from models.people.classlist import (
 )
 from models.people.guardians import RELATIONS, GuardianInfo
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 RELATION_CHOICES = (("—", ""), *((r, r) for r in RELATIONS))
@@ -200,10 +201,10 @@ class GuardiansScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
         Binding("insert", "add", S.KEY_NEW_GUARDIAN, id="add-guardian", key_display="Ins"),
-        Binding("l,д", "link", S.KEY_LINK_GUARDIAN, id="link-guardian", key_display="L"),
+        Binding(twin("l"), "link", S.KEY_LINK_GUARDIAN, id="link-guardian", key_display="L"),
         Binding("enter", "edit", S.KEY_EDIT, id="edit-guardian", key_display="Enter", priority=True),
-        Binding("s,ы", "consent", S.KEY_CONSENT, id="record-consent", key_display="S"),
-        Binding("w,ц", "withdraw", S.KEY_WITHDRAW, id="withdraw-consent", key_display="W"),
+        Binding(twin("s"), "consent", S.KEY_CONSENT, id="record-consent", key_display="S"),
+        Binding(twin("w"), "withdraw", S.KEY_WITHDRAW, id="withdraw-consent", key_display="W"),
         Binding("delete", "unlink", S.KEY_UNLINK, id="unlink-guardian", key_display="Del"),
     ]
 

@@ -25,7 +25,7 @@ from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
 from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
 from models.school.calendar import current_year_id, period_at, periods_for_grade
 from tui import strings as S
-from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value
+from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value, twin, twin_keys
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.marksgrid import MarksGrid
 
@@ -43,6 +43,8 @@ FINAL_KEYS = {
     "ч": FAILED,
     "x": FAILED,
 }
+# A (accept the suggestion) and shift+A (accept all) in both layouts: bindings, not typing
+ACCEPT_KEYS = twin_keys("a,A")
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,8 @@ class GridScreen(Screen):
         Binding("insert", "add_lesson", S.KEY_ADD_LESSON, id="add-lesson", key_display="Ins"),
         Binding("f4", "edit_lesson", S.KEY_EDIT_LESSON, id="edit-lesson"),
         Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson", show=False),
-        Binding("a,ф", "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
-        Binding("A,Ф", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
+        Binding(twin("a"), "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
+        Binding(twin("A"), "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
         Binding("f6", "next_period", S.KEY_PERIOD_GRID, id="period"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         Binding("up", "move(-1, 0)", show=False),
@@ -147,7 +149,7 @@ class GridScreen(Screen):
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
-        if not char or not char.isprintable() or event.key in ("a", "ф", "A", "Ф"):
+        if not char or not char.isprintable() or event.key in ACCEPT_KEYS:
             return
         event.stop()
         event.prevent_default()

@@ -34,6 +34,7 @@ from models.people.credentials import record_export
 from models.people.roster import FIELD_LABELS, Change
 from models.school.classes import ClassInfo, classes_kept_by, list_classes
 from tui import strings as S
+from tui.keys import twin
 from tui.screens.guardians import CompactForm, GuardiansScreen, TwoLineFooter
 from tui.widgets.dialogs import ConfirmDialog, Field
 
@@ -120,15 +121,15 @@ class RosterScreen(Screen):
         Binding("escape", "back", S.KEY_BACK, id="back"),
         Binding("insert", "add", S.KEY_ADD_PUPIL, id="add-pupil", key_display="Ins"),
         Binding("enter", "card", S.KEY_PUPIL_CARD, id="card", key_display="Enter", priority=True),
-        Binding("g,п", "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
-        Binding("v,м", "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
-        Binding("t,е", "transfer", S.KEY_TRANSFER, id="transfer", key_display="T"),
-        Binding("d,в", "depart", S.KEY_DEPART, id="depart", key_display="D"),
+        Binding(twin("g"), "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
+        Binding(twin("v"), "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
+        Binding(twin("t"), "transfer", S.KEY_TRANSFER, id="transfer", key_display="T"),
+        Binding(twin("d"), "depart", S.KEY_DEPART, id="depart", key_display="D"),
         Binding("delete", "remove", S.KEY_REMOVE_PUPIL, id="remove-pupil", key_display="Del"),
-        Binding("s,ы", "missing_consents", S.KEY_NO_CONSENT, id="no-consent", key_display="S"),
-        Binding("slash,full_stop", "filter", S.KEY_ROSTER_FILTER, id="filter", key_display="/"),
-        Binding("o,щ", "sort", S.KEY_ROSTER_SORT, id="sort", key_display="O"),
-        Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
+        Binding(twin("s"), "missing_consents", S.KEY_NO_CONSENT, id="no-consent", key_display="S"),
+        Binding(twin("slash"), "filter", S.KEY_ROSTER_FILTER, id="filter", key_display="/"),
+        Binding(twin("o"), "sort", S.KEY_ROSTER_SORT, id="sort", key_display="O"),
+        Binding(twin("c"), "next_class", S.KEY_CLASS, id="class", key_display="C"),
     ]
 
     def __init__(self, actor: Actor) -> None:
@@ -461,9 +462,9 @@ class StudentCardScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
-        Binding("enter,e,у", "edit", S.KEY_EDIT, id="edit-card", key_display="Enter"),
-        Binding("g,п", "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
-        Binding("v,м", "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
+        Binding(twin("enter,e"), "edit", S.KEY_EDIT, id="edit-card", key_display="Enter"),
+        Binding(twin("g"), "guardians", S.KEY_GUARDIANS, id="guardians", key_display="G"),
+        Binding(twin("v"), "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
     ]
 
     def __init__(self, actor: Actor, student_id: int) -> None:

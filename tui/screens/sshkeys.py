@@ -12,14 +12,15 @@ from models.core.errors import JournalError
 from models.people import sshkeys
 from models.people.sshkeys import SshKeyInfo
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 
 class SshKeysScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
-        Binding("insert,n,т", "add", S.KEY_ADD_SSH_KEY, id="add", key_display="Ins"),
-        Binding("delete,d,в", "remove", S.KEY_REMOVE_SSH_KEY, id="remove", key_display="Del"),
+        Binding(twin("insert,n"), "add", S.KEY_ADD_SSH_KEY, id="add", key_display="Ins"),
+        Binding(twin("delete,d"), "remove", S.KEY_REMOVE_SSH_KEY, id="remove", key_display="Del"),
     ]
 
     def __init__(self, actor: Actor) -> None:

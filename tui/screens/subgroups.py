@@ -37,6 +37,7 @@ from models.school.calendar import PeriodInfo, period_at, periods_for_grade
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.load import create_subgroups
 from tui import strings as S
+from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 SPLIT_ACTIONS = {"assign", "unassign", "copy_previous", "split_evenly", "period"}
@@ -67,13 +68,15 @@ class SubgroupsScreen(Screen):
         Binding("3", "assign(3)", S.KEY_GROUP, id="group-3", show=False),
         Binding("4", "assign(4)", S.KEY_GROUP, id="group-4", show=False),
         Binding("0,delete", "unassign", S.KEY_NO_GROUP, id="no-group", key_display="0", show=False),
-        Binding("p,з", "copy_previous", S.KEY_COPY_SPLIT, id="copy-split", key_display="P"),
-        Binding("e,у", "split_evenly", S.KEY_SPLIT_EVENLY, id="split-evenly", key_display="E"),
-        Binding("left_square_bracket,х", "period(-1)", S.KEY_SG_PERIOD, id="prev-period", key_display="[ ]"),
-        Binding("right_square_bracket,ъ", "period(1)", S.KEY_SG_PERIOD, id="next-period", show=False),
-        Binding("s,ы", "next_subject", S.KEY_SG_SUBJECT, id="subject", key_display="S"),
-        Binding("c,с", "next_class", S.KEY_CLASS, id="class", key_display="C"),
-        Binding("n,т", "new_subgroups", S.KEY_NEW_SUBGROUPS, id="new-subgroups", key_display="N"),
+        Binding(twin("p"), "copy_previous", S.KEY_COPY_SPLIT, id="copy-split", key_display="P"),
+        Binding(twin("e"), "split_evenly", S.KEY_SPLIT_EVENLY, id="split-evenly", key_display="E"),
+        Binding(
+            twin("left_square_bracket"), "period(-1)", S.KEY_SG_PERIOD, id="prev-period", key_display="[ ]"
+        ),
+        Binding(twin("right_square_bracket"), "period(1)", S.KEY_SG_PERIOD, id="next-period", show=False),
+        Binding(twin("s"), "next_subject", S.KEY_SG_SUBJECT, id="subject", key_display="S"),
+        Binding(twin("c"), "next_class", S.KEY_CLASS, id="class", key_display="C"),
+        Binding(twin("n"), "new_subgroups", S.KEY_NEW_SUBGROUPS, id="new-subgroups", key_display="N"),
     ]
 
     def __init__(self, actor: Actor, class_id: int | None = None) -> None:

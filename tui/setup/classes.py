@@ -16,14 +16,15 @@ from models.school.classes import (
     update_class,
 )
 from tui import strings as S
+from tui.keys import twin
 from tui.setup.pane import Pane, choice_id, staff_fields
 from tui.widgets.dialogs import Field
 
 
 class ClassesPane(Pane):
     BINDINGS = [
-        Binding("n,т,insert", "new", S.KEY_NEW_CLASS, id="new-class", key_display="N"),
-        Binding("e,у", "edit", S.KEY_EDIT, id="edit-class", key_display="Enter"),
+        Binding(twin("n,insert"), "new", S.KEY_NEW_CLASS, id="new-class", key_display="N"),
+        Binding(twin("e"), "edit", S.KEY_EDIT, id="edit-class", key_display="Enter"),
         Binding("delete", "delete", S.KEY_DELETE_CLASS, id="delete-class", key_display="Del"),
     ]
 

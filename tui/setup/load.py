@@ -19,19 +19,22 @@ from models.school.load import (
 )
 from models.school.subjects import list_subjects
 from tui import strings as S
+from tui.keys import twin
 from tui.setup.pane import NONE, Pane, choice_id, staff_fields
 from tui.widgets.dialogs import Field
 
 
 class LoadPane(Pane):
     BINDINGS = [
-        Binding("n,т,insert", "new", S.KEY_NEW_LOAD, id="new-load", key_display="N"),
-        Binding("e,у", "teacher", S.KEY_CHANGE_TEACHER, id="change-teacher", key_display="Enter"),
-        Binding("g,п", "groups", S.KEY_GROUP_TEACHERS, id="group-teachers", key_display="G"),
+        Binding(twin("n,insert"), "new", S.KEY_NEW_LOAD, id="new-load", key_display="N"),
+        Binding(twin("e"), "teacher", S.KEY_CHANGE_TEACHER, id="change-teacher", key_display="Enter"),
+        Binding(twin("g"), "groups", S.KEY_GROUP_TEACHERS, id="group-teachers", key_display="G"),
         Binding("delete", "delete", S.SU_KEY_DELETE, id="delete-load", key_display="Del"),
-        Binding("t,е", "by_teacher", S.KEY_BY_TEACHER, id="by-teacher", key_display="T"),
-        Binding("left_square_bracket,х", "other(-1)", S.KEY_OTHER_CLASS, id="prev-class", key_display="[ ]"),
-        Binding("right_square_bracket,ъ", "other(1)", S.KEY_OTHER_CLASS, id="next-class", show=False),
+        Binding(twin("t"), "by_teacher", S.KEY_BY_TEACHER, id="by-teacher", key_display="T"),
+        Binding(
+            twin("left_square_bracket"), "other(-1)", S.KEY_OTHER_CLASS, id="prev-class", key_display="[ ]"
+        ),
+        Binding(twin("right_square_bracket"), "other(1)", S.KEY_OTHER_CLASS, id="next-class", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -10,6 +10,7 @@ from models.core.settings import LABELS, Settings, parse_value
 from models.core.settings import load as load_settings
 from models.school.identity import update_setting
 from tui import strings as S
+from tui.keys import twin
 from tui.setup.pane import Pane
 from tui.widgets.dialogs import Field
 
@@ -21,7 +22,7 @@ def shown_setting(value: object) -> str:
 
 
 class SettingsPane(Pane):
-    BINDINGS = [Binding("e,у", "edit", S.KEY_EDIT, id="edit-setting", key_display="Enter")]
+    BINDINGS = [Binding(twin("e"), "edit", S.KEY_EDIT, id="edit-setting", key_display="Enter")]
 
     def compose(self) -> ComposeResult:
         yield Static(S.SETTINGS_TITLE, classes="setup-title")

@@ -21,15 +21,16 @@ from models.school.subjects import (
     update_work_type,
 )
 from tui import strings as S
+from tui.keys import twin
 from tui.setup.pane import Pane
 from tui.widgets.dialogs import Field
 
 
 class SubjectsPane(Pane):
     BINDINGS = [
-        Binding("n,т,insert", "new_subject", S.KEY_NEW_SUBJECT, id="new-subject", key_display="N"),
-        Binding("w,ц", "new_work_type", S.KEY_NEW_WORK_TYPE, id="new-work-type", key_display="W"),
-        Binding("e,у", "edit", S.KEY_EDIT, id="edit-subject", key_display="Enter"),
+        Binding(twin("n,insert"), "new_subject", S.KEY_NEW_SUBJECT, id="new-subject", key_display="N"),
+        Binding(twin("w"), "new_work_type", S.KEY_NEW_WORK_TYPE, id="new-work-type", key_display="W"),
+        Binding(twin("e"), "edit", S.KEY_EDIT, id="edit-subject", key_display="Enter"),
         Binding("delete", "delete", S.SU_KEY_DELETE, id="delete-subject", key_display="Del"),
     ]
 

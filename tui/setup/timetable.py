@@ -37,6 +37,7 @@ from models.school.timetable import (
     update_timetable_entry,
 )
 from tui import strings as S
+from tui.keys import twin
 from tui.setup.pane import NONE, Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -69,7 +70,7 @@ class EntriesScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "close", S.KEY_CLOSE, id="close"),
-        Binding("e,у", "edit", S.KEY_ENTRY_DATES, id="entry-dates", key_display="Enter"),
+        Binding(twin("e"), "edit", S.KEY_ENTRY_DATES, id="entry-dates", key_display="Enter"),
         Binding("delete", "remove", S.SU_KEY_DELETE, id="remove-entry", key_display="Del"),
     ]
 
@@ -167,16 +168,18 @@ class EntriesScreen(ModalScreen[None]):
 
 class TimetablePane(Pane):
     BINDINGS = [
-        Binding("e,у", "edit", S.KEY_SLOT, id="edit-slot", key_display="Enter"),
+        Binding(twin("e"), "edit", S.KEY_SLOT, id="edit-slot", key_display="Enter"),
         Binding("delete", "clear", S.KEY_CLEAR_SLOT, id="clear-slot", key_display="Del"),
-        Binding("g,п", "generate", S.KEY_GENERATE, id="generate", key_display="G"),
-        Binding("r,к", "regenerate", S.KEY_REGENERATE, id="regenerate", key_display="R"),
-        Binding("o,щ", "one_off", S.KEY_ONE_OFF, id="one-off", key_display="O"),
-        Binding("l,д", "entries", S.KEY_ENTRIES, id="entries", key_display="L"),
-        Binding("comma,б", "week(-1)", S.KEY_OTHER_WEEK, id="prev-week", key_display="< >"),
-        Binding("full_stop,ю", "week(1)", S.KEY_OTHER_WEEK, id="next-week", show=False),
-        Binding("left_square_bracket,х", "other(-1)", S.KEY_OTHER_CLASS, id="prev-class", key_display="[ ]"),
-        Binding("right_square_bracket,ъ", "other(1)", S.KEY_OTHER_CLASS, id="next-class", show=False),
+        Binding(twin("g"), "generate", S.KEY_GENERATE, id="generate", key_display="G"),
+        Binding(twin("r"), "regenerate", S.KEY_REGENERATE, id="regenerate", key_display="R"),
+        Binding(twin("o"), "one_off", S.KEY_ONE_OFF, id="one-off", key_display="O"),
+        Binding(twin("l"), "entries", S.KEY_ENTRIES, id="entries", key_display="L"),
+        Binding(twin("comma"), "week(-1)", S.KEY_OTHER_WEEK, id="prev-week", key_display="< >"),
+        Binding(twin("full_stop"), "week(1)", S.KEY_OTHER_WEEK, id="next-week", show=False),
+        Binding(
+            twin("left_square_bracket"), "other(-1)", S.KEY_OTHER_CLASS, id="prev-class", key_display="[ ]"
+        ),
+        Binding(twin("right_square_bracket"), "other(1)", S.KEY_OTHER_CLASS, id="next-class", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -27,20 +27,21 @@ from models.school.calendar import (
 )
 from models.school.promotion import preview_promotion, promote_year
 from tui import strings as S
+from tui.keys import twin
 from tui.setup.pane import Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import Field
 
 
 class YearPane(Pane):
     BINDINGS = [
-        Binding("n,т", "new_year", S.KEY_NEW_YEAR, id="new-year", key_display="N"),
-        Binding("e,у", "edit", S.KEY_PERIOD_DATES, id="edit-period", key_display="Enter"),
-        Binding("c,с", "close", S.KEY_CLOSE_PERIOD, id="close-period", key_display="C"),
+        Binding(twin("n"), "new_year", S.KEY_NEW_YEAR, id="new-year", key_display="N"),
+        Binding(twin("e"), "edit", S.KEY_PERIOD_DATES, id="edit-period", key_display="Enter"),
+        Binding(twin("c"), "close", S.KEY_CLOSE_PERIOD, id="close-period", key_display="C"),
         Binding("insert", "add", S.KEY_ADD_PERIOD, id="add-period", key_display="Ins"),
         Binding("delete", "delete", S.KEY_DELETE_PERIOD, id="delete-period", key_display="Del"),
-        Binding("p,з", "promote", S.KEY_PROMOTE, id="promote", key_display="P"),
-        Binding("left_square_bracket,х", "year(-1)", S.KEY_OTHER_YEAR, id="prev-year", key_display="[ ]"),
-        Binding("right_square_bracket,ъ", "year(1)", S.KEY_OTHER_YEAR, id="next-year", show=False),
+        Binding(twin("p"), "promote", S.KEY_PROMOTE, id="promote", key_display="P"),
+        Binding(twin("left_square_bracket"), "year(-1)", S.KEY_OTHER_YEAR, id="prev-year", key_display="[ ]"),
+        Binding(twin("right_square_bracket"), "year(1)", S.KEY_OTHER_YEAR, id="next-year", show=False),
     ]
 
     def compose(self) -> ComposeResult:

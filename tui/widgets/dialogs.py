@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from models.core.errors import JournalError
 from tui import strings as S
+from tui.keys import twin
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -42,7 +43,7 @@ class SecretDialog(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("escape,enter", "close", S.KEY_CLOSE, id="close"),
-        Binding("s,ы", "save_slip", S.KEY_SAVE_SLIP, id="save-slip"),
+        Binding(twin("s"), "save_slip", S.KEY_SAVE_SLIP, id="save-slip"),
     ]
 
     def __init__(self, person: str, login: str, password: str, *, can_save: bool = False) -> None:
