@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 import journal
 from exports.roster_import import (
     column_of,
-    normalize_header,
     parse_bytes,
     parse_table,
     pupils_word,
@@ -32,6 +31,7 @@ from models.core.errors import PermissionDenied, ValidationError
 from models.core.schema import AuditEntry, Enrollment, Guardian, Student, StudentGuardian
 from models.core.store import open_store
 from models.imports.class_list import ImportRow, import_roster, preview_roster_import
+from models.imports.headers import normalize_header
 from models.people import roster
 from tests.shared import open_as, table_rows
 
