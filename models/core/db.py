@@ -36,6 +36,7 @@ def tuples(query: peewee.BaseQuery) -> Iterator[tuple[Any, ...]]:
     the query itself, whose rows would be model instances (`for a, b in tuples(query)`)."""
     return iter(query.tuples())
 
+
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
     ("synchronous", "full"),
