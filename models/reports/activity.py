@@ -107,7 +107,41 @@ def class_activity(actor: Actor, class_id: int) -> ClassActivity:
     if school_class is None:
         raise NotFound("Такого класса нет.")
     today = clock.today()
-    pupils = list(
+    pupils = _current_pupils(class_id, today)
+    ids = [sid for sid, _, _ in pupils]
+    links = _guardians_of(ids)
+    since_7 = dt.datetime.combine(today - dt.timedelta(days=WEEK_DAYS - 1), dt.time())
+    since_30 = dt.datetime.combine(today - dt.timedelta(days=ACTIVE_DAYS - 1), dt.time())
+    views = _views_per_guardian(ids, since_7, since_30)
+    family = _family_days(ids, since_7, since_30)
+    rows = []
+    for sid, surname, first_name in pupils:
+        guardians = tuple(
+            GuardianActivity(gid, name, relation, login, has_password, *views.get((sid, gid), (None, 0, 0)))
+            for gid, name, relation, login, has_password in links.get(sid, [])
+        )
+        lasts = [g.last_view for g in guardians if g.last_view]
+        d7, d30 = family.get(sid, (0, 0))
+        rows.append(
+            PupilActivity(sid, f"{surname} {first_name}", guardians, max(lasts, default=None), d7, d30)
+        )
+    rows.sort(key=_silent_first)
+    return ClassActivity(school_class.id, school_class.name, today, tuple(rows))
+
+
+def _silent_first(p: PupilActivity) -> tuple:
+    return (
+        p.active,  # silent families first
+        p.last_view is not None,  # never looked before looked long ago
+        p.last_view or dt.datetime.min,
+        p.days_30,
+        p.name,
+    )
+
+
+def _current_pupils(class_id: int, today: dt.date) -> list[tuple[int, str, str]]:
+    """The class's pupils today, in roster order: (id, surname, first name)."""
+    return list(
         Student.select(Student.id, Student.surname, Student.first_name)
         .join(Enrollment)
         .where(
@@ -119,7 +153,11 @@ def class_activity(actor: Actor, class_id: int) -> ClassActivity:
         .order_by(Student.surname, Student.first_name, Student.id)
         .tuples()
     )
-    ids = [sid for sid, _, _ in pupils]
+
+
+def _guardians_of(ids: list[int]) -> dict[int, list[tuple]]:
+    """Per pupil the guardians with their active diary login, if any:
+    (guardian, full name, relation, login, has a password)."""
     links: dict[int, list[tuple]] = defaultdict(list)
     account = User.alias()
     for sid, gid, surname, first_name, patronymic, relation, login, password_hash in (
@@ -147,19 +185,27 @@ def class_activity(actor: Actor, class_id: int) -> ClassActivity:
     ):
         name = " ".join(p for p in (surname, first_name, patronymic) if p)
         links[sid].append((gid, name, relation, login, bool(password_hash)))
+    return links
 
-    # views by guardians of these pupils: per pupil × guardian, the last one and the days
-    since_7 = dt.datetime.combine(today - dt.timedelta(days=WEEK_DAYS - 1), dt.time())
-    since_30 = dt.datetime.combine(today - dt.timedelta(days=ACTIVE_DAYS - 1), dt.time())
-    day = fn.DATE(DiaryView.at)
+
+def _days_since(since: dt.datetime):
+    """How many distinct days with a view since `since`."""
+    return fn.COUNT(Case(None, [(DiaryView.at >= since, fn.DATE(DiaryView.at))], None).distinct())
+
+
+def _views_per_guardian(
+    ids: list[int], since_7: dt.datetime, since_30: dt.datetime
+) -> dict[tuple[int, int], tuple]:
+    """Views by guardians of these pupils: per pupil × guardian, the last one and the days
+    with a view in the last 7 and 30 days."""
     views: dict[tuple[int, int], tuple] = {}
     for sid, gid, last, d7, d30 in (
         DiaryView.select(
             DiaryView.student,
             User.guardian,
             fn.MAX(DiaryView.at),
-            fn.COUNT(Case(None, [(DiaryView.at >= since_7, day)], None).distinct()),
-            fn.COUNT(Case(None, [(DiaryView.at >= since_30, day)], None).distinct()),
+            _days_since(since_7),
+            _days_since(since_30),
         )
         .join(User, on=(DiaryView.user == User.id))
         .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN))
@@ -167,39 +213,19 @@ def class_activity(actor: Actor, class_id: int) -> ClassActivity:
         .tuples()
     ):
         views[(sid, gid)] = (_moment(last), d7, d30)
-    # the family's days: distinct days on which any guardian looked
+    return views
+
+
+def _family_days(ids: list[int], since_7: dt.datetime, since_30: dt.datetime) -> dict[int, tuple[int, int]]:
+    """The family's days: per pupil, the distinct days in the last 7 and 30 on which any
+    guardian looked."""
     family: dict[int, tuple[int, int]] = {}
     for sid, d7, d30 in (
-        DiaryView.select(
-            DiaryView.student,
-            fn.COUNT(Case(None, [(DiaryView.at >= since_7, day)], None).distinct()),
-            fn.COUNT(Case(None, [(DiaryView.at >= since_30, day)], None).distinct()),
-        )
+        DiaryView.select(DiaryView.student, _days_since(since_7), _days_since(since_30))
         .join(User, on=(DiaryView.user == User.id))
         .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN) & (DiaryView.at >= since_30))
         .group_by(DiaryView.student)
         .tuples()
     ):
         family[sid] = (d7, d30)
-
-    rows = []
-    for sid, surname, first_name in pupils:
-        guardians = tuple(
-            GuardianActivity(gid, name, relation, login, has_password, *views.get((sid, gid), (None, 0, 0)))
-            for gid, name, relation, login, has_password in links.get(sid, [])
-        )
-        lasts = [g.last_view for g in guardians if g.last_view]
-        d7, d30 = family.get(sid, (0, 0))
-        rows.append(
-            PupilActivity(sid, f"{surname} {first_name}", guardians, max(lasts, default=None), d7, d30)
-        )
-    rows.sort(
-        key=lambda p: (
-            p.active,  # silent families first
-            p.last_view is not None,  # never looked before looked long ago
-            p.last_view or dt.datetime.min,
-            p.days_30,
-            p.name,
-        )
-    )
-    return ClassActivity(school_class.id, school_class.name, today, tuple(rows))
+    return family

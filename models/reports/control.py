@@ -123,6 +123,20 @@ def worst_first(rows: Iterable[CourseControl]) -> list[CourseControl]:
     )
 
 
+@dataclass
+class _Reads:
+    """What the control of a set of courses reads in bulk, whatever their number."""
+
+    today: dt.date
+    lessons: dict[int, tuple[int, int, int]]  # course → (held, without a topic, without a mark)
+    marks: dict[int, int]  # course → marks
+    late: dict[int, int]  # course → marks entered late
+    periods: list[Period]  # the classes' periods that touch the range
+    stints: dict[int, list[tuple[int, dt.date, dt.date | None]]]  # class → (pupil, start, end)
+    members: dict[int, dict[int, set[int]]]  # subgroup → period → pupils
+    finals: set[tuple[int, int, str]]  # (pupil, subject, scope) given, of the periods over
+
+
 def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
     """The figures of every course matching `where` (a condition on Course/SchoolClass)."""
     today = clock.today()
@@ -133,45 +147,70 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
         return []
     course_ids = [c.id for c in courses]
     class_ids = sorted({c.school_class_id for c in courses})
+    lessons = _lessons_held(course_ids, start, held_until)
+    marks, late = _marks_entered(course_ids, start, held_until, settings.late_entry_days)
+    periods = _periods_touching({c.school_class.year_id for c in courses}, start, end)
+    stints = _stints(class_ids, start, end)
+    members = _subgroup_members({c.subgroup_id for c in courses if c.subgroup_id}, periods)
+    finals = _finals_given(class_ids, [p for p in periods if p.end < today])
+    reads = _Reads(today, lessons, marks, late, periods, stints, members, finals)
+    return worst_first(_course_control(course, reads) for course in courses)
 
-    # lessons held: all, without a topic, without a single mark
-    has_mark = Mark.select(SQL("1")).where(Mark.lesson == Lesson.id)
+
+def _lessons_held(
+    course_ids: list[int], start: dt.date, held_until: dt.date
+) -> dict[int, tuple[int, int, int]]:
+    """Lessons held per course: all, without a topic, without a single mark."""
     lessons: dict[int, tuple[int, int, int]] = {}
-    if held_until >= start:
-        for course_id, total, no_topic, no_marks in (
-            Lesson.select(
-                Lesson.course,
-                fn.COUNT(Lesson.id),
-                _count_if(Lesson.topic == ""),
-                _count_if(~fn.EXISTS(has_mark)),
-            )
-            .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
-            .group_by(Lesson.course)
-            .tuples()
-        ):
-            lessons[course_id] = (total, int(no_topic or 0), int(no_marks or 0))
+    if held_until < start:
+        return lessons
+    has_mark = Mark.select(SQL("1")).where(Mark.lesson == Lesson.id)
+    for course_id, total, no_topic, no_marks in (
+        Lesson.select(
+            Lesson.course,
+            fn.COUNT(Lesson.id),
+            _count_if(Lesson.topic == ""),
+            _count_if(~fn.EXISTS(has_mark)),
+        )
+        .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
+        .group_by(Lesson.course)
+        .tuples()
+    ):
+        lessons[course_id] = (total, int(no_topic or 0), int(no_marks or 0))
+    return lessons
 
-    # marks per course, lesson day and the day they were entered (DATE() is portable)
+
+def _marks_entered(
+    course_ids: list[int], start: dt.date, held_until: dt.date, late_entry_days: int
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Marks per course, and those entered more than `late_entry_days` after the lesson
+    (counted per course, lesson day and the day of entry: DATE() is portable)."""
     marks: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    if held_until >= start:
-        for course_id, day, entered, n in (
-            Mark.select(Lesson.course, Lesson.date, fn.DATE(Mark.entered_at), fn.COUNT(Mark.id))
-            .join(Lesson)
-            .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
-            .group_by(SQL("1"), SQL("2"), SQL("3"))
-            .tuples()
-        ):
-            marks[course_id] += n
-            if (_as_date(entered) - _as_date(day)).days > settings.late_entry_days:
-                late[course_id] += n
+    if held_until < start:
+        return marks, late
+    for course_id, day, entered, n in (
+        Mark.select(Lesson.course, Lesson.date, fn.DATE(Mark.entered_at), fn.COUNT(Mark.id))
+        .join(Lesson)
+        .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
+        .group_by(SQL("1"), SQL("2"), SQL("3"))
+        .tuples()
+    ):
+        marks[course_id] += n
+        if (_as_date(entered) - _as_date(day)).days > late_entry_days:
+            late[course_id] += n
+    return marks, late
 
-    # periods of these classes that touch the range; those over by today need final marks
-    years = {c.school_class.year_id for c in courses}
-    periods = list(
-        Period.select().where(Period.year.in_(years) & (Period.start <= end) & (Period.end >= start))
-    )
-    period_ids = [p.id for p in periods]
+
+def _periods_touching(years: set[int], start: dt.date, end: dt.date) -> list[Period]:
+    """The periods of these years that touch the range (those over need final marks)."""
+    return list(Period.select().where(Period.year.in_(years) & (Period.start <= end) & (Period.end >= start)))
+
+
+def _stints(
+    class_ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+    """Per class, its pupils' enrollments that touch the range: (pupil, start, end)."""
     stints: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
     for class_id, sid, a, b in (
         Enrollment.select(Enrollment.school_class, Enrollment.student, Enrollment.start, Enrollment.end)
@@ -183,73 +222,96 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
         .tuples()
     ):
         stints[class_id].append((sid, a, b))
-    subgroup_ids = sorted({c.subgroup_id for c in courses if c.subgroup_id})
-    members: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    if subgroup_ids and period_ids:
-        for group, sid, pid in (
-            SubgroupMember.select(SubgroupMember.subgroup, SubgroupMember.student, SubgroupMember.period)
-            .where(SubgroupMember.subgroup.in_(subgroup_ids) & SubgroupMember.period.in_(period_ids))
-            .tuples()
-        ):
-            members[group][pid].add(sid)
-    ended = [p for p in periods if p.end < today]
-    finals: set[tuple[int, int, str]] = set()
-    if ended:
-        pupils_q = Enrollment.select(Enrollment.student).where(Enrollment.school_class.in_(class_ids))
-        finals = set(
-            FinalMark.select(FinalMark.student, FinalMark.subject, FinalMark.scope)
-            .where(FinalMark.scope.in_([f"P{p.id}" for p in ended]) & FinalMark.student.in_(pupils_q))
-            .tuples()
-        )
+    return stints
 
-    out = []
-    for course in courses:
-        school_class = course.school_class
-        mine = [
-            p
-            for p in periods
-            if p.year_id == school_class.year_id and p.grade_from <= school_class.grade <= p.grade_to
-        ]
-        pupils: set[int] = set()
-        for sid, _a, _b in stints[school_class.id]:
-            if course.subgroup_id is None or any(sid in members[course.subgroup_id][p.id] for p in mine):
-                pupils.add(sid)
-        due = missing = 0
-        for period in mine:
-            if period.end >= today:
+
+def _subgroup_members(subgroup_ids: set[int], periods: list[Period]) -> dict[int, dict[int, set[int]]]:
+    """Per subgroup and period, its members."""
+    members: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    period_ids = [p.id for p in periods]
+    if not (subgroup_ids and period_ids):
+        return members
+    for group, sid, pid in (
+        SubgroupMember.select(SubgroupMember.subgroup, SubgroupMember.student, SubgroupMember.period)
+        .where(SubgroupMember.subgroup.in_(sorted(subgroup_ids)) & SubgroupMember.period.in_(period_ids))
+        .tuples()
+    ):
+        members[group][pid].add(sid)
+    return members
+
+
+def _finals_given(class_ids: list[int], ended: list[Period]) -> set[tuple[int, int, str]]:
+    """The final marks given for the periods over: (pupil, subject, scope)."""
+    if not ended:
+        return set()
+    pupils_q = Enrollment.select(Enrollment.student).where(Enrollment.school_class.in_(class_ids))
+    return set(
+        FinalMark.select(FinalMark.student, FinalMark.subject, FinalMark.scope)
+        .where(FinalMark.scope.in_([f"P{p.id}" for p in ended]) & FinalMark.student.in_(pupils_q))
+        .tuples()
+    )
+
+
+def _course_control(course: Course, reads: _Reads) -> CourseControl:
+    """One course's row: its lessons, marks, pupils and the final marks it owes."""
+    school_class = course.school_class
+    periods = [
+        p
+        for p in reads.periods
+        if p.year_id == school_class.year_id and p.grade_from <= school_class.grade <= p.grade_to
+    ]
+    due, missing = _final_marks_owed(course, periods, reads)
+    total, no_topic, no_marks = reads.lessons.get(course.id, (0, 0, 0))
+    teacher = course.teacher
+    initials = "".join(f"{x[0]}." for x in (teacher.first_name, teacher.patronymic) if x)
+    return CourseControl(
+        course_id=course.id,
+        class_id=school_class.id,
+        class_name=school_class.name,
+        grade=school_class.grade,
+        subject=course.subject.name,
+        subgroup=course.subgroup.name if course.subgroup_id else "",
+        teacher_id=course.teacher_id,
+        teacher=f"{teacher.surname} {initials}".strip(),
+        lessons=total,
+        without_marks=no_marks,
+        without_topic=no_topic,
+        marks=reads.marks[course.id],
+        late_marks=reads.late[course.id],
+        pupils=len(_course_pupils(course, periods, reads)),
+        finals_due=due,
+        finals_missing=missing,
+    )
+
+
+def _course_pupils(course: Course, periods: list[Period], reads: _Reads) -> set[int]:
+    """The pupils of the course in the range: the class's, or its subgroup's in any period."""
+    members = reads.members[course.subgroup_id] if course.subgroup_id is not None else None
+    return {
+        sid
+        for sid, _a, _b in reads.stints[course.school_class_id]
+        if members is None or any(sid in members[p.id] for p in periods)
+    }
+
+
+def _final_marks_owed(course: Course, periods: list[Period], reads: _Reads) -> tuple[int, int]:
+    """For each period of the class over by today, the pupils in the course when it ended
+    need its final mark: (how many need one, how many have none)."""
+    due = missing = 0
+    stints = reads.stints[course.school_class_id]
+    for period in periods:
+        if period.end >= reads.today:
+            continue
+        scope = f"P{period.id}"
+        for sid, a, b in stints:
+            if not (a <= period.end and (b is None or b >= period.end)):
+                continue  # not in the class when the period ended
+            if course.subgroup_id is not None and sid not in reads.members[course.subgroup_id][period.id]:
                 continue
-            for sid, a, b in stints[school_class.id]:
-                if not (a <= period.end and (b is None or b >= period.end)):
-                    continue  # not in the class when the period ended
-                if course.subgroup_id is not None and sid not in members[course.subgroup_id][period.id]:
-                    continue
-                due += 1
-                if (sid, course.subject_id, f"P{period.id}") not in finals:
-                    missing += 1
-        total, no_topic, no_marks = lessons.get(course.id, (0, 0, 0))
-        teacher = course.teacher
-        initials = "".join(f"{x[0]}." for x in (teacher.first_name, teacher.patronymic) if x)
-        out.append(
-            CourseControl(
-                course_id=course.id,
-                class_id=school_class.id,
-                class_name=school_class.name,
-                grade=school_class.grade,
-                subject=course.subject.name,
-                subgroup=course.subgroup.name if course.subgroup_id else "",
-                teacher_id=course.teacher_id,
-                teacher=f"{teacher.surname} {initials}".strip(),
-                lessons=total,
-                without_marks=no_marks,
-                without_topic=no_topic,
-                marks=marks[course.id],
-                late_marks=late[course.id],
-                pupils=len(pupils),
-                finals_due=due,
-                finals_missing=missing,
-            )
-        )
-    return worst_first(out)
+            due += 1
+            if (sid, course.subject_id, scope) not in reads.finals:
+                missing += 1
+    return due, missing
 
 
 def _check_range(start: dt.date, end: dt.date) -> None:
