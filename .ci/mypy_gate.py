@@ -29,10 +29,8 @@ PENDING = frozenset(
         "models/imports/class_list.py",
         "models/imports/school_sheets.py",
         "models/journal/grid.py",
-        "models/reports/activity.py",
         "models/reports/analysis.py",
         "models/reports/auditlog.py",
-        "models/reports/control.py",
         "models/reports/duties.py",
         "models/reports/extracts.py",
     }

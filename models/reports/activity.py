@@ -18,6 +18,7 @@ from peewee import JOIN, Case, fn
 
 from models.core import clock
 from models.core.access import GUARDIAN, Actor, require_staff
+from models.core.db import tuples
 from models.core.errors import NotFound
 from models.core.schema import DiaryView, Enrollment, Guardian, SchoolClass, Student, StudentGuardian, User
 from models.core.service import reading
@@ -142,16 +143,17 @@ def _silent_first(p: PupilActivity) -> tuple:
 def _current_pupils(class_id: int, today: dt.date) -> list[tuple[int, str, str]]:
     """The class's pupils today, in roster order: (id, surname, first name)."""
     return list(
-        Student.select(Student.id, Student.surname, Student.first_name)
-        .join(Enrollment)
-        .where(
-            (Enrollment.school_class == class_id)
-            & (Enrollment.start <= today)
-            & (Enrollment.end.is_null() | (Enrollment.end >= today))
+        tuples(
+            Student.select(Student.id, Student.surname, Student.first_name)
+            .join(Enrollment)
+            .where(
+                (Enrollment.school_class == class_id)
+                & (Enrollment.start <= today)
+                & (Enrollment.end.is_null() | (Enrollment.end >= today))
+            )
+            .distinct()
+            .order_by(Student.surname, Student.first_name, Student.id)
         )
-        .distinct()
-        .order_by(Student.surname, Student.first_name, Student.id)
-        .tuples()
     )
 
 
@@ -160,7 +162,7 @@ def _guardians_of(ids: list[int]) -> dict[int, list[tuple]]:
     (guardian, full name, relation, login, has a password)."""
     links: dict[int, list[tuple]] = defaultdict(list)
     account = User.alias()
-    for sid, gid, surname, first_name, patronymic, relation, login, password_hash in (
+    for sid, gid, surname, first_name, patronymic, relation, login, password_hash in tuples(
         StudentGuardian.select(
             StudentGuardian.student,
             Guardian.id,
@@ -181,7 +183,6 @@ def _guardians_of(ids: list[int]) -> dict[int, list[tuple]]:
         )
         .where(StudentGuardian.student.in_(ids))
         .order_by(Guardian.surname, Guardian.first_name, Guardian.id)
-        .tuples()
     ):
         name = " ".join(p for p in (surname, first_name, patronymic) if p)
         links[sid].append((gid, name, relation, login, bool(password_hash)))
@@ -199,7 +200,7 @@ def _views_per_guardian(
     """Views by guardians of these pupils: per pupil × guardian, the last one and the days
     with a view in the last 7 and 30 days."""
     views: dict[tuple[int, int], tuple] = {}
-    for sid, gid, last, d7, d30 in (
+    for sid, gid, last, d7, d30 in tuples(
         DiaryView.select(
             DiaryView.student,
             User.guardian,
@@ -210,7 +211,6 @@ def _views_per_guardian(
         .join(User, on=(DiaryView.user == User.id))
         .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN))
         .group_by(DiaryView.student, User.guardian)
-        .tuples()
     ):
         views[(sid, gid)] = (_moment(last), d7, d30)
     return views
@@ -220,12 +220,11 @@ def _family_days(ids: list[int], since_7: dt.datetime, since_30: dt.datetime) ->
     """The family's days: per pupil, the distinct days in the last 7 and 30 on which any
     guardian looked."""
     family: dict[int, tuple[int, int]] = {}
-    for sid, d7, d30 in (
+    for sid, d7, d30 in tuples(
         DiaryView.select(DiaryView.student, _days_since(since_7), _days_since(since_30))
         .join(User, on=(DiaryView.user == User.id))
         .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN) & (DiaryView.at >= since_30))
         .group_by(DiaryView.student)
-        .tuples()
     ):
         family[sid] = (d7, d30)
     return family

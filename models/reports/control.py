@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import SQL, Case, fn
+from peewee import SQL, Case, Function, fn
 
 from models.core import clock
 from models.core.access import Actor, require_staff
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import (
     Course,
@@ -97,7 +98,7 @@ class CourseControl:
         )
 
 
-def _count_if(condition) -> fn:
+def _count_if(condition) -> Function:
     return fn.SUM(Case(None, [(condition, SQL("1"))], SQL("0")))
 
 
@@ -165,7 +166,7 @@ def _lessons_held(
     if held_until < start:
         return lessons
     has_mark = Mark.select(SQL("1")).where(Mark.lesson == Lesson.id)
-    for course_id, total, no_topic, no_marks in (
+    for course_id, total, no_topic, no_marks in tuples(
         Lesson.select(
             Lesson.course,
             fn.COUNT(Lesson.id),
@@ -174,7 +175,6 @@ def _lessons_held(
         )
         .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
         .group_by(Lesson.course)
-        .tuples()
     ):
         lessons[course_id] = (total, int(no_topic or 0), int(no_marks or 0))
     return lessons
@@ -189,12 +189,11 @@ def _marks_entered(
     late: dict[int, int] = defaultdict(int)
     if held_until < start:
         return marks, late
-    for course_id, day, entered, n in (
+    for course_id, day, entered, n in tuples(
         Mark.select(Lesson.course, Lesson.date, fn.DATE(Mark.entered_at), fn.COUNT(Mark.id))
         .join(Lesson)
         .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
         .group_by(SQL("1"), SQL("2"), SQL("3"))
-        .tuples()
     ):
         marks[course_id] += n
         if (_as_date(entered) - _as_date(day)).days > late_entry_days:
@@ -212,14 +211,14 @@ def _stints(
 ) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
     """Per class, its pupils' enrollments that touch the range: (pupil, start, end)."""
     stints: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
-    for class_id, sid, a, b in (
-        Enrollment.select(Enrollment.school_class, Enrollment.student, Enrollment.start, Enrollment.end)
-        .where(
+    for class_id, sid, a, b in tuples(
+        Enrollment.select(
+            Enrollment.school_class, Enrollment.student, Enrollment.start, Enrollment.end
+        ).where(
             Enrollment.school_class.in_(class_ids)
             & (Enrollment.start <= end)
             & (Enrollment.end.is_null() | (Enrollment.end >= start))
         )
-        .tuples()
     ):
         stints[class_id].append((sid, a, b))
     return stints
@@ -231,10 +230,10 @@ def _subgroup_members(subgroup_ids: set[int], periods: list[Period]) -> dict[int
     period_ids = [p.id for p in periods]
     if not (subgroup_ids and period_ids):
         return members
-    for group, sid, pid in (
-        SubgroupMember.select(SubgroupMember.subgroup, SubgroupMember.student, SubgroupMember.period)
-        .where(SubgroupMember.subgroup.in_(sorted(subgroup_ids)) & SubgroupMember.period.in_(period_ids))
-        .tuples()
+    for group, sid, pid in tuples(
+        SubgroupMember.select(SubgroupMember.subgroup, SubgroupMember.student, SubgroupMember.period).where(
+            SubgroupMember.subgroup.in_(sorted(subgroup_ids)) & SubgroupMember.period.in_(period_ids)
+        )
     ):
         members[group][pid].add(sid)
     return members
@@ -246,9 +245,11 @@ def _finals_given(class_ids: list[int], ended: list[Period]) -> set[tuple[int, i
         return set()
     pupils_q = Enrollment.select(Enrollment.student).where(Enrollment.school_class.in_(class_ids))
     return set(
-        FinalMark.select(FinalMark.student, FinalMark.subject, FinalMark.scope)
-        .where(FinalMark.scope.in_([f"P{p.id}" for p in ended]) & FinalMark.student.in_(pupils_q))
-        .tuples()
+        tuples(
+            FinalMark.select(FinalMark.student, FinalMark.subject, FinalMark.scope).where(
+                FinalMark.scope.in_([f"P{p.id}" for p in ended]) & FinalMark.student.in_(pupils_q)
+            )
+        )
     )
 
 
@@ -270,7 +271,7 @@ def _course_control(course: Course, reads: _Reads) -> CourseControl:
         class_name=school_class.name,
         grade=school_class.grade,
         subject=course.subject.name,
-        subgroup=course.subgroup.name if course.subgroup_id else "",
+        subgroup=course.subgroup.name if course.subgroup_id and course.subgroup else "",
         teacher_id=course.teacher_id,
         teacher=f"{teacher.surname} {initials}".strip(),
         lessons=total,
