@@ -114,95 +114,13 @@ def _work_type_weights() -> tuple[dict[int, Decimal], Decimal]:
 def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     """Everything the marks grid of a course in a period shows; staff only (R17)."""
     require_staff(actor)
-    course = (
-        Course.select(Course, SchoolClass, Subject, User)
-        .join(SchoolClass)
-        .switch(Course)
-        .join(Subject)
-        .switch(Course)
-        .join(User, on=(Course.teacher == User.id))
-        .where(Course.id == course_id)
-        .first()
-    ) or get_course(course_id)
-    period = Period.get_or_none(Period.id == period_id)
+    course = _course(course_id)
     school_class = course.school_class
-    if (
-        period is None
-        or period.year_id != school_class.year_id
-        or not period.grade_from <= school_class.grade <= period.grade_to
-    ):
-        raise ValidationError("Этот учебный период не относится к классу курса.")
+    period = _period_of_class(period_id, school_class)
     weights, default_weight = _work_type_weights()
-    scope = f"P{period.id}"
-
-    # 1. pupils of the course in the period, with their period mark
-    final = FinalMark.alias()
-    pupils_q = (
-        Enrollment.select(
-            Enrollment.start,
-            Enrollment.end,
-            Student.id,
-            Student.surname,
-            Student.first_name,
-            final.value,
-        )
-        .join(Student)
-        .join(
-            final,
-            JOIN.LEFT_OUTER,
-            on=(
-                (final.student == Student.id) & (final.subject == course.subject_id) & (final.scope == scope)
-            ),
-        )
-        .where(
-            (Enrollment.school_class == school_class.id)
-            & (Enrollment.start <= period.end)
-            & (Enrollment.end.is_null() | (Enrollment.end >= period.start))
-        )
-        .order_by(Student.surname, Student.first_name, Enrollment.start)
-    )
-    if course.subgroup_id is not None:
-        members = SubgroupMember.select(SubgroupMember.student).where(
-            (SubgroupMember.subgroup == course.subgroup_id) & (SubgroupMember.period == period.id)
-        )
-        pupils_q = pupils_q.where(Student.id.in_(members))
-    pupils: list[GridPupil] = []
-    finals: dict[int, str] = {}
-    for row in pupils_q.tuples():
-        start, end, sid, surname, first_name, final_value = row
-        pupils.append(
-            GridPupil(
-                sid,
-                f"{surname} {first_name}",
-                max(start, period.start),
-                end if end and end < period.end else end,
-            )
-        )
-        if final_value:
-            finals[sid] = final_value
-
-    # 2. lessons of the period
-    lessons = [
-        GridLesson(
-            lesson.id,
-            lesson.date,
-            lesson.number,
-            lesson.topic,
-            lesson.homework,
-            lesson.work_type_id,
-            weights.get(lesson.work_type_id, default_weight) if lesson.work_type_id else default_weight,
-        )
-        for lesson in Lesson.select()
-        .where((Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end))
-        .order_by(Lesson.date, Lesson.number)
-    ]
-
-    # 3. marks and absences of those lessons, in one round trip
-    in_period = Lesson.select(Lesson.id).where(
-        (Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end)
-    )
-    cells = read_cells(in_period)
-
+    pupils, finals = _pupils_with_finals(course, period)
+    lessons = _lessons(course, period, weights, default_weight)
+    cells = read_cells(Lesson.select(Lesson.id).where(_of_the_period(course, period)))
     teacher = course.teacher
     return Grid(
         course_id=course.id,
@@ -223,6 +141,101 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         weights=weights,
         settings=load_settings(),
     )
+
+
+def _course(course_id: int) -> Course:
+    """The course with its class, subject and teacher (one query); NotFound without it."""
+    return (
+        Course.select(Course, SchoolClass, Subject, User)
+        .join(SchoolClass)
+        .switch(Course)
+        .join(Subject)
+        .switch(Course)
+        .join(User, on=(Course.teacher == User.id))
+        .where(Course.id == course_id)
+        .first()
+    ) or get_course(course_id)
+
+
+def _period_of_class(period_id: int, school_class: SchoolClass) -> Period:
+    """The period, if it is one of the class's (its year, its grade)."""
+    period = Period.get_or_none(Period.id == period_id)
+    if (
+        period is None
+        or period.year_id != school_class.year_id
+        or not period.grade_from <= school_class.grade <= period.grade_to
+    ):
+        raise ValidationError("Этот учебный период не относится к классу курса.")
+    return period
+
+
+def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil], dict[int, str]]:
+    """1. The pupils of the course in the period (the class's, or its subgroup's members for
+    the period), each from when they are in it, with their period mark (one query)."""
+    final = FinalMark.alias()
+    pupils_q = (
+        Enrollment.select(
+            Enrollment.start,
+            Enrollment.end,
+            Student.id,
+            Student.surname,
+            Student.first_name,
+            final.value,
+        )
+        .join(Student)
+        .join(
+            final,
+            JOIN.LEFT_OUTER,
+            on=(
+                (final.student == Student.id)
+                & (final.subject == course.subject_id)
+                & (final.scope == f"P{period.id}")
+            ),
+        )
+        .where(
+            (Enrollment.school_class == course.school_class_id)
+            & (Enrollment.start <= period.end)
+            & (Enrollment.end.is_null() | (Enrollment.end >= period.start))
+        )
+        .order_by(Student.surname, Student.first_name, Enrollment.start)
+    )
+    if course.subgroup_id is not None:
+        members = SubgroupMember.select(SubgroupMember.student).where(
+            (SubgroupMember.subgroup == course.subgroup_id) & (SubgroupMember.period == period.id)
+        )
+        pupils_q = pupils_q.where(Student.id.in_(members))
+    pupils: list[GridPupil] = []
+    finals: dict[int, str] = {}
+    for start, end, sid, surname, first_name, final_value in pupils_q.tuples():
+        pupils.append(GridPupil(sid, f"{surname} {first_name}", max(start, period.start), end))
+        if final_value:
+            finals[sid] = final_value
+    return pupils, finals
+
+
+def _of_the_period(course: Course, period: Period):
+    """The condition on Lesson: the course's lessons in the period."""
+    return (Lesson.course == course.id) & (Lesson.date >= period.start) & (Lesson.date <= period.end)
+
+
+def _lessons(
+    course: Course, period: Period, weights: dict[int, Decimal], default_weight: Decimal
+) -> list[GridLesson]:
+    """2. The lessons of the period in order, each with its work type's weight."""
+    return [
+        GridLesson(
+            lesson.id,
+            lesson.date,
+            lesson.number,
+            lesson.topic,
+            lesson.homework,
+            lesson.work_type_id,
+            weights.get(lesson.work_type_id, default_weight) if lesson.work_type_id else default_weight,
+        )
+        for lesson in Lesson.select()
+        .where(_of_the_period(course, period))
+        .order_by(Lesson.date, Lesson.number)
+    ]
 
 
 def courses_with_names():

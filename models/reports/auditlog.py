@@ -918,80 +918,126 @@ def _collect(raws: list[_Raw]) -> dict[str, set[int]]:
 
 
 def _build_context(raws: list[_Raw]) -> _Context:
+    """What the entries name, one query per kind; each kind read adds the references it
+    holds (an absence its lesson and pupil, a lesson its course, …) before those are read."""
     ctx = _Context()
     refs = _collect(raws)
-    if refs["absence"]:
-        for aid, lesson_id, student_id in (
-            Absence.select(Absence.id, Absence.lesson, Absence.student)
-            .where(Absence.id.in_(sorted(refs["absence"])))
-            .tuples()
-        ):
-            ctx.absences[aid] = (lesson_id, student_id)
-            refs["lesson"].add(lesson_id)
-            refs["student"].add(student_id)
-    if refs["lesson"]:
-        for lid, course_id, date, number in (
-            Lesson.select(Lesson.id, Lesson.course, Lesson.date, Lesson.number)
-            .where(Lesson.id.in_(sorted(refs["lesson"])))
-            .tuples()
-        ):
-            ctx.lessons[lid] = _LessonRef(course_id, date, number)
-            refs["course"].add(course_id)
-    if refs["course"]:
-        for cid, class_id, subject_id, teacher_id, subgroup_id in (
-            Course.select(Course.id, Course.school_class, Course.subject, Course.teacher, Course.subgroup)
-            .where(Course.id.in_(sorted(refs["course"])))
-            .tuples()
-        ):
-            ctx.courses[cid] = _CourseRef(class_id, subject_id, teacher_id, subgroup_id)
-            refs["class"].add(class_id)
-            refs["subject"].add(subject_id)
-            if subgroup_id:
-                refs["subgroup"].add(subgroup_id)
-    if refs["consent"]:
-        for cid, student_id, guardian_id in (
-            Consent.select(Consent.id, Consent.student, Consent.guardian)
-            .where(Consent.id.in_(sorted(refs["consent"])))
-            .tuples()
-        ):
-            ctx.consents[cid] = (student_id, guardian_id)
-            refs["student"].add(student_id)
-            if guardian_id:
-                refs["guardian"].add(guardian_id)
-    if refs["user"]:
-        for user in User.select(
-            User.id, User.login, User.surname, User.first_name, User.patronymic, User.student, User.guardian
-        ).where(User.id.in_(sorted(refs["user"]))):
-            ctx.users[user.id] = _UserRef(_person(user), user.login, user.student_id, user.guardian_id)
-            if user.student_id:
-                refs["student"].add(user.student_id)
-            if user.guardian_id:
-                refs["guardian"].add(user.guardian_id)
-    if refs["guardian"]:
-        for g in Guardian.select(
-            Guardian.id, Guardian.surname, Guardian.first_name, Guardian.patronymic
-        ).where(Guardian.id.in_(sorted(refs["guardian"]))):
-            ctx.guardians[g.id] = _person(g)
-        for gid, sid in (
-            StudentGuardian.select(StudentGuardian.guardian, StudentGuardian.student)
-            .where(StudentGuardian.guardian.in_(sorted(refs["guardian"])))
-            .tuples()
-        ):
-            ctx.children.setdefault(gid, set()).add(sid)
-    if refs["student"]:
-        ids = sorted(refs["student"])
-        for s in Student.select(Student.id, Student.surname, Student.first_name, Student.patronymic).where(
-            Student.id.in_(ids)
-        ):
-            ctx.students[s.id] = _person(s)
-        for sid, start, end, class_id in (
-            Enrollment.select(Enrollment.student, Enrollment.start, Enrollment.end, Enrollment.school_class)
-            .where(Enrollment.student.in_(ids))
-            .order_by(Enrollment.student, Enrollment.start)
-            .tuples()
-        ):
-            ctx.enrollments.setdefault(sid, []).append((start, end, class_id))
-            refs["class"].add(class_id)
+    # in this order: each step reads what the ones before it added
+    _read_absences(ctx, refs)
+    _read_lessons(ctx, refs)
+    _read_courses(ctx, refs)
+    _read_consents(ctx, refs)
+    _read_users(ctx, refs)
+    _read_guardians(ctx, refs)
+    _read_students(ctx, refs)
+    _read_names(ctx, refs)
+    return ctx
+
+
+def _read_absences(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    if not refs["absence"]:
+        return
+    for aid, lesson_id, student_id in (
+        Absence.select(Absence.id, Absence.lesson, Absence.student)
+        .where(Absence.id.in_(sorted(refs["absence"])))
+        .tuples()
+    ):
+        ctx.absences[aid] = (lesson_id, student_id)
+        refs["lesson"].add(lesson_id)
+        refs["student"].add(student_id)
+
+
+def _read_lessons(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    if not refs["lesson"]:
+        return
+    for lid, course_id, date, number in (
+        Lesson.select(Lesson.id, Lesson.course, Lesson.date, Lesson.number)
+        .where(Lesson.id.in_(sorted(refs["lesson"])))
+        .tuples()
+    ):
+        ctx.lessons[lid] = _LessonRef(course_id, date, number)
+        refs["course"].add(course_id)
+
+
+def _read_courses(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    if not refs["course"]:
+        return
+    for cid, class_id, subject_id, teacher_id, subgroup_id in (
+        Course.select(Course.id, Course.school_class, Course.subject, Course.teacher, Course.subgroup)
+        .where(Course.id.in_(sorted(refs["course"])))
+        .tuples()
+    ):
+        ctx.courses[cid] = _CourseRef(class_id, subject_id, teacher_id, subgroup_id)
+        refs["class"].add(class_id)
+        refs["subject"].add(subject_id)
+        if subgroup_id:
+            refs["subgroup"].add(subgroup_id)
+
+
+def _read_consents(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    if not refs["consent"]:
+        return
+    for cid, student_id, guardian_id in (
+        Consent.select(Consent.id, Consent.student, Consent.guardian)
+        .where(Consent.id.in_(sorted(refs["consent"])))
+        .tuples()
+    ):
+        ctx.consents[cid] = (student_id, guardian_id)
+        refs["student"].add(student_id)
+        if guardian_id:
+            refs["guardian"].add(guardian_id)
+
+
+def _read_users(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    if not refs["user"]:
+        return
+    for user in User.select(
+        User.id, User.login, User.surname, User.first_name, User.patronymic, User.student, User.guardian
+    ).where(User.id.in_(sorted(refs["user"]))):
+        ctx.users[user.id] = _UserRef(_person(user), user.login, user.student_id, user.guardian_id)
+        if user.student_id:
+            refs["student"].add(user.student_id)
+        if user.guardian_id:
+            refs["guardian"].add(user.guardian_id)
+
+
+def _read_guardians(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    """The guardians' names and the pupils each is linked to now."""
+    if not refs["guardian"]:
+        return
+    for g in Guardian.select(Guardian.id, Guardian.surname, Guardian.first_name, Guardian.patronymic).where(
+        Guardian.id.in_(sorted(refs["guardian"]))
+    ):
+        ctx.guardians[g.id] = _person(g)
+    for gid, sid in (
+        StudentGuardian.select(StudentGuardian.guardian, StudentGuardian.student)
+        .where(StudentGuardian.guardian.in_(sorted(refs["guardian"])))
+        .tuples()
+    ):
+        ctx.children.setdefault(gid, set()).add(sid)
+
+
+def _read_students(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    """The pupils' names and their enrollments (which class a pupil was in on a day)."""
+    if not refs["student"]:
+        return
+    ids = sorted(refs["student"])
+    for s in Student.select(Student.id, Student.surname, Student.first_name, Student.patronymic).where(
+        Student.id.in_(ids)
+    ):
+        ctx.students[s.id] = _person(s)
+    for sid, start, end, class_id in (
+        Enrollment.select(Enrollment.student, Enrollment.start, Enrollment.end, Enrollment.school_class)
+        .where(Enrollment.student.in_(ids))
+        .order_by(Enrollment.student, Enrollment.start)
+        .tuples()
+    ):
+        ctx.enrollments.setdefault(sid, []).append((start, end, class_id))
+        refs["class"].add(class_id)
+
+
+def _read_names(ctx: _Context, refs: dict[str, set[int]]) -> None:
+    """The names of the classes, subjects, periods, years, subgroups and work types named."""
     _names(ctx.classes, SchoolClass, refs["class"], lambda c: c.name, SchoolClass.grade, SchoolClass.letter)
     _names(ctx.subjects, Subject, refs["subject"], lambda s: s.name, Subject.name)
     _names(ctx.periods, Period, refs["period"], lambda p: p.name, Period.name)
@@ -1005,7 +1051,6 @@ def _build_context(raws: list[_Raw]) -> _Context:
         Subgroup.number,
     )
     _names(ctx.work_types, WorkType, refs["work_type"], lambda w: w.name, WorkType.name)
-    return ctx
 
 
 def _names(into: dict[int, str], model, ids: set[int], name, *columns) -> None:
