@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from models.core import audit, clock
 from models.core.access import Actor, require_class_keeper
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import Enrollment, Guardian, SchoolClass, Student
 from models.core.service import reading, service
@@ -155,7 +156,7 @@ def _existing_pupils(class_id: int, rows: Sequence[ImportRow]) -> dict[tuple, st
     )
     today = clock.today()
     found: dict[tuple, str] = {}
-    for _sid, surname, first_name, born, grade, letter, cid, start, end in query.tuples():
+    for _sid, surname, first_name, born, grade, letter, cid, start, end in tuples(query):
         label = f"{surname} {first_name}" + (f", {born:%d.%m.%Y}" if born else "")
         label += f" ({grade}{letter})"
         name = (surname.lower(), first_name.lower())

@@ -442,9 +442,9 @@ def _plan_staff(sheet: Sheet) -> _Work:
         role = _staff_role(row.values.get("role"), problems)
         login, action = logins.login_of(row.line, _text(row.values.get("login")).lower(), names, problems)
         person = " ".join(p for p in (names["surname"], names["first_name"], names["patronymic"]) if p)
-        text = f"{person or '(без имени)'}, {login or '?'}, {ROLE_NAMES_RU.get(role, '?')}"
+        text = f"{person or '(без имени)'}, {login or '?'}, {ROLE_NAMES_RU.get(role or '', '?')}"
         work.add(row.line, text, action, problems)
-        if not problems and action == "новый":
+        if not problems and action == "новый" and role is not None:  # no problems: a role
             work.write(_staff_op(login, role, names))
     return work
 
@@ -576,7 +576,7 @@ class _LoadFile:
         self.seen: dict[tuple, int] = {}  # (class, subject, group) → its first row
 
     def check(self, r: _LoadRow) -> None:
-        if r.key is None:
+        if r.key is None or r.school_class is None:
             return
         if len(self.shapes[r.key]) > 1:
             r.problems.append(
@@ -644,7 +644,8 @@ def _plan_load(sheet: Sheet, year: SchoolYear) -> _Work:
     for r in rows:
         in_file.check(r)
         course, groups = _course_in_school(r)
-        if r.problems:
+        # a row without problems has its class, its teacher and so its key
+        if r.problems or r.school_class is None or r.teacher is None or r.key is None:
             work.add(r.line, r.text, "", r.problems)
             continue
         if r.subject is None:
@@ -827,7 +828,7 @@ class _TimetableRows:
         group_text = f" ({group} группа)" if group else ""
         where = c.name if c else _text(v.get("class"))
         text = f"{where} · {day} {number or '?'} · {name}{group_text}{validity}"
-        if problems:
+        if problems or c is None or weekday is None or number is None:  # no problems: all three
             return text, problems, None
         return text, problems, _Slot(row.line, c.id, c.name, weekday, number, tuple(courses), first, last)
 
@@ -853,7 +854,7 @@ def _courses_of(c: SchoolClass, subject: Subject, group: int | None, problems: l
             x for x in found if x.subgroup_id is not None
         ]
     else:
-        courses = [x for x in found if x.subgroup_id and x.subgroup.number == group]
+        courses = [x for x in found if x.subgroup_id and x.subgroup and x.subgroup.number == group]
     if not courses:
         where = f" ({group} группа)" if group else ""
         problems.append(f"В нагрузке {c.name} нет предмета «{subject.name}»{where}.")
@@ -981,7 +982,8 @@ def _replace_op(class_id: int, first: dt.date) -> Callable[[Actor], object]:
                 & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= first))
             )
         )
-        removed, ended = [], []
+        removed: list[int] = []
+        ended: list[int] = []
         for e in entries:
             (removed if e.valid_from >= first else ended).append(e.id)
         if removed:

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from models.core import clock
 from models.core.access import Actor, require_staff
@@ -78,7 +78,7 @@ class PupilSubject(NamedTuple):
     """
 
     subject_id: int
-    count: int  # current marks (a double mark counts twice)
+    count: int  # type: ignore[assignment]  # current marks (a double mark counts twice), over tuple.count
     total: int  # Σ marks
     weighted_total: int  # Σ mark × weight×100
     weight_total: int  # Σ weight×100
@@ -495,7 +495,7 @@ def _finals(class_id: int, scopes: list[str]) -> dict[tuple[int, int, str], str]
 EMPTY_SUMS = (0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def _add(a: list[int] | None, b: list[int] | None) -> list[int] | None:
+def _add(a: Sequence[int] | None, b: Sequence[int] | None) -> Sequence[int] | None:
     if a is None:
         return b
     if b is None:
@@ -805,12 +805,13 @@ class _Analysis:
         DOMAIN.md's (too few marks: н/а) once the period is over, the rounded weighted average
         so far while it runs. (The cells are built here, not by _cell: this is the loop of
         every class's analysis.)"""
-        data, period_id, key, lessons_of = self.data, self.period_id, self.key, self.attendance.lessons
+        period_id = cast(int, self.period_id)  # the cells of a period (see cells_of): it has an id
+        data, key, lessons_of = self.data, self.key, self.attendance.lessons
         (num, den), min_marks, ended = _ratio(self.settings.rounding_threshold), self.min_marks, self.ended
         cells: dict[int, PupilSubject] = {}
         for subject_id in data.subjects:
             lessons = lessons_of(sid, subject_id, enrolled)
-            sums = data.marks.get((sid, subject_id, period_id))
+            sums: Sequence[int] | None = data.marks.get((sid, subject_id, period_id))
             absent = data.absences.get((sid, subject_id, period_id))
             final = data.finals.get((sid, subject_id, key), "")
             if sums is None:
@@ -910,8 +911,8 @@ class _Analysis:
 
 def _cell(
     subject_id: int,
-    sums: list[int] | tuple[int, ...],
-    absent: list[int] | tuple[int, ...] | None,
+    sums: Sequence[int],
+    absent: Sequence[int] | None,
     final: str,
     suggested: str | None,
     counted: str | None,

@@ -18,6 +18,7 @@ from peewee import JOIN, fn
 
 from models.core import clock
 from models.core.access import Actor, require_staff
+from models.core.db import tuples
 from models.core.schema import (
     Absence,
     AuditEntry,
@@ -201,22 +202,21 @@ def unsplit_subjects(class_id: int, period: Period | None, today: dt.date) -> in
     if period is None:
         return 0
     on = max(period.start, min(today, period.end))
-    pupils = {sid for (sid,) in _current_pupils(class_id, on).tuples()}
+    pupils = {sid for (sid,) in tuples(_current_pupils(class_id, on))}
     if not pupils:
         return 0
     groups: dict[int, set[int]] = {}
-    for subject_id, group_id in (
-        Subgroup.select(Subgroup.subject, Subgroup.id).where(Subgroup.school_class == class_id).tuples()
+    for subject_id, group_id in tuples(
+        Subgroup.select(Subgroup.subject, Subgroup.id).where(Subgroup.school_class == class_id)
     ):
         groups.setdefault(subject_id, set()).add(group_id)
     if not groups:
         return 0
     placed: dict[int, set[int]] = {}
-    for subject_id, sid in (
+    for subject_id, sid in tuples(
         SubgroupMember.select(Subgroup.subject, SubgroupMember.student)
         .join(Subgroup)
         .where((Subgroup.school_class == class_id) & (SubgroupMember.period == period.id))
-        .tuples()
     ):
         placed.setdefault(subject_id, set()).add(sid)
     return sum(1 for subject_id in groups if not pupils <= placed.get(subject_id, set()))
@@ -277,13 +277,14 @@ def lessons_today(actor: Actor, today: dt.date) -> list[TodayLesson]:
         return []
     held = {
         (course_id, number)
-        for course_id, number in Lesson.select(Lesson.course, Lesson.number)
-        .join(Course)
-        .where((Course.teacher == actor.user_id) & (Lesson.date == today))
-        .tuples()
+        for course_id, number in tuples(
+            Lesson.select(Lesson.course, Lesson.number)
+            .join(Course)
+            .where((Course.teacher == actor.user_id) & (Lesson.date == today))
+        )
     }
     year_id = current_year_id()
-    rows = (
+    rows = tuples(
         TimetableEntry.select(
             TimetableEntry.number,
             TimetableEntry.course,
@@ -306,7 +307,6 @@ def lessons_today(actor: Actor, today: dt.date) -> list[TodayLesson]:
             & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= today))
         )
         .order_by(TimetableEntry.number)
-        .tuples()
     )
     return [
         TodayLesson(number, f"{grade}{letter}", subject, subgroup or "", (course_id, number) in held)

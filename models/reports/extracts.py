@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from models.core.access import Actor, require_staff
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import (
     Course,
@@ -127,7 +128,7 @@ def _pupils(class_id: int, start: dt.date, end: dt.date) -> list[ExtractPupil]:
     )
     spans: dict[int, list] = {}
     names: dict[int, tuple[str, str, str]] = {}
-    for sid, surname, first_name, patronymic, a, b in query.tuples():
+    for sid, surname, first_name, patronymic, a, b in tuples(query):
         spans.setdefault(sid, []).append((a, b))
         names[sid] = (surname, first_name, patronymic)
     return [
@@ -151,7 +152,7 @@ def _members(class_id: int, start: dt.date, end: dt.date) -> dict[tuple[int, int
         .where((Subgroup.school_class == class_id) & (Period.start <= end) & (Period.end >= start))
     )
     out: dict[tuple[int, int], list] = {}
-    for subgroup_id, student_id, a, b in query.tuples():
+    for subgroup_id, student_id, a, b in tuples(query):
         out.setdefault((subgroup_id, student_id), []).append((a, b))
     return out
 
@@ -175,7 +176,7 @@ def _lessons(class_id: int, start: dt.date, end: dt.date) -> list[ClassLesson]:
         .where((Course.school_class == class_id) & (Lesson.date >= start) & (Lesson.date <= end))
         .order_by(Lesson.date, Lesson.number, Subject.name, Lesson.id)
     )
-    return [ClassLesson(*row) for row in query.tuples()]
+    return [ClassLesson(*row) for row in tuples(query)]
 
 
 def _cells(class_id: int, start: dt.date, end: dt.date) -> dict[tuple[int, int], Cell]:
@@ -407,5 +408,5 @@ def class_courses(actor: Actor, class_id: int) -> list[ClassCourse]:
     )
     return [
         ClassCourse(cid, sid, name, short or "", sg or "", teacher)
-        for cid, sid, name, short, sg, teacher in query.tuples()
+        for cid, sid, name, short, sg, teacher in tuples(query)
     ]
