@@ -9,10 +9,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.core import clock
 from models.core.access import ADMIN, ROLE_NAMES, TEACHER, Actor
-from models.core.errors import JournalError
 from models.people import accounts
 from models.people.accounts import IssuedCredential, UserInfo
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 
@@ -57,11 +57,10 @@ class AccountsScreen(Screen):
         table.focus()
 
     def reload(self, select_id: int | None = None) -> None:
-        try:
-            self.users = accounts.list_users(self.actor)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        users = attempt(self, lambda: accounts.list_users(self.actor))
+        if users is None:
             return
+        self.users = users
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -161,10 +160,8 @@ class AccountsScreen(Screen):
 
     def run_service(self, service, *args):
         """Call a service as this user; a refusal is shown and nothing changes."""
-        try:
-            result = service(self.actor, *args)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        self.reload(self.selected.id if self.selected else None)
-        return result
+        return attempt(
+            self,
+            lambda: service(self.actor, *args),
+            done=lambda _: self.reload(self.selected.id if self.selected else None),
+        )

@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 
 from models.core import clock
 from models.core.access import Actor
-from models.core.errors import JournalError
 from models.core.validation import parse_date
 from models.journal.attendance import subject_short
 from models.journal.grading import Indicators, show_average
@@ -42,6 +41,7 @@ from models.reports.analysis import (
 from models.reports.control import CourseControl, control_report
 from models.school.calendar import current_year_id
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 
@@ -244,14 +244,16 @@ class AnalysisScreen(Screen):
     def reload(self) -> None:
         school_class = self.class_list[self.class_index]
         scope = self.scopes[self.scope_index] if self.scopes else None
-        try:
+
+        def load() -> None:
             self.analysis = class_analysis(self.actor, school_class.id, scope.period_id if scope else None)
             start, end = self.scope_range()
             self.control = control_report(self.actor, school_class.id, start, end)
             self.activity = class_activity(self.actor, school_class.id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return
+
+        attempt(self, load, done=lambda _: self.show_all())
+
+    def show_all(self) -> None:
         self.show_title()
         self.show_results()
         self.show_pupils()

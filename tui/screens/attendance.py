@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 
 from models.core import clock
 from models.core.access import Actor
-from models.core.errors import JournalError
 from models.journal import entries
 from models.journal.attendance import (
     ClassDay,
@@ -37,6 +36,7 @@ from models.journal.attendance import (
 )
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -200,19 +200,15 @@ class AttendanceScreen(Screen):
             return
         table = self.table
         row, column = table.cursor_row, table.cursor_column
-        try:
-            if self.mode == DAY:
-                self.show_day()
-            else:
-                self.show_week()
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if table.row_count:
-            table.move_cursor(
-                row=max(0, min(row, table.row_count - 1)),
-                column=max(1 if self.mode == DAY else 0, min(column, len(table.columns) - 1)),
-            )
+
+        def keep_cursor(_shown: None) -> None:
+            if table.row_count:
+                table.move_cursor(
+                    row=max(0, min(row, table.row_count - 1)),
+                    column=max(1 if self.mode == DAY else 0, min(column, len(table.columns) - 1)),
+                )
+
+        attempt(self, self.show_day if self.mode == DAY else self.show_week, done=keep_cursor)
 
     def show_day(self) -> None:
         grid = class_day(self.actor, self.school_class.id, self.day)
@@ -291,13 +287,7 @@ class AttendanceScreen(Screen):
 
     def write(self, change: Callable[[], object]) -> object | None:
         """Run one service call; a refusal is shown and nothing changes."""
-        try:
-            result = change()
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        self.reload()
-        return result
+        return attempt(self, change, done=lambda _: self.reload())
 
     def action_absence(self, code: str) -> None:
         target = self.cursor_cell()

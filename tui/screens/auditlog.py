@@ -29,6 +29,7 @@ from models.reports.auditlog import (
     make_filter,
 )
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 
@@ -158,11 +159,12 @@ class AuditLogScreen(Screen):
 
     def load(self) -> None:
         """The page that starts at the last cursor (the newest entries first)."""
-        try:
-            self.page = audit_entries(self.actor, self.filters, limit=DEFAULT_PAGE, before=self.cursors[-1])
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        page = attempt(
+            self, lambda: audit_entries(self.actor, self.filters, limit=DEFAULT_PAGE, before=self.cursors[-1])
+        )
+        if page is None:
             return
+        self.page = page
         self.show_page()
 
     def show_page(self) -> None:

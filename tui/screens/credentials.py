@@ -15,12 +15,12 @@ from exports.paths import default_export_dir
 from exports.slips import write_slips
 from models.core import clock
 from models.core.access import STUDENT, Actor
-from models.core.errors import JournalError
 from models.people.accounts import IssuedCredential, issue_credentials
 from models.people.credentials import CredentialRow, class_credentials, record_export
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.identity import school_name
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 
@@ -78,11 +78,10 @@ class CredentialsScreen(Screen):
         return self.kept_classes[self.class_index]
 
     def reload(self) -> None:
-        try:
-            self.rows = class_credentials(self.actor, self.school_class.id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        rows = attempt(self, lambda: class_credentials(self.actor, self.school_class.id))
+        if rows is None:
             return
+        self.rows = rows
         missing = sum(1 for r in self.rows if r.may_receive and not r.has_password)
         self.query_one("#credentials-title", Static).update(
             S.CREDENTIALS_TITLE.format(class_name=self.school_class.name) + f" · без логина: {missing}"
@@ -111,15 +110,15 @@ class CredentialsScreen(Screen):
         self.action_issue()
 
     def _issue(self, row: CredentialRow) -> IssuedCredential | None:
-        try:
-            if row.role == STUDENT:
-                return issue_credentials(self.actor, student_id=row.student_id)
-            issued = issue_credentials(self.actor, guardian_id=row.guardian_id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        self.children_of[issued.user_id] = row.child
-        return issued
+        if row.role == STUDENT:
+            return attempt(self, lambda: issue_credentials(self.actor, student_id=row.student_id))
+
+        def remember_child(issued: IssuedCredential) -> None:
+            self.children_of[issued.user_id] = row.child
+
+        return attempt(
+            self, lambda: issue_credentials(self.actor, guardian_id=row.guardian_id), remember_child
+        )
 
     def action_issue(self) -> None:
         row = self.selected
@@ -165,7 +164,8 @@ class CredentialsScreen(Screen):
             "Реквизиты", self.school_class.name, clock.now().strftime("%Y-%m-%d_%H%M%S"), ext="xlsx"
         )
         path = default_export_dir() / name
-        try:
+
+        def write() -> object:
             written = write_slips(
                 path,
                 issued,
@@ -176,10 +176,9 @@ class CredentialsScreen(Screen):
                 pupils=self.children_of,
             )
             record_export(self.actor, "credential_slips", str(written), len(issued))
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(S.SLIPS_SAVED.format(path=written), timeout=10)
+            return written
+
+        attempt(self, write, done=lambda written: self.notify(S.SLIPS_SAVED.format(path=written), timeout=10))
 
     def action_next_class(self) -> None:
         if len(self.kept_classes) > 1:

@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.core import clock
 from models.core.access import Actor
-from models.core.errors import JournalError
 from models.reports.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 
 
@@ -58,13 +58,7 @@ class DiaryScreen(Screen):
     def refresh_view(self) -> None:
         if not self.kids:
             return
-        try:
-            if self.showing_marks:
-                self.show_marks()
-            else:
-                self.show_week()
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        attempt(self, self.show_marks if self.showing_marks else self.show_week)
 
     def show_week(self) -> None:
         saturday = self.monday + dt.timedelta(days=5)

@@ -26,6 +26,7 @@ from models.people.classlist import (
 )
 from models.people.guardians import RELATIONS, GuardianInfo
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -231,11 +232,10 @@ class GuardiansScreen(Screen):
     # --- loading ------------------------------------------------------------------------------
 
     def reload(self, select_id: int | None = None) -> None:
-        try:
-            self.card = card = student_card(self.actor, self.student_id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        card = attempt(self, lambda: student_card(self.actor, self.student_id))
+        if card is None:
             return
+        self.card = card
         today = clock.today()
         self.query_one("#guardians-title", Static).update(
             S.GUARDIANS_TITLE.format(name=card.student.full_name, class_name=card.class_name)
@@ -274,15 +274,14 @@ class GuardiansScreen(Screen):
         return self.card.guardians[min(max(table.cursor_row, 0), len(self.card.guardians) - 1)]
 
     def write(self, change: Callable[[], object], done: str | None = None) -> object | None:
-        try:
-            result = change()
-        except JournalError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return None
-        if done:
-            self.notify(done)
-        self.reload()
-        return result
+        """One service call: a refusal is shown and nothing changes; success says `done`, reloads."""
+
+        def after(_result: object) -> None:
+            if done:
+                self.notify(done)
+            self.reload()
+
+        return attempt(self, change, after, timeout=8)
 
     # --- guardians ----------------------------------------------------------------------------
 

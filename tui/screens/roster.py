@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from models.core import clock
 from models.core.access import Actor
-from models.core.errors import JournalError, ValidationError
+from models.core.errors import ValidationError
 from models.core.validation import parse_date
 from models.people import roster
 from models.people.classlist import (
@@ -34,6 +34,7 @@ from models.people.credentials import record_export
 from models.people.roster import FIELD_LABELS, Change
 from models.school.classes import ClassInfo, classes_kept_by, list_classes
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.screens.guardians import CompactForm, GuardiansScreen, TwoLineFooter
 from tui.widgets.dialogs import ConfirmDialog, Field
@@ -183,11 +184,10 @@ class RosterScreen(Screen):
 
     def reload(self, select_id: int | None = None) -> None:
         selected = self.selected
-        try:
-            self.all_rows = class_list(self.actor, self.school_class.id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        rows = attempt(self, lambda: class_list(self.actor, self.school_class.id))
+        if rows is None:
             return
+        self.all_rows = rows
         current = [r for r in self.all_rows if r.current]
         self.query_one("#roster-title", Static).update(
             S.ROSTER_TITLE.format(
@@ -270,16 +270,14 @@ class RosterScreen(Screen):
     # --- changes ----------------------------------------------------------------------------
 
     def write(self, change: Callable[[], object], done: str | None = None) -> object | None:
-        """One service call: a refusal is shown and nothing changes; success reloads."""
-        try:
-            result = change()
-        except JournalError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return None
-        if done:
-            self.notify(done)
-        self.reload()
-        return result
+        """One service call: a refusal is shown and nothing changes; success says `done`, reloads."""
+
+        def after(_result: object) -> None:
+            if done:
+                self.notify(done)
+            self.reload()
+
+        return attempt(self, change, after, timeout=8)
 
     def action_add(self) -> None:
         fields = card_fields() + [
@@ -490,12 +488,10 @@ class StudentCardScreen(Screen):
             self.reload()
 
     def reload(self) -> None:
-        try:
-            self.card = student_card(self.actor, self.student_id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        card = attempt(self, lambda: student_card(self.actor, self.student_id))
+        if card is None:
             return
-        card = self.card
+        self.card = card
         title = S.CARD_TITLE.format(name=card.student.full_name, class_name=card.class_name)
         if not card.may_edit:
             title += S.CARD_READ_ONLY
@@ -532,10 +528,8 @@ class StudentCardScreen(Screen):
         self.app.push_screen(GuardiansScreen(self.actor, self.student_id))
 
     def action_verify(self) -> None:
-        try:
-            info = roster.verify_student(self.actor, self.student_id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        info = attempt(self, lambda: roster.verify_student(self.actor, self.student_id))
+        if info is None:
             return
         self.notify(S.VERIFIED_DONE.format(name=info.short_name, day=info.verified_on))
         self.reload()
@@ -580,20 +574,18 @@ class MissingConsentsScreen(Screen):
         from exports.consents import write_missing_consents
         from exports.paths import default_export_dir
 
-        try:
+        def write() -> object:
             path = write_missing_consents(default_export_dir(), self.items, self.school_class.name)
             record_export(self.actor, "missing_consents", str(path), len(self.items))
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(S.EXPORT_SAVED.format(path=path), timeout=10)
+            return path
+
+        attempt(self, write, done=lambda path: self.notify(S.EXPORT_SAVED.format(path=path), timeout=10))
 
     def reload(self) -> None:
-        try:
-            self.items = missing_consents(self.actor, self.school_class.id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        items = attempt(self, lambda: missing_consents(self.actor, self.school_class.id))
+        if items is None:
             return
+        self.items = items
         self.query_one("#consents-title", Static).update(
             S.MISSING_TITLE.format(class_name=self.school_class.name, count=len(self.items))
             if self.items

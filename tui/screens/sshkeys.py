@@ -8,10 +8,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.core.access import Actor
-from models.core.errors import JournalError
 from models.people import sshkeys
 from models.people.sshkeys import SshKeyInfo
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -42,11 +42,10 @@ class SshKeysScreen(Screen):
         table.focus()
 
     def reload(self) -> None:
-        try:
-            self.keys = sshkeys.list_ssh_keys(self.actor)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        keys = attempt(self, lambda: sshkeys.list_ssh_keys(self.actor))
+        if keys is None:
             return
+        self.keys = keys
         table = self.query_one(DataTable)
         table.clear()
         for key in self.keys:
@@ -74,12 +73,7 @@ class SshKeysScreen(Screen):
         def done(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                sshkeys.remove_ssh_key(self.actor, key.id)
-            except JournalError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.reload()
+            attempt(self, lambda: sshkeys.remove_ssh_key(self.actor, key.id), done=lambda _: self.reload())
 
         question = S.SSH_KEY_REMOVE.format(fingerprint=key.fingerprint, comment=key.comment or "—")
         self.app.push_screen(ConfirmDialog(question), done)

@@ -37,6 +37,7 @@ from models.school.calendar import PeriodInfo, period_at, periods_for_grade
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.load import create_subgroups
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -153,17 +154,21 @@ class SubgroupsScreen(Screen):
     def load_class(self, subject_id: int | None = None) -> None:
         """The class's subjects with subgroups and its periods (the current one first shown)."""
         school_class = self.school_class
-        try:
+
+        def load() -> None:
             self.subjects = subjects_with_subgroups(self.actor, school_class.id)
             self.periods = periods_for_grade(school_class.year_id, school_class.grade)
             self.may_create = may_create_subgroups(self.actor, school_class.id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.subject_index = next((i for i, s in enumerate(self.subjects) if s.subject_id == subject_id), 0)
-        current = period_at(self.periods, clock.today())
-        self.period_index = self.periods.index(current) if current in self.periods else 0
-        self.reload()
+
+        def loaded(_: None) -> None:
+            self.subject_index = next(
+                (i for i, s in enumerate(self.subjects) if s.subject_id == subject_id), 0
+            )
+            current = period_at(self.periods, clock.today())
+            self.period_index = self.periods.index(current) if current in self.periods else 0
+            self.reload()
+
+        attempt(self, load, loaded)
 
     def reload(self, cursor: int | None = None) -> None:
         table = self.table
@@ -178,10 +183,10 @@ class SubgroupsScreen(Screen):
             )
             self.refresh_bindings()
             return
-        try:
-            split = subgroup_split(self.actor, self.school_class.id, subject.subject_id, period.id)
-        except JournalError as exc:
-            self.notify(str(exc), severity="error")
+        split = attempt(
+            self, lambda: subgroup_split(self.actor, self.school_class.id, subject.subject_id, period.id)
+        )
+        if split is None:
             self.refresh_bindings()
             return
         self.split = split

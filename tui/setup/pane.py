@@ -13,10 +13,11 @@ from textual.containers import Vertical
 from textual.widgets import DataTable
 
 from models.core.access import Actor
-from models.core.errors import JournalError, ValidationError
+from models.core.errors import ValidationError
 from models.core.validation import parse_date
 from models.school.load import staff_choices
 from tui import strings as S
+from tui.attempt import attempt
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 if TYPE_CHECKING:
@@ -70,14 +71,14 @@ class Pane(Vertical):
         self.query(DataTable).first().focus()
 
     def run(self, service: Callable, *args, **kwargs):
-        """Call a service as this user; a refusal is shown, nothing changes, None returned."""
-        try:
+        """Call a service as this user; a refusal is shown, nothing changes, None returned;
+        else every pane shows the change and the result is returned (True for None)."""
+
+        def call() -> object:
             result = service(self.actor, *args, **kwargs)
-        except JournalError as exc:
-            self.app.notify(str(exc), severity="error", timeout=8)
-            return None
-        self.owner.reload_all()
-        return result if result is not None else True
+            return result if result is not None else True
+
+        return attempt(self, call, done=lambda _: self.owner.reload_all(), timeout=8)
 
     def ask(self, question: str, then: Callable[[], object]) -> None:
         def answered(yes: bool | None) -> None:

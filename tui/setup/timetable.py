@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from models.core import clock
 from models.core.access import Actor
-from models.core.errors import JournalError
 from models.school.calendar import periods_for_grade
 from models.school.lessons import (
     LessonPlan,
@@ -37,6 +36,7 @@ from models.school.timetable import (
     update_timetable_entry,
 )
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.setup.pane import NONE, Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
@@ -148,10 +148,7 @@ class EntriesScreen(ModalScreen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                remove_timetable_entry(self.actor, entry.id)
-            except JournalError as exc:
-                self.app.notify(str(exc), severity="error")
+            attempt(self, lambda: remove_timetable_entry(self.actor, entry.id))
             self.reload()
 
         question = S.CONFIRM_REMOVE_ENTRY.format(

@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from models.core import clock
-from models.core.errors import JournalError
 from models.school.calendar import (
     PERIOD_KINDS,
     PeriodInfo,
@@ -27,6 +26,7 @@ from models.school.calendar import (
 )
 from models.school.promotion import preview_promotion, promote_year
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import twin
 from tui.setup.pane import Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import Field
@@ -187,10 +187,8 @@ class YearPane(Pane):
         year = self.owner.year
         if year is None:
             return
-        try:
-            preview = preview_promotion(year.id)
-        except JournalError as exc:
-            self.app.notify(str(exc), severity="error")
+        preview = attempt(self, lambda: preview_promotion(year.id))
+        if preview is None:
             return
         classes = ", ".join(f"{a}→{b}" if b else S.GRADUATES.format(name=a) for a, b in preview.classes)
         question = S.CONFIRM_PROMOTE.format(
