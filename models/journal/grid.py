@@ -14,6 +14,7 @@ from decimal import Decimal
 from peewee import JOIN, fn
 
 from models.core.access import Actor, get_course, require_staff
+from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.schema import (
     Course,
@@ -104,7 +105,7 @@ class Grid:
 
 def _work_type_weights() -> tuple[dict[int, Decimal], Decimal]:
     """Every work type's weight, and the default one's (for lessons without a type)."""
-    rows = list(WorkType.select(WorkType.id, WorkType.weight, WorkType.is_default).tuples())
+    rows = list(tuples(WorkType.select(WorkType.id, WorkType.weight, WorkType.is_default)))
     weights = {wt_id: Decimal(weight) for wt_id, weight, _ in rows}
     default = next((Decimal(weight) for _, weight, is_default in rows if is_default), Decimal(1))
     return weights, default
@@ -129,7 +130,7 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         subject_id=course.subject_id,
         subject=course.subject.name,
         teacher=f"{teacher.surname} {teacher.first_name}".strip(),
-        subgroup=course.subgroup.name if course.subgroup_id else "",
+        subgroup=course.subgroup.name if course.subgroup_id and course.subgroup else "",
         period_id=period.id,
         period_name=period.name,
         period_start=period.start,
@@ -206,7 +207,7 @@ def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil]
         pupils_q = pupils_q.where(Student.id.in_(members))
     pupils: list[GridPupil] = []
     finals: dict[int, str] = {}
-    for start, end, sid, surname, first_name, final_value in pupils_q.tuples():
+    for start, end, sid, surname, first_name, final_value in tuples(pupils_q):
         pupils.append(GridPupil(sid, f"{surname} {first_name}", max(start, period.start), end))
         if final_value:
             finals[sid] = final_value
@@ -279,10 +280,11 @@ def course_choices(actor: Actor, year_id: int, today: dt.date) -> list[CourseCho
     require_staff(actor)
     today_counts = {
         course_id: count
-        for course_id, count in Lesson.select(Lesson.course, fn.COUNT(Lesson.id))
-        .where(Lesson.date == today)
-        .group_by(Lesson.course)
-        .tuples()
+        for course_id, count in tuples(
+            Lesson.select(Lesson.course, fn.COUNT(Lesson.id))
+            .where(Lesson.date == today)
+            .group_by(Lesson.course)
+        )
     }
     query = courses_with_names().where(SchoolClass.year == year_id)
     if not actor.is_admin:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.core.access import ROLE_NAMES, Actor, deny
+from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.schema import (
     Absence,
@@ -608,13 +609,13 @@ def _scope_of(actor: Actor) -> _Scope:
     if actor.is_admin:
         return _Scope(actor.user_id, True)
     kept = frozenset(
-        c for (c,) in SchoolClass.select(SchoolClass.id).where(SchoolClass.homeroom == actor.user_id).tuples()
+        c for (c,) in tuples(SchoolClass.select(SchoolClass.id).where(SchoolClass.homeroom == actor.user_id))
     )
     own, courses, own_pairs, own_classes = set(), set(), set(), set()
-    for course_id, class_id, subject_id, teacher_id in (
-        Course.select(Course.id, Course.school_class, Course.subject, Course.teacher)
-        .where((Course.teacher == actor.user_id) | Course.school_class.in_(list(kept) or [0]))
-        .tuples()
+    for course_id, class_id, subject_id, teacher_id in tuples(
+        Course.select(Course.id, Course.school_class, Course.subject, Course.teacher).where(
+            (Course.teacher == actor.user_id) | Course.school_class.in_(list(kept) or [0])
+        )
     ):
         courses.add(course_id)
         if teacher_id == actor.user_id:
@@ -623,10 +624,9 @@ def _scope_of(actor: Actor) -> _Scope:
             own_classes.add(class_id)
     pupils = frozenset(
         s
-        for (s,) in Enrollment.select(Enrollment.student)
-        .where(Enrollment.school_class.in_(list(kept)))
-        .distinct()
-        .tuples()
+        for (s,) in tuples(
+            Enrollment.select(Enrollment.student).where(Enrollment.school_class.in_(list(kept))).distinct()
+        )
     )
     return _Scope(
         actor.user_id,
@@ -713,7 +713,7 @@ def _actions_matching(key: str) -> list[str]:
     if not any(p.endswith(".") for p in patterns):
         return list(patterns)
     A = AuditEntry
-    present = [a for (a,) in A.select(A.action).distinct().tuples()]
+    present = [a for (a,) in tuples(A.select(A.action).distinct())]
     codes = {*ACTION_LABELS, *(f"export.{kind}" for kind in EXPORT_LABELS), *present}
 
     def matches(code: str) -> bool:
@@ -937,10 +937,10 @@ def _build_context(raws: list[_Raw]) -> _Context:
 def _read_absences(ctx: _Context, refs: dict[str, set[int]]) -> None:
     if not refs["absence"]:
         return
-    for aid, lesson_id, student_id in (
-        Absence.select(Absence.id, Absence.lesson, Absence.student)
-        .where(Absence.id.in_(sorted(refs["absence"])))
-        .tuples()
+    for aid, lesson_id, student_id in tuples(
+        Absence.select(Absence.id, Absence.lesson, Absence.student).where(
+            Absence.id.in_(sorted(refs["absence"]))
+        )
     ):
         ctx.absences[aid] = (lesson_id, student_id)
         refs["lesson"].add(lesson_id)
@@ -950,10 +950,10 @@ def _read_absences(ctx: _Context, refs: dict[str, set[int]]) -> None:
 def _read_lessons(ctx: _Context, refs: dict[str, set[int]]) -> None:
     if not refs["lesson"]:
         return
-    for lid, course_id, date, number in (
-        Lesson.select(Lesson.id, Lesson.course, Lesson.date, Lesson.number)
-        .where(Lesson.id.in_(sorted(refs["lesson"])))
-        .tuples()
+    for lid, course_id, date, number in tuples(
+        Lesson.select(Lesson.id, Lesson.course, Lesson.date, Lesson.number).where(
+            Lesson.id.in_(sorted(refs["lesson"]))
+        )
     ):
         ctx.lessons[lid] = _LessonRef(course_id, date, number)
         refs["course"].add(course_id)
@@ -962,10 +962,10 @@ def _read_lessons(ctx: _Context, refs: dict[str, set[int]]) -> None:
 def _read_courses(ctx: _Context, refs: dict[str, set[int]]) -> None:
     if not refs["course"]:
         return
-    for cid, class_id, subject_id, teacher_id, subgroup_id in (
-        Course.select(Course.id, Course.school_class, Course.subject, Course.teacher, Course.subgroup)
-        .where(Course.id.in_(sorted(refs["course"])))
-        .tuples()
+    for cid, class_id, subject_id, teacher_id, subgroup_id in tuples(
+        Course.select(Course.id, Course.school_class, Course.subject, Course.teacher, Course.subgroup).where(
+            Course.id.in_(sorted(refs["course"]))
+        )
     ):
         ctx.courses[cid] = _CourseRef(class_id, subject_id, teacher_id, subgroup_id)
         refs["class"].add(class_id)
@@ -977,10 +977,10 @@ def _read_courses(ctx: _Context, refs: dict[str, set[int]]) -> None:
 def _read_consents(ctx: _Context, refs: dict[str, set[int]]) -> None:
     if not refs["consent"]:
         return
-    for cid, student_id, guardian_id in (
-        Consent.select(Consent.id, Consent.student, Consent.guardian)
-        .where(Consent.id.in_(sorted(refs["consent"])))
-        .tuples()
+    for cid, student_id, guardian_id in tuples(
+        Consent.select(Consent.id, Consent.student, Consent.guardian).where(
+            Consent.id.in_(sorted(refs["consent"]))
+        )
     ):
         ctx.consents[cid] = (student_id, guardian_id)
         refs["student"].add(student_id)
@@ -1009,10 +1009,10 @@ def _read_guardians(ctx: _Context, refs: dict[str, set[int]]) -> None:
         Guardian.id.in_(sorted(refs["guardian"]))
     ):
         ctx.guardians[g.id] = _person(g)
-    for gid, sid in (
-        StudentGuardian.select(StudentGuardian.guardian, StudentGuardian.student)
-        .where(StudentGuardian.guardian.in_(sorted(refs["guardian"])))
-        .tuples()
+    for gid, sid in tuples(
+        StudentGuardian.select(StudentGuardian.guardian, StudentGuardian.student).where(
+            StudentGuardian.guardian.in_(sorted(refs["guardian"]))
+        )
     ):
         ctx.children.setdefault(gid, set()).add(sid)
 
@@ -1026,11 +1026,10 @@ def _read_students(ctx: _Context, refs: dict[str, set[int]]) -> None:
         Student.id.in_(ids)
     ):
         ctx.students[s.id] = _person(s)
-    for sid, start, end, class_id in (
+    for sid, start, end, class_id in tuples(
         Enrollment.select(Enrollment.student, Enrollment.start, Enrollment.end, Enrollment.school_class)
         .where(Enrollment.student.in_(ids))
         .order_by(Enrollment.student, Enrollment.start)
-        .tuples()
     ):
         ctx.enrollments.setdefault(sid, []).append((start, end, class_id))
         refs["class"].add(class_id)
@@ -1064,12 +1063,11 @@ def _latest_classes(student_ids: list[int]) -> dict[int, str]:
     if not student_ids:
         return {}
     out: dict[int, str] = {}
-    for sid, grade, letter in (
+    for sid, grade, letter in tuples(
         Enrollment.select(Enrollment.student, SchoolClass.grade, SchoolClass.letter)
         .join(SchoolClass)
         .where(Enrollment.student.in_(student_ids))
         .order_by(Enrollment.student, Enrollment.start)
-        .tuples()
     ):
         out[sid] = f"{grade}{letter}"
     return out
@@ -1450,7 +1448,7 @@ def _rows(
     chunk = min(max(limit + 1, 100), MAX_PAGE + 1)
     while len(shown) <= limit:
         query = _after(base, cursor) if cursor else base
-        raws = [_Raw.of(row) for row in _order(query).limit(chunk).tuples()]
+        raws = [_Raw.of(row) for row in tuples(_order(query).limit(chunk))]
         if not raws:
             break
         ctx = _build_context(raws)
