@@ -737,21 +737,26 @@ class _Attendance:
                 for day, k in days:
                     self.by_day[day].append((course.subgroup_id, pid, k))
 
-    def lessons(self, sid: int, subject_id: int, enrolled: Callable[[dt.date], bool] | None) -> int:
-        """Lessons of the subject the pupil attends; `enrolled` None: in the class throughout."""
+    def lessons(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, int]:
+        """Per subject the lessons the pupil attends (a subject missing: none);
+        `enrolled` None: in the class throughout the scope."""
         members = self.members
         if enrolled is None:
-            total = self.plain[subject_id]
-            for group, pid, n in self.grouped[subject_id]:
-                if (group, sid, pid) in members:
-                    total += n
-            return total
-        total = 0
-        for course in self.courses[subject_id]:
-            for pid, days in self.held.get(course.id, {}).items():
-                if course.subgroup_id is None or (course.subgroup_id, sid, pid) in members:
-                    total += sum(n for day, n in days if enrolled(day))
-        return total
+            totals = dict(self.plain)
+            for subject_id, groups in self.grouped.items():
+                for group, pid, n in groups:
+                    if (group, sid, pid) in members:
+                        totals[subject_id] = totals.get(subject_id, 0) + n
+            return totals
+        totals = {}
+        for subject_id, courses in self.courses.items():
+            total = 0
+            for course in courses:
+                for pid, days in self.held.get(course.id, {}).items():
+                    if course.subgroup_id is None or (course.subgroup_id, sid, pid) in members:
+                        total += sum(n for day, n in days if enrolled(day))
+            totals[subject_id] = total
+        return totals
 
     def days_missed(self, sid: int, missed: dict[dt.date, int], enrolled: Callable[[dt.date], bool]) -> int:
         """Days in the class on which the pupil missed every lesson they had."""
@@ -806,11 +811,11 @@ class _Analysis:
         so far while it runs. (The cells are built here, not by _cell: this is the loop of
         every class's analysis.)"""
         period_id = cast(int, self.period_id)  # the cells of a period (see cells_of): it has an id
-        data, key, lessons_of = self.data, self.key, self.attendance.lessons
+        data, key, attended = self.data, self.key, self.attendance.lessons(sid, enrolled)
         (num, den), min_marks, ended = _ratio(self.settings.rounding_threshold), self.min_marks, self.ended
         cells: dict[int, PupilSubject] = {}
         for subject_id in data.subjects:
-            lessons = lessons_of(sid, subject_id, enrolled)
+            lessons = attended.get(subject_id, 0)
             sums: Sequence[int] | None = data.marks.get((sid, subject_id, period_id))
             absent = data.absences.get((sid, subject_id, period_id))
             final = data.finals.get((sid, subject_id, key), "")
@@ -845,34 +850,33 @@ class _Analysis:
         return cells
 
     def year_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
-        """The year, per subject the pupil is in."""
+        """The year, per subject the pupil is in: the year mark, else the one suggested from
+        the period marks (each period's final mark, else its suggestion)."""
+        data, settings, key = self.data, self.settings, self.key
+        periods = [(p.id, p.scope, self.today > p.end) for p in self.scope.periods]
+        attended = self.attendance.lessons(sid, enrolled)
         cells: dict[int, PupilSubject] = {}
-        for subject_id in self.data.subjects:
-            cell = self.year_cell(sid, subject_id, self.attendance.lessons(sid, subject_id, enrolled))
-            if cell is not None:
-                cells[subject_id] = cell
+        for subject_id in data.subjects:
+            sums = absent = None
+            period_marks = []
+            for period_id, scope, over in periods:
+                p_sums = data.marks.get((sid, subject_id, period_id))
+                sums = _add(sums, p_sums)
+                absent = _add(absent, data.absences.get((sid, subject_id, period_id)))
+                p_final = data.finals.get((sid, subject_id, scope), "")
+                if not p_final and p_sums:
+                    p_final = suggest(p_sums[0], p_sums[2], p_sums[3], settings, over) or ""
+                period_marks.append(p_final)
+            lessons = attended.get(subject_id, 0)
+            final = data.finals.get((sid, subject_id, key), "")
+            if not (sums or final or lessons or absent):
+                continue
+            marks = tuple(period_marks)
+            suggested = year_mark(marks, settings.rounding_threshold)
+            cells[subject_id] = _cell(
+                subject_id, sums or EMPTY_SUMS, absent, final, suggested, suggested, lessons, marks
+            )
         return cells
-
-    def year_cell(self, sid: int, subject_id: int, lessons: int) -> PupilSubject | None:
-        """The year: the year mark, else the one suggested from the period marks (each
-        period's final mark, else its suggestion)."""
-        data, settings, today = self.data, self.settings, self.today
-        sums = absent = None
-        period_marks = []
-        for p in self.scope.periods:
-            p_sums = data.marks.get((sid, subject_id, p.id))
-            sums = _add(sums, p_sums)
-            absent = _add(absent, data.absences.get((sid, subject_id, p.id)))
-            p_final = data.finals.get((sid, subject_id, p.scope), "")
-            if not p_final and p_sums:
-                p_final = suggest(p_sums[0], p_sums[2], p_sums[3], settings, today > p.end) or ""
-            period_marks.append(p_final)
-        final = data.finals.get((sid, subject_id, self.key), "")
-        if not (sums or final or lessons or absent):
-            return None
-        marks = tuple(period_marks)
-        suggested = year_mark(marks, settings.rounding_threshold)
-        return _cell(subject_id, sums or EMPTY_SUMS, absent, final, suggested, suggested, lessons, marks)
 
     def subject_rows(self, counted: list[PupilRow], prev_subjects: dict[int, Indicators]) -> list[SubjectRow]:
         """Per subject DOMAIN.md's indicators over the pupils counted, and the previous period's."""
@@ -951,16 +955,24 @@ def _pupil_row(
 ) -> PupilRow:
     """A pupil over all subjects: absences added up, the category of DOMAIN.md (отличник,
     хорошист, …) and the mean of the marks counted, the subjects with a 3 and the failing ones."""
-    marks = [c.mark for c in cells.values() if c.mark]
+    marks = []
+    lessons = missed = excused = unexcused = 0
+    for c in cells.values():
+        if c.mark:
+            marks.append(c.mark)
+        lessons += c.lessons
+        missed += c.missed
+        excused += c.excused
+        unexcused += c.unexcused
     return PupilRow(
         student_id=sid,
         name=name,
         left_on=left_on,
         subjects=cells,
-        lessons=sum(c.lessons for c in cells.values()),
-        missed=sum(c.missed for c in cells.values()),
-        excused=sum(c.excused for c in cells.values()),
-        unexcused=sum(c.unexcused for c in cells.values()),
+        lessons=lessons,
+        missed=missed,
+        excused=excused,
+        unexcused=unexcused,
         days_missed=days_missed,
         category=pupil_category(marks),
         mean=_mean(marks),
