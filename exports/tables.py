@@ -21,11 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from models.core.errors import ValidationError
+from models.imports import class_list, school_sheets
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 200
-# enough rows for an import to see that a file is too long, without reading a whole huge one
-MAX_READ_ROWS = 2010
+# enough rows for every import to see that a file is longer than it takes (a class list,
+# staff, the load, a timetable), without reading a whole huge one: never fewer than the
+# longest import allows, or its last rows would be dropped without a word
+MAX_READ_ROWS = max(class_list.MAX_ROWS, school_sheets.MAX_ROWS) + 10
 MAX_REPEATED_ROWS = 1000  # an ods row (or run of empty rows) repeated more is cut to this
 
 # what a text file of a table is made of: letters, digits, punctuation, spaces

@@ -271,6 +271,20 @@ def test_files_that_are_not_the_right_table(s, tmp_path):
         setup_import.parse_rows("staff", [["", ""]])
 
 
+def test_a_long_sheet_is_read_whole_or_refused_never_cut(s):
+    """2,500 rows of a load are all read (the readers once stopped at 2,010 without a word);
+    a file longer than an import takes is refused, in every format."""
+    rows = [["5А", "Математика", f"Учитель {i}", ""] for i in range(2500)]
+    for name, data in (("load.xlsx", xlsx_bytes(LOAD, rows)), ("load.ods", ods_bytes(LOAD, rows))):
+        sheet = sheet_import.parse_bytes("load", data, name)
+        assert len(sheet.rows) == 2500, name
+        assert sheet.rows[-1].values["teacher"] == "Учитель 2499"
+    too_long = [["5А", "Математика", "Петров", ""]] * 3001
+    for name, data in (("x.xlsx", xlsx_bytes(LOAD, too_long)), ("x.csv", csv_bytes(LOAD, too_long))):
+        with pytest.raises(ValidationError, match="больше 3000 строк"):
+            sheet_import.parse_bytes("load", data, name)
+
+
 # --- the command line --------------------------------------------------------------------------
 
 
