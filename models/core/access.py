@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.core.errors import NotFound, PermissionDenied, SessionEnded
+from models.core.errors import PermissionDenied, SessionEnded
+from models.core.lookup import get_or_refuse
 from models.core.schema import Course, SchoolClass, StudentGuardian, User
 
 ADMIN, TEACHER, STUDENT, GUARDIAN = "admin", "teacher", "student", "guardian"
@@ -157,10 +158,7 @@ def require_class_keeper(actor: Actor, class_id: int) -> None:
 
 
 def get_course(course_id: int) -> Course:
-    course = Course.get_or_none(Course.id == course_id)
-    if course is None:
-        raise NotFound("Такой нагрузки (класс × предмет) нет.")
-    return course
+    return get_or_refuse(Course, course_id, "Такой нагрузки (класс × предмет) нет.")
 
 
 def require_course_teacher(actor: Actor, course: Course) -> None:

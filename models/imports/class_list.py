@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from models.core import audit, clock
 from models.core.access import Actor, require_class_keeper
 from models.core.db import tuples
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import Enrollment, Guardian, SchoolClass, Student
 from models.core.service import reading, service
 from models.core.validation import clean_text, parse_date
@@ -111,9 +112,7 @@ def guardian_key(data: dict) -> tuple[str, str, str, str]:
 
 def default_start(class_id: int) -> dt.date:
     """Today, kept within the class's school year (an import in August starts on 1 Sep)."""
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
+    school_class = get_or_refuse(SchoolClass, class_id)
     year = school_class.year
     return min(max(clock.today(), year.start), year.end)
 
@@ -224,9 +223,7 @@ def _check_row(row: ImportRow, start: dt.date, year_start: dt.date, year_end: dt
 
 
 def _preview(actor: Actor, class_id: int, rows: Sequence[ImportRow], start: object = None) -> ImportPreview:
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
+    school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"В файле {len(rows)} строк: это не список класса (не больше {MAX_ROWS}).")

@@ -34,7 +34,8 @@ from peewee import JOIN
 
 from models.core import audit, clock
 from models.core.access import ADMIN, STAFF_ROLES, TEACHER, Actor, require_admin
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import Course, SchoolClass, SchoolYear, Subgroup, Subject, TimetableEntry, User
 from models.core.service import reading, service
 from models.core.validation import clean_name, parse_date
@@ -293,10 +294,7 @@ def _year(year_id: int | None) -> SchoolYear:
         year_id = current_year_id()
         if year_id is None:
             raise ValidationError("В школе ещё нет учебного года: сначала создайте его.")
-    year = SchoolYear.get_or_none(SchoolYear.id == year_id)
-    if year is None:
-        raise NotFound("Такого учебного года нет.")
-    return year
+    return get_or_refuse(SchoolYear, year_id)
 
 
 class _Classes:

@@ -15,7 +15,8 @@ from peewee import JOIN, SQL, Value
 from models.core import clock
 from models.core.access import Actor, require_class_keeper, require_staff
 from models.core.db import tuples
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Absence,
     Course,
@@ -71,13 +72,6 @@ def subject_short(name: str, short_name: str = "") -> str:
 def lesson_label(number: int, short: str, subgroup_number: int | None = None) -> str:
     """ "2 Рус", or "3 Анг1" for the first subgroup's English."""
     return f"{number} {short}{subgroup_number or ''}"
-
-
-def _get_class(class_id: int) -> SchoolClass:
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
-    return school_class
 
 
 # --- the day of a class ---------------------------------------------------------------------
@@ -209,7 +203,7 @@ def _day_cells(class_id: int, day: dt.date) -> dict[tuple[int, int], Cell]:
 def class_day(actor: Actor, class_id: int, day: dt.date) -> ClassDay:
     """The class on one day: its pupils × that day's lessons of every course (staff read)."""
     require_staff(actor)
-    school_class = _get_class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     pupils, members = _day_pupils(class_id, day)
     lessons = _day_lessons(class_id, day)
     cells = _day_cells(class_id, day) if lessons else {}
@@ -251,7 +245,7 @@ def mark_day_absent(
         raise ValidationError("Опоздание («о») ставится на урок, а не на весь день.")
     if day > clock.today():
         raise ValidationError(f"{day:%d.%m.%Y} ещё не наступило: пропуски ставятся после уроков.")
-    school_class = _get_class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     grid = class_day(actor, class_id, day)
     if not any(p.student_id == student_id for p in grid.pupils):
         raise ValidationError(f"{day:%d.%m.%Y} учащийся не числился в классе {school_class.name}.")
@@ -324,7 +318,7 @@ class PupilAbsences:
 def unexcused_week(actor: Actor, class_id: int, monday: dt.date) -> list[PupilAbsences]:
     """Every unexcused "н" of the class's lessons Mon–Sat of the week, by pupil, then day."""
     require_staff(actor)
-    _get_class(class_id)
+    get_or_refuse(SchoolClass, class_id)
     monday = monday_of(monday)
     saturday = monday + dt.timedelta(days=5)
     query = (

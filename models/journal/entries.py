@@ -19,6 +19,7 @@ from models.core.access import (
     require_staff,
 )
 from models.core.errors import NotFound, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Absence,
     Course,
@@ -97,8 +98,7 @@ def _check_lesson_date(course: Course, day: dt.date) -> Period:
 def _work_type(work_type_id: int | None) -> int | None:
     if work_type_id is None:
         return None
-    if WorkType.get_or_none(WorkType.id == work_type_id) is None:
-        raise NotFound("Такого вида работы нет.")
+    get_or_refuse(WorkType, work_type_id)
     return work_type_id
 
 

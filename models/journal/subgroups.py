@@ -18,7 +18,8 @@ from peewee import fn
 from models.core import audit
 from models.core.access import Actor, require_admin, require_class_keeper, require_staff
 from models.core.db import tuples
-from models.core.errors import NotFound, PermissionDenied, ValidationError
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Enrollment,
@@ -96,18 +97,9 @@ class SubjectGroups:
 # --- lookups -----------------------------------------------------------------------------------
 
 
-def _class(class_id: int) -> SchoolClass:
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
-    return school_class
-
-
 def _period_of(school_class: SchoolClass, period_id: int) -> Period:
     """The period, refused unless it is one of this class's (same year, its grade)."""
-    period = Period.get_or_none(Period.id == period_id)
-    if period is None:
-        raise NotFound("Такого учебного периода нет.")
+    period = get_or_refuse(Period, period_id)
     if (
         period.year_id != school_class.year_id
         or not period.grade_from <= school_class.grade <= period.grade_to
@@ -260,11 +252,9 @@ def subjects_with_subgroups(actor: Actor, class_id: int) -> list[SubjectGroups]:
 def subgroup_split(actor: Actor, class_id: int, subject_id: int, period_id: int) -> SubgroupSplit:
     """The class list of the period with each pupil's group, the groups and their teachers."""
     require_staff(actor)
-    school_class = _class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     period = _period_of(school_class, period_id)
-    subject = Subject.get_or_none(Subject.id == subject_id)
-    if subject is None:
-        raise NotFound("Такого предмета нет.")
+    subject = get_or_refuse(Subject, subject_id)
     groups = _groups(class_id, subject_id)
     group_ids = [g.id for g in groups]
     teachers: dict[int, list[str]] = defaultdict(list)
@@ -312,9 +302,7 @@ def subgroup_split(actor: Actor, class_id: int, subject_id: int, period_id: int)
 @reading
 def marks_in_period(class_id: int, subject_id: int, period_id: int) -> bool:
     """Whether any mark of the subject was given in the class in the period (ask before a change)."""
-    period = Period.get_or_none(Period.id == period_id)
-    if period is None:
-        raise NotFound("Такого учебного периода нет.")
+    period = get_or_refuse(Period, period_id)
     return _has_marks(class_id, subject_id, period)
 
 
@@ -322,7 +310,7 @@ def marks_in_period(class_id: int, subject_id: int, period_id: int) -> bool:
 def unsplit_subjects(actor: Actor, class_id: int, period_id: int) -> list[str]:
     """Subjects with subgroups where a pupil of the period has no group yet (the R15 reminder)."""
     require_staff(actor)
-    school_class = _class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     period = _period_of(school_class, period_id)
     pupils = {sid for sid, _name, left in _enrolled(class_id, period) if left is None}
     out = []
@@ -339,11 +327,9 @@ def unsplit_subjects(actor: Actor, class_id: int, period_id: int) -> list[str]:
 @service
 def assign_subgroup(actor: Actor, subgroup_id: int, student_id: int, period_id: int) -> None:
     """Put a pupil into a subgroup for a period (moving them out of its sibling groups)."""
-    subgroup = Subgroup.get_or_none(Subgroup.id == subgroup_id)
-    if subgroup is None:
-        raise NotFound("Такой подгруппы нет.")
+    subgroup = get_or_refuse(Subgroup, subgroup_id)
     require_class_keeper(actor, subgroup.school_class_id)
-    period = _period_of(_class(subgroup.school_class_id), period_id)
+    period = _period_of(get_or_refuse(SchoolClass, subgroup.school_class_id), period_id)
     enrolled = Enrollment.select(Enrollment.id).where(
         (Enrollment.student == student_id)
         & (Enrollment.school_class == subgroup.school_class_id)
@@ -382,7 +368,7 @@ def assign_subgroup(actor: Actor, subgroup_id: int, student_id: int, period_id: 
 @service
 def unassign_subgroup(actor: Actor, class_id: int, subject_id: int, student_id: int, period_id: int) -> bool:
     """Take a pupil out of every subgroup of the subject for the period; False if in none."""
-    school_class = _class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     period = _period_of(school_class, period_id)
     group_ids = [g.id for g in _groups(class_id, subject_id)]
@@ -421,7 +407,7 @@ def copy_previous_split(actor: Actor, class_id: int, subject_id: int, period_id:
 
     Pupils who were in no group then (newcomers) keep what they have now.
     """
-    school_class = _class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     period = _period_of(school_class, period_id)
     groups = _groups(class_id, subject_id)
@@ -452,7 +438,7 @@ def split_evenly(actor: Actor, class_id: int, subject_id: int, period_id: int) -
     Group sizes differ by at most one (the first groups take the extra pupil); pupils who
     left during the period keep their group. Returns how many pupils changed group.
     """
-    school_class = _class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     period = _period_of(school_class, period_id)
     groups = _groups(class_id, subject_id)

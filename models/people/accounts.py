@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from typing import cast
 
 import peewee
 
@@ -23,6 +24,7 @@ from models.core.access import (
     session_problem,
 )
 from models.core.errors import AuthenticationError, NotFound, PermissionDenied, StorageError, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import Guardian, LoginEvent, LoginThrottle, Student, StudentGuardian, User, now
 from models.core.service import reading, service, storage_message
 from models.core.settings import load as load_settings
@@ -342,17 +344,10 @@ def create_staff_user(
     return IssuedCredential(user.id, login, secret, actor_of(user).name, role)
 
 
-def _get_user(user_id: int) -> User:
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFound("Такой учётной записи нет.")
-    return user
-
-
 @service
 def update_staff_user(actor: Actor, user_id: int, **fields: str) -> UserInfo:
     require_admin(actor)
-    user = _get_user(user_id)
+    user = get_or_refuse(User, user_id)
     allowed = {"surname", "first_name", "patronymic", "role"}
     unknown = set(fields) - allowed
     if unknown:
@@ -376,7 +371,7 @@ def update_staff_user(actor: Actor, user_id: int, **fields: str) -> UserInfo:
 @service
 def set_user_active(actor: Actor, user_id: int, active: bool) -> UserInfo:
     require_admin(actor)
-    user = _get_user(user_id)
+    user = get_or_refuse(User, user_id)
     if user.id == actor.user_id and not active:
         raise ValidationError("Нельзя отключить собственную учётную запись.")
     User.update(active=active).where(User.id == user.id).execute()
@@ -389,7 +384,7 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> UserInfo:
 @service
 def unlock_user(actor: Actor, user_id: int) -> UserInfo:
     require_admin(actor)
-    user = _get_user(user_id)
+    user = get_or_refuse(User, user_id)
     User.update(locked_until=None, failed_attempts=0, lockouts=0, failed_at=None).where(
         User.id == user.id
     ).execute()
@@ -401,7 +396,7 @@ def unlock_user(actor: Actor, user_id: int) -> UserInfo:
 def reset_password(actor: Actor, user_id: int) -> IssuedCredential:
     """A new one-time password for a staff account (admin); the old one stops working."""
     require_admin(actor)
-    user = _get_user(user_id)
+    user = get_or_refuse(User, user_id)
     if user.role not in STAFF_ROLES:
         raise ValidationError("Пароли учащихся и родителей выдаёт классный руководитель.")
     return _replace_password(actor, user, "user.reset_password")
@@ -540,16 +535,13 @@ def issue_credentials(
         raise ValidationError("Укажите одного человека: учащегося или родителя.")
     person: Student | Guardian | None
     if student_id is not None:
-        person = Student.get_or_none(Student.id == student_id)
-        if person is None:
-            raise NotFound("Такого учащегося нет.")
+        person = get_or_refuse(Student, student_id)
         _require_keeper_of_student(actor, student_id)
         user = User.get_or_none((User.student == student_id) & (User.role == STUDENT))
         role, link = STUDENT, {"student": student_id}
     else:
-        person = Guardian.get_or_none(Guardian.id == guardian_id)
-        if person is None:
-            raise NotFound("Такого родителя нет.")
+        # one of the two is given (checked above): here the guardian
+        person = get_or_refuse(Guardian, cast(int, guardian_id), "Такого родителя нет.")
         if not person.may_receive_credentials:
             raise ValidationError("Этому представителю выдача реквизитов дневника запрещена.")
         children = [

@@ -16,6 +16,7 @@ from peewee import JOIN, fn
 from models.core import clock
 from models.core.access import STUDENT, TEACHER, Actor, deny, require_class_keeper, require_staff
 from models.core.errors import NotFound
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Consent,
     Enrollment,
@@ -307,9 +308,7 @@ def student_card(actor: Actor, student_id: int) -> StudentCard:
     latest one) may edit it, as models.people.roster decides.
     """
     require_staff(actor)
-    student = Student.get_or_none(Student.id == student_id)
-    if student is None:
-        raise NotFound("Такого учащегося нет.")
+    student = get_or_refuse(Student, student_id)
     enrollments = list(
         Enrollment.select(Enrollment, SchoolClass)
         .join(SchoolClass)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from models.core import audit, clock
 from models.core.access import Actor, deny, require_staff
 from models.core.errors import NotFound, PermissionDenied, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import Consent, Guardian, StudentGuardian
 from models.core.service import reading, service
 from models.core.validation import clean_email, clean_name, clean_phone, clean_text, parse_date
@@ -130,9 +131,7 @@ def link_guardian(actor: Actor, student_id: int, guardian_id: int, relation: str
     """Siblings share parents: link an existing guardian instead of creating a duplicate."""
     get_student(student_id)
     _keeper_of_student(actor, student_id)
-    guardian = Guardian.get_or_none(Guardian.id == guardian_id)
-    if guardian is None:
-        raise NotFound("Такого представителя нет.")
+    guardian = get_or_refuse(Guardian, guardian_id)
     require_guardian_keeper(actor, guardian_id)
     if (
         StudentGuardian.select()
@@ -204,9 +203,7 @@ def require_guardian_keeper(actor: Actor, guardian_id: int) -> None:
 
 @service
 def update_guardian(actor: Actor, guardian_id: int, data: dict) -> tuple[GuardianInfo, dict, dict]:
-    guardian = Guardian.get_or_none(Guardian.id == guardian_id)
-    if guardian is None:
-        raise NotFound("Такого представителя нет.")
+    guardian = get_or_refuse(Guardian, guardian_id)
     require_guardian_keeper(actor, guardian_id)
     card = clean_guardian(data)
     old, new = audit.changes({k: getattr(guardian, k) for k in card}, card)
@@ -249,9 +246,7 @@ def record_consent(
 
 @service
 def withdraw_consent(actor: Actor, consent_id: int, on: object) -> ConsentInfo:
-    consent = Consent.get_or_none(Consent.id == consent_id)
-    if consent is None:
-        raise NotFound("Такого согласия нет.")
+    consent = get_or_refuse(Consent, consent_id)
     _keeper_of_student(actor, consent.student_id)
     day = parse_date(on, "Дата отзыва")
     if day is None or day < consent.given_on:

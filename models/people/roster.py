@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from models.core import audit, clock
 from models.core.access import Actor, require_class_keeper, require_staff
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Absence,
     Consent,
@@ -141,10 +142,7 @@ def clean_student(data: dict) -> dict:
 
 
 def get_student(student_id: int) -> Student:
-    student = Student.get_or_none(Student.id == student_id)
-    if student is None:
-        raise NotFound("Такого учащегося нет.")
-    return student
+    return get_or_refuse(Student, student_id)
 
 
 def current_enrollment(student_id: int, on: dt.date) -> Enrollment | None:
@@ -193,19 +191,12 @@ def _check_in_year(day: dt.date, school_class: SchoolClass) -> None:
         )
 
 
-def _get_class(class_id: int) -> SchoolClass:
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
-    return school_class
-
-
 @service
 def add_student(
     actor: Actor, class_id: int, data: dict, start: object = None, arrived_from: str = ""
 ) -> StudentInfo:
     """A pupil joins a class from `start` (default today): a new card and an enrollment."""
-    school_class = _get_class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     card = clean_student(data)
     if "surname" not in card or "first_name" not in card:
@@ -293,7 +284,7 @@ def transfer_student(actor: Actor, student_id: int, to_class_id: int, on: object
     if day is None:
         raise ValidationError("Укажите дату перевода.")
     enrollment = _open_enrollment(actor, student_id, day, "перевода")
-    target = _get_class(to_class_id)
+    target = get_or_refuse(SchoolClass, to_class_id)
     if target.id == enrollment.school_class_id:
         raise ValidationError("Учащийся уже в этом классе.")
     if target.year_id != enrollment.school_class.year_id:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from models.core import audit
 from models.core.access import STAFF_ROLES, Actor, actor_of, deny, require_staff
-from models.core.errors import AuthenticationError, NotFound, ValidationError
+from models.core.errors import AuthenticationError, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import LoginEvent, SshKey, User, now
 from models.core.service import reading, service
 from models.people.accounts import FAILED, LOCKED, LoginResult
@@ -138,9 +139,7 @@ def add_ssh_key(actor: Actor, public_key_text: str, user_id: int | None = None) 
     """Register a public key for the actor (or, for an admin, for `user_id`)."""
     target = actor.user_id if user_id is None else user_id
     _require_key_manager(actor, target)
-    user = User.get_or_none(User.id == target)
-    if user is None:
-        raise NotFound("Такой учётной записи нет.")
+    user = get_or_refuse(User, target)
     if user.role not in STAFF_ROLES:
         raise ValidationError("Вход по ключу SSH есть только у сотрудников.")
     parsed = parse_public_key(public_key_text)
@@ -169,9 +168,7 @@ def add_ssh_key(actor: Actor, public_key_text: str, user_id: int | None = None) 
 @service
 def remove_ssh_key(actor: Actor, key_id: int) -> None:
     require_staff(actor)
-    key = SshKey.get_or_none(SshKey.id == key_id)
-    if key is None:
-        raise NotFound("Такого ключа нет.")
+    key = get_or_refuse(SshKey, key_id)
     _require_key_manager(actor, key.user_id)
     login = User.get_by_id(key.user_id).login
     key.delete_instance()
@@ -189,9 +186,7 @@ def list_ssh_keys(actor: Actor, user_id: int | None = None) -> list[SshKeyInfo]:
     """The keys of the actor (or, for an admin, of `user_id`), oldest first."""
     target = actor.user_id if user_id is None else user_id
     _require_key_manager(actor, target)
-    user = User.get_or_none(User.id == target)
-    if user is None:
-        raise NotFound("Такой учётной записи нет.")
+    user = get_or_refuse(User, target)
     keys = SshKey.select().where(SshKey.user == target).order_by(SshKey.id)
     return [_info(key, user.login) for key in keys]
 

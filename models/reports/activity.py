@@ -19,7 +19,7 @@ from peewee import JOIN, Case, fn
 from models.core import clock
 from models.core.access import GUARDIAN, Actor, require_staff
 from models.core.db import tuples
-from models.core.errors import NotFound
+from models.core.lookup import get_or_refuse
 from models.core.schema import DiaryView, Enrollment, Guardian, SchoolClass, Student, StudentGuardian, User
 from models.core.service import reading
 
@@ -104,9 +104,7 @@ def _moment(value: object) -> dt.datetime | None:
 def class_activity(actor: Actor, class_id: int) -> ClassActivity:
     """The parents' activity of the class's current pupils (staff)."""
     require_staff(actor)
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
+    school_class = get_or_refuse(SchoolClass, class_id)
     today = clock.today()
     pupils = _current_pupils(class_id, today)
     ids = [sid for sid, _, _ in pupils]

@@ -20,7 +20,8 @@ from peewee import SQL, Case, Function, fn
 from models.core import clock
 from models.core.access import Actor, require_staff
 from models.core.db import tuples
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Enrollment,
@@ -325,8 +326,7 @@ def control_report(actor: Actor, class_id: int, start: dt.date, end: dt.date) ->
     """Every course of the class between `start` and `end` (inclusive), worst first (staff)."""
     require_staff(actor)
     _check_range(start, end)
-    if SchoolClass.get_or_none(SchoolClass.id == class_id) is None:
-        raise NotFound("Такого класса нет.")
+    get_or_refuse(SchoolClass, class_id)
     return _control(Course.school_class == class_id, start, end)
 
 

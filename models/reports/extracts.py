@@ -16,7 +16,8 @@ from peewee import JOIN
 
 from models.core.access import Actor, require_staff
 from models.core.db import tuples
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Enrollment,
@@ -99,13 +100,6 @@ class ClassRange:
 
     def cell(self, lesson_id: int, student_id: int) -> Cell:
         return self.cells.get((lesson_id, student_id), Cell())
-
-
-def _get_class(class_id: int) -> SchoolClass:
-    found = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if found is None:
-        raise NotFound("Такого класса нет.")
-    return found
 
 
 def _pupils(class_id: int, start: dt.date, end: dt.date) -> list[ExtractPupil]:
@@ -201,7 +195,7 @@ def class_range(actor: Actor, class_id: int, start: dt.date, end: dt.date) -> Cl
     """The class's pupils, lessons, marks and absences between two dates (staff read; 5 queries)."""
     require_staff(actor)
     _check_range(start, end)
-    school_class = _get_class(class_id)
+    school_class = get_or_refuse(SchoolClass, class_id)
     lessons = _lessons(class_id, start, end)
     return ClassRange(
         class_id=school_class.id,
@@ -221,8 +215,7 @@ def class_range(actor: Actor, class_id: int, start: dt.date, end: dt.date) -> Cl
 def pupil_class(actor: Actor, student_id: int, start: dt.date, end: dt.date) -> int:
     """The class a pupil was in between two dates (the latest, if transferred)."""
     require_staff(actor)
-    if Student.get_or_none(Student.id == student_id) is None:
-        raise NotFound(f"Учащегося с номером {student_id} нет.")
+    get_or_refuse(Student, student_id, f"Учащегося с номером {student_id} нет.")
     found = (
         Enrollment.select(Enrollment.school_class)
         .where(

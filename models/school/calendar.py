@@ -13,7 +13,8 @@ from peewee import chunked, fn
 
 from models.core import audit, clock
 from models.core.access import Actor, require_admin
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     FinalMark,
@@ -110,9 +111,7 @@ def create_year(actor: Actor, start_year: int, *, with_default_periods: bool = T
 @service
 def update_period(actor: Actor, period_id: int, start: dt.date, end: dt.date) -> PeriodInfo:
     require_admin(actor)
-    period = Period.get_or_none(Period.id == period_id)
-    if period is None:
-        raise NotFound("Такого учебного периода нет.")
+    period = get_or_refuse(Period, period_id)
     year = period.year
     if start > end:
         raise ValidationError("Начало периода позже его конца.")
@@ -127,9 +126,7 @@ def update_period(actor: Actor, period_id: int, start: dt.date, end: dt.date) ->
 @service
 def close_period(actor: Actor, period_id: int, closed: bool = True) -> PeriodInfo:
     require_admin(actor)
-    period = Period.get_or_none(Period.id == period_id)
-    if period is None:
-        raise NotFound("Такого учебного периода нет.")
+    period = get_or_refuse(Period, period_id)
     Period.update(closed=closed).where(Period.id == period.id).execute()
     audit.record(actor, "period.close" if closed else "period.reopen", "period", period.id)
     return period_info(Period.get_by_id(period.id))
@@ -163,9 +160,7 @@ def period_at(periods: list[PeriodInfo], day: dt.date) -> PeriodInfo | None:
 
 @reading
 def get_period(period_id: int) -> PeriodInfo:
-    period = Period.get_or_none(Period.id == period_id)
-    if period is None:
-        raise NotFound("Такого учебного периода нет.")
+    period = get_or_refuse(Period, period_id)
     return period_info(period)
 
 
@@ -245,13 +240,6 @@ def holidays(year_id: int) -> list[Holiday]:
     return out
 
 
-def _get_period(period_id: int) -> Period:
-    period = Period.get_or_none(Period.id == period_id)
-    if period is None:
-        raise NotFound("Такого учебного периода нет.")
-    return period
-
-
 def _overlapping(year_id: int, low: int, high: int, start: dt.date, end: dt.date, skip: int | None):
     query = Period.select().where(
         (Period.year == year_id)
@@ -323,7 +311,7 @@ def _effect(lost: list, marked: set) -> PeriodEffect:
 
 @reading
 def period_change_effect(period_id: int, start: object, end: object) -> PeriodEffect:
-    period = _get_period(period_id)
+    period = get_or_refuse(Period, period_id)
     lost, marked = _orphans(period, _date(start, "Начало"), _date(end, "Конец"))
     return _effect(lost, marked)
 
@@ -361,7 +349,7 @@ def set_period_dates(
     """New dates of a period. Lessons that would fall outside every period: with marks the
     change is refused; without, they are removed only with `drop_empty_lessons`."""
     require_admin(actor)
-    period = _get_period(period_id)
+    period = get_or_refuse(Period, period_id)
     start, end = _date(start, "Начало периода"), _date(end, "Конец периода")
     year = period.year
     if start > end:
@@ -403,9 +391,7 @@ def add_period(
 ) -> PeriodInfo:
     """Another period (e.g. trimesters instead of quarters, after removing those)."""
     require_admin(actor)
-    year = SchoolYear.get_or_none(SchoolYear.id == year_id)
-    if year is None:
-        raise NotFound("Такого учебного года нет.")
+    year = get_or_refuse(SchoolYear, year_id)
     if kind not in PERIOD_KINDS:
         raise ValidationError("Вид периода: четверть, полугодие или триместр.")
     if not 1 <= grade_from <= grade_to <= 11:
@@ -449,7 +435,7 @@ def add_period(
 def delete_period(actor: Actor, period_id: int, *, drop_empty_lessons: bool = False) -> None:
     """Remove a period no final mark or subgroup split refers to, nor any marked lesson."""
     require_admin(actor)
-    period = _get_period(period_id)
+    period = get_or_refuse(Period, period_id)
     refs = {
         "итоговые отметки": FinalMark.select().where(FinalMark.period == period_id).exists(),
         "деление на подгруппы": SubgroupMember.select().where(SubgroupMember.period == period_id).exists(),

@@ -11,6 +11,7 @@ from models.core import audit, clock
 from models.core.access import ADMIN, TEACHER, Actor, require_admin
 from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Enrollment,
@@ -85,8 +86,7 @@ def create_class(
         raise ValidationError("Параллель класса — от 1 до 11.")
     if len(letter) != 1 or letter not in LETTERS:
         raise ValidationError("Литера класса — одна русская заглавная буква, например А.")
-    if SchoolYear.get_or_none(SchoolYear.id == year_id) is None:
-        raise NotFound("Такого учебного года нет.")
+    get_or_refuse(SchoolYear, year_id)
     if (
         SchoolClass.select()
         .where((SchoolClass.year == year_id) & (SchoolClass.grade == grade) & (SchoolClass.letter == letter))
@@ -124,10 +124,7 @@ def set_homeroom(actor: Actor, class_id: int, homeroom_id: int | None) -> ClassI
 
 
 def get_class(class_id: int) -> SchoolClass:
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        raise NotFound("Такого класса нет.")
-    return school_class
+    return get_or_refuse(SchoolClass, class_id)
 
 
 @reading

@@ -11,7 +11,8 @@ from peewee import chunked, fn
 from models.core import audit, clock
 from models.core.access import ADMIN, TEACHER, Actor, require_admin, require_class_keeper
 from models.core.db import tuples
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Lesson,
@@ -39,8 +40,7 @@ def create_subgroups(actor: Actor, class_id: int, subject_id: int, count: int) -
         require_admin(actor)
     if not 2 <= count <= 4:
         raise ValidationError("Подгрупп может быть от 2 до 4.")
-    if Subject.get_or_none(Subject.id == subject_id) is None:
-        raise NotFound("Такого предмета нет.")
+    get_or_refuse(Subject, subject_id)
     existing = (
         Subgroup.select()
         .where((Subgroup.school_class == class_id) & (Subgroup.subject == subject_id))
@@ -69,8 +69,7 @@ def create_course(
     """Teaching load: this teacher teaches this subject to this class (or one subgroup)."""
     require_admin(actor)
     get_class(class_id)
-    if Subject.get_or_none(Subject.id == subject_id) is None:
-        raise NotFound("Такого предмета нет.")
+    get_or_refuse(Subject, subject_id)
     _teacher(teacher_id)
     if subgroup_id is not None:
         subgroup = Subgroup.get_or_none(Subgroup.id == subgroup_id)
@@ -104,9 +103,7 @@ def create_course(
 @service
 def set_course_teacher(actor: Actor, course_id: int, teacher_id: int) -> None:
     require_admin(actor)
-    course = Course.get_or_none(Course.id == course_id)
-    if course is None:
-        raise NotFound("Такой нагрузки нет.")
+    course = get_or_refuse(Course, course_id)
     _teacher(teacher_id)
     Course.update(teacher=teacher_id).where(Course.id == course_id).execute()
     audit.record(
@@ -238,9 +235,7 @@ def delete_course(actor: Actor, course_id: int) -> None:
     """Remove a load row entered by mistake: only while it has no lessons (its timetable
     entries go with it)."""
     require_admin(actor)
-    course = Course.get_or_none(Course.id == course_id)
-    if course is None:
-        raise NotFound("Такой нагрузки нет.")
+    course = get_or_refuse(Course, course_id)
     count = Lesson.select().where(Lesson.course == course_id).count()
     if count:
         raise ValidationError(
@@ -274,9 +269,7 @@ def set_subgroup_teachers(actor: Actor, class_id: int, subject_id: int, teacher_
     """
     require_admin(actor)
     school_class = get_class(class_id)
-    subject = Subject.get_or_none(Subject.id == subject_id)
-    if subject is None:
-        raise NotFound("Такого предмета нет.")
+    subject = get_or_refuse(Subject, subject_id)
     for teacher_id in teacher_ids:
         _teacher(teacher_id)
     groups = list(

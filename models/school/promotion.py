@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from models.core import audit
 from models.core.access import ADMIN, TEACHER, Actor, require_admin
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Enrollment,
@@ -37,9 +38,7 @@ class Promotion:
 @reading
 def preview_promotion(from_year_id: int) -> Promotion:
     """What `promote_year` would do (counts only; nothing written)."""
-    year = SchoolYear.get_or_none(SchoolYear.id == from_year_id)
-    if year is None:
-        raise NotFound("Такого учебного года нет.")
+    year = get_or_refuse(SchoolYear, from_year_id)
     pairs, moved, graduated, courses = [], 0, 0, 0
     for c in (
         SchoolClass.select()
@@ -85,9 +84,7 @@ def promote_year(
     `copy_load` the classes keep their subjects, teachers and subgroups (not the
     timetable nor the subgroup lists). The old year stays as it was, readable."""
     require_admin(actor)
-    old = SchoolYear.get_or_none(SchoolYear.id == from_year_id)
-    if old is None:
-        raise NotFound("Такого учебного года нет.")
+    old = get_or_refuse(SchoolYear, from_year_id)
     start_year = new_start_year or old.start.year + 1
     if start_year <= old.start.year:
         raise ValidationError(f"Новый учебный год должен начинаться позже {old.name}.")

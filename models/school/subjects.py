@@ -10,7 +10,8 @@ from peewee import fn
 from models.core import audit
 from models.core.access import Actor, require_admin
 from models.core.db import tuples
-from models.core.errors import NotFound, ValidationError
+from models.core.errors import ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     FinalMark,
@@ -117,9 +118,7 @@ def list_work_types() -> list[WorkTypeInfo]:
 @service
 def update_subject(actor: Actor, subject_id: int, name: str, short_name: str = "") -> SubjectInfo:
     require_admin(actor)
-    subject = Subject.get_or_none(Subject.id == subject_id)
-    if subject is None:
-        raise NotFound("Такого предмета нет.")
+    subject = get_or_refuse(Subject, subject_id)
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Укажите название предмета.")
@@ -141,9 +140,7 @@ def update_subject(actor: Actor, subject_id: int, name: str, short_name: str = "
 @service
 def delete_subject(actor: Actor, subject_id: int) -> None:
     require_admin(actor)
-    subject = Subject.get_or_none(Subject.id == subject_id)
-    if subject is None:
-        raise NotFound("Такого предмета нет.")
+    subject = get_or_refuse(Subject, subject_id)
     refs = {
         "нагрузка": Course.select().where(Course.subject == subject_id).exists(),
         "подгруппы": Subgroup.select().where(Subgroup.subject == subject_id).exists(),
@@ -173,9 +170,7 @@ def update_work_type(
     """Rename a work type or change its weight (every average using it changes: the screen
     asks first); `make_default` makes it the type of marks given without one."""
     require_admin(actor)
-    work_type = WorkType.get_or_none(WorkType.id == work_type_id)
-    if work_type is None:
-        raise NotFound("Такого вида работы нет.")
+    work_type = get_or_refuse(WorkType, work_type_id)
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Укажите название вида работы.")
@@ -203,9 +198,7 @@ def update_work_type(
 @service
 def delete_work_type(actor: Actor, work_type_id: int) -> None:
     require_admin(actor)
-    work_type = WorkType.get_or_none(WorkType.id == work_type_id)
-    if work_type is None:
-        raise NotFound("Такого вида работы нет.")
+    work_type = get_or_refuse(WorkType, work_type_id)
     if work_type.is_default:
         raise ValidationError(f"«{work_type.name}» — вид работы по умолчанию: сначала назначьте другой.")
     refs = {

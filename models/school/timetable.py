@@ -13,6 +13,7 @@ from peewee import JOIN
 from models.core import audit
 from models.core.access import Actor, require_admin
 from models.core.errors import NotFound, ValidationError
+from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
     Lesson,
@@ -40,8 +41,7 @@ def add_timetable_entry(
     valid_to: dt.date | None = None,
 ) -> int:
     require_admin(actor)
-    if Course.get_or_none(Course.id == course_id) is None:
-        raise NotFound("Такой нагрузки нет.")
+    get_or_refuse(Course, course_id)
     if not 1 <= weekday <= 6:
         raise ValidationError("День недели — от понедельника (1) до субботы (6).")
     if not 1 <= number <= 10:
@@ -228,9 +228,7 @@ def check_slot(
 def _courses_of_class(class_id: int, course_ids: Iterable[int]) -> list[Course]:
     out = []
     for course_id in course_ids:
-        course = Course.get_or_none(Course.id == course_id)
-        if course is None:
-            raise NotFound("Такой нагрузки нет.")
+        course = get_or_refuse(Course, course_id)
         if course.school_class_id != class_id:
             raise ValidationError("Эта нагрузка относится к другому классу.")
         out.append(course)
@@ -328,9 +326,7 @@ def update_timetable_entry(
 ) -> EntryInfo:
     """New validity dates of one template entry (checked for clashes like a new one)."""
     require_admin(actor)
-    entry = TimetableEntry.get_or_none(TimetableEntry.id == entry_id)
-    if entry is None:
-        raise NotFound("Такой записи расписания нет.")
+    entry = get_or_refuse(TimetableEntry, entry_id)
     start = _date(valid_from, "Действует с")
     end = parse_date(valid_to, "Действует по")
     check_slot([entry.course], entry.weekday, entry.number, start, end, ignore={entry_id})
