@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from models.core import audit, clock
 from models.core.access import Actor, require_class_keeper, require_staff
 from models.core.errors import ValidationError
-from models.core.lookup import get_or_refuse
+from models.core.lookup import get_or_refuse, refuse_while_used
 from models.core.schema import (
     Absence,
     Consent,
@@ -336,18 +336,16 @@ def remove_student(actor: Actor, student_id: int) -> None:
     """Delete a pupil added by mistake: refused once any mark, absence, final mark or login exists."""
     student = get_student(student_id)
     _keeper_of_student(actor, student_id)
-    refs = {
-        "отметки": Mark.select().where(Mark.student == student_id).exists(),
-        "пропуски": Absence.select().where(Absence.student == student_id).exists(),
-        "итоговые отметки": FinalMark.select().where(FinalMark.student == student_id).exists(),
-        "вход в дневник": User.select().where(User.student == student_id).exists(),
-        "согласия": Consent.select().where(Consent.student == student_id).exists(),
-    }
-    found = [name for name, present in refs.items() if present]
-    if found:
-        raise ValidationError(
-            "Удалить нельзя: у учащегося уже есть " + ", ".join(found) + ". Оформите выбытие с датой."
-        )
+    refuse_while_used(
+        {
+            "отметки": Mark.select().where(Mark.student == student_id),
+            "пропуски": Absence.select().where(Absence.student == student_id),
+            "итоговые отметки": FinalMark.select().where(FinalMark.student == student_id),
+            "вход в дневник": User.select().where(User.student == student_id),
+            "согласия": Consent.select().where(Consent.student == student_id),
+        },
+        lambda used: f"Удалить нельзя: у учащегося уже есть {used}. Оформите выбытие с датой.",
+    )
     card = student_info(student)
     SubgroupMember.delete().where(SubgroupMember.student == student_id).execute()
     StudentGuardian.delete().where(StudentGuardian.student == student_id).execute()

@@ -14,7 +14,7 @@ from peewee import chunked, fn
 from models.core import audit, clock
 from models.core.access import Actor, require_admin
 from models.core.errors import ValidationError
-from models.core.lookup import get_or_refuse
+from models.core.lookup import get_or_refuse, refuse_while_used
 from models.core.schema import (
     Course,
     FinalMark,
@@ -436,13 +436,13 @@ def delete_period(actor: Actor, period_id: int, *, drop_empty_lessons: bool = Fa
     """Remove a period no final mark or subgroup split refers to, nor any marked lesson."""
     require_admin(actor)
     period = get_or_refuse(Period, period_id)
-    refs = {
-        "итоговые отметки": FinalMark.select().where(FinalMark.period == period_id).exists(),
-        "деление на подгруппы": SubgroupMember.select().where(SubgroupMember.period == period_id).exists(),
-    }
-    found = [name for name, present in refs.items() if present]
-    if found:
-        raise ValidationError(f"Удалить период нельзя: на него ссылаются {', '.join(found)}.")
+    refuse_while_used(
+        {
+            "итоговые отметки": FinalMark.select().where(FinalMark.period == period_id),
+            "деление на подгруппы": SubgroupMember.select().where(SubgroupMember.period == period_id),
+        },
+        lambda used: f"Удалить период нельзя: на него ссылаются {used}.",
+    )
     lost, marked = _orphans(period, None, None)
     _drop_orphans(actor, period, lost, marked, drop_empty_lessons)
     old = period_info(period).__dict__

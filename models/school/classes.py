@@ -11,7 +11,7 @@ from models.core import audit, clock
 from models.core.access import ADMIN, TEACHER, Actor, require_admin
 from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
-from models.core.lookup import get_or_refuse
+from models.core.lookup import get_or_refuse, refuse_while_used
 from models.core.schema import (
     Course,
     Enrollment,
@@ -231,23 +231,21 @@ def update_class(actor: Actor, class_id: int, grade: int, letter: str) -> ClassI
     new_periods = [p.id for p in periods_for_grade(school_class.year_id, grade)]
     if old_periods != new_periods:
         courses = Course.select(Course.id).where(Course.school_class == class_id)
-        used = {
-            "уроки": Lesson.select().where(Lesson.course.in_(courses)).exists(),
-            "итоговые отметки": FinalMark.select()
-            .join(Enrollment, on=(FinalMark.student == Enrollment.student))
-            .where((Enrollment.school_class == class_id) & FinalMark.period.in_(old_periods))
-            .exists(),
-            "деление на подгруппы": SubgroupMember.select()
-            .join(Subgroup)
-            .where(Subgroup.school_class == class_id)
-            .exists(),
-        }
-        found = [name for name, present in used.items() if present]
-        if found:
-            raise ValidationError(
+        refuse_while_used(
+            {
+                "уроки": Lesson.select().where(Lesson.course.in_(courses)),
+                "итоговые отметки": FinalMark.select()
+                .join(Enrollment, on=(FinalMark.student == Enrollment.student))
+                .where((Enrollment.school_class == class_id) & FinalMark.period.in_(old_periods)),
+                "деление на подгруппы": SubgroupMember.select()
+                .join(Subgroup)
+                .where(Subgroup.school_class == class_id),
+            },
+            lambda used: (
                 f"У {grade} параллели другие учебные периоды, а у класса {school_class.name} "
-                f"уже есть {', '.join(found)}: сменить параллель нельзя."
-            )
+                f"уже есть {used}: сменить параллель нельзя."
+            ),
+        )
     old = {"name": school_class.name}
     SchoolClass.update(grade=grade, letter=letter).where(SchoolClass.id == class_id).execute()
     audit.record(actor, "class.update", "school_class", class_id, old, {"name": f"{grade}{letter}"})
@@ -259,15 +257,13 @@ def delete_class(actor: Actor, class_id: int) -> None:
     """Remove a class created by mistake: only while it has no pupils, load or subgroups."""
     require_admin(actor)
     school_class = get_class(class_id)
-    refs = {
-        "учащиеся (в том числе выбывшие)": Enrollment.select()
-        .where(Enrollment.school_class == class_id)
-        .exists(),
-        "нагрузка (предметы и учителя)": Course.select().where(Course.school_class == class_id).exists(),
-        "подгруппы": Subgroup.select().where(Subgroup.school_class == class_id).exists(),
-    }
-    found = [name for name, present in refs.items() if present]
-    if found:
-        raise ValidationError(f"Класс {school_class.name} удалить нельзя: у него есть {', '.join(found)}.")
+    refuse_while_used(
+        {
+            "учащиеся (в том числе выбывшие)": Enrollment.select().where(Enrollment.school_class == class_id),
+            "нагрузка (предметы и учителя)": Course.select().where(Course.school_class == class_id),
+            "подгруппы": Subgroup.select().where(Subgroup.school_class == class_id),
+        },
+        lambda used: f"Класс {school_class.name} удалить нельзя: у него есть {used}.",
+    )
     SchoolClass.delete().where(SchoolClass.id == class_id).execute()
     audit.record(actor, "class.delete", "school_class", class_id, old={"name": school_class.name})

@@ -11,7 +11,7 @@ from models.core import audit
 from models.core.access import Actor, require_admin
 from models.core.db import tuples
 from models.core.errors import ValidationError
-from models.core.lookup import get_or_refuse
+from models.core.lookup import get_or_refuse, refuse_while_used
 from models.core.schema import (
     Course,
     FinalMark,
@@ -141,14 +141,14 @@ def update_subject(actor: Actor, subject_id: int, name: str, short_name: str = "
 def delete_subject(actor: Actor, subject_id: int) -> None:
     require_admin(actor)
     subject = get_or_refuse(Subject, subject_id)
-    refs = {
-        "нагрузка": Course.select().where(Course.subject == subject_id).exists(),
-        "подгруппы": Subgroup.select().where(Subgroup.subject == subject_id).exists(),
-        "итоговые отметки": FinalMark.select().where(FinalMark.subject == subject_id).exists(),
-    }
-    found = [name for name, present in refs.items() if present]
-    if found:
-        raise ValidationError(f"Предмет «{subject.name}» удалить нельзя: его используют {', '.join(found)}.")
+    refuse_while_used(
+        {
+            "нагрузка": Course.select().where(Course.subject == subject_id),
+            "подгруппы": Subgroup.select().where(Subgroup.subject == subject_id),
+            "итоговые отметки": FinalMark.select().where(FinalMark.subject == subject_id),
+        },
+        lambda used: f"Предмет «{subject.name}» удалить нельзя: его используют {used}.",
+    )
     Subject.delete().where(Subject.id == subject_id).execute()
     audit.record(actor, "subject.delete", "subject", subject_id, old={"name": subject.name})
 
@@ -201,15 +201,13 @@ def delete_work_type(actor: Actor, work_type_id: int) -> None:
     work_type = get_or_refuse(WorkType, work_type_id)
     if work_type.is_default:
         raise ValidationError(f"«{work_type.name}» — вид работы по умолчанию: сначала назначьте другой.")
-    refs = {
-        "отметки": Mark.select().where(Mark.work_type == work_type_id).exists(),
-        "уроки": Lesson.select().where(Lesson.work_type == work_type_id).exists(),
-    }
-    found = [name for name, present in refs.items() if present]
-    if found:
-        raise ValidationError(
-            f"Вид работы «{work_type.name}» удалить нельзя: его используют {', '.join(found)}."
-        )
+    refuse_while_used(
+        {
+            "отметки": Mark.select().where(Mark.work_type == work_type_id),
+            "уроки": Lesson.select().where(Lesson.work_type == work_type_id),
+        },
+        lambda used: f"Вид работы «{work_type.name}» удалить нельзя: его используют {used}.",
+    )
     WorkType.delete().where(WorkType.id == work_type_id).execute()
     audit.record(
         actor,
