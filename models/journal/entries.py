@@ -44,6 +44,7 @@ from models.journal.grading import (
     parse_final,
     parse_mark,
 )
+from models.school.calendar import for_grade, is_for_grade
 
 MAX_MARKS_PER_CELL = 2
 
@@ -76,11 +77,7 @@ def lesson_info(lesson: Lesson) -> LessonInfo:
 
 def _period_of(school_class: SchoolClass, day: dt.date) -> Period | None:
     return Period.get_or_none(
-        (Period.year == school_class.year_id)
-        & (Period.grade_from <= school_class.grade)
-        & (Period.grade_to >= school_class.grade)
-        & (Period.start <= day)
-        & (Period.end >= day)
+        for_grade(school_class.year_id, school_class.grade) & (Period.start <= day) & (Period.end >= day)
     )
 
 
@@ -573,11 +570,7 @@ def set_final_mark(
         first_day = year.start
     else:
         period = Period.get_or_none(Period.id == period_id)
-        if (
-            period is None
-            or period.year_id != school_class.year_id
-            or not period.grade_from <= school_class.grade <= period.grade_to
-        ):
+        if period is None or not is_for_grade(period, school_class.year_id, school_class.grade):
             raise ValidationError("Этот учебный период не относится к классу.")
         scope, last_day, first_day = f"P{period.id}", period.end, period.start
     enrolled = Enrollment.select(Enrollment.id).where(

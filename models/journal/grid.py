@@ -35,6 +35,7 @@ from models.core.settings import Settings
 from models.core.settings import load as load_settings
 from models.journal.entries import Cell, read_cells
 from models.journal.grading import Averages, averages, suggest_period_mark
+from models.school.calendar import is_for_grade
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,7 @@ def _course(course_id: int) -> Course:
 def _period_of_class(period_id: int, school_class: SchoolClass) -> Period:
     """The period, if it is one of the class's (its year, its grade)."""
     period = Period.get_or_none(Period.id == period_id)
-    if (
-        period is None
-        or period.year_id != school_class.year_id
-        or not period.grade_from <= school_class.grade <= period.grade_to
-    ):
+    if period is None or not is_for_grade(period, school_class.year_id, school_class.grade):
         raise ValidationError("Этот учебный период не относится к классу курса.")
     return period
 

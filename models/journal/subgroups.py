@@ -36,6 +36,7 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.core.settings import load as load_settings
+from models.school.calendar import for_grade, is_for_grade
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,7 @@ class SubjectGroups:
 def _period_of(school_class: SchoolClass, period_id: int) -> Period:
     """The period, refused unless it is one of this class's (same year, its grade)."""
     period = get_or_refuse(Period, period_id)
-    if (
-        period.year_id != school_class.year_id
-        or not period.grade_from <= school_class.grade <= period.grade_to
-    ):
+    if not is_for_grade(period, school_class.year_id, school_class.grade):
         raise ValidationError(f"Период «{period.name}» не относится к классу {school_class.name}.")
     return period
 
@@ -390,12 +388,7 @@ def unassign_subgroup(actor: Actor, class_id: int, subject_id: int, student_id: 
 def _previous_period(school_class: SchoolClass, period: Period) -> Period | None:
     return (
         Period.select()
-        .where(
-            (Period.year == school_class.year_id)
-            & (Period.grade_from <= school_class.grade)
-            & (Period.grade_to >= school_class.grade)
-            & (Period.start < period.start)
-        )
+        .where(for_grade(school_class.year_id, school_class.grade) & (Period.start < period.start))
         .order_by(Period.start.desc())
         .first()
     )

@@ -35,6 +35,7 @@ from models.core.schema import (
 from models.core.service import reading
 from models.core.settings import load as load_settings
 from models.journal.grid import CourseChoice, courses_with_names
+from models.school.calendar import is_for_grade
 
 
 @dataclass(frozen=True)
@@ -257,11 +258,7 @@ def _finals_given(class_ids: list[int], ended: list[Period]) -> set[tuple[int, i
 def _course_control(course: Course, reads: _Reads) -> CourseControl:
     """One course's row: its lessons, marks, pupils and the final marks it owes."""
     school_class = course.school_class
-    periods = [
-        p
-        for p in reads.periods
-        if p.year_id == school_class.year_id and p.grade_from <= school_class.grade <= p.grade_to
-    ]
+    periods = [p for p in reads.periods if is_for_grade(p, school_class.year_id, school_class.grade)]
     due, missing = _final_marks_owed(course, periods, reads)
     total, no_topic, no_marks = reads.lessons.get(course.id, (0, 0, 0))
     teacher = course.teacher

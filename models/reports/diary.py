@@ -28,6 +28,7 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.journal.grading import Averages, averages, show_average
+from models.school.calendar import periods_for_grade_query
 
 WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 
@@ -246,12 +247,7 @@ def periods_of(actor: Actor, student_id: int) -> list[tuple[int, str, dt.date, d
     if child is None:
         return []
     grade, year_id = child
-    query = (
-        Period.select()
-        .where((Period.year == year_id) & (Period.grade_from <= grade) & (Period.grade_to >= grade))
-        .order_by(Period.start)
-    )
-    return [(p.id, p.name, p.start, p.end) for p in query]
+    return [(p.id, p.name, p.start, p.end) for p in periods_for_grade_query(year_id, grade)]
 
 
 def _classes_of(student_id: int):

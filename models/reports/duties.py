@@ -42,7 +42,7 @@ from models.journal.attendance import excuse_pass_due, school_day
 from models.people.credentials import class_credentials
 from models.reports.analysis import EXPORT_ACTION, report_target
 from models.reports.control import control_report, teacher_control
-from models.school.calendar import current_year_id
+from models.school.calendar import current_year_id, periods_for_grade_query
 from models.school.classes import ClassInfo, classes_kept_by
 
 # duty kinds → the section (tui/registry.py) where the duty is done
@@ -116,15 +116,7 @@ def _current_pupils(class_id: int, today: dt.date):
 
 
 def _periods(school_class: ClassInfo) -> list[Period]:
-    return list(
-        Period.select()
-        .where(
-            (Period.year == school_class.year_id)
-            & (Period.grade_from <= school_class.grade)
-            & (Period.grade_to >= school_class.grade)
-        )
-        .order_by(Period.start)
-    )
+    return list(periods_for_grade_query(school_class.year_id, school_class.grade))
 
 
 def control_range(periods: list[Period], today: dt.date, late_days: int) -> tuple[dt.date, dt.date]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from peewee import chunked, fn
+from peewee import Expression, ModelSelect, chunked, fn
 
 from models.core import audit, clock
 from models.core.access import Actor, require_admin
@@ -139,12 +139,22 @@ def year_for(day: dt.date) -> SchoolYear | None:
 
 @reading
 def periods_for_grade(year_id: int, grade: int) -> list[PeriodInfo]:
-    query = (
-        Period.select()
-        .where((Period.year == year_id) & (Period.grade_from <= grade) & (Period.grade_to >= grade))
-        .order_by(Period.start)
-    )
-    return [period_info(p) for p in query]
+    return [period_info(p) for p in periods_for_grade_query(year_id, grade)]
+
+
+def periods_for_grade_query(year_id: int, grade: int) -> ModelSelect[Period]:
+    """The periods a grade has in a year, in order: periods_for_grade as a query (rows)."""
+    return Period.select().where(for_grade(year_id, grade)).order_by(Period.start)
+
+
+def for_grade(year_id: int, grade: int) -> Expression:
+    """The condition a period of this year for this grade meets (add more with `&`)."""
+    return (Period.year == year_id) & (Period.grade_from <= grade) & (Period.grade_to >= grade)
+
+
+def is_for_grade(period: Period, year_id: int, grade: int) -> bool:
+    """Whether a period (a row already read) is one of the year's for this grade."""
+    return period.year_id == year_id and period.grade_from <= grade <= period.grade_to
 
 
 def period_at(periods: list[PeriodInfo], day: dt.date) -> PeriodInfo | None:

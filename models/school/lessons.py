@@ -22,7 +22,7 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.core.validation import parse_date
-from models.school.calendar import is_school_day
+from models.school.calendar import is_school_day, periods_for_grade_query
 from models.school.classes import get_class
 from models.school.common import CHUNK, _fmt, _has_entries
 
@@ -57,15 +57,7 @@ class LessonPlan:
 
 
 def _class_periods(school_class: SchoolClass) -> list[Period]:
-    return list(
-        Period.select()
-        .where(
-            (Period.year == school_class.year_id)
-            & (Period.grade_from <= school_class.grade)
-            & (Period.grade_to >= school_class.grade)
-        )
-        .order_by(Period.start)
-    )
+    return list(periods_for_grade_query(school_class.year_id, school_class.grade))
 
 
 def _range(school_class: SchoolClass, periods: list[Period], period_id, start, end):
