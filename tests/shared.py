@@ -3,8 +3,13 @@ backend, each test rolled back to exactly it, and reading the audit trail."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +93,47 @@ def table_rows(screen, selector: str = "DataTable") -> list[list[str]]:
     """The cells of a screen's DataTable as text, row by row."""
     table = screen.query_one(selector)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def notifications(app) -> list[str]:
+    """The messages the app has shown with notify(), oldest first."""
+    return [n.message for n in app._notifications]
+
+
+# --- the command line ------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_journal(argv: list[str], stdin: str = "") -> int:
+    """`journal …` in this process (journal.main), with a given standard input; the store it
+    opened is closed afterwards, as when the command's process ends."""
+    import journal
+    from models.core import db as dbmod
+
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        return journal.main(argv)
+    finally:
+        sys.stdin = old
+        dbmod.close()
+
+
+def journal_process(
+    *args: str, stdin: str = "", db: Path | str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """`journal …` as a process of its own, from the checkout (JOURNAL_DB=db when given)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if db is not None:
+        env["JOURNAL_DB"] = str(db)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "journal.py"), *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )

@@ -38,7 +38,7 @@ from aiohttp import web  # noqa: E402
 
 from tui.serve.web import JournalWebServer, content_security_policy, web_app_command  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0  # a guard against a hang, not a measurement
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
 

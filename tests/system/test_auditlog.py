@@ -33,7 +33,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import journal
 from exports.auditlog import COLUMNS, export_audit
 from models.core import clock
 from models.core import db as dbmod
@@ -51,6 +50,7 @@ from models.reports.auditlog import (
 )
 from tests.conftest import TODAY
 from tests.factory import SmallSchool
+from tests.shared import run_journal as cli
 
 MON = dt.date(2026, 11, 16)
 DAY1, DAY2 = dt.date(2026, 11, 20), dt.date(2026, 11, 27)
@@ -440,13 +440,6 @@ def test_the_export_to_a_stream_is_csv_with_a_bom(history):
 
 
 # --- the command line ---------------------------------------------------------------------------
-
-
-def cli(argv: list[str]) -> int:
-    try:
-        return journal.main(argv)
-    finally:
-        dbmod.close()
 
 
 def test_the_command_line_writes_csv_to_stdout_and_files(small_sqlite, sqlite_store, tmp_path, capsysbinary):

@@ -14,6 +14,7 @@ from models.journal import entries, subgroups
 from models.journal.grid import load_grid
 from models.people import accounts, guardians, roster
 from tests.factory import SmallSchool
+from tests.shared import notifications as notes
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp
 from tui.screens.subgroups import SubgroupsScreen
@@ -37,10 +38,6 @@ def text_of(screen, selector: str) -> str:
 def groups_of(s: SmallSchool, period_id: int, subject_id: int | None = None) -> dict[str, int | None]:
     split = subgroups.subgroup_split(s.homeroom, s.class_a, subject_id or s.english, period_id)
     return {p.name: p.group_number for p in split.pupils}
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 @pytest.mark.asyncio

@@ -305,6 +305,6 @@ def test_exports_import_no_heavy_modules():
         "import sys, exports.files, exports.slips; "
         "print(sorted(m for m in ('openpyxl', 'odf', 'textual', 'tablib') if m in sys.modules))"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "[]"

@@ -13,6 +13,7 @@ from models.core.schema import Absence, AuditEntry, Mark
 from models.journal import attendance, entries
 from models.people import accounts
 from tests.factory import SmallSchool
+from tests.shared import notifications as notes
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp
 from tui.screens.attendance import AttendanceScreen, LessonPicker
@@ -29,10 +30,6 @@ async def open_attendance(app, pilot, s: SmallSchool) -> AttendanceScreen:
 
 
 rows = table_rows
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def absence(lesson_id: int, student_id: int) -> Absence | None:

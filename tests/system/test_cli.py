@@ -6,26 +6,23 @@ user sees in a terminal (no traceback, exit codes) run as real processes.
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-import journal
 from models.core import db as dbmod
 from models.core import store as storemod
 from models.core.errors import SchemaOutdated
 from models.core.schema import School, User
 from models.core.store import check, is_initialized, known_migrations, open_store
 from models.people import accounts
+from tests.shared import journal_process as run_process
+from tests.shared import run_journal as run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "first-admin-pass"
 COUNT_KEYS = [
     "classes",
@@ -43,30 +40,6 @@ COUNT_KEYS = [
 def closed_store():
     yield
     dbmod.close()
-
-
-def run(argv: list[str], stdin: str = "") -> int:
-    """journal.main with a given standard input."""
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        return journal.main(argv)
-    finally:
-        sys.stdin = old
-        dbmod.close()
-
-
-def run_process(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "journal.py", *args],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def init(path: Path, capsys) -> None:

@@ -47,6 +47,7 @@ from models.core.schema import AuditEntry
 from models.journal import entries
 from models.reports import diary
 from tests.factory import SmallSchool
+from tests.shared import run_journal as cli
 
 MON, TUE = dt.date(2026, 11, 16), dt.date(2026, 11, 17)
 Q2_DAY, Q1_DAY = dt.date(2026, 11, 10), dt.date(2026, 10, 14)
@@ -571,13 +572,6 @@ def test_bad_period_and_subject(filled_sqlite, out_dir):
 # --- the command line ---------------------------------------------------------------------------------
 
 
-def cli(argv: list[str]) -> int:
-    try:
-        return journal.main(argv)
-    finally:
-        dbmod.close()
-
-
 def test_cli_export_files_and_stdout(filled_sqlite, sqlite_store, out_dir, capsysbinary):
     s = filled_sqlite
     db = str(sqlite_store)
@@ -668,7 +662,7 @@ def test_exports_import_no_spreadsheet_library_up_front():
         "print(sorted(m for m in ('openpyxl', 'odf', 'tablib') if m in sys.modules))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2]
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -5,15 +5,12 @@ good files in every format, bad rows refusing the whole file with nothing writte
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import stat
-import sys
 
 import pytest
 
-import journal
 from exports import sheet_import
 from models.core import db as dbmod
 from models.core.errors import ValidationError
@@ -23,8 +20,9 @@ from models.imports import school_sheets as setup_import
 from models.people import accounts
 from models.school.load import class_load
 from models.school.timetable import set_slot, timetable_entries, timetable_grid
+from tests.exports.test_import import ods_bytes, xlsx_bytes
 from tests.factory import SmallSchool
-from tests.test_import import ods_bytes, xlsx_bytes
+from tests.shared import run_journal as run
 
 STAFF = ["Фамилия", "Имя", "Отчество", "Логин", "Роль"]
 LOAD = ["Класс", "Предмет", "Учитель", "Подгруппа"]
@@ -286,16 +284,6 @@ def test_a_long_sheet_is_read_whole_or_refused_never_cut(s):
 
 
 # --- the command line --------------------------------------------------------------------------
-
-
-def run(argv: list[str], stdin: str = "") -> int:
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        return journal.main(argv)
-    finally:
-        sys.stdin = old
-        dbmod.close()
 
 
 def test_cli_staff_passwords_once_or_in_a_private_slips_file(small_sqlite, sqlite_store, tmp_path, capsys):

@@ -9,9 +9,6 @@ step that changes something; the cross-process ones change the account from a se
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -33,12 +30,12 @@ from models.people import accounts, classlist, credentials, guardians, roster
 from models.people.accounts import FAILED, LOCKED
 from models.reports import diary
 from tests.factory import past_lesson
-from tests.shared import small, small_once  # noqa: F401 (fixtures)
+from tests.shared import journal_process, small, small_once  # noqa: F401 (fixtures)
 from tui.app import JournalApp
 from tui.screens.home import HomeScreen
 from tui.screens.login import LockScreen, LoginScreen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = (80, 24)
 
 
@@ -315,13 +312,6 @@ async def test_login_tab_password_enter_typed_ahead_logs_in(small_sqlite):
         assert screen.focused is screen.query_one("#login", Input)
 
 
-def _journal(*args: str, db: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "JOURNAL_DB": str(db)}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "journal.py"), *args], capture_output=True, text=True, env=env, timeout=60
-    )
-
-
 @pytest.mark.asyncio
 async def test_a_teacher_disabled_from_the_command_line_is_out_within_seconds(small_sqlite, sqlite_store):
     """Her grid is open; the admin runs `journal user disable petrov` in another process. The
@@ -344,7 +334,7 @@ async def test_a_teacher_disabled_from_the_command_line_is_out_within_seconds(sm
         await pilot.pause()
         typed = list(Mark.select().where(Mark.entered_by == s.teacher.user_id))
         assert [m.value for m in typed] == [5]
-        done = _journal("user", "disable", "petrov", db=sqlite_store)
+        done = journal_process("user", "disable", "petrov", db=sqlite_store)
         assert done.returncode == 0 and "отключена" in done.stdout, done.stderr
         started = time.monotonic()
         await pilot.press("4")
@@ -363,7 +353,7 @@ async def test_a_reset_password_ends_an_idle_session_by_the_periodic_check(small
     async with app.run_test(size=SIZE) as pilot:
         app.land(accounts.authenticate("sidorova", small_sqlite.passwords["sidorova"]))
         await pilot.pause()
-        done = _journal("user", "reset-password", "sidorova", db=sqlite_store)
+        done = journal_process("user", "reset-password", "sidorova", db=sqlite_store)
         assert done.returncode == 0, done.stderr
         started = time.monotonic()
         while not isinstance(app.screen, LoginScreen) and time.monotonic() - started < 6:
@@ -423,14 +413,14 @@ async def test_the_lock_screen_says_what_is_true(small_sqlite):
 
 
 def test_journal_user_commands(small_sqlite, sqlite_store):
-    listed = _journal("user", "list", db=sqlite_store)
+    listed = journal_process("user", "list", db=sqlite_store)
     assert listed.returncode == 0 and "petrov" in listed.stdout
-    assert _journal("user", "disable", "nobody", db=sqlite_store).returncode == 2
-    reset = _journal("user", "reset-password", "petrov", db=sqlite_store)
+    assert journal_process("user", "disable", "nobody", db=sqlite_store).returncode == 2
+    reset = journal_process("user", "reset-password", "petrov", db=sqlite_store)
     assert reset.returncode == 0
     password = reset.stdout.split(":")[1].split()[0]
     assert accounts.authenticate("petrov", password).must_change_password
-    refused = _journal("user", "reset-password", small_sqlite.guardian.login, db=sqlite_store)
+    refused = journal_process("user", "reset-password", small_sqlite.guardian.login, db=sqlite_store)
     assert refused.returncode == 2 and "классный руководитель" in refused.stderr
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert (entry.action, entry.user_id) == ("user.reset_password", None)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NO_DB_IN_UI = ("peewee", "playhouse", "sqlite3", "psycopg", "psycopg2")
 # the store's internals: the UI calls services, never the Peewee models or the binding
 STORE_INTERNALS = ("models.core.schema", "models.core.db", "models.core.migrations")

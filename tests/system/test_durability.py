@@ -35,7 +35,7 @@ from tests.factory import SmallSchool, build_small_school
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROCESS_TIMEOUT_S = 120  # a guard against a hang, not a measurement
 
 EXTRA_PUPILS = [

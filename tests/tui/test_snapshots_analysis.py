@@ -1,13 +1,13 @@
 """SVG snapshots at 80×24 of the analysis screen (results, at-risk and control views) and of
 the homeroom teacher's home with its duties, on the hand-worked class of test_analysis.
 
-Update after an intended change: pytest tests/test_snapshots_analysis.py --snapshot-update
+Update after an intended change: pytest tests/tui/test_snapshots_analysis.py --snapshot-update
 """
 
 from __future__ import annotations
 
 from models.people import accounts
-from tests.test_analysis import plant
+from tests.models.test_analysis import plant
 from tui.app import JournalApp
 from tui.screens.analysis import AnalysisScreen
 

@@ -22,6 +22,7 @@ from models.school.classes import list_classes
 from models.school.identity import init_school, update_setting
 from models.school.load import class_load
 from models.school.subjects import list_subjects
+from tests.shared import notifications
 from tui.app import JournalApp
 from tui.screens.journalgrid import CoursePickerScreen
 from tui.setup.screen import SetupScreen
@@ -145,7 +146,7 @@ async def test_promotion_and_a_refused_deletion(small_sqlite):
         await pilot.press("enter")
         await pilot.pause()
         assert [c.name for c in list_classes(s.year_id)] == ["5А", "5Б"]
-        messages = [n.message for n in app._notifications]
+        messages = notifications(app)
         assert any("Класс 5А удалить нельзя: у него есть учащиеся" in m for m in messages)
         # the next year: 5А → 6А, 5Б → 6Б, the old year still there
         await pilot.press("1", "p")

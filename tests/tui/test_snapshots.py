@@ -1,6 +1,6 @@
 """SVG snapshots of key screens at 80×24, with fixed data and a fixed day.
 
-Update after an intended change of a screen: pytest tests/test_snapshots.py --snapshot-update
+Update after an intended change of a screen: pytest tests/tui/test_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations

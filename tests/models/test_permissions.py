@@ -16,15 +16,13 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 
 import models
 from models.core.access import ACCOUNT_DISABLED, PASSWORD_REPLACED, ROLE_CHANGED, SYSTEM, Actor
-from models.core.db import database
 from models.core.errors import PermissionDenied, SessionEnded
-from models.core.schema import ALL_MODELS, Absence, AuditEntry, DiaryView
+from models.core.schema import AuditEntry, DiaryView
 from models.core.service import service
 from models.imports import class_list as importing
 from models.imports import school_sheets as setup_import
@@ -71,8 +69,8 @@ from models.school.timetable import (
     timetable_entries,
     update_timetable_entry,
 )
-from tests.factory import PAST_DAY, SmallSchool, build_small_school
-from tests.shared import built_once
+from tests.factory import PAST_DAY
+from tests.world import HOMEROOM_KEY, SECOND_KEY, World, snapshot, w, world  # noqa: F401 (fixtures)
 
 ROLES = ("admin", "homeroom", "teacher", "other", "student", "guardian")
 ADMIN = {"admin"}
@@ -81,86 +79,6 @@ COURSE = {"admin", "teacher"}  # lessons, marks, final marks of the teacher's ow
 ABSENCE = {"admin", "homeroom", "teacher"}  # absences: the lesson's teacher or the homeroom
 STAFF = {"admin", "homeroom", "teacher", "other"}
 OWN_OF_HOMEROOM = {"admin", "homeroom"}  # the homeroom teacher's own account (ssh keys)
-HOMEROOM_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDlvbIORpH2TWNMS5bZvweWvKWWaVYrPmZ0lWYtjs3WJ ivanova@pc"
-SECOND_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDIVNvsiC6cxg6VTIZaFOIciIZ5UitNv6Qgi+eiF6zD6 ivanova@home"
-
-
-@dataclass
-class World:
-    """The small school plus the targets the calls act on (all in 5А unless named)."""
-
-    s: SmallSchool
-    lesson: int  # mathematics 5А on PAST_DAY: pupil 1 has a 5, pupil 2 an "н"
-    empty_lesson: int  # mathematics 5А, nothing in it
-    lesson_b: int  # mathematics 5Б
-    russian_lesson: int  # Russian 5А, taught by the homeroom teacher
-    absence_id: int  # pupil 2's "н"
-    consent_id: int
-    spare_pupil: int  # in 5А, nothing recorded: may be removed
-    # sessions of administrators opened before their account changed: disabled, demoted to
-    # teacher, password reset (by another admin). Each must now be refused everything.
-    stale: dict[str, Actor] = field(default_factory=dict)
-    baseline: dict[str, list[tuple]] | None = None  # every row as built (see snapshot())
-
-    def actor(self, role: str) -> Actor:
-        return getattr(self.s, role)
-
-
-def build_world() -> World:
-    s = build_small_school()
-    lesson = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
-    entries.set_mark(s.teacher, lesson, s.pupils[1], "5")
-    entries.set_absence(s.teacher, lesson, s.pupils[2], "н")
-    empty = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
-    lesson_b = entries.add_lesson(s.teacher, s.math_b, PAST_DAY).id
-    russian = entries.add_lesson(s.homeroom, s.russian_a, PAST_DAY).id
-    absence_id = Absence.get(Absence.lesson == lesson, Absence.student == s.pupils[2]).id
-    consent = guardians.record_consent(
-        s.homeroom, s.pupils[0], dt.date(2026, 9, 2), "заявление", s.guardian_id
-    )
-    spare = roster.add_student(
-        s.homeroom, s.class_a, {"surname": "Егоров", "first_name": "Егор"}, dt.date(2026, 11, 9)
-    ).id
-    # targets of setup.*: an empty class, an unused subject, a timetable entry
-    create_class(s.admin, s.year_id, 7, "А")
-    create_subject(s.admin, "Черчение")
-    set_slot(s.admin, s.class_a, 1, 1, [s.math_a], dt.date(2026, 9, 1))
-    sshkeys.add_ssh_key(s.homeroom, HOMEROOM_KEY)  # removed in the matrix
-    stale = {}
-    for kind, login in (("disabled", "vlasova"), ("demoted", "zotov"), ("reset", "orlov")):
-        accounts.create_staff_user(
-            s.admin, login, "admin", login.capitalize(), "Ия", password=f"{login}-pass"
-        )
-        stale[kind] = accounts.authenticate(login, f"{login}-pass").actor  # the session, opened now
-    accounts.set_user_active(s.admin, stale["disabled"].user_id, False)
-    accounts.update_staff_user(s.admin, stale["demoted"].user_id, role="teacher")
-    accounts.reset_password(s.admin, stale["reset"].user_id)
-    return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare, stale)
-
-
-def build_world_and_baseline() -> World:
-    built = build_world()
-    built.baseline = snapshot()
-    return built
-
-
-world = built_once(build_world_and_baseline, "world")
-
-
-@pytest.fixture
-def w(world):
-    """The shared school; whatever the test writes is rolled back after it."""
-    with database.atomic() as txn:
-        yield world
-        txn.rollback()
-
-
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, to show that a refused call changed nothing at all."""
-    return {
-        model._meta.table_name: list(model.select().order_by(model._meta.primary_key).tuples())
-        for model in ALL_MODELS
-    }
 
 
 def last_audit_id() -> int:
@@ -594,7 +512,7 @@ EXEMPT = {
     "identity.init_school": "creates the school and its first admin: there is no actor yet",
     "accounts.change_password": "one's own password: test_own_password_for_everyone",
     "diary.record_view": "a reader's own diary view, logged (R6): test_diary_views_are_recorded_for_…",
-    "sshkeys.log_in_with_key": "a login by key, like authenticate(): no actor yet (tests/test_ssh.py)",
+    "sshkeys.log_in_with_key": "a login by key, like authenticate(): no actor yet (tests/system/test_ssh.py)",
 }
 
 

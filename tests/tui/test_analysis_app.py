@@ -13,8 +13,8 @@ from models.core.schema import Mark
 from models.journal import entries
 from models.people import accounts
 from tests.factory import SmallSchool
+from tests.models.test_analysis import plant
 from tests.shared import table_rows
-from tests.test_analysis import plant
 from tui.app import JournalApp
 from tui.screens.analysis import AnalysisScreen, ClassPicker
 from tui.screens.home import HomeScreen

@@ -1,6 +1,6 @@
 """Every kind of bad input is refused with a Russian ValidationError and writes nothing.
 
-The school is the shared one of test_permissions.py (built once per backend, each test rolled
+The school is the shared one of tests/world.py (built once per backend, each test rolled
 back). A case may prepare the store first (`setup`); the store is compared, row by row,
 right before and after the refused call.
 """
@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 import pytest
 
-from models.core.db import database
 from models.core.errors import ValidationError
 from models.core.schema import Absence, Mark
 from models.journal import entries
@@ -21,20 +20,7 @@ from models.journal.entries import Cell, MarkEntry, parse_cell
 from models.people import guardians, roster
 from models.school.classes import create_class, find_class
 from tests.factory import PAST_DAY
-from tests.shared import built_once
-from tests.test_permissions import World, build_world_and_baseline, snapshot
-
-# the school of test_permissions.py, built once per backend for this module
-world = built_once(build_world_and_baseline, "world")
-
-
-@pytest.fixture
-def w(world):
-    """The shared school; whatever the test writes is rolled back after it."""
-    with database.atomic() as txn:
-        yield world
-        txn.rollback()
-
+from tests.world import World, snapshot, w, world  # noqa: F401 (fixtures: the shared school)
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 HOLIDAY = dt.date(2026, 10, 28)  # autumn holidays 26.10–04.11 between the 1st and 2nd quarter

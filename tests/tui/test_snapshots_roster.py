@@ -1,7 +1,7 @@
 """SVG snapshot of the homeroom teacher's class list at 80×24, with fixed data and a fixed day.
 
 Update after an intended change of the screen:
-pytest tests/test_snapshots_roster.py --snapshot-update
+pytest tests/tui/test_snapshots_roster.py --snapshot-update
 """
 
 from __future__ import annotations

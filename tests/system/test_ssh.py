@@ -48,7 +48,7 @@ from tui.serve.ssh_server import (
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOME = "Разделы:"  # the sections line (S.HOME_SECTIONS), on the staff's home screen only
 DIARY = "Дневник:"  # S.DIARY_TITLE
 CHANGE = S.CHANGE_TITLE  # the forced password change

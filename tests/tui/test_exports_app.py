@@ -11,8 +11,8 @@ from textual.widgets import Input, ProgressBar, Static
 
 import tui.screens.exports as screen_module
 from models.core.schema import AuditEntry
+from tests.exports.test_exports import fill
 from tests.shared import open_as
-from tests.test_exports import fill
 from tui.app import JournalApp
 from tui.registry import SECTIONS
 from tui.screens.exports import ExportScreen

@@ -14,6 +14,7 @@ from models.core.schema import AuditEntry, Consent, Enrollment, Guardian, Mark, 
 from models.journal import entries, grid
 from models.people import guardians, roster
 from tests.factory import SmallSchool
+from tests.shared import notifications as notes
 from tests.shared import open_as, table_rows
 from tui.app import JournalApp
 from tui.screens.guardians import GuardianSearch, GuardiansScreen
@@ -34,10 +35,6 @@ def rows(screen, selector: str = "#roster-table") -> list[list[str]]:
 
 def text(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def fill(form, **values: str) -> None:

@@ -1,0 +1,1 @@
+"""Files: exports written and read back, imports read from real files."""

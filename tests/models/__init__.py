@@ -1,0 +1,1 @@
+"""Services and formulas of models/, on SQLite and PostgreSQL: values worked by hand."""
