@@ -53,7 +53,13 @@ from models.school.classes import parse_class_name
 from models.school.lessons import LessonPlan, regenerate_future_lessons
 from models.school.load import create_course, set_course_teacher
 from models.school.subjects import create_subject
-from models.school.timetable import MAX_LESSON_NUMBER, WEEKDAYS, _overlaps, add_timetable_entry
+from models.school.timetable import (
+    MAX_LESSON_NUMBER,
+    WEEKDAYS,
+    _overlaps,
+    add_timetable_entry,
+    end_entries_from,
+)
 
 KINDS = ("staff", "load", "timetable")
 KIND_NAMES = {"staff": "сотрудники", "load": "нагрузка", "timetable": "расписание"}
@@ -980,16 +986,7 @@ def _replace_op(class_id: int, first: dt.date) -> Callable[[Actor], object]:
                 & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= first))
             )
         )
-        removed: list[int] = []
-        ended: list[int] = []
-        for e in entries:
-            (removed if e.valid_from >= first else ended).append(e.id)
-        if removed:
-            TimetableEntry.delete().where(TimetableEntry.id.in_(removed)).execute()
-        if ended:
-            TimetableEntry.update(valid_to=first - dt.timedelta(days=1)).where(
-                TimetableEntry.id.in_(ended)
-            ).execute()
+        removed, ended = end_entries_from(entries, first)
         if removed or ended:
             audit.record(
                 actor,

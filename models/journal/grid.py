@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN, fn
+from peewee import JOIN, ModelSelect, fn
 
 from models.core.access import Actor, get_course, require_staff
 from models.core.db import tuples
@@ -238,9 +238,14 @@ def _lessons(
 
 def courses_with_names():
     """Courses joined with their class, subject, teacher and (optional) subgroup: one query."""
+    return join_course_names(Course.select(Course, SchoolClass, Subject, User, Subgroup))
+
+
+def join_course_names(query: ModelSelect) -> ModelSelect:
+    """`query` (at Course: its select or a join into it) joined with the course's class,
+    subject, teacher and (optional) subgroup; select their columns in `query` to read them."""
     return (
-        Course.select(Course, SchoolClass, Subject, User, Subgroup)
-        .join(SchoolClass)
+        query.join(SchoolClass)
         .switch(Course)
         .join(Subject)
         .switch(Course)

@@ -200,17 +200,22 @@ def _set_members(changes: Mapping[int, int | None], group_ids: list[int], period
         SubgroupMember.insert_many(rows).execute()
 
 
-def _record(
+def _write_split(
     actor: Actor,
     action: str,
     class_id: int,
     subject_id: int,
     period_id: int,
+    groups: list[Subgroup],
     before: Mapping[int, int | None],
     changes: Mapping[int, int | None],
-    numbers: dict[int, int],
-) -> None:
-    """One audit entry for a whole split: each changed pupil's group number, old → new."""
+) -> int:
+    """Write a whole split (pupil → new group) and audit it as one entry: each changed
+    pupil's group number, old → new. Returns how many pupils changed group."""
+    _set_members(changes, [g.id for g in groups], period_id)
+    if not changes:
+        return 0
+    numbers = {g.id: g.number for g in groups}
     audit.record(
         actor,
         action,
@@ -227,6 +232,7 @@ def _record(
             "groups": {s: numbers.get(g or 0) for s, g in changes.items()},
         },
     )
+    return len(changes)
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -417,11 +423,7 @@ def copy_previous_split(actor: Actor, class_id: int, subject_id: int, period_id:
         for sid, _name, left in _enrolled(class_id, period)
         if left is None and sid in before_split and current.get(sid) != before_split[sid]
     }
-    _set_members(changes, group_ids, period.id)
-    if changes:
-        numbers = {g.id: g.number for g in groups}
-        _record(actor, "subgroup.copy", class_id, subject_id, period.id, current, changes, numbers)
-    return len(changes)
+    return _write_split(actor, "subgroup.copy", class_id, subject_id, period.id, groups, current, changes)
 
 
 @service
@@ -444,11 +446,7 @@ def split_evenly(actor: Actor, class_id: int, subject_id: int, period_id: int) -
     changes: dict[int, int | None] = {
         sid: group for sid, group in target.items() if current.get(sid) != group
     }
-    _set_members(changes, group_ids, period.id)
-    if changes:
-        numbers = {g.id: g.number for g in groups}
-        _record(actor, "subgroup.split", class_id, subject_id, period.id, current, changes, numbers)
-    return len(changes)
+    return _write_split(actor, "subgroup.split", class_id, subject_id, period.id, groups, current, changes)
 
 
 @reading

@@ -32,6 +32,7 @@ from models.school.common import CHUNK, _date, _fmt, _has_entries
 # the first month of the year's autumn. Dates are editable after creation.
 QUARTERS = (((9, 1), (10, 25)), ((11, 5), (12, 28)), ((1, 12), (3, 20)), ((3, 30), (5, 26)))
 HALVES = (((9, 1), (12, 28)), ((1, 12), (5, 26)))
+DEFAULT_PERIODS = (("quarter", QUARTERS, 1, 9), ("half", HALVES, 10, 11))  # kind, dates, grades
 
 
 @dataclass(frozen=True)
@@ -82,28 +83,18 @@ def create_year(actor: Actor, start_year: int, *, with_default_periods: bool = T
         raise ValidationError(f"Учебный год {name} уже есть.")
     year = SchoolYear.create(name=name, start=dt.date(start_year, 9, 1), end=dt.date(start_year + 1, 8, 31))
     if with_default_periods:
-        for number, (a, b) in enumerate(QUARTERS, 1):
-            Period.create(
-                year=year,
-                kind="quarter",
-                number=number,
-                name=f"{number} четверть",
-                start=_year_day(start_year, a),
-                end=_year_day(start_year, b),
-                grade_from=1,
-                grade_to=9,
-            )
-        for number, (a, b) in enumerate(HALVES, 1):
-            Period.create(
-                year=year,
-                kind="half",
-                number=number,
-                name=f"{number} полугодие",
-                start=_year_day(start_year, a),
-                end=_year_day(start_year, b),
-                grade_from=10,
-                grade_to=11,
-            )
+        for kind, spans, grade_from, grade_to in DEFAULT_PERIODS:
+            for number, (a, b) in enumerate(spans, 1):
+                Period.create(
+                    year=year,
+                    kind=kind,
+                    number=number,
+                    name=f"{number} {PERIOD_KINDS[kind]}",
+                    start=_year_day(start_year, a),
+                    end=_year_day(start_year, b),
+                    grade_from=grade_from,
+                    grade_to=grade_to,
+                )
     audit.record(actor, "year.create", "school_year", year.id, new={"name": name})
     return year.id
 

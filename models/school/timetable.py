@@ -8,8 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from peewee import JOIN
-
 from models.core import audit
 from models.core.access import Actor, require_admin
 from models.core.errors import NotFound, ValidationError
@@ -25,6 +23,7 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.core.validation import parse_date
+from models.journal.grid import join_course_names
 from models.school.calendar import is_school_day
 from models.school.classes import get_class
 from models.school.common import _date, _fmt, _has_entries, _person
@@ -98,16 +97,8 @@ class EntryInfo:
 
 
 def _entry_query():
-    return (
-        TimetableEntry.select(TimetableEntry, Course, SchoolClass, Subject, User, Subgroup)
-        .join(Course)
-        .join(SchoolClass)
-        .switch(Course)
-        .join(Subject)
-        .switch(Course)
-        .join(User, on=(Course.teacher == User.id))
-        .switch(Course)
-        .join(Subgroup, JOIN.LEFT_OUTER)
+    return join_course_names(
+        TimetableEntry.select(TimetableEntry, Course, SchoolClass, Subject, User, Subgroup).join(Course)
     )
 
 
@@ -235,10 +226,8 @@ def _courses_of_class(class_id: int, course_ids: Iterable[int]) -> list[Course]:
     return out
 
 
-def _end_slot(class_id: int, weekday: int, number: int, day: dt.date) -> tuple[list, list]:
-    """The class's entries in this slot stop holding from `day`: those starting on or after
-    it are removed, earlier ones end the day before. Returns (removed, ended) ids."""
-    removed, ended = [], []
+def _end_slot(class_id: int, weekday: int, number: int, day: dt.date) -> tuple[list[int], list[int]]:
+    """The class's entries in this slot stop holding from `day` (see end_entries_from)."""
     query = (
         TimetableEntry.select()
         .join(Course)
@@ -249,11 +238,16 @@ def _end_slot(class_id: int, weekday: int, number: int, day: dt.date) -> tuple[l
             & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= day))
         )
     )
-    for entry in query:
-        if entry.valid_from >= day:
-            removed.append(entry.id)
-        else:
-            ended.append(entry.id)
+    return end_entries_from(query, day)
+
+
+def end_entries_from(entries: Iterable[TimetableEntry], day: dt.date) -> tuple[list[int], list[int]]:
+    """These template entries stop holding from `day`: those starting on or after it are
+    removed, earlier ones end the day before. Returns (removed, ended) ids."""
+    removed: list[int] = []
+    ended: list[int] = []
+    for entry in entries:
+        (removed if entry.valid_from >= day else ended).append(entry.id)
     if removed:
         TimetableEntry.delete().where(TimetableEntry.id.in_(removed)).execute()
     if ended:
