@@ -808,8 +808,7 @@ class _Analysis:
     def period_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
         """A period, per subject the pupil is in: the final mark, else the suggestion —
         DOMAIN.md's (too few marks: н/а) once the period is over, the rounded weighted average
-        so far while it runs. (The cells are built here, not by _cell: this is the loop of
-        every class's analysis.)"""
+        so far while it runs."""
         period_id = cast(int, self.period_id)  # the cells of a period (see cells_of): it has an id
         data, key, attended = self.data, self.key, self.attendance.lessons(sid, enrolled)
         (num, den), min_marks, ended = _ratio(self.settings.rounding_threshold), self.min_marks, self.ended
@@ -830,23 +829,7 @@ class _Analysis:
                 suggested = NOT_CERTIFIED if sums[0] < min_marks else counted
                 if ended:
                     counted = suggested
-            all_, unexcused, excused, late = absent or (0, 0, 0, 0)
-            cells[subject_id] = PupilSubject(
-                subject_id,
-                sums[0],
-                sums[1],
-                sums[2],
-                sums[3],
-                suggested,
-                final,
-                final or counted,
-                lessons,
-                all_ - late,
-                excused,
-                unexcused,
-                late,
-                tuple(sums[4:9]),  # type: ignore[arg-type]
-            )
+            cells[subject_id] = _cell(subject_id, sums, absent, final, suggested, counted, lessons)
         return cells
 
     def year_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
