@@ -18,7 +18,9 @@ from models.core.access import (
     require_course_teacher,
     require_staff,
 )
+from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
+from models.core.locks import take_turn, take_turns
 from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Absence,
@@ -290,6 +292,9 @@ def validate_cell(cell: Cell) -> None:
 
 
 def _load_cell(lesson_id: int, student_id: int) -> _CellContext:
+    """The cell as it is, read after taking its turn: whatever this transaction then checks
+    and writes is against the last committed value (models/core/locks.py)."""
+    take_turn("cell", lesson_id, student_id)
     lesson = _get_lesson(lesson_id)
     ctx = _CellContext(lesson)
     ctx.marks = list(
@@ -516,6 +521,8 @@ def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: s
         raise ValidationError("Укажите документ: справка или заявление (номер, дата, кто принёс).")
     if not absence_ids:
         raise ValidationError("Не выбрано ни одного пропуска.")
+    cells = Absence.select(Absence.lesson, Absence.student).where(Absence.id.in_(absence_ids))
+    take_turns([("cell", lesson, student) for lesson, student in tuples(cells)])
     rows = list(
         Absence.select(Absence, Lesson, Course).join(Lesson).join(Course).where(Absence.id.in_(absence_ids))
     )
@@ -596,6 +603,7 @@ def set_final_mark(
             raise ValidationError("Учащийся не входит в подгруппу этого курса в этом периоде.")
     text = str(value).strip() if value is not None else ""
     new_value = parse_final(text) if text else ""
+    take_turn("final", student_id, course.subject_id, scope)
     existing = FinalMark.get_or_none(
         (FinalMark.student == student_id)
         & (FinalMark.subject == course.subject_id)

@@ -19,6 +19,7 @@ from models.core import audit
 from models.core.access import Actor, require_admin, require_class_keeper, require_staff
 from models.core.db import tuples
 from models.core.errors import PermissionDenied, ValidationError
+from models.core.locks import take_turn
 from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Course,
@@ -334,6 +335,7 @@ def assign_subgroup(actor: Actor, subgroup_id: int, student_id: int, period_id: 
     subgroup = get_or_refuse(Subgroup, subgroup_id)
     require_class_keeper(actor, subgroup.school_class_id)
     period = _period_of(get_or_refuse(SchoolClass, subgroup.school_class_id), period_id)
+    take_turn("split", subgroup.school_class_id, subgroup.subject_id, period.id)
     enrolled = Enrollment.select(Enrollment.id).where(
         (Enrollment.student == student_id)
         & (Enrollment.school_class == subgroup.school_class_id)
@@ -375,6 +377,7 @@ def unassign_subgroup(actor: Actor, class_id: int, subject_id: int, student_id: 
     school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     period = _period_of(school_class, period_id)
+    take_turn("split", class_id, subject_id, period.id)
     group_ids = [g.id for g in _groups(class_id, subject_id)]
     previous = _members(group_ids, period.id).get(student_id)
     if previous is None:
@@ -409,6 +412,7 @@ def copy_previous_split(actor: Actor, class_id: int, subject_id: int, period_id:
     school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     period = _period_of(school_class, period_id)
+    take_turn("split", class_id, subject_id, period.id)
     groups = _groups(class_id, subject_id)
     group_ids = [g.id for g in groups]
     previous = _previous_period(school_class, period)
@@ -436,6 +440,7 @@ def split_evenly(actor: Actor, class_id: int, subject_id: int, period_id: int) -
     school_class = get_or_refuse(SchoolClass, class_id)
     require_class_keeper(actor, class_id)
     period = _period_of(school_class, period_id)
+    take_turn("split", class_id, subject_id, period.id)
     groups = _groups(class_id, subject_id)
     group_ids = [g.id for g in groups]
     staying = [sid for sid, _name, left in _enrolled(class_id, period) if left is None]

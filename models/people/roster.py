@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from models.core import audit, clock
 from models.core.access import Actor, require_class_keeper, require_staff
 from models.core.errors import ValidationError
+from models.core.locks import take_turn
 from models.core.lookup import get_or_refuse, refuse_while_used
 from models.core.schema import (
     Absence,
@@ -255,6 +256,7 @@ def _open_enrollment(actor: Actor, student_id: int, day: dt.date, what: str) -> 
     began. A back-dated move by a former class's teacher is refused, whatever the order of
     operations.
     """
+    take_turn("history", student_id)  # one change of a pupil's history at a time
     enrollment = (
         Enrollment.select().where(Enrollment.student == student_id).order_by(Enrollment.start.desc()).first()
     )
