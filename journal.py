@@ -115,6 +115,32 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK if report.integrity == "ok" else EXIT_FAIL
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup back in place of the database, after checking it (the journal stopped)."""
+    from models.core.db import resolve
+    from models.core.store import restore
+
+    location = resolve(args.db)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _print_error("стандартный ввод не терминал: подтвердите восстановление ключом --yes")
+            return EXIT_USAGE
+        question = (
+            f"Заменить базу {location.describe()} копией {args.source}? Всё, что записано после "
+            "копии, пропадёт (прежняя база останется рядом). Журнал должен быть остановлен. [д/Н] "
+        )
+        if input(question).strip().lower() not in ("д", "да", "y", "yes"):
+            print("Восстановление отменено: ничего не изменено.")
+            return EXIT_FAIL
+    report = restore(args.source, args.db)
+    print(
+        f"База восстановлена из {args.source}: целостность {report.integrity}, отметок {report.counts.get('marks', 0)}."
+    )
+    if location.kind == "sqlite":
+        print(f"Прежняя база сохранена как {location.path}.before-restore.")
+    return EXIT_OK if report.integrity == "ok" else EXIT_FAIL
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from models.core.store import migrate
 
@@ -466,7 +492,15 @@ def _add_check(sub) -> None:
 
 def _add_backup(sub) -> None:
     p = _command(sub, "backup", cmd_backup, "сделать согласованную копию базы во время работы и проверить её")
-    p.add_argument("dest", help="файл копии (не должен существовать)")
+    p.add_argument("dest", help="файл копии (не должен существовать); PostgreSQL: pg_dump -Fc")
+
+
+def _add_restore(sub) -> None:
+    p = _command(
+        sub, "restore", cmd_restore, "восстановить базу из резервной копии (журнал должен быть остановлен)"
+    )
+    p.add_argument("source", help="файл копии: journal backup (SQLite) или pg_dump -Fc (PostgreSQL)")
+    p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
 
 
 def _add_migrate(sub) -> None:
@@ -670,6 +704,7 @@ COMMANDS = (
     _add_demo,
     _add_check,
     _add_backup,
+    _add_restore,
     _add_migrate,
     _add_user,
     _add_import,

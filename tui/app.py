@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from models.core.access import Actor, on_session_ended
 from models.core.errors import JournalError
+from models.core.service import storage_failure
 from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, session_ended
 from models.school.classes import classes_kept_by
@@ -252,6 +253,16 @@ class JournalApp(App):
         self.locked = True
         self.locked_at = time.monotonic()
         self.push_screen(LockScreen(self.session.actor, idle=idle))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A failure of the store (a locked, full or vanished database, a dropped server)
+        that reached the app outside a service is said in Russian and the app goes on: a
+        teacher never sees a traceback for it. Anything else is a bug and ends the app."""
+        failure = error if isinstance(error, JournalError) else storage_failure(error, writing=False)
+        if failure is not None:
+            self.notify(failure.message, severity="error", timeout=10)
+            return
+        super()._handle_exception(error)
 
     def get_system_commands(self, screen):
         for command in super().get_system_commands(screen):

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
+from playhouse.shortcuts import ReconnectMixin
 
 from models.core.errors import StorageError
 
@@ -92,13 +93,98 @@ def make_database(location: Location) -> peewee.Database:
             check_same_thread=False,
         )
     parts = urlparse(location.url)
-    return peewee.PostgresqlDatabase(
-        (parts.path or "/").lstrip("/") or "postgres",
-        user=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        host=parts.hostname or None,
-        port=parts.port or None,
+    connect: dict[str, Any] = {
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "host": parts.hostname or None,
+        "port": parts.port or None,
+        **url_parameters(location.url),
+    }
+    db = JournalPostgresqlDatabase((parts.path or "/").lstrip("/") or "postgres", **connect)
+    db.journal_url = location.url  # for pg_dump and pg_restore (models/core/store.py)
+    return db
+
+
+# What a postgresql:// URL may carry after "?" (libpq's names), passed to the driver as they
+# are: TLS (sslmode=require or verify-full, with sslrootcert …), timeouts, the name the server
+# shows for the session. Anything else is refused rather than silently ignored.
+URL_PARAMETERS = (
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslcrl",
+    "sslpassword",
+    "channel_binding",
+    "gssencmode",
+    "connect_timeout",
+    "application_name",
+    "target_session_attrs",
+    "options",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "passfile",
+    "service",
+)
+DEFAULT_URL_PARAMETERS = {"application_name": "journal", "connect_timeout": "10"}
+
+
+def url_parameters(url: str) -> dict[str, str]:
+    """The driver's connection parameters given in the URL, over the journal's defaults."""
+    given = dict(parse_qsl(urlparse(url).query, keep_blank_values=True))
+    unknown = sorted(set(given) - set(URL_PARAMETERS))
+    if unknown:
+        raise StorageError(
+            f"Неизвестные параметры в адресе базы данных: {', '.join(unknown)}. "
+            f"Допустимы: {', '.join(URL_PARAMETERS)}."
+        )
+    return {**DEFAULT_URL_PARAMETERS, **given}
+
+
+class JournalPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
+    """PostgreSQL that opens a new connection when the server dropped the old one (a restart,
+    pg_terminate_backend, a network cut): outside a transaction the statement is simply run
+    again on the new connection; inside one it fails as a whole (nothing half-written), and
+    the service that ran it closes the broken connection (drop_broken_connection) so that the
+    next operation reconnects."""
+
+    reconnect_errors = (
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "the connection is closed"),
+        (peewee.OperationalError, "the connection is lost"),
+        (peewee.OperationalError, "consuming input failed"),
+        (peewee.OperationalError, "connection is bad"),
+        (peewee.InterfaceError, "connection already closed"),
+        (peewee.InterfaceError, "the connection is closed"),
     )
+
+
+def drop_broken_connection() -> bool:
+    """Close this thread's connection if the server dropped it, so the next operation opens
+    a new one; True if it was dropped. Called after a failed operation, outside transactions."""
+    db = database.obj
+    if db is None or db.is_closed() or db.in_transaction():
+        return False
+    conn = db._state.conn
+    if not (getattr(conn, "closed", False) or getattr(conn, "broken", False)):
+        return False
+    try:
+        db.close()
+    except (peewee.DatabaseError, peewee.InterfaceError, OSError):
+        db._state.reset()
+    return True
+
+
+def release_thread_connection() -> None:
+    """A worker thread is done with the store: its connection is closed (one session keeps
+    one connection: the app's own thread's)."""
+    db = database.obj
+    if db is not None and not db.is_closed() and not db.in_transaction():
+        db.close()
 
 
 class FairSqliteDatabase(peewee.SqliteDatabase):
@@ -116,8 +202,10 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._write_turn = threading.local()
+        self._identity = _file_identity(self.database)  # the file this store was opened on
 
     def begin(self, *args, **kwargs):
+        self._refuse_if_replaced()
         self._release_turn()
         self._write_turn.fd = _take_turn(self.database + "-lock", float(self._timeout))
         try:
@@ -125,6 +213,20 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
         except BaseException:
             self._release_turn()
             raise
+
+    def _refuse_if_replaced(self) -> None:
+        """A write goes to the file the journal opened, or nowhere: if that file was deleted
+        or another one put in its place (an old backup moved over it) while the journal ran,
+        SQLite would write into the old, unlinked file and the change would be lost."""
+        now = _file_identity(self.database)
+        if self._identity is None:
+            self._identity = now
+        elif now != self._identity:
+            raise StorageError(
+                f"Файл базы данных {self.database} удалён или заменён другим, пока журнал работал. "
+                "Изменение не записано. Закройте журнал и откройте снова; администратору — "
+                "проверить файл (journal check)."
+            )
 
     def commit(self):
         try:
@@ -135,6 +237,11 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
     def rollback(self):
         try:
             super().rollback()
+        except peewee.OperationalError as exc:
+            # SQLite has already rolled the transaction back itself (a full disk, an I/O
+            # error): nothing is left to undo, and the failure that caused it is what to say
+            if "no transaction is active" not in str(exc):
+                raise
         finally:
             self._release_turn()
 
@@ -149,6 +256,15 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
         if fd is not None:
             self._write_turn.fd = None
             os.close(fd)  # closing the descriptor releases its flock
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a file, or None when there is none at that path."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _open_lock_file(path: str) -> int | None:

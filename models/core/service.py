@@ -2,39 +2,67 @@
 
 A service function takes the acting user first; this decorator runs it inside one write
 transaction (BEGIN IMMEDIATE on SQLite) so that the check of the account as it is now, the
-permission check, validation, the write and its audit entry stand or fall together, and turns database failures into
-`StorageError` / `ValidationError` with Russian messages. Nothing half-written survives.
+permission check, validation, the write and its audit entry stand or fall together, and
+turns database failures into `StorageError` / `ValidationError` with Russian messages.
+Nothing half-written survives; a connection the database server dropped is replaced at the
+next operation.
 """
 
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import peewee
 
 from models.core.access import Actor, require_current
-from models.core.db import database
+from models.core.db import database, drop_broken_connection, release_thread_connection
 from models.core.errors import JournalError, StorageError, ValidationError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def storage_message(exc: BaseException) -> str:
+def storage_message(exc: BaseException, writing: bool = True) -> str:
+    """What a teacher reads when the store failed: why, and that nothing was half-done."""
     text = str(exc).lower()
+    outcome = "Изменение не записано" if writing else "Данные не прочитаны"
     if "locked" in text or "busy" in text:
-        return "База данных занята другим пользователем дольше обычного. Изменение не записано, попробуйте ещё раз."
+        return f"База данных занята другим пользователем дольше обычного. {outcome}, попробуйте ещё раз."
     if "full" in text or "no space" in text or "disk i/o" in text:
-        return (
-            "Не хватает места на диске или диск недоступен. Изменение не записано; сообщите администратору."
-        )
+        return f"Не хватает места на диске или диск недоступен. {outcome}; сообщите администратору."
     if "readonly" in text or "read-only" in text:
-        return "База данных открыта только для чтения. Изменение не записано."
-    if "connect" in text or "server closed" in text or "terminating" in text:
-        return "Нет связи с сервером базы данных. Изменение не записано, попробуйте позже."
-    return f"Ошибка базы данных, изменение не записано: {exc}"
+        return f"База данных открыта только для чтения. {outcome}."
+    if any(word in text for word in ("connect", "server closed", "terminating", "connection")):
+        return f"Нет связи с сервером базы данных. {outcome}, попробуйте ещё раз через минуту."
+    if "malformed" in text or "not a database" in text:
+        return f"Файл базы данных повреждён. {outcome}; сообщите администратору (journal check)."
+    return f"Ошибка базы данных. {outcome}: {exc}"
+
+
+# the drivers' own errors too: a row fetched after the statement ran is not wrapped by Peewee
+STORE_FAILURES = (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error, OSError)
+
+
+def storage_failure(exc: BaseException, writing: bool = True) -> StorageError | None:
+    """The store's own failure (a driver's or the file system's) as a StorageError, or None
+    for anything else. A connection the server dropped is closed, so the next operation opens
+    a new one (the app goes on after a restart of the database server)."""
+    if isinstance(exc, StorageError):
+        return exc
+    if not isinstance(exc, STORE_FAILURES):
+        return None
+    drop_broken_connection()
+    failure = StorageError(storage_message(exc, writing))
+    failure.__cause__ = exc
+    return failure
+
+
+def release_connection() -> None:
+    """A worker thread is done with the store (its connection closes)."""
+    release_thread_connection()
 
 
 def _acting(args: tuple, kwargs: dict) -> Actor | None:
@@ -61,8 +89,8 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
                 "Изменение противоречит уже сохранённым данным (повтор или ссылка на "
                 f"несуществующую запись): {exc}"
             ) from exc
-        except (peewee.DatabaseError, peewee.InterfaceError, OSError) as exc:
-            raise StorageError(storage_message(exc)) from exc
+        except STORE_FAILURES as exc:
+            raise storage_failure(exc) from exc  # type: ignore[misc]
 
     return run
 
@@ -79,7 +107,7 @@ def reading(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         except JournalError:
             raise
-        except (peewee.DatabaseError, peewee.InterfaceError, OSError) as exc:
-            raise StorageError(storage_message(exc)) from exc
+        except STORE_FAILURES as exc:
+            raise storage_failure(exc, writing=False) from exc  # type: ignore[misc]
 
     return run

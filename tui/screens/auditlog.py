@@ -9,7 +9,6 @@ decided by the service (models.reports.auditlog), not here.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -32,6 +31,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
+from tui.worker import store_worker
 
 # column widths at 80 columns; the change column takes whatever a wider terminal adds
 WHEN, WHO, WHAT, WHOM, CHANGE = 11, 14, 16, 16, 11
@@ -272,7 +272,7 @@ class AuditLogScreen(Screen):
         self.notify(S.AUDIT_EXPORTING)
         self.run_export(self.filters)
 
-    @work(thread=True, exclusive=True, group="audit-export")
+    @store_worker(exclusive=True, group="audit-export")
     def run_export(self, filters: AuditFilter) -> None:
         from exports.auditlog import export_audit  # the spreadsheet libraries load only now
 

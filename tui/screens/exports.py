@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +27,7 @@ from models.reports.extracts import class_courses
 from models.school.calendar import current_year_id, period_at, periods_for_grade
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
+from tui.worker import store_worker
 
 WHOLE = "class"  # the pupil choice "the whole class"
 CURRENT = "current"  # the whole school's period: each class its current one
@@ -296,12 +296,12 @@ class ExportScreen(Screen):
         self.say(S.EXPORT_RUNNING.format(label=""))
         self.run_export(kind, self.params())
 
-    @work(thread=True, group="export-warm-up")
+    @store_worker(group="export-warm-up")
     def warm_up(self) -> None:
         """Load the spreadsheet library while the user chooses: the first export is quicker."""
         import openpyxl  # noqa: F401
 
-    @work(thread=True, exclusive=True, group="export")
+    @store_worker(exclusive=True, group="export")
     def run_export(self, kind: str, params: dict) -> None:
         def progress(done: int, total: int, label: str) -> None:
             self.app.call_from_thread(self.show_progress, done, total, label)

@@ -7,7 +7,6 @@ imports every row in one transaction after a confirmation, refused while any row
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,6 +20,7 @@ from models.imports.class_list import ImportPreview, default_start, import_roste
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.widgets.dialogs import ConfirmDialog
+from tui.worker import store_worker
 
 
 class ImportScreen(Screen[int | None]):
@@ -110,7 +110,7 @@ class ImportScreen(Screen[int | None]):
         self.set_status(S.IMPORT_READING)
         self.read_file(path)
 
-    @work(thread=True, exclusive=True, group="import-read")
+    @store_worker(exclusive=True, group="import-read")
     def read_file(self, path: str) -> None:
         """Reading (and parsing) a file needs no database: a thread keeps the screen alive."""
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -14,6 +13,7 @@ from models.core.access import Actor
 from models.core.errors import AuthenticationError, JournalError
 from models.people.accounts import FAILED, LoginResult, authenticate, change_password, unlock_session
 from tui import strings as S
+from tui.worker import store_worker
 
 
 def after_typed_keys(first: Input, second: Input, action) -> None:
@@ -89,7 +89,7 @@ class LoginScreen(Screen):
         status.update(text)
         status.set_class(error, "error")
 
-    @work(thread=True, exclusive=True, group="login")
+    @store_worker(exclusive=True, group="login")
     def check(self, login: str, password: str) -> None:
         try:
             result = authenticate(login, password, self.source)
@@ -153,7 +153,7 @@ class ChangePasswordScreen(Screen):
             return
         self.save(new)
 
-    @work(thread=True, exclusive=True, group="password")
+    @store_worker(exclusive=True, group="password")
     def save(self, new: str) -> None:
         try:
             actor = change_password(self.actor, self.current_password, new)
@@ -212,7 +212,7 @@ class LockScreen(Screen):
         status.remove_class("error")
         self.unlock(field.value)
 
-    @work(thread=True, exclusive=True, group="unlock")
+    @store_worker(exclusive=True, group="unlock")
     def unlock(self, password: str) -> None:
         try:
             unlock_session(self.actor, password)
