@@ -260,9 +260,18 @@ class JournalApp(App):
         teacher never sees a traceback for it. Anything else is a bug and ends the app."""
         failure = error if isinstance(error, JournalError) else storage_failure(error, writing=False)
         if failure is not None:
-            self.notify(failure.message, severity="error", timeout=10)
+            self.call_later(self.leave_broken_screen, self.screen, failure.message)
             return
         super()._handle_exception(error)
+
+    def leave_broken_screen(self, broken, message: str) -> None:
+        """The screen whose handler failed stops answering: leave it for the one below (or,
+        if it is the first screen of the session, the login screen) and say why."""
+        self.notify(message, severity="error", timeout=10)
+        if broken in self.screen_stack[2:] and broken is self.screen:
+            self.pop_screen()
+        elif broken is self.screen and self.session is not None:
+            self.end_session(message)
 
     def get_system_commands(self, screen):
         for command in super().get_system_commands(screen):

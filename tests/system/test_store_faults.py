@@ -223,19 +223,35 @@ def test_check_finds_a_broken_rule_in_the_data(small_sqlite, sqlite_store):
     assert journal_process("check", db=sqlite_store).returncode == 1
 
 
-def test_a_store_failure_outside_a_service_is_a_message_in_the_app(small_sqlite, monkeypatch):
-    """The app goes on: the failure is said in Russian, no traceback, no exit."""
+def test_a_screen_that_cannot_read_the_store_is_left_with_a_message(small_sqlite, monkeypatch):
+    """The server is down while a teacher opens the class list: the message says so, the
+    half-opened screen is left for home, and once the store answers again the list opens."""
     import asyncio
 
+    from models.people import accounts
+    from tests.shared import notifications
     from tui.app import JournalApp
+    from tui.screens.home import HomeScreen
+    from tui.screens.roster import RosterScreen
 
     async def walk():
         app = JournalApp(source="")
         async with app.run_test(size=(80, 24)) as pilot:
-            app._handle_exception(peewee.OperationalError("server closed the connection unexpectedly"))
+            app.land(accounts.authenticate("ivanova", "ivanova-pass"))
             await pilot.pause()
-            assert app.is_running
-            messages = [n.message for n in app._notifications]
-            assert any("Нет связи с сервером базы данных" in m for m in messages)
+            real = database.obj.execute_sql
+
+            def down(*args, **kwargs):
+                raise peewee.OperationalError("connection to server failed: Connection refused")
+
+            monkeypatch.setattr(database.obj, "execute_sql", down)
+            await pilot.press("k")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen) and app.is_running
+            assert any("Нет связи с сервером базы данных" in m for m in notifications(app))
+            monkeypatch.setattr(database.obj, "execute_sql", real)
+            await pilot.press("k")
+            await pilot.pause()
+            assert isinstance(app.screen, RosterScreen)
 
     asyncio.run(walk())
