@@ -1,7 +1,12 @@
 """The performance suite: builds (or reuses) a demo school in a temporary folder, measures,
 and prints one JSON object with DESIGN.md's figure names (where the project measures them).
 
-    python benchmarks/run.py [--quick] [--json] [--cache-dir DIR] [--db FILE] [--keep]
+    python benchmarks/run.py [--quick] [--json] [--cache-dir DIR] [--db FILE|URL] [--keep]
+
+With `--db postgresql://…/scratch` the same figures are measured on PostgreSQL: the demo is
+built into that database unless it already holds it, and the run writes into it (use a
+scratch database); the writers are then 100 processes whose cells partly overlap
+(writers100_*), and the backup is pg_dump's.
 
 Measured now: demo_build_s, grid_load_ms (models.journal.grid.load_grid of a ~35-pupil course for
 the current period), mark_service_ms_p50/_p99 (models.journal.entries.set_mark in-process: write +
@@ -232,14 +237,14 @@ def measure_marks(course_id: int, period_id: int, teacher_id: int, count: int) -
     }
 
 
-def measure_check_and_backup(folder: Path) -> dict:
+def measure_check_and_backup(folder: Path, postgres: bool = False) -> dict:
     from models.core.store import backup, check
 
     started = time.perf_counter()
     report = check()
     check_s = time.perf_counter() - started
     started = time.perf_counter()
-    copy = backup(str(folder / "backup.sqlite"))
+    copy = backup(str(folder / ("backup.dump" if postgres else "backup.sqlite")))
     backup_s = time.perf_counter() - started
     return {
         "check_s": round(check_s, 3),
@@ -258,9 +263,10 @@ def measure_ui(db: str) -> dict:
     from demo.builder import stored_logins
 
     teacher = next(login for login in stored_logins() or [] if login["role"] == "teacher")
-    # the marks written above sit in the WAL; a school's journal is checkpointed as it runs
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if not db.startswith("postgresql"):
+        # the marks written above sit in the WAL; a school's journal is checkpointed as it runs
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log(f"UI on a pseudo-terminal as {teacher['login']} …")
     figures = ui.measure(db, teacher["login"], teacher["password"])
     log(
@@ -300,9 +306,16 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     work_dir = Path(tempfile.mkdtemp(prefix="journal-bench-"))
+    postgres = bool(args.db and args.db.startswith(("postgresql://", "postgres://")))
+    figures["backend"] = "postgresql" if postgres else "sqlite"
     try:
         # 1. the demo school
-        if args.db:
+        if postgres:
+            log(f"the {size} demo in {dbmod.resolve(args.db).describe()} …")
+            seconds = build_demo_file(args.db, size)
+            figures.update(demo_build_s=round(seconds, 2), demo_size=size, demo_source="postgresql")
+            work = args.db
+        elif args.db:
             source = Path(args.db)
             figures.update(demo_build_s=None, demo_size=None, demo_source=str(source))
         else:
@@ -319,26 +332,27 @@ def main(argv: list[str] | None = None) -> int:
                 figures.update(demo_build_s=round(seconds, 2), demo_source="built")
                 log(f"demo built in {seconds:.1f} s")
             figures["demo_size"] = size
-        figures["demo_db_bytes"] = source.stat().st_size
-        work = work_dir / "work.sqlite"
-        copy_database(source, work)
+        if not postgres:
+            figures["demo_db_bytes"] = source.stat().st_size
+            work = str(work_dir / "work.sqlite")
+            copy_database(source, Path(work))
 
         # 2. what one teacher's screen reads and writes
-        open_store(str(work))
+        open_store(work)
         course_id, period_id, teacher_id = pick_grid_course()
         figures.update(measure_grid(course_id, period_id, 10 if args.quick else 50))
         log(f"grid: {figures['grid_load_ms']} ms ({figures['grid_pupils']} pupils)")
         figures.update(measure_marks(course_id, period_id, teacher_id, 200 if args.quick else 1000))
         log(f"set_mark: p50 {figures.get('mark_service_ms_p50')} ms")
-        figures.update(measure_check_and_backup(work_dir))
+        figures.update(measure_check_and_backup(work_dir, postgres))
         dbmod.close()
         if not args.no_ui:
-            figures.update(measure_ui(str(work)))
+            figures.update(measure_ui(work))
             dbmod.close()
         log("analysis and exports …")
-        figures.update(analysis_bench.measure(str(work)))
+        figures.update(analysis_bench.measure(work))
         dbmod.close()
-        figures.update(exports_bench.measure(str(work), repeats=1 if args.quick else 3))
+        figures.update(exports_bench.measure(work, repeats=1 if args.quick else 3))
         dbmod.close()
         log(
             f"analysis: class {figures.get('class_analysis_ms')} ms, school {figures.get('school_analysis_s')} s; "
@@ -347,8 +361,13 @@ def main(argv: list[str] | None = None) -> int:
 
         # 3. many teachers at once
         marks = args.writer_marks or (40 if args.quick else 500)
-        figures.update(run_writers(str(work), args.writers, marks, log=log))
-        log(f"writers: {figures['writers_errors']} errors, {figures['writers_lost']} lost")
+        if postgres:  # a district's server: 100 writers, neighbours' cells overlapping
+            found = run_writers(work, 100, marks, log=log, overlap=max(1, marks // 5))
+            figures.update({k.replace("writers_", "writers100_", 1): v for k, v in found.items()})
+            log(f"writers: {figures['writers100_errors']} errors, {figures['writers100_lost']} lost")
+        else:
+            figures.update(run_writers(work, args.writers, marks, log=log))
+            log(f"writers: {figures['writers_errors']} errors, {figures['writers_lost']} lost")
     finally:
         dbmod.close()
         if args.keep:

@@ -125,8 +125,13 @@ def run_writers(
     processes: int = 30,
     marks_per_process: int = 100,
     log: Callable[[str], None] = lambda _: None,
+    overlap: int = 0,
 ) -> dict:
-    """Start the writers together, wait for them, verify the file; returns the figures."""
+    """Start the writers together, wait for them, verify the store; returns the figures.
+
+    With `overlap`, each writer also types the first `overlap` cells of the next writer's
+    share, at the same time and with the same value (a mark depends only on its cell), so
+    two sessions write one cell and every acknowledged value can still be checked."""
     from models.core import db as dbmod
     from models.core.schema import AuditEntry, Mark
     from models.core.store import check, open_store
@@ -155,6 +160,9 @@ def run_writers(
             text=True,
         )
         mine = cells[i * marks_per_process : (i + 1) * marks_per_process]
+        if overlap and processes > 1:
+            after = ((i + 1) % processes) * marks_per_process
+            mine = mine + cells[after : after + overlap]
         proc.stdin.write(json.dumps({"db": db_path, "cells": mine}) + "\n")
         proc.stdin.flush()
         procs.append(proc)
@@ -199,7 +207,9 @@ def run_writers(
         "writers_marks_per_process": marks_per_process,
         "writers_errors": len(errors) + crashed + failed_to_start,
         "writers_lost": lost,
-        "writers_commits": len(acked),
+        "writers_commits": len(acked),  # cells acknowledged (a cell two writers typed counts once)
+        "writers_calls": sum(len(r["ok"]) + len(r["errors"]) for r in results),
+        "writers_cells_shared": overlap * processes if processes > 1 else 0,
         "writers_s": round(seconds, 3),
         "writers_commits_per_s": round(len(acked) / seconds, 1) if seconds else None,
         "writers_mark_ms_p50": _round(_percentile(latencies, 0.5)),
