@@ -128,7 +128,7 @@ def export_audit(
         raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
     filters = filters or AuditFilter()
     page = all_entries(actor, filters, cap=cap)  # refuses pupils and guardians
-    target = export_target(out, fmt, False, stream)
+    target = export_target(actor, out, fmt, False, stream)
     sheet = audit_sheet(page, filters, actor)
     for where, _path in write_document(target, file_stem(filters), [sheet], fmt):
         record_export(actor, AUDIT_KIND, where, len(page.rows))

@@ -27,10 +27,11 @@ from typing import BinaryIO, cast
 
 from exports.files import safe_filename, write_private
 from exports.layout import FORMATS, Sheet, render, render_csv
-from exports.paths import default_export_dir
+from exports.paths import purge_expired, user_folder
 from models.core import clock
 from models.core.access import Actor, deny, is_homeroom_of, require_class_keeper, require_staff
 from models.core.errors import JournalError, ValidationError
+from models.core.settings import load as load_settings
 from models.core.validation import parse_date
 from models.school.calendar import (
     PeriodInfo,
@@ -193,7 +194,11 @@ def _courses(actor: Actor, school_class: ClassInfo, subject: str) -> tuple[list[
 # --- where the files go ----------------------------------------------------------------------------
 
 
-def export_target(out: object, fmt: str, many_classes: bool, stream: BinaryIO | None) -> ExportTarget:
+def export_target(
+    actor: Actor, out: object, fmt: str, many_classes: bool, stream: BinaryIO | None
+) -> ExportTarget:
+    """Where an export goes: by default the user's own folder (exports.paths); `-o DIR/`
+    (ending with a slash) is a folder, created if missing; `-o -` is standard output."""
     if out == STDOUT:
         if fmt != "csv":
             raise ValidationError("В стандартный вывод («-») выгружается только csv: укажите формат csv.")
@@ -201,8 +206,15 @@ def export_target(out: object, fmt: str, many_classes: bool, stream: BinaryIO | 
             raise ValidationError("Вся школа не выгружается в стандартный вывод: укажите папку.")
         return ExportTarget("stdout", stream=stream or sys.stdout.buffer)
     if out is None or str(out).strip() == "":
-        return ExportTarget("dir", default_export_dir())
-    path = Path(os.path.expanduser(str(out)))
+        purge_expired(load_settings().files_keep_days)
+        return ExportTarget("dir", user_folder(actor.user_id))
+    text = str(out)
+    path = Path(os.path.expanduser(text))
+    if text.endswith(("/", os.sep)) and not path.exists():
+        try:
+            path.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise ValidationError(f"Папку «{path}» создать не удалось: {exc.strerror or exc}.") from None
     if path.is_dir():
         return ExportTarget("dir", path)
     if many_classes:
@@ -616,6 +628,6 @@ def export(
     if many and request.pupil_id is not None:
         raise ValidationError("Одного учащегося выгружают из его класса: укажите класс, а не all.")
     plans = _plans(actor, spec, request, classes, many)
-    target = export_target(out, fmt, many, stream)
+    target = export_target(actor, out, fmt, many, stream)
     _write_plans(actor, spec, plans, target, fmt, progress, cancel)
     return list(target.written)

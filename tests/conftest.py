@@ -27,6 +27,13 @@ def fixed_today(monkeypatch):
     clock.freeze(None)
 
 
+@pytest.fixture(autouse=True)
+def private_exports(tmp_path_factory, monkeypatch):
+    """No test writes into the home folder: the exports root is a fresh temporary folder
+    (a test that wants to look at it sets JOURNAL_EXPORT_DIR itself)."""
+    monkeypatch.setenv("JOURNAL_EXPORT_DIR", str(tmp_path_factory.mktemp("exports")))
+
+
 def _reset_postgres(url: str) -> None:
     location = dbmod.resolve(url)
     db = dbmod.make_database(location)

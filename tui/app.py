@@ -20,6 +20,7 @@ from models.people.accounts import LoginResult, session_ended
 from models.school.classes import classes_kept_by
 from models.school.identity import demo_logins, school_name
 from tui import strings as S
+from tui.files import tidy_files
 from tui.registry import SECTIONS
 from tui.screens.login import ChangePasswordScreen, LockScreen, LoginScreen
 from tui.serve.web_signal import tell_server_logged_in
@@ -106,6 +107,11 @@ class JournalApp(App):
     def on_unmount(self) -> None:
         self.stop_watching()
 
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        from tui.files import delivered
+
+        delivered(event.key)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
@@ -151,6 +157,7 @@ class JournalApp(App):
         self.session = result
         self.screens_allowed = None
         self.sub_title = f"{school_name()} · {result.actor.name}"
+        tidy_files()  # the journal removes what it keeps no longer (152-FZ)
         # imported here: the login screen comes up without the journal's screens loaded
         if result.actor.is_staff:
             from tui.screens.home import HomeScreen

@@ -390,7 +390,6 @@ KEY_IMPORT = "Импорт списка"
 KEY_IMPORT_CHECK = "Проверить"
 KEY_IMPORT_RUN = "Импортировать"
 IMPORT_TITLE = "Импорт списка класса {class_name}"
-IMPORT_PATH = "Файл: xlsx, ods или csv (UTF-8 или Windows-1251)"
 IMPORT_START = "Дата прибытия для строк без своей (ДД.ММ.ГГГГ)"
 IMPORT_HINT = (
     "Столбцы по заголовкам: Фамилия, Имя, Отчество, Дата рождения, Пол, Телефон, Эл. почта, Адрес, "
@@ -398,7 +397,12 @@ IMPORT_HINT = (
     "«Родство» или «Мать», «Отец». Enter — проверить файл."
 )
 IMPORT_READING = "Читаем файл…"
-IMPORT_NO_PATH = "Укажите путь к файлу."
+IMPORT_NO_PATH = "Выберите файл из inbox или укажите путь к файлу."
+IMPORT_INBOX = "Файл из вашей папки inbox: xlsx, ods или csv (UTF-8 или Windows-1251)"
+IMPORT_INBOX_EMPTY = "— в inbox пусто —"
+IMPORT_OR_PATH = "…или путь к файлу на этом компьютере"
+IMPORT_UPLOAD = "Загрузить файл в inbox со своего компьютера: {command}  (F5 — обновить список)"
+IMPORT_UPLOAD_WEB = "В браузере файлы не загружаются: попросите администратора или загрузите по scp в inbox."
 IMPORT_NO_CLASS = "Нет класса, куда можно импортировать: вы не классный руководитель."
 COL_LINE = "Стр."
 COL_ROW = "Учащийся и представители"
@@ -450,13 +454,18 @@ EXPORT_FORMATS = (
     ("ods — LibreOffice", "ods"),
     ("csv — таблица на файл", "csv"),
 )
-EXPORT_FOLDER = "Файлы будут в папке: {folder}"
-EXPORT_HINT = "Ctrl+S или F5 — выгрузить, Esc — назад (во время выгрузки — прервать)."
+EXPORT_FOLDER = "Файлы будут в «{folder}» (видны только вам)."
+EXPORT_HINT = (
+    "Ctrl+S или F5 — выгрузить, Ctrl+D — скачать готовый, F2 — мои файлы, "
+    "Esc — назад (во время выгрузки — прервать)."
+)
 EXPORT_RUNNING = "Выгружаем… {label}"
 EXPORT_STOPPING = "Прерываем после текущего класса…"
-EXPORT_DONE = "Готово. Файлов: {count}, папка {folder}"
-EXPORT_DONE_ONE = "Готово: {path}"
-EXPORT_CANCELLED = "Выгрузка прервана. Записано файлов: {count} (папка {folder})."
+EXPORT_DONE = "Готово. Файлов: {count}."
+EXPORT_DONE_ONE = "Готово: {name}."
+EXPORT_CANCELLED = "Выгрузка прервана. Записано файлов: {count}."
+EXPORT_FETCH_MANY = "Файлы — в «{folder}» (F2): там у каждого способ скачать."
+EXPORT_NOTHING_YET = "Сначала выгрузите файл (Ctrl+S)."
 EXPORT_NOTHING = "Нет классов и предметов, которые вы можете выгрузить."
 EXPORT_BUSY = "Выгрузка уже идёт: дождитесь её или прервите (Esc)."
 
@@ -796,3 +805,26 @@ AUDIT_EXPORTING = "Выгружаем журнал изменений…"
 AUDIT_EXPORTED = "Файл сохранён: {path} (записей: {count})"
 AUDIT_EXPORT_CUT = " — не все: уточните отбор"
 AUDIT_EXPORT_BUSY = "Выгрузка журнала изменений уже идёт: дождитесь её."
+
+
+# --- one's own files (tui/screens/myfiles.py, tui/files.py) ------------------------------------
+KEY_MY_FILES = "Мои файлы"
+KEY_FETCH = "Скачать"
+KEY_REMOVE_FILE = "Удалить"
+KEY_RELOAD = "Обновить"
+MY_FILES_TITLE = "Мои файлы: выгрузки, табели, бланки (видны только вам)"
+COL_FILE_NAME = "Файл"
+COL_FILE_SIZE = "Размер"
+COL_FILE_MADE = "Создан"
+MY_FILES_EMPTY = "Файлов пока нет: выгрузите дневники или табели (клавиша E на главной)."
+MY_FILES_HINT = (
+    "Файлы удаляются сами через {days} дн. (в них персональные данные); бланки с паролями — "
+    "через сутки или сразу после скачивания. Файлы для импорта загружайте в папку inbox/."
+)
+FETCH_WEB = "Скачать: Enter (файл придёт в браузер)."
+FETCH_SCP = "Скачать на свой компьютер (в его командной строке): {command}"
+FETCH_LOCAL = "Файл: {path}"
+FETCH_SENT = "Файл «{name}» отправлен в браузер."
+FETCH_INBOX = "Этот файл вы загрузили для импорта: откройте импорт (клавиша I на главной) и выберите его."
+FILE_REMOVED = "Файл «{name}» удалён."
+CONFIRM_REMOVE_FILE = "Удалить файл «{name}»? Вернуть его будет нельзя."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +25,11 @@ class Settings:
     subgroups_by_homeroom: bool = True
     move_down_after_mark: bool = True
     ssh_sessions_per_account: int = 2  # journal serve ssh: apps of one account at once
+    files_keep_days: int = 7  # a user's exported files are removed after this (152-FZ)
+    ssh_address: str = ""  # the host staff connect to ("school.ru"); empty: this server's name
+    ssh_port: int = 2222
+    web_address: str = ""  # the browser address for pupils and guardians ("https://…")
+    inbox_max_mb: int = 20  # the largest file one may upload to inbox/ for an import
 
 
 LABELS = {
@@ -39,6 +45,11 @@ LABELS = {
     "subgroups_by_homeroom": "Подгруппы создаёт классный руководитель",
     "move_down_after_mark": "После отметки курсор идёт вниз",
     "ssh_sessions_per_account": "Сеансов SSH одной учётной записи одновременно",
+    "files_keep_days": "Выгруженные файлы хранятся, дней",
+    "ssh_address": "Адрес сервера для учителей (SSH)",
+    "ssh_port": "Порт SSH",
+    "web_address": "Адрес журнала в браузере (ученики, родители)",
+    "inbox_max_mb": "Наибольший загружаемый файл (inbox), МБ",
 }
 
 _BOUNDS = {
@@ -52,7 +63,12 @@ _BOUNDS = {
     "argon2_parallelism": (1, 8),
     "lockout_threshold": (3, 20),
     "ssh_sessions_per_account": (1, 20),
+    "files_keep_days": (1, 90),
+    "ssh_port": (1, 65535),
+    "inbox_max_mb": (1, 200),
 }
+# an address: a host name or IP, or a URL for the browser; no spaces, quotes or shell characters
+_ADDRESS = re.compile(r"^[A-Za-z0-9\u0400-\u04FF][A-Za-z0-9\u0400-\u04FF.:/_\-\[\]]{0,199}$")
 
 
 def parse_value(key: str, raw: object) -> object:
@@ -61,6 +77,13 @@ def parse_value(key: str, raw: object) -> object:
     if key not in kinds:
         raise ValidationError(f"Неизвестная настройка: {key}")
     kind = kinds[key]
+    if kind == "str":
+        text = str(raw).strip()
+        if text and not _ADDRESS.match(text):
+            raise ValidationError(
+                f"«{LABELS[key]}»: недопустимый адрес «{raw}» (имя сервера, IP или https://…, без пробелов)"
+            )
+        return text
     text = str(raw).strip().replace(",", ".")
     try:
         if kind == "bool":

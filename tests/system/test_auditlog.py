@@ -560,7 +560,7 @@ async def test_the_screen_lists_filters_shows_and_exports(small_sqlite, tmp_path
         await pilot.press("x")  # the filter cleared: every entry again
         await pilot.pause()
         assert len(table_rows(screen)) == 26  # and the export, now in the log too
-    [path] = tmp_path.glob("Журнал_изменений_*.xlsx")
+    [path] = tmp_path.glob("user-*/Журнал_изменений_*.xlsx")
     assert path.name == "Журнал_изменений_Андреев_Андрей_2026-11-28.xlsx"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [row[4] for row in xlsx_rows(path)[5:]] == ["итоговая отметка", "отметка", "отметка"]

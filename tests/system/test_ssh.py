@@ -267,7 +267,7 @@ async def test_three_wrong_passwords_in_one_connection_close_it(server, small_sq
 S_TOO_MANY_TRIES = "Слишком много попыток входа в одном подключении. Подключитесь заново."
 
 
-async def test_exec_sftp_no_terminal_and_forwarding_are_refused(server, small_sqlite):
+async def test_exec_other_subsystems_no_terminal_and_forwarding_are_refused(server, small_sqlite):
     conn, _ = await connect(server, "ivanova", small_sqlite.passwords["ivanova"])
     ran = await conn.run("cat /etc/passwd")
     assert ran.exit_status == 1 and ran.stdout == ""
@@ -277,8 +277,11 @@ async def test_exec_sftp_no_terminal_and_forwarding_are_refused(server, small_sq
     assert shell.exit_status == 1 and shell.stdout == ""
     assert shell.stderr.startswith("Журналу нужен терминал")
 
-    with pytest.raises((asyncssh.ChannelOpenError, asyncssh.SFTPError, OSError)):
-        await conn.start_sftp_client()
+    sftp = await conn.start_sftp_client()  # her own files (tests/system/test_files.py)
+    assert await sftp.listdir(".") == [".", "..", "inbox"]
+    sftp.exit()
+    with pytest.raises(asyncssh.ChannelOpenError):  # any other subsystem
+        await conn.create_session(asyncssh.SSHClientSession, subsystem="netconf")
     with pytest.raises(asyncssh.ChannelOpenError) as local:
         await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", server.port)
     assert local.value.code == asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED

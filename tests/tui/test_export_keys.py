@@ -56,7 +56,7 @@ async def test_missing_consents_are_exported_to_a_private_file(small_sqlite, tmp
         missing = len(app.screen.items)
         await pilot.press("f9")
         await pilot.pause()
-    [path] = list(tmp_path.glob("Согласия_5А_*.xlsx"))
+    [path] = list(tmp_path.glob("user-*/Согласия_5А_*.xlsx"))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0][1] == "Учащийся"

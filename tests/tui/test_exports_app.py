@@ -31,6 +31,15 @@ async def open_exports(app, pilot, login: str, password: str) -> ExportScreen:
     return await open_as(app, pilot, login, password, ExportScreen)
 
 
+def mine(root, actor):
+    """A user's own folder under the exports root (exports.paths.user_folder)."""
+    return root / f"user-{actor.user_id}"
+
+
+def files_of(root, actor) -> list[str]:
+    return sorted(p.name for p in mine(root, actor).iterdir() if p.is_file())
+
+
 def status(screen: ExportScreen) -> str:
     return str(screen.query_one("#export-status", Static).render())
 
@@ -61,8 +70,8 @@ async def test_diary_extract_from_the_screen(small_sqlite, export_dir):
         screen.pick("pupil").value = str(s.pupils[0])
         await pilot.press("ctrl+s")
         await finish(app, pilot)
-        path = export_dir / "Дневник_5А_Андреев_Андрей_2026-11-16_2026-11-21.xlsx"
-        assert status(screen) == f"Готово: {path}"
+        path = mine(export_dir, s.homeroom) / "Дневник_5А_Андреев_Андрей_2026-11-16_2026-11-21.xlsx"
+        assert status(screen) == f"Готово: {path.name}.\nФайл: {path}"  # run on one's own computer
         assert screen.last_paths == [path]
         assert screen.query_one(ProgressBar).has_class("hidden")
     book = openpyxl.load_workbook(path)
@@ -105,8 +114,11 @@ async def test_whole_school_with_progress(small_sqlite, export_dir):
         assert seen == [(0, 2, "5А"), (1, 2, "5Б"), (2, 2, "")]
         bar = screen.query_one(ProgressBar)
         assert (bar.total, bar.progress) == (2, 2)
-        assert status(screen) == f"Готово. Файлов: 2, папка {export_dir}"
-    assert sorted(p.name for p in export_dir.iterdir()) == [
+        folder = mine(export_dir, s.admin)
+        assert (
+            status(screen) == f"Готово. Файлов: 2.\nФайлы — в «{folder}» (F2): там у каждого способ скачать."
+        )
+    assert files_of(export_dir, s.admin) == [
         "Табель_5А_2_четверть_2026-2027.ods",
         "Табель_5Б_2_четверть_2026-2027.ods",
     ]
@@ -145,11 +157,11 @@ async def test_escape_stops_a_long_export(small_sqlite, export_dir, monkeypatch)
         await pilot.press("escape")  # stops the export after this class; the screen stays
         await finish(app, pilot)
         assert app.screen is screen
-        assert status(screen) == f"Выгрузка прервана. Записано файлов: 1 (папка {export_dir})."
+        assert status(screen).startswith("Выгрузка прервана. Записано файлов: 1.\nФайл: ")
         await pilot.press("escape")  # now Esc goes back
         await pilot.pause()
         assert app.screen is not screen
-    assert [p.name for p in export_dir.iterdir()] == ["Табель_5А_2_четверть_2026-2027.xlsx"]
+    assert files_of(export_dir, s.admin) == ["Табель_5А_2_четверть_2026-2027.xlsx"]
 
 
 async def test_a_refused_export_says_why(small_sqlite, export_dir):
@@ -180,4 +192,4 @@ async def test_a_subject_teacher_exports_a_course_journal(small_sqlite, export_d
         screen.pick("subject").value = "Математика"
         await pilot.press("ctrl+s")
         await finish(app, pilot)
-    assert [p.name for p in export_dir.iterdir()] == ["Журнал_5А_Математика_2_четверть_2026-2027.xlsx"]
+    assert files_of(export_dir, s.teacher) == ["Журнал_5А_Математика_2_четверть_2026-2027.xlsx"]

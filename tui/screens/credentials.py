@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from exports.files import safe_filename
-from exports.paths import default_export_dir
+from exports.paths import user_folder
 from exports.slips import write_slips
 from models.core import clock
 from models.core.access import STUDENT, Actor
@@ -163,7 +163,7 @@ class CredentialsScreen(Screen):
         name = safe_filename(
             "Реквизиты", self.school_class.name, clock.now().strftime("%Y-%m-%d_%H%M%S"), ext="xlsx"
         )
-        path = default_export_dir() / name
+        path = user_folder(self.actor.user_id) / name
 
         def write() -> object:
             written = write_slips(

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
 
 from exports.diary import default_range
-from exports.paths import default_export_dir
+from exports.paths import user_folder
 from exports.run import ALL, COURSE, DIARY, KINDS, YEAR, ExportCancelled, export
 from models.core import clock
 from models.core.access import Actor
@@ -27,6 +27,8 @@ from models.reports.extracts import class_courses
 from models.school.calendar import current_year_id, period_at, periods_for_grade
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
+from tui.attempt import attempt
+from tui.files import can_deliver, deliver, fetch_hint
 from tui.worker import store_worker
 
 WHOLE = "class"  # the pupil choice "the whole class"
@@ -42,6 +44,8 @@ class ExportScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", S.KEY_BACK, id="back"),
         Binding("ctrl+s,f5", "run", S.KEY_EXPORT_RUN, id="run", key_display="Ctrl+S"),
+        Binding("ctrl+d", "fetch", S.KEY_FETCH, id="fetch", key_display="Ctrl+D"),
+        Binding("f2", "my_files", S.KEY_MY_FILES, id="myfiles", key_display="F2"),
     ]
 
     def __init__(
@@ -114,7 +118,7 @@ class ExportScreen(Screen):
         start, end = default_range(clock.today())
         self.query_one("#from", Input).value = f"{start:%d.%m.%Y}"
         self.query_one("#to", Input).value = f"{end:%d.%m.%Y}"
-        self.folder = default_export_dir()
+        self.folder = user_folder(self.actor.user_id)
         self.warm_up()
         kinds = self.kinds()
         if not kinds:
@@ -127,7 +131,8 @@ class ExportScreen(Screen):
         self.fill_classes(class_id)
         if subject:
             self.fill_subjects(subject)
-        self.say(S.EXPORT_FOLDER.format(folder=self.folder) + "\n" + S.EXPORT_HINT)
+        where = self.folder if self.local() else S.KEY_MY_FILES
+        self.say(S.EXPORT_FOLDER.format(folder=where) + "\n" + S.EXPORT_HINT)
         kind_select.focus()
 
     def pick(self, name: str) -> Select:
@@ -328,14 +333,35 @@ class ExportScreen(Screen):
         self.last_paths = list(paths)
         folder = paths[0].parent if paths else self.folder
         if cancelled:
-            text = S.EXPORT_CANCELLED.format(count=len(paths), folder=folder)
+            text = S.EXPORT_CANCELLED.format(count=len(paths))
         elif len(paths) == 1:
-            text = S.EXPORT_DONE_ONE.format(path=paths[0])
+            text = S.EXPORT_DONE_ONE.format(name=paths[0].name)
         else:
-            text = S.EXPORT_DONE.format(count=len(paths), folder=folder)
+            text = S.EXPORT_DONE.format(count=len(paths))
+        if len(paths) == 1:
+            text += "\n" + fetch_hint(self.app, self.actor, paths[0])
+        elif paths:
+            text += "\n" + S.EXPORT_FETCH_MANY.format(folder=folder if self.local() else S.KEY_MY_FILES)
         self.query_one(ProgressBar).add_class("hidden")
         self.say(text)
         self.notify(text, timeout=10, severity="warning" if cancelled else "information")
+
+    def local(self) -> bool:
+        return not (self.app.is_web or getattr(self.app, "served", False))
+
+    def action_fetch(self) -> None:
+        """The file just made: downloaded in a browser, or how to fetch it over SSH."""
+        if not self.last_paths:
+            self.notify(S.EXPORT_NOTHING_YET)
+        elif len(self.last_paths) == 1 or not can_deliver(self.app):
+            attempt(self, lambda: deliver(self.app, self.actor, self.last_paths[0]))
+        else:
+            self.action_my_files()
+
+    def action_my_files(self) -> None:
+        from tui.screens.myfiles import MyFilesScreen
+
+        self.app.push_screen(MyFilesScreen(self.actor))
 
     def failed(self, message: str) -> None:
         self.running = False

@@ -1,4 +1,9 @@
-"""Importing a class list from a spreadsheet file (R1): path, preview, all rows or none.
+"""Importing a class list from a spreadsheet file (R1): file, preview, all rows or none.
+
+The file is one the user uploaded to their own inbox (`scp … ivanova@school:inbox/`, the
+command shown on the screen; exports.paths); a path on the server is offered only when the
+app runs on one's own computer (never over SSH or in a browser: it would read the server's
+files as the journal's service user).
 
 The file is read in a worker thread (openpyxl and odfpy load only then); the preview lists
 every row with its problems, the highlighted row's problems in full below the table. Ctrl+S
@@ -11,11 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from exports.paths import find_file, list_files, server_address, upload_command
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
 from models.core.access import Actor
 from models.core.errors import JournalError
+from models.core.settings import load as load_settings
 from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
@@ -29,6 +36,7 @@ class ImportScreen(Screen[int | None]):
     BINDINGS = [
         Binding("escape", "close", S.KEY_BACK, id="back"),
         Binding("f5", "check", S.KEY_IMPORT_CHECK, id="import-check"),
+        Binding("f4", "refresh_inbox", S.KEY_RELOAD, id="import-inbox"),
         Binding("ctrl+s,f9", "import", S.KEY_IMPORT_RUN, id="import-run", key_display="Ctrl+S"),
         Binding("f6", "next_class", S.KEY_CLASS, id="class"),
     ]
@@ -39,6 +47,7 @@ class ImportScreen(Screen[int | None]):
         self.class_id = class_id
         self.kept_classes: list[ClassInfo] = []
         self.initial_path = path
+        self.paths_allowed = True  # a path on this computer: only when not served
         self.parsed: ParsedFile | None = None
         self.preview: ImportPreview | None = None
         self.path = ""
@@ -48,10 +57,13 @@ class ImportScreen(Screen[int | None]):
         yield Header()
         yield Static("", id="import-title", classes="screen-title")
         with Vertical(id="import-form"):
-            yield Label(S.IMPORT_PATH)
+            yield Label(S.IMPORT_INBOX)
+            yield Select([], id="import-inbox", prompt=S.IMPORT_INBOX_EMPTY, compact=True)
+            yield Label(S.IMPORT_OR_PATH, id="import-path-label")
             yield Input(self.initial_path, id="import-path")
             yield Label(S.IMPORT_START)
             yield Input("", id="import-start")
+        yield Static("", id="import-upload")
         yield Static(S.IMPORT_HINT, id="import-hint")
         yield DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
         yield Static("", id="import-detail")
@@ -70,7 +82,40 @@ class ImportScreen(Screen[int | None]):
             self.set_status(S.IMPORT_NO_CLASS, error=True)
         else:
             self.show_class()
-        self.query_one("#import-path", Input).focus()
+        remote = self.app.is_web or getattr(self.app, "served", False)
+        self.paths_allowed = not remote
+        for widget in ("#import-path", "#import-path-label"):
+            self.query_one(widget).display = not remote
+        self.action_refresh_inbox()
+        if remote or not self.initial_path:
+            self.query_one("#import-inbox", Select).focus()
+        else:
+            self.query_one("#import-path", Input).focus()
+
+    def action_refresh_inbox(self) -> None:
+        """The files in one's inbox, newest first, and how to put one there."""
+        settings = load_settings()
+        files = list_files(self.actor.user_id, inbox=True)
+        select = self.query_one("#import-inbox", Select)
+        select.set_options([(f"{f.name}  ({f.made:%d.%m %H:%M})", f.name) for f in files])
+        if files:
+            select.value = files[0].name
+        if self.app.is_web:
+            upload = S.IMPORT_UPLOAD_WEB
+        else:
+            host = server_address(settings.ssh_address)
+            upload = S.IMPORT_UPLOAD.format(command=upload_command(self.actor.login, host, settings.ssh_port))
+        self.query_one("#import-upload", Static).update(upload)
+
+    def chosen_path(self) -> str:
+        """The inbox file chosen (looked up by name among one's own), else the typed path."""
+        typed = self.query_one("#import-path", Input).value.strip() if self.paths_allowed else ""
+        if typed:
+            return typed
+        value = self.query_one("#import-inbox", Select).value
+        if value is Select.BLANK or not value:
+            return ""
+        return str(find_file(self.actor.user_id, str(value), inbox=True).path)
 
     def show_class(self) -> None:
         name = next((c.name for c in self.kept_classes if c.id == self.class_id), "")
@@ -102,7 +147,11 @@ class ImportScreen(Screen[int | None]):
     def action_check(self) -> None:
         if self.class_id is None:
             return
-        path = self.query_one("#import-path", Input).value.strip()
+        try:
+            path = self.chosen_path()
+        except JournalError as exc:
+            self.set_status(str(exc), error=True)
+            return
         if not path:
             self.set_status(S.IMPORT_NO_PATH, error=True)
             return

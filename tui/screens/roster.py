@@ -572,10 +572,10 @@ class MissingConsentsScreen(Screen):
     def action_export(self) -> None:
         """The list as a spreadsheet to take to the parents' meeting (audited: personal data)."""
         from exports.consents import write_missing_consents
-        from exports.paths import default_export_dir
+        from exports.paths import user_folder
 
         def write() -> object:
-            path = write_missing_consents(default_export_dir(), self.items, self.school_class.name)
+            path = write_missing_consents(user_folder(self.actor.user_id), self.items, self.school_class.name)
             record_export(self.actor, "missing_consents", str(path), len(self.items))
             return path
 

@@ -11,7 +11,9 @@ user that owns the database:
   client's TERM and window size (Textual does not run inside this event loop), already
   logged in as that user (tui/serve/handoff.py tells how the login is handed over and why that is
   safe); resizes are forwarded; the process is ended when the connection drops;
-- refused: exec requests, subsystems (SFTP), sessions without a terminal, every kind of
+- files: the `sftp` subsystem and `scp` (both protocols) reach the user's own folder only
+  (tui/serve/sftp.py: staff only, read-only except inbox/, every download audited);
+- refused: other commands and subsystems, sessions without a terminal, every kind of
   forwarding (TCP, UNIX sockets, agent, X11, tunnels);
 - limits: one app per connection (a second session channel is refused, and the connection
   closes when its app ends), sessions per account (school setting), sessions at once with a
@@ -281,6 +283,7 @@ class _Connection(asyncssh.SSHServer):
         self.channels = 0  # session channels open now
         self.checking = 0  # sessions between their request and the server's decision
         self.app: _Session | None = None  # the one session that runs (or ran) the app
+        self.transfers = 0  # SFTP or scp channels open now
         self.closed = False
         self.idle_timer: asyncio.TimerHandle | None = None
 
@@ -332,8 +335,22 @@ class _Connection(asyncssh.SSHServer):
     def _close_if_idle(self) -> None:
         """A login that opens no session within the grace time does not keep its connection."""
         self.idle_timer = None
-        if self.app is None and not self.checking:
+        if self.app is None and not self.checking and not self.transfers:
             self.close()
+
+    def transfer_started(self) -> None:
+        self.transfers += 1
+        self.server.startups.discard(self)  # a file transfer is not a login in progress
+
+    def transfer_ended(self) -> None:
+        """The last transfer of a connection with no app gives it the grace time again."""
+        self.transfers -= 1
+        if self.transfers or self.app is not None or self.closed:
+            return
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+        loop = asyncio.get_running_loop()
+        self.idle_timer = loop.call_later(self.server.options.login_grace, self._close_if_idle)
 
     def begin_auth(self, username: str) -> bool:
         self.username = username
@@ -480,9 +497,31 @@ class _Session(asyncssh.SSHServerSession):
         self.reading = False
         self.paused = False
         self.closed = False
+        self.files: asyncssh.SSHServerSession | None = None  # an SFTP or scp channel
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
         self.chan = chan
+
+    # files: asyncssh's own stream session runs SFTP or scp on this channel (tui/serve/sftp.py)
+
+    def _serve_files(self, channel: str) -> asyncssh.SSHServerSession:
+        from asyncssh.stream import SSHServerStreamSession
+
+        connection = self.connection
+
+        async def factory(chan) -> asyncssh.SFTPServer:
+            from tui.serve.sftp import open_file_server
+
+            with contextlib.suppress(TimeoutError):  # a key login is recorded just after auth
+                await asyncio.wait_for(connection.settled.wait(), self.server.options.login_grace)
+            return await open_file_server(chan, connection.login, channel)
+
+        assert self.chan is not None
+        files: SSHServerStreamSession = SSHServerStreamSession(None, factory, 3, allow_scp=channel == "scp")
+        files.connection_made(self.chan)
+        self.files = files
+        connection.transfer_started()
+        return files
 
     def pty_requested(self, term_type: str, term_size, term_modes) -> bool:
         self.term = term_type if TERM_RE.match(term_type or "") else DEFAULT_TERM
@@ -495,11 +534,15 @@ class _Session(asyncssh.SSHServerSession):
         return True
 
     def exec_requested(self, command: str) -> bool:
+        if command.startswith("scp ") and self.files is None:  # the old scp protocol
+            return self._serve_files("scp").exec_requested(command)
         self.refusal = NO_EXEC  # accepted only to say why nothing runs
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        return False  # sftp and every other subsystem
+        if subsystem != "sftp" or self.files is not None:
+            return False  # every other subsystem
+        return self._serve_files("sftp").subsystem_requested(subsystem)
 
     def _hint(self, text: str) -> str:
         conn = self.connection.conn
@@ -509,6 +552,8 @@ class _Session(asyncssh.SSHServerSession):
         return text.format(port=port, login=self.connection.username or "логин", host=host)
 
     def session_started(self) -> None:
+        if self.files is not None:
+            return self.files.session_started()
         self.task = asyncio.get_running_loop().create_task(self._start())
 
     async def _start(self) -> None:
@@ -702,6 +747,8 @@ class _Session(asyncssh.SSHServerSession):
     # the client's side
 
     def data_received(self, data: bytes, datatype) -> None:
+        if self.files is not None:
+            return self.files.data_received(data, datatype)
         if self.master < 0:
             return
         self.pending += data
@@ -733,6 +780,8 @@ class _Session(asyncssh.SSHServerSession):
                     os.killpg(self.proc.pid, signal.SIGWINCH)
 
     def eof_received(self) -> bool:
+        if self.files is not None:
+            return self.files.eof_received()
         return True  # keep the channel: the app decides when the session ends
 
     def break_received(self, msec: int) -> bool:
@@ -742,16 +791,24 @@ class _Session(asyncssh.SSHServerSession):
         pass  # clients may not signal the app
 
     def pause_writing(self) -> None:
+        if self.files is not None:
+            return self.files.pause_writing()
         self.paused = True
         self._stop_reading()
 
     def resume_writing(self) -> None:
+        if self.files is not None:
+            return self.files.resume_writing()
         self.paused = False
         self._start_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         self.connection.channels -= 1
+        if self.files is not None:
+            self.files.connection_lost(exc)
+            self.connection.transfer_ended()
+            return
         self.end_process()
         if self.task is None:
             self.server.sessions.discard(self)

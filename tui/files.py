@@ -1,0 +1,70 @@
+"""A file the journal made, from the server to the person who asked for it.
+
+Three ways, by where the app runs: in a browser (`serve web`) the file is downloaded at once
+(Textual's deliver_binary, which textual-serve turns into a download); over SSH (`serve ssh`)
+the app says the exact `scp` command for one's own computer, with the school's address and
+port (settings «Адрес сервера для учителей», «Порт SSH»); run on one's own computer, it says
+where the file is. Downloads in the browser are audited (models.people.files), and a login
+slip (one-time passwords) is removed once the browser has it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from textual.app import App
+
+from exports.paths import SLIP_PREFIX, fetch_command, purge_expired, server_address
+from models.core.access import Actor
+from models.core.errors import JournalError
+from models.core.settings import load as load_settings
+from models.people.files import record_file
+from tui import strings as S
+
+_DELIVERIES: dict[str, Path] = {}  # delivery key → a slip to remove once it is delivered
+
+
+def fetch_hint(app: App, actor: Actor, path: Path) -> str:
+    """How this user gets `path` to their own computer, in one line."""
+    if app.is_web:
+        return S.FETCH_WEB
+    if getattr(app, "served", False):
+        settings = load_settings()
+        host = server_address(settings.ssh_address)
+        return S.FETCH_SCP.format(command=fetch_command(actor.login, path.name, host, settings.ssh_port))
+    return S.FETCH_LOCAL.format(path=path)
+
+
+def can_deliver(app: App) -> bool:
+    return app.is_web
+
+
+def deliver(app: App, actor: Actor, path: Path) -> bool:
+    """In a browser: download `path` now (audited); elsewhere: say how to fetch it. True if sent."""
+    if not app.is_web:
+        app.notify(fetch_hint(app, actor, path), timeout=20)
+        return False
+    size = path.stat().st_size
+    record_file(actor, "download", path.name, size, "browser")
+    key = app.deliver_binary(path, save_filename=path.name)
+    if key and path.name.startswith(SLIP_PREFIX):
+        _DELIVERIES[key] = path
+    app.notify(S.FETCH_SENT.format(name=path.name), timeout=8)
+    return True
+
+
+def delivered(key: str) -> None:
+    """The browser has the file: a slip's one-time passwords are not kept on the server."""
+    path = _DELIVERIES.pop(key, None)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def tidy_files() -> None:
+    """Expired files are removed at every login (and hourly by `serve ssh`); a folder the
+    journal cannot reach does not stop a login."""
+    with contextlib.suppress(OSError, JournalError):
+        purge_expired(load_settings().files_keep_days)
