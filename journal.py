@@ -266,11 +266,15 @@ def cmd_import_school(args: argparse.Namespace) -> int:
         )
     if result.credentials:
         if args.slips:
+            from exports.paths import connect_hints
             from exports.slips import write_slips
+            from models.core.settings import load as load_settings
             from models.school.identity import school_name
 
-            fmt = "ods" if args.slips.lower().endswith(".ods") else "xlsx"
-            hint = os.environ.get("JOURNAL_CONNECT") or "ssh {login}@" + (os.uname().nodename or "сервер")
+            ends = args.slips.lower().rsplit(".", 1)[-1]
+            fmt = ends if ends in ("ods", "xlsx", "pdf") else "pdf"
+            settings = load_settings()
+            hint = connect_hints(settings.ssh_address, settings.ssh_port, settings.web_address)[1]
             path = write_slips(
                 args.slips,
                 list(result.credentials),
@@ -584,7 +588,12 @@ def _add_export(sub) -> None:
         help="с какого дня (ДД.ММ.ГГГГ; по умолчанию прошлая неделя)",
     )
     p.add_argument("--to", dest="date_to", metavar="ДАТА", help="по какой день включительно")
-    p.add_argument("--format", choices=["xlsx", "ods", "csv"], default="xlsx", help="формат файла (xlsx)")
+    p.add_argument(
+        "--format",
+        choices=["xlsx", "ods", "csv", "pdf"],
+        default="xlsx",
+        help="формат файла (xlsx; pdf — A4 для печати)",
+    )
     p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|-", help=OUT_HELP)
 
 
@@ -602,7 +611,9 @@ def _add_audit(sub) -> None:
         help="группа (marks, finals, lessons, roster, guardians, subgroups, accounts, school, exports), "
         "код (mark.set) или начало кода (student.)",
     )
-    p.add_argument("--format", choices=["xlsx", "ods", "csv"], help="формат файла (xlsx; с «-o -» — csv)")
+    p.add_argument(
+        "--format", choices=["xlsx", "ods", "csv", "pdf"], help="формат файла (xlsx; с «-o -» — csv)"
+    )
     p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|-", help=OUT_HELP)
 
 

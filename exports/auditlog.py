@@ -125,7 +125,7 @@ def export_audit(
 
     fmt = (fmt or "").strip().lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods, csv или pdf.")
     filters = filters or AuditFilter()
     page = all_entries(actor, filters, cap=cap)  # refuses pupils and guardians
     target = export_target(actor, out, fmt, False, stream)

@@ -83,6 +83,17 @@ def write_private(path: str | os.PathLike[str], data: bytes) -> Path:
     return target
 
 
+def free_path(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or name_2, name_3 … if taken: an export never replaces a file."""
+    path = folder / name
+    stem, suffix = path.stem, path.suffix
+    n = 2
+    while path.exists() or path.is_symlink():
+        path = folder / f"{stem}_{n}{suffix}"
+        n += 1
+    return path
+
+
 def safe_filename(*parts: object, ext: str = "") -> str:
     """A file name from parts, safe on Linux, Windows and flash drives, Cyrillic kept.
 

@@ -23,7 +23,7 @@ from typing import Any
 from exports.files import _ods_cell, _xlsx_cell, export_csv
 from models.core.errors import ValidationError
 
-FORMATS = ("xlsx", "ods", "csv")
+FORMATS = ("xlsx", "ods", "csv", "pdf")
 SHEET_NAME_MAX = 31  # Excel's limit
 _BAD_SHEET_CHARS = re.compile(r"[\\*?:/\[\]']")
 
@@ -88,15 +88,19 @@ def _dataset(sheet: Sheet):
 
 
 def render(sheets: list[Sheet], fmt: str) -> bytes:
-    """The sheets as one xlsx or ods workbook (csv: see render_csv)."""
-    if fmt not in ("xlsx", "ods"):
-        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
+    """The sheets as one xlsx or ods workbook, or an A4 PDF (csv: see render_csv)."""
+    if fmt not in ("xlsx", "ods", "pdf"):
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods, csv или pdf.")
     if not sheets:
         raise ValidationError("Нечего выгружать: в таблице нет ни одного листа.")
     for sheet, name in zip(sheets, unique_names(s.name for s in sheets), strict=True):
         sheet.name = name
     if fmt == "xlsx":
         return _xlsx(sheets)
+    if fmt == "pdf":
+        from exports.pdf import render_pdf
+
+        return render_pdf(sheets)
     return _ods(sheets)
 
 

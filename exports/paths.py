@@ -175,3 +175,18 @@ def upload_command(login: str, host: str, port: int) -> str:
     """«scp -P 2222 ФАЙЛ ivanova@school.ru:inbox/»: a file to import, into one's inbox."""
     port_part = f"-P {port} " if port != 22 else ""
     return f"scp {port_part}ФАЙЛ {login}@{host}:{INBOX}/"
+
+
+def ssh_hint(host: str, port: int) -> str:
+    """How staff connect, with "{login}" left for each person: «ssh -p 2222 {login}@school.ru»."""
+    port_part = f"-p {port} " if port != 22 else ""
+    return f"ssh {port_part}{{login}}@{host}"
+
+
+def connect_hints(ssh_address: str, ssh_port: int, web_address: str) -> tuple[str, str]:
+    """(pupils and guardians, staff): the browser address for the diary (the school's
+    setting «Адрес журнала в браузере»), else `JOURNAL_CONNECT`, else SSH like staff; staff
+    always SSH, with the school's address and port."""
+    staff = ssh_hint(server_address(ssh_address), ssh_port)
+    diary = web_address or os.environ.get("JOURNAL_CONNECT") or staff
+    return diary, staff

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from exports.files import safe_filename, write_private
+from exports.files import free_path, safe_filename, write_private
 from exports.layout import FORMATS, Sheet, render, render_csv
 from exports.paths import purge_expired, user_folder
 from models.core import clock
@@ -85,7 +85,7 @@ def _check_kind(kind: str) -> ExportKind:
 def _check_format(fmt: str) -> str:
     fmt = (fmt or "").strip().lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods или csv.")
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx, ods, csv или pdf.")
     return fmt
 
 
@@ -222,17 +222,6 @@ def export_target(
     return ExportTarget("file", path)
 
 
-def _free(folder: Path, name: str) -> Path:
-    """`name` in `folder`, or name_2, name_3 … if taken: an export never replaces a file."""
-    path = folder / name
-    stem, suffix = path.stem, path.suffix
-    n = 2
-    while path.exists() or path.is_symlink():
-        path = folder / f"{stem}_{n}{suffix}"
-        n += 1
-    return path
-
-
 def write_document(
     target: ExportTarget, base: str, sheets: list[Sheet], fmt: str
 ) -> list[tuple[str, Path | None]]:
@@ -268,7 +257,7 @@ def write_document(
 
 def _write_fresh(folder: Path, name: str, data: bytes) -> Path:
     for _ in range(100):
-        path = _free(folder, name)
+        path = free_path(folder, name)
         try:
             return write_private(path, data)
         except ValidationError:

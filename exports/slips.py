@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from models.people.accounts import IssuedCredential
 
 SLIPS_PER_PAGE = 2
+SLIP_FORMATS = ("pdf", *FORMATS)
 CUT_LINE = "✂ " + "- " * 40
 SHEET_TITLE = "Реквизиты {class_name}"
+CUT_HERE = "линия отреза"
 
 # The wording of the slips, in one place.
 TITLE = "Электронный дневник — {school}, класс {class_name}"
@@ -84,6 +86,7 @@ def slip_lines(
     connect_hint: str,
     pupil: str | None = None,
     issued: dt.date | None = None,
+    staff_hint: str = "",
 ) -> list[str]:
     """The lines of one person's slip (also usable to show the slip on screen).
 
@@ -97,7 +100,7 @@ def slip_lines(
             FOR.format(person=cred.person, role=_role_text(cred, class_name, pupil)),
             LOGIN.format(login=cred.login),
             PASSWORD.format(password=cred.password),
-            CONNECT.format(hint=connect_hint.replace("{login}", cred.login)),
+            CONNECT.format(hint=(staff_hint or connect_hint).replace("{login}", cred.login)),
             CHANGE,
             ISSUED.format(day=issued or clock.today()),
         ]
@@ -143,6 +146,7 @@ def _blocks(
     connect_hint: str,
     pupils: Mapping[int, str] | None,
     issued: dt.date | None,
+    staff_hint: str = "",
 ) -> list[list[str]]:
     pupils = pupils or {}
     return [
@@ -153,6 +157,7 @@ def _blocks(
             connect_hint=connect_hint,
             pupil=pupils.get(cred.user_id),
             issued=issued,
+            staff_hint=staff_hint,
         )
         for cred in credentials
     ]
@@ -254,14 +259,16 @@ def write_slips(
     connect_hint: str,
     pupils: Mapping[int, str] | None = None,
     issued: dt.date | None = None,
+    staff_hint: str = "",
 ) -> Path:
     """Write the slips to a new private file (0600, never overwriting); returns its path.
+    `connect_hint` is how pupils and guardians connect, `staff_hint` (if given) how staff do.
 
     Raises ValidationError (no credentials, no connect hint, file exists, unknown format)
     or StorageError (disk full, no rights), with nothing left half-written.
     """
-    if fmt not in FORMATS:
-        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно xlsx или ods.")
+    if fmt not in SLIP_FORMATS:
+        raise ValidationError(f"Неизвестный формат файла «{fmt}»: можно pdf, xlsx или ods.")
     _check(credentials, connect_hint)
     blocks = _blocks(
         credentials,
@@ -270,8 +277,49 @@ def write_slips(
         connect_hint=connect_hint,
         pupils=pupils,
         issued=issued,
+        staff_hint=staff_hint,
     )
+    if fmt == "pdf":
+        return write_private(path, _pdf(blocks))
     data = export_databook(_book(blocks, class_name), fmt)
     if fmt == "xlsx":
         data = _print_layout(data, _starts(blocks))
     return write_private(path, data)
+
+
+def _pdf(blocks: list[list[str]]) -> bytes:
+    """A4 pages of SLIPS_PER_PAGE slips each, cut lines between them; the login and the
+    password large and bold (the password's letters are chosen unambiguous:
+    models.people.passwords), the rest as in the spreadsheet."""
+    from exports.pdf import BASE_PT, FONT, new_document
+
+    pdf = new_document()
+    pdf.set_auto_page_break(False)
+    slot = (pdf.h - 2 * pdf.t_margin) / SLIPS_PER_PAGE
+    for i, block in enumerate(blocks):
+        if i % SLIPS_PER_PAGE == 0:
+            pdf.add_page()
+        top = pdf.t_margin + (i % SLIPS_PER_PAGE) * slot
+        if i % SLIPS_PER_PAGE:  # a dashed cut line (the font has no scissors)
+            pdf.set_font(FONT, "", BASE_PT - 1)
+            pdf.set_dash_pattern(dash=2, gap=1.5)
+            pdf.line(pdf.l_margin, top - 2, pdf.w - pdf.r_margin, top - 2)
+            pdf.set_dash_pattern()
+            pdf.set_xy(pdf.l_margin, top - 1.5)
+            pdf.cell(0, 3, CUT_HERE)
+        pdf.set_xy(pdf.l_margin, top + 2)
+        for k, line in enumerate(block):
+            if k == 0:
+                pdf.set_font(FONT, "B", 13)
+            elif k in (_LOGIN_OFFSET, _PASSWORD_OFFSET):
+                pdf.set_font(FONT, "B", 16)
+            elif k == 1:
+                pdf.set_font(FONT, "B", 11)
+            else:
+                pdf.set_font(FONT, "", 10.5)
+            height = pdf.font_size * 1.5
+            if line:
+                pdf.multi_cell(0, height, line, new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.ln(height / 2)
+    return bytes(pdf.output())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from exports.paths import SLIP_PREFIX, fetch_command, purge_expired, server_address
+from exports.paths import SLIP_PREFIX, connect_hints, fetch_command, purge_expired, server_address
 from models.core.access import Actor
 from models.core.errors import JournalError
 from models.core.settings import load as load_settings
@@ -68,3 +68,9 @@ def tidy_files() -> None:
     journal cannot reach does not stop a login."""
     with contextlib.suppress(OSError, JournalError):
         purge_expired(load_settings().files_keep_days)
+
+
+def diary_address() -> str:
+    """Where pupils and guardians open the diary in a browser (the school's setting)."""
+    settings = load_settings()
+    return settings.web_address or connect_hints(settings.ssh_address, settings.ssh_port, "")[0]

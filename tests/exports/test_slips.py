@@ -143,7 +143,7 @@ def test_slips_validation(tmp_path):
     with pytest.raises(ValidationError, match="повторяются"):
         build_slips([MOTHER, MOTHER], **COMMON)
     with pytest.raises(ValidationError, match="формат"):
-        write_slips(tmp_path / "a.pdf", PEOPLE, "pdf", **COMMON)
+        write_slips(tmp_path / "a.docx", PEOPLE, "docx", **COMMON)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -8,11 +8,14 @@ import datetime as dt
 import json
 import os
 import stat
+from pathlib import Path
 
 import asyncssh
 import pytest
+from textual import events
 from textual.widgets import Select, Static
 
+import tui.app as tui_app
 from exports.paths import fetch_command, list_files, purge_expired, user_folder
 from exports.run import export
 from models.core.schema import AuditEntry
@@ -245,3 +248,83 @@ async def test_my_files_lists_tells_how_to_fetch_and_deletes(small_sqlite, root)
         await pilot.pause()
         assert table_rows(screen) == [] and not mine.exists()
     assert [a["name"] for a in audits("file.delete")] == [mine.name]
+
+
+# --- in the browser --------------------------------------------------------------------------
+
+
+class BrowserApp(JournalApp):
+    """The app as `serve web` runs it: deliver_binary sends a download (here: recorded)."""
+
+    CSS_PATH = str(Path(tui_app.__file__).parent / JournalApp.CSS_PATH)
+    delivered: list[tuple[str, bytes]]
+
+    @property
+    def is_web(self) -> bool:
+        return True
+
+    def deliver_binary(self, path_or_file, *, save_filename=None, **kwargs):
+        self.delivered.append((save_filename, Path(path_or_file).read_bytes()))
+        key = f"key-{len(self.delivered)}"
+        self.post_message(events.DeliveryComplete(key=key, name=None))
+        return key
+
+
+def pdf_text(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    assert all(
+        round(float(p.mediabox.width)) == 595 and round(float(p.mediabox.height)) == 842 for p in reader.pages
+    )
+    return [page.extract_text() for page in reader.pages]
+
+
+async def test_a_guardian_downloads_the_child_s_week_and_report_card_in_the_browser(small_sqlite, root):
+    s = small_sqlite
+    fill(s)
+    from tui.screens.diary import DiaryScreen
+
+    app = BrowserApp(source="")
+    app.delivered = []
+    guardian = accounts.authenticate(s.guardian.login, s.passwords[s.guardian.login])
+    async with app.run_test(size=SIZE) as pilot:
+        app.land(guardian)
+        await pilot.pause()
+        assert isinstance(app.screen, DiaryScreen)
+        await pilot.press("left")  # last week: the one with marks
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+    (week_name, week_pdf), (card_name, card_pdf) = app.delivered
+    assert week_name.startswith("Дневник_Андреев_Андрей_") and week_name.endswith(".pdf")
+    [page] = pdf_text(week_pdf)  # one A4 page: the pupil's week
+    assert "Дневник: Андреев Андрей, 5А класс" in page and "Математика" in page
+    [card] = pdf_text(card_pdf)
+    assert card_name.startswith("Табель_Андреев_Андрей_") and "Табель успеваемости: Андреев Андрей" in card
+    assert [a["via"] for a in audits("file.download")] == ["browser", "browser"]
+    assert {a["user"] for a in audits("file.download")} == {s.guardian.user_id}
+
+
+async def test_a_slip_saved_in_the_browser_is_downloaded_and_then_gone(small_sqlite, root):
+    s = small_sqlite
+    from tui.screens.credentials import CredentialsScreen
+
+    update_setting(s.admin, "web_address", "https://journal.school.ru")
+    app = BrowserApp(source="")
+    app.delivered = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_as(app, pilot, "ivanova", s.passwords["ivanova"], CredentialsScreen)
+        await pilot.press("a")  # issue to everyone without a login
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause()
+    [(name, data)] = app.delivered
+    assert name.startswith("Реквизиты_5А_") and name.endswith(".pdf")
+    pages = pdf_text(data)
+    assert "Вход: https://journal.school.ru" in pages[0] and "Пароль:" in pages[0]
+    assert list_files(s.homeroom.user_id) == []  # the one-time passwords did not stay

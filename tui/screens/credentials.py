@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,23 +10,26 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from exports.files import safe_filename
-from exports.paths import user_folder
+from exports.paths import SLIP_PREFIX, connect_hints, user_folder
 from exports.slips import write_slips
 from models.core import clock
 from models.core.access import STUDENT, Actor
+from models.core.settings import load as load_settings
 from models.people.accounts import IssuedCredential, issue_credentials
 from models.people.credentials import CredentialRow, class_credentials, record_export
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.identity import school_name
 from tui import strings as S
 from tui.attempt import attempt
+from tui.files import deliver
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 
 
 def connect_hint() -> str:
-    """How a parent reaches the diary: `JOURNAL_CONNECT`, else ssh to this server."""
-    return os.environ.get("JOURNAL_CONNECT") or S.CONNECT_HINT.format(host=socket.getfqdn())
+    """How a pupil or parent reaches the diary: the school's web address (exports.paths)."""
+    settings = load_settings()
+    return connect_hints(settings.ssh_address, settings.ssh_port, settings.web_address)[0]
 
 
 def state_of(row: CredentialRow) -> str:
@@ -161,7 +163,7 @@ class CredentialsScreen(Screen):
 
     def save_slips(self, issued: list[IssuedCredential]) -> None:
         name = safe_filename(
-            "Реквизиты", self.school_class.name, clock.now().strftime("%Y-%m-%d_%H%M%S"), ext="xlsx"
+            SLIP_PREFIX, self.school_class.name, clock.now().strftime("%Y-%m-%d_%H%M%S"), ext="pdf"
         )
         path = user_folder(self.actor.user_id) / name
 
@@ -169,7 +171,7 @@ class CredentialsScreen(Screen):
             written = write_slips(
                 path,
                 issued,
-                fmt="xlsx",
+                fmt="pdf",
                 school=school_name(),
                 class_name=self.school_class.name,
                 connect_hint=self.connect_hint or connect_hint(),
@@ -178,7 +180,11 @@ class CredentialsScreen(Screen):
             record_export(self.actor, "credential_slips", str(written), len(issued))
             return written
 
-        attempt(self, write, done=lambda written: self.notify(S.SLIPS_SAVED.format(path=written), timeout=10))
+        def saved(written: Path) -> None:
+            self.notify(S.SLIPS_SAVED.format(name=written.name), timeout=10)
+            deliver(self.app, self.actor, written)  # a browser gets it now; over SSH: the scp command
+
+        attempt(self, write, done=saved)
 
     def action_next_class(self) -> None:
         if len(self.kept_classes) > 1:

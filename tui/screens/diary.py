@@ -9,11 +9,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from exports.family import card_pdf, week_pdf
 from models.core import clock
 from models.core.access import Actor
 from models.reports.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
 from tui import strings as S
 from tui.attempt import attempt
+from tui.files import can_deliver, deliver, diary_address
 from tui.keys import twin
 
 
@@ -25,6 +27,8 @@ class DiaryScreen(Screen):
         Binding(twin("m"), "toggle_marks", S.KEY_MARKS, id="marks"),
         Binding(twin("p"), "next_period", S.KEY_PERIOD, id="period", show=False),
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),
+        Binding(twin("s"), "download_week", S.KEY_DOWNLOAD_WEEK, id="download-week", key_display="S"),
+        Binding(twin("t"), "download_card", S.KEY_DOWNLOAD_CARD, id="download-card", key_display="T"),
     ]
 
     def __init__(self, actor: Actor) -> None:
@@ -125,6 +129,38 @@ class DiaryScreen(Screen):
             self.period_index += 1
         self.showing_marks = True
         self.refresh_view()
+
+    # --- downloads (in the browser; tui/files.py) -----------------------------------------
+
+    def action_download_week(self) -> None:
+        """The week on screen as a paper-diary page (PDF)."""
+        self._download(lambda: week_pdf(self.actor, self.child, self.monday))
+
+    def action_download_card(self) -> None:
+        """The period's marks as a report card (PDF): the period on screen, else the current one."""
+
+        def make():
+            periods = periods_of(self.actor, self.child.student_id)
+            if not periods:
+                return None
+            if self.period_index is None:
+                today = clock.today()
+                index = next((i for i, p in enumerate(periods) if p[2] <= today <= p[3]), 0)
+            else:
+                index = self.period_index % len(periods)
+            return card_pdf(self.actor, self.child, periods[index][0])
+
+        self._download(make)
+
+    def _download(self, make) -> None:
+        if not self.kids:
+            return
+        if not can_deliver(self.app):
+            self.notify(S.DOWNLOAD_IN_BROWSER.format(address=diary_address()), timeout=12)
+            return
+        path = attempt(self, make)
+        if path is not None:
+            attempt(self, lambda: deliver(self.app, self.actor, path))
 
     def action_next_child(self) -> None:
         if len(self.kids) > 1:
