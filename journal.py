@@ -333,6 +333,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         fmt=args.format,
         out=args.out,
         progress=progress,
+        csv_sep=args.csv_sep,
     )
     if args.out != STDOUT:
         for path in paths:
@@ -438,7 +439,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 DB_HELP = "база данных: путь к файлу SQLite или postgresql://… (по умолчанию $JOURNAL_DB или journal.sqlite)"
 OUT_HELP = (
-    "куда записать; «-» — csv в стандартный вывод; по умолчанию $JOURNAL_EXPORT_DIR или ~/journal-exports"
+    "куда записать: файл, папка («ПАПКА/» создаётся, если её нет), «-» — csv в стандартный вывод; "
+    "по умолчанию папка system в $JOURNAL_EXPORT_DIR (или ~/journal-exports)"
 )
 
 
@@ -594,7 +596,13 @@ def _add_export(sub) -> None:
         default="xlsx",
         help="формат файла (xlsx; pdf — A4 для печати)",
     )
-    p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|-", help=OUT_HELP)
+    p.add_argument(
+        "--csv-sep",
+        choices=[";", ",", "tab"],
+        default=";",
+        help="разделитель csv: «;» (по умолчанию, десятичная запятая: русский Excel), «,» или tab",
+    )
+    p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|ПАПКА/|-", help=OUT_HELP)
 
 
 def _add_audit(sub) -> None:

@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,8 +189,31 @@ def export_databook(book: tablib.Databook, fmt: str = "xlsx") -> bytes:
     return safe.export("ods")
 
 
-def export_csv(ds: tablib.Dataset, *, escape: bool = True) -> bytes:
-    """One sheet as CSV for Excel: UTF-8 with BOM, CRLF lines, formula triggers escaped."""
+CSV_SEPARATORS = {";": ";", ",": ",", "tab": "\t"}  # --csv-sep: the name → the character
+DEFAULT_CSV_SEP = ";"  # what a Russian Excel opens into columns (its list separator)
+
+
+def csv_separator(name: str | None) -> str:
+    """The separator character for `--csv-sep` (";" by default), or ValidationError."""
+    key = DEFAULT_CSV_SEP if name in (None, "") else str(name).strip().lower()
+    key = "tab" if key in ("\t", "таб", "табуляция") else key
+    if key not in CSV_SEPARATORS:
+        raise ValidationError(f"Разделитель csv «{name}» неизвестен: можно «;» (по умолчанию), «,» или tab.")
+    return CSV_SEPARATORS[key]
+
+
+def _decimal_comma(value: Any) -> Any:
+    if isinstance(value, float | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return value
+
+
+def export_csv(ds: tablib.Dataset, *, escape: bool = True, sep: str = DEFAULT_CSV_SEP) -> bytes:
+    """One sheet as CSV for Excel: UTF-8 with BOM, CRLF lines, formula triggers escaped; by
+    default ";" between columns and decimal commas (a Russian Excel's settings), with
+    sep="," numbers keep their point."""
     if escape:
         ds = _clean_dataset(ds, _csv_cell)
-    return ds.export("csv").encode("utf-8-sig")
+    if sep != ",":
+        ds = _clean_dataset(ds, _decimal_comma)
+    return ds.export("csv", delimiter=sep).encode("utf-8-sig")

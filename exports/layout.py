@@ -34,7 +34,8 @@ class Sheet:
     rows: list[list[Any]] = field(default_factory=list)
     widths: Sequence[float] = ()  # characters per column (xlsx)
     title_rows: set[int] = field(default_factory=set)  # 0-based rows set large and bold
-    header_rows: set[int] = field(default_factory=set)  # bold, boxed, repeated on each page
+    header_rows: set[int] = field(default_factory=set)  # bold, boxed, wrapped; repeated on each page
+    # when they are one run of rows (a table's heading; not the heading of each report card)
     bold_rows: set[int] = field(default_factory=set)
     bold_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column), 0-based
     ruled: set[int] = field(default_factory=set)  # rows with a heavier line above (a new day)
@@ -49,6 +50,12 @@ class Sheet:
     main: bool = False  # the document's main table: what `-o -` (csv to stdout) writes
     fit_width: bool = True  # xlsx: scale the print to one page's width
     repeat_columns: str | None = None  # xlsx: columns printed on every page, e.g. "A:B"
+
+    @property
+    def repeated_rows(self) -> list[int]:
+        """The header rows printed at the top of every page: one contiguous run, or none."""
+        rows = sorted(self.header_rows)
+        return rows if rows and rows == list(range(rows[0], rows[-1] + 1)) else []
 
     @property
     def width(self) -> int:
@@ -104,9 +111,10 @@ def render(sheets: list[Sheet], fmt: str) -> bytes:
     return _ods(sheets)
 
 
-def render_csv(sheet: Sheet) -> bytes:
-    """One sheet as CSV for Excel: UTF-8 with BOM, formula-like text escaped."""
-    return export_csv(_dataset(sheet))
+def render_csv(sheet: Sheet, sep: str = ";") -> bytes:
+    """One sheet as CSV for Excel: UTF-8 with BOM, formula-like text escaped, `sep` between
+    columns (";" with decimal commas by default: exports.files.export_csv)."""
+    return export_csv(_dataset(sheet), sep=sep)
 
 
 def _xlsx(sheets: list[Sheet]) -> bytes:
@@ -145,26 +153,29 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
         widths = list(sheet.widths) or _adaptive_widths(sheet)
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        if sheet.header_rows:
-            first, last = min(sheet.header_rows) + 1, max(sheet.header_rows) + 1
+        if sheet.repeated_rows:
+            first, last = sheet.repeated_rows[0] + 1, sheet.repeated_rows[-1] + 1
             ws.print_title_rows = f"{first}:{last}"
         if not sheet.rows:
             continue
         boxed_rows = _boxed_rows(sheet)
         width = sheet.width
+        for r, lines in wrapped_lines(sheet, widths).items():
+            ws.row_dimensions[r + 1].height = lines * LINE_PT
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(sheet.rows), max_col=width)):
             boxed = r in boxed_rows
             is_title = r in sheet.title_rows
-            is_bold = r in sheet.header_rows or r in sheet.bold_rows
+            is_header = r in sheet.header_rows
+            is_bold = is_header or r in sheet.bold_rows
             for c, cell in enumerate(row):
                 if is_title:
                     cell.font = title_font
                     continue
                 if is_bold or (r, c) in sheet.bold_cells:
                     cell.font = bold
-                if boxed:
+                if boxed or is_header:
                     cell.border = ruled if r in sheet.ruled else box
-                    cell.alignment = wrap if c in sheet.wrap else top
+                    cell.alignment = wrap if (c in sheet.wrap or is_header) else top
         for r in sheet.breaks:
             if r > 0:
                 ws.row_breaks.append(Break(id=r))  # the page ends after 1-based row r
@@ -176,8 +187,9 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
 def _ods(sheets: list[Sheet]) -> bytes:
     """The workbook through odfpy: the cells as tablib writes them (numbers as numbers, text
     as text — never a formula), control characters removed as export_databook does, plus
-    what a printed page needs: column widths, bold titles and headers, wrapped long text,
-    an A4 page (landscape for the wide sheets)."""
+    what a printed page needs: column widths, bold titles and headers, wrapped long text with
+    row heights to hold it, an A4 page (landscape for the wide sheets) scaled to the page's
+    width, the header rows and name columns repeated on every page, page breaks."""
     from odf.opendocument import OpenDocumentSpreadsheet
 
     doc = OpenDocumentSpreadsheet()
@@ -205,8 +217,13 @@ class _OdsStyles:
             for boxed in (False, True)
             for wrap in (False, True)
         }
-        self.pages = {landscape: self._page(landscape) for landscape in (False, True)}
+        self.pages = {
+            (landscape, fit): self._page(landscape, fit)
+            for landscape in (False, True)
+            for fit in (False, True)
+        }
         self.columns: dict[float, Any] = {}
+        self.rows: dict[tuple[int, bool], Any] = {}  # (lines, page break before) → row style
 
     def _cell(
         self, name: str, *, size: str = "", bold_text: bool = False, boxed: bool = False, wrap: bool = False
@@ -229,25 +246,49 @@ class _OdsStyles:
         self.auto.addElement(style)
         return style
 
-    def _page(self, landscape: bool):
-        """The table style that puts a sheet on an A4 page, portrait or landscape."""
+    def _page(self, landscape: bool, fit: bool):
+        """The table style that puts a sheet on an A4 page, portrait or landscape; `fit`:
+        scaled to one page's width, as many pages down as needed (LibreOffice's
+        scale-to-X/scale-to-Y, as it writes them itself)."""
+        from odf.namespaces import LOEXTNS
         from odf.style import MasterPage, PageLayout, PageLayoutProperties, Style
 
-        layout = PageLayout(name=f"page{int(landscape)}")
+        key = f"{int(landscape)}{int(fit)}"
+        layout = PageLayout(name=f"page{key}")
+        extra = {(LOEXTNS, "scale-to-X"): "1", (LOEXTNS, "scale-to-Y"): "0"} if fit else {}
         layout.addElement(
             PageLayoutProperties(
                 pagewidth="29.7cm" if landscape else "21cm",
                 pageheight="21cm" if landscape else "29.7cm",
                 printorientation="landscape" if landscape else "portrait",
                 margin="1cm",
+                qattributes=extra,
             )
         )
         self.auto.addElement(layout)
-        master = MasterPage(name="Landscape" if landscape else "Portrait", pagelayoutname=layout)
+        name = ("Landscape" if landscape else "Portrait") + ("Fit" if fit else "")
+        master = MasterPage(name=name, pagelayoutname=layout)
         self.doc.masterstyles.addElement(master)
-        table_style = Style(name=f"table{int(landscape)}", family="table", masterpagename=master)
+        table_style = Style(name=f"table{key}", family="table", masterpagename=master)
         self.auto.addElement(table_style)
         return table_style
+
+    def row(self, lines: int, page_break: bool):
+        """A row style: the height of `lines` lines, and/or a page starting at the row."""
+        key = (lines, page_break)
+        if key not in self.rows:
+            from odf.style import Style, TableRowProperties
+
+            props: dict[str, str] = {}
+            if lines > 1:
+                props.update(rowheight=f"{lines * LINE_CM:.2f}cm", useoptimalrowheight="false")
+            if page_break:
+                props["breakbefore"] = "page"
+            style = Style(name=f"row{lines}{int(page_break)}", family="table-row")
+            style.addElement(TableRowProperties(**props))
+            self.auto.addElement(style)
+            self.rows[key] = style
+        return self.rows[key]
 
     def column(self, width: float):
         if width not in self.columns:
@@ -261,27 +302,57 @@ class _OdsStyles:
 
 
 def _ods_table(sheet: Sheet, styles: _OdsStyles):
-    from odf.table import Table, TableColumn, TableRow
+    from odf.table import Table, TableColumn, TableHeaderColumns, TableHeaderRows, TableRow
 
-    table = Table(name=sheet.name, stylename=styles.pages[sheet.landscape])
-    for width in list(sheet.widths) or _adaptive_widths(sheet):
-        table.addElement(TableColumn(stylename=styles.column(float(width))))
+    table = Table(name=sheet.name, stylename=styles.pages[(sheet.landscape, sheet.fit_width)])
+    widths = list(sheet.widths) or _adaptive_widths(sheet)
+    repeated = _column_count(sheet.repeat_columns)
+    header_columns = TableHeaderColumns() if repeated else None
+    for c, width in enumerate(widths):
+        column = TableColumn(stylename=styles.column(float(width)))
+        if header_columns is not None and c < repeated:
+            header_columns.addElement(column)
+            if c == repeated - 1 or c == len(widths) - 1:
+                table.addElement(header_columns)
+        else:
+            table.addElement(column)
     boxed_rows = _boxed_rows(sheet)
+    lines = wrapped_lines(sheet, widths)
+    breaks = {r for r in sheet.breaks if r > 0}
+    headers = sheet.repeated_rows
+    header_group = TableHeaderRows() if headers else None
     for r, row in enumerate(sheet.rows):
-        tr = TableRow()
+        tall, page = lines.get(r, 1), r in breaks
+        tr = TableRow(stylename=styles.row(tall, page)) if tall > 1 or page else TableRow()
         is_title = r in sheet.title_rows
-        is_bold = r in sheet.header_rows or r in sheet.bold_rows
-        boxed = r in boxed_rows
+        is_header = r in sheet.header_rows
+        is_bold = is_header or r in sheet.bold_rows
+        boxed = r in boxed_rows or is_header
         for c, value in enumerate(row):
             if is_title:
                 style = styles.title
             else:
-                style = styles.cells[
-                    (is_bold or (r, c) in sheet.bold_cells, boxed, boxed and c in sheet.wrap)
-                ]
+                wrapped = boxed and (c in sheet.wrap or is_header)
+                style = styles.cells[(is_bold or (r, c) in sheet.bold_cells, boxed, wrapped)]
             tr.addElement(_ods_value(_ods_cell(value), style))
-        table.addElement(tr)
+        if header_group is not None and r in headers:
+            header_group.addElement(tr)  # printed at the top of every page
+            if r == headers[-1]:
+                table.addElement(header_group)
+        else:
+            table.addElement(tr)
     return table
+
+
+def _column_count(span: str | None) -> int:
+    """ "A:B" → 2: how many leading columns print on every page."""
+    if not span:
+        return 0
+    last = span.split(":")[-1].strip().upper()
+    count = 0
+    for ch in last:
+        count = count * 26 + (ord(ch) - ord("A") + 1)
+    return count
 
 
 def _ods_value(value: Any, style):
@@ -297,6 +368,32 @@ def _ods_value(value: Any, style):
         cell = TableCell(stylename=style, valuetype="string")
     cell.addElement(P(text=str(value)))
     return cell
+
+
+LINE_PT = 12.75  # one line of 10–11 pt text, in points (xlsx row heights)
+LINE_CM = 0.45  # the same in centimetres (ods)
+
+
+def wrapped_lines(sheet: Sheet, widths: Sequence[float]) -> dict[int, int]:
+    """Rows that need more than one line, and how many: the wrapped columns of the table and
+    every header cell, at about one character per unit of column width. Printed with that
+    height, a long reason or note never runs over the next row."""
+    boxed = _boxed_rows(sheet)
+    out: dict[int, int] = {}
+    for r, row in enumerate(sheet.rows):
+        header = r in sheet.header_rows
+        if r in sheet.title_rows or not (header or r in boxed):
+            continue
+        lines = 1
+        for c, value in enumerate(row):
+            if value is None or (c not in sheet.wrap and not header) or c >= len(widths):
+                continue
+            room = max(1, int(float(widths[c]) - 1.5))
+            here = sum(max(1, -(-len(part) // room)) for part in str(value).split("\n"))
+            lines = max(lines, here)
+        if lines > 1:
+            out[r] = lines
+    return out
 
 
 def _boxed_rows(sheet: Sheet) -> set[int]:

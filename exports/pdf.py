@@ -100,7 +100,7 @@ def _sheet(pdf: FPDF, sheet: Sheet) -> None:
     widths = [float(w) for w in (list(sheet.widths) or _adaptive_widths(sheet))]
     width = sheet.width
     widths = (widths + [8.0] * width)[:width]
-    headers = sorted(sheet.header_rows)
+    headers = sheet.repeated_rows
     for kind, first, end in _runs(sheet):
         if first in sheet.breaks and first > 0:
             pdf.add_page(orientation="L" if sheet.landscape else "P")
@@ -108,7 +108,7 @@ def _sheet(pdf: FPDF, sheet: Sheet) -> None:
             _paragraphs(pdf, sheet, first, end)
         else:
             rows = list(range(first, end))
-            repeat = [h for h in headers if h < first] if first not in sheet.header_rows else []
+            repeat = [h for h in headers if h < first] if headers and first > headers[-1] else []
             _table(pdf, sheet, repeat + rows, widths)
 
 

@@ -38,6 +38,8 @@ DAYS_LINE = (
 )
 SIGNATURES = "Классный руководитель: {homeroom} ____________      Подпись родителя: ____________"
 NO_MARKS = "нет отметок"
+SUGGESTED = "({mark})"  # a period's mark the teacher has not set yet, in the year's card
+YEAR_LEGEND = "В скобках — предварительная отметка за период: учитель её ещё не выставил."
 TOO_FEW = ": мало отметок, грозит н/а"
 PAGE_ROWS = 48  # rows of the default font on an A4 portrait page with these margins
 
@@ -73,8 +75,14 @@ def _block(
         else:
             note = PRELIMINARY + (TOO_FEW if cell.too_few else "")
         if by_year:
-            marks = list(cell.period_marks) + [""] * (len(period_names) - len(cell.period_marks))
-            rows.append([subject.name, *marks[: len(period_names)], mark, note, cell.missed])
+            confirmed = list(cell.period_set) + [True] * len(cell.period_marks)
+            shown = [
+                m if (not m or ok) else SUGGESTED.format(mark=m)
+                for m, ok in zip(cell.period_marks, confirmed)
+            ]
+            marks = shown + [""] * (len(period_names) - len(shown))
+            year = mark if cell.final or not mark else SUGGESTED.format(mark=mark)
+            rows.append([subject.name, *marks[: len(period_names)], year, note, cell.missed])
         else:
             rows.append([subject.name, mark, note, avg(cell.mean), avg(cell.weighted), cell.missed])
     boxed = (first_boxed, len(rows))
@@ -89,6 +97,8 @@ def _block(
     rows.append(
         [DAYS_LINE.format(days=pupil.days_missed, excused=days.days_excused, unexcused=days.days_unexcused)]
     )
+    if by_year:
+        rows.append([YEAR_LEGEND])
     rows.append([SIGNATURES.format(homeroom=homeroom or "____________")])
     return rows, {0}, {first_boxed}, boxed
 
@@ -118,7 +128,7 @@ def card_sheet(
         sheet.add()
         page += len(rows) + 1
         sheet.title_rows |= {start + r for r in titles}
-        sheet.bold_rows |= {start + r for r in headers}
+        sheet.header_rows |= {start + r for r in headers}  # bold, boxed, wrapped; not repeated
         sheet.boxes.append((start + b0, start + b1))
     if period_names:
         sheet.widths = (28, *([11] * len(period_names)), 6, 18, 10)

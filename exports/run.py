@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from exports.files import free_path, safe_filename, write_private
+from exports.files import csv_separator, free_path, safe_filename, write_private
 from exports.layout import FORMATS, Sheet, render, render_csv
 from exports.paths import purge_expired, user_folder
 from models.core import clock
@@ -71,6 +71,7 @@ class ExportTarget:
     path: Path | None = None
     stream: BinaryIO | None = None
     written: list[Path] = field(default_factory=list)
+    csv_sep: str = ";"  # exports.files.csv_separator
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -233,11 +234,13 @@ def write_document(
                 f"В этой выгрузке {len(main)} таблиц: в стандартный вывод выгружается одна. "
                 "Укажите папку или одного учащегося."
             )
-        target.stream.write(render_csv(main[0]))  # type: ignore[union-attr]
+        target.stream.write(render_csv(main[0], target.csv_sep))  # type: ignore[union-attr]
         target.stream.flush()  # type: ignore[union-attr]
         return [("stdout", None)]
     if fmt == "csv":
-        parts = [(render_csv(s), s.csv_name or s.name if len(sheets) > 1 else "") for s in sheets]
+        parts = [
+            (render_csv(s, target.csv_sep), s.csv_name or s.name if len(sheets) > 1 else "") for s in sheets
+        ]
     else:
         parts = [(render(sheets, fmt), "")]
     written: list[tuple[str, Path | None]] = []
@@ -602,8 +605,10 @@ def export(
     progress: Progress | None = None,
     cancel: threading.Event | Callable[[], bool] | None = None,
     stream: BinaryIO | None = None,
+    csv_sep: str | None = None,
 ) -> list[Path]:
     """Export `kind` for a class (or "all") and return the files written ([] for stdout).
+    `csv_sep`: ";" (default, decimal commas: a Russian Excel), "," or "tab".
 
     Raises ValidationError (bad arguments; nothing written), PermissionDenied, StorageError,
     or ExportCancelled (stopped between classes; its `paths` are complete files).
@@ -617,6 +622,8 @@ def export(
     if many and request.pupil_id is not None:
         raise ValidationError("Одного учащегося выгружают из его класса: укажите класс, а не all.")
     plans = _plans(actor, spec, request, classes, many)
+    separator = csv_separator(csv_sep)
     target = export_target(actor, out, fmt, many, stream)
+    target.csv_sep = separator
     _write_plans(actor, spec, plans, target, fmt, progress, cancel)
     return list(target.written)

@@ -92,6 +92,7 @@ class PupilSubject(NamedTuple):
     late: int  # о (not a missed lesson)
     counts: tuple[int, int, int, int, int]  # current marks 5, 4, 3, 2, 1
     period_marks: tuple[str, ...] = ()  # the year: each period's mark ("" none)
+    period_set: tuple[bool, ...] = ()  # … and whether the teacher set it (False: suggested)
 
     @property
     def mean(self) -> Decimal | None:
@@ -842,11 +843,13 @@ class _Analysis:
         for subject_id in data.subjects:
             sums = absent = None
             period_marks = []
+            period_set = []
             for period_id, scope, over in periods:
                 p_sums = data.marks.get((sid, subject_id, period_id))
                 sums = _add(sums, p_sums)
                 absent = _add(absent, data.absences.get((sid, subject_id, period_id)))
                 p_final = data.finals.get((sid, subject_id, scope), "")
+                period_set.append(bool(p_final))
                 if not p_final and p_sums:
                     p_final = suggest(p_sums[0], p_sums[2], p_sums[3], settings, over) or ""
                 period_marks.append(p_final)
@@ -857,7 +860,15 @@ class _Analysis:
             marks = tuple(period_marks)
             suggested = year_mark(marks, settings.rounding_threshold)
             cells[subject_id] = _cell(
-                subject_id, sums or EMPTY_SUMS, absent, final, suggested, suggested, lessons, marks
+                subject_id,
+                sums or EMPTY_SUMS,
+                absent,
+                final,
+                suggested,
+                suggested,
+                lessons,
+                marks,
+                tuple(period_set),
             )
         return cells
 
@@ -905,6 +916,7 @@ def _cell(
     counted: str | None,
     lessons: int,
     period_marks: tuple[str, ...] = (),
+    period_set: tuple[bool, ...] = (),
 ) -> PupilSubject:
     """One pupil × subject: the sums of the marks, the absences; the final mark counts,
     else `counted`."""
@@ -925,6 +937,7 @@ def _cell(
         late,
         tuple(sums[4:9]),  # type: ignore[arg-type]
         period_marks,
+        period_set,
     )
 
 

@@ -144,9 +144,9 @@ def ods_sheets(path: Path) -> dict[str, list[list[str]]]:
     return out
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
+def csv_rows(data: bytes, sep: str = ";") -> list[list[str]]:
     assert data.startswith(BOM)
-    return strip(list(csv.reader(io.StringIO(data[len(BOM) :].decode("utf-8")))))
+    return strip(list(csv.reader(io.StringIO(data[len(BOM) :].decode("utf-8")), delimiter=sep)))
 
 
 def mode_of(path: Path) -> int:
@@ -358,8 +358,9 @@ def test_report_card_of_the_year(filled_sqlite, out_dir):
         "Пропущено уроков",
     ]
     maths = next(r for r in andreev if r and r[0] == "Математика")
-    # Q1 final 5, Q2 suggested 4 → year (5+4)/2 = 4.5 → 5 (rounding at .5), preliminary
-    assert maths == ["Математика", "5", "4", "", "", "5", "предварительно", 0]
+    # Q1 final 5, Q2 suggested 4 → year (5+4)/2 = 4.5 → 5 (rounding at .5), preliminary:
+    # what the teacher has not set is in brackets (the legend below the card says so)
+    assert maths == ["Математика", "5", "(4)", "", "", "(5)", "предварительно", 0]
 
 
 # --- the course journal, the class report, the meeting report ----------------------------------------
@@ -543,7 +544,7 @@ def test_whole_school_with_progress_and_cancel(filled_sqlite, out_dir):
         ({"class_name": "5А", "date_from": "20.11.2026", "date_to": "16.11.2026"}, "позже конца"),
         ({"class_name": "5А", "date_from": "31.02.2026"}, "не дата"),
         ({"class_name": "5А", "pupil_id": 99999}, "не числился"),
-        ({"class_name": "5А", "fmt": "pdf"}, "Неизвестный формат"),
+        ({"class_name": "5А", "fmt": "docx"}, "Неизвестный формат"),
         ({"class_name": ""}, "Укажите класс"),
         ({"class_name": "5А", "subject": "Математика"}, "только для журнала предмета"),
     ],
@@ -648,9 +649,9 @@ def test_cli_errors_exit_with_2(filled_sqlite, sqlite_store, out_dir, capsys, ar
 
 def test_cli_bad_format_is_a_usage_error(sqlite_store, capsys):
     with pytest.raises(SystemExit) as caught:
-        journal.main(["export", "diary", "--db", str(sqlite_store), "--format", "pdf"])
+        journal.main(["export", "diary", "--db", str(sqlite_store), "--format", "docx"])
     assert caught.value.code == 2
-    assert "pdf" in capsys.readouterr().err
+    assert "docx" in capsys.readouterr().err
 
 
 def test_exports_import_no_spreadsheet_library_up_front():

@@ -285,16 +285,23 @@ def test_export_csv_bom_and_escape():
     ds.append(["Андреева Ольга", 5])
     ds.append(["=cmd()", "-"])
     ds.append(["@SUM(A1)", "-2+3"])
-    data = export_csv(ds)
+    ds.append(["Среднее", 3.71])
+    data = export_csv(ds)  # for a Russian Excel: ";" and a decimal comma
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     assert text.splitlines() == [
-        "ФИО,Оценка",
-        "Андреева Ольга,5",
-        "'=cmd(),-",
-        "'@SUM(A1),'-2+3",
+        "ФИО;Оценка",
+        "Андреева Ольга;5",
+        "'=cmd();-",
+        "'@SUM(A1);'-2+3",
+        "Среднее;3,71",
     ]
-    assert export_csv(ds, escape=False).decode("utf-8-sig").splitlines()[2] == "=cmd(),-"
+    assert export_csv(ds, escape=False).decode("utf-8-sig").splitlines()[2] == "=cmd();-"
+    assert export_csv(ds, sep=",").decode("utf-8-sig").splitlines()[1:5:3] == [
+        "Андреева Ольга,5",
+        "Среднее,3.71",
+    ]
+    assert export_csv(ds, sep="\t").decode("utf-8-sig").splitlines()[0] == "ФИО\tОценка"
 
 
 def test_exports_import_no_heavy_modules():
