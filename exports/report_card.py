@@ -75,10 +75,10 @@ def _block(
         else:
             note = PRELIMINARY + (TOO_FEW if cell.too_few else "")
         if by_year:
-            confirmed = list(cell.period_set) + [True] * len(cell.period_marks)
+            confirmed = (list(cell.period_set) + [True] * len(cell.period_marks))[: len(cell.period_marks)]
             shown = [
                 m if (not m or ok) else SUGGESTED.format(mark=m)
-                for m, ok in zip(cell.period_marks, confirmed)
+                for m, ok in zip(cell.period_marks, confirmed, strict=True)
             ]
             marks = shown + [""] * (len(period_names) - len(shown))
             year = mark if cell.final or not mark else SUGGESTED.format(mark=mark)
