@@ -325,7 +325,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         SYSTEM,
         args.what,
         class_name=args.class_name,
-        pupil_id=args.pupil,
+        pupil=args.pupil,
         subject=args.subject,
         period=args.period,
         date_from=args.date_from,
@@ -578,7 +578,11 @@ def _add_export(sub) -> None:
     p.add_argument(
         "--class", dest="class_name", metavar="КЛАСС", help="класс, например 5А, или all — вся школа"
     )
-    p.add_argument("--pupil", metavar="НОМЕР", help="только этот учащийся (выписка из дневника)")
+    p.add_argument(
+        "--pupil",
+        metavar="НОМЕР|ФИО",
+        help="один учащийся (выписка, табель): номер по списку класса или фамилия и имя",
+    )
     p.add_argument("--subject", metavar="ПРЕДМЕТ", help="предмет (журнал предмета), например Математика")
     p.add_argument(
         "--period", metavar="N|year", help="номер четверти (полугодия) или year; по умолчанию текущий"

@@ -109,12 +109,14 @@ def card_sheet(
     days: dict[int, AbsenceCount],
     homeroom: str,
     period_names: list[str],
+    only: int | None = None,
 ) -> Sheet:
-    """Every current pupil's card, one block after another, never split across pages."""
+    """Every current pupil's card (or only one pupil's), one block after another, never
+    split across pages."""
     sheet = Sheet(name="Табель", csv_name="Табель")
     page = 0
     for pupil in a.pupils:
-        if pupil.departed:
+        if (pupil.departed and only is None) or (only is not None and pupil.student_id != only):
             continue
         rows, titles, headers, (b0, b1) = _block(
             a, pupil, year, days.get(pupil.student_id, AbsenceCount()), homeroom, period_names
@@ -160,11 +162,16 @@ def build_report_card(
     year: str,
     homeroom: str = "",
     period_names: list[str] | None = None,
+    student_id: int | None = None,
 ) -> tuple[ClassAnalysis, list[Sheet]]:
     """The report card of a class for a period (or the year: `period_id` None, with the
-    periods' names for the columns)."""
+    periods' names for the columns); with `student_id`, that pupil's card alone."""
     a = class_analysis(actor, class_id, period_id)
     data = class_range(actor, class_id, a.start, min(a.end, max(a.start, clock.today())))
     days, _ = absence_counts(data)
     names = list(period_names or []) if period_id is None else []
+    if student_id is not None:
+        card = card_sheet(a, year, days, homeroom, names, only=student_id)
+        card.main = True
+        return a, [card]
     return a, report_card_sheets(a, year, days, homeroom, names)

@@ -284,11 +284,12 @@ class _Doc:
 class _Request:
     """An export's arguments once checked: the same for every class of it."""
 
-    pupil_id: int | None
+    pupil_id: int | None  # the app names a pupil by id
     subject: object
     period: object
     date_from: object
     date_to: object
+    pupil: str = ""  # the command line by list number («3») or name («Князев Захар»)
 
     @property
     def explicit_period(self) -> bool:
@@ -312,6 +313,57 @@ def _plan_class(actor: Actor, request: _Request, school_class: ClassInfo, period
     return _Plan(school_class, period)
 
 
+def _plan_card(actor: Actor, request: _Request, school_class: ClassInfo, period: PeriodInfo | None) -> _Plan:
+    """A class's report cards, or one pupil's (named by id, list number or name)."""
+    _check_class(actor, school_class)
+    periods = _periods(school_class)
+    start, end = (period.start, period.end) if period else (periods[0].start, periods[-1].end)
+    return _Plan(school_class, period, pupil_id=_pupil_of(actor, request, school_class, start, end))
+
+
+def _pupil_of(
+    actor: Actor, request: _Request, school_class: ClassInfo, start: dt.date, end: dt.date
+) -> int | None:
+    """The pupil asked for, in the class between the dates: by id (the app), by the number in
+    the class list («3», as the paper journal numbers them) or by name («Князев Захар»,
+    «Князев Захар Ильич»; the beginnings of the words do). Namesakes are listed by number."""
+    if request.pupil_id is not None:
+        return request.pupil_id
+    text = " ".join(request.pupil.replace("№", " ").split())
+    if not text:
+        return None
+    from models.people.names import short_names
+    from models.people.roster import class_roster
+
+    rows = class_roster(actor, school_class.id, start, end)
+    people = list({r.student.id: r.student for r in rows}.values())  # in list order
+    if text.isdigit():
+        number = int(text)
+        if not 1 <= number <= len(people):
+            raise ValidationError(
+                f"В списке {school_class.name} {len(people)} учащихся: номера «{text}» нет."
+            )
+        return people[number - 1].id
+    words = [w.casefold().replace("ё", "е") for w in text.split()]
+
+    def matches(s) -> bool:
+        names = [p.casefold().replace("ё", "е") for p in (s.surname, s.first_name, s.patronymic or "")]
+        return len(words) <= 3 and all(n.startswith(w) for n, w in zip(names, words, strict=False))
+
+    found = [(i, s) for i, s in enumerate(people, start=1) if matches(s)]
+    if not found:
+        raise ValidationError(
+            f"В {school_class.name} нет учащегося «{text}»: укажите номер по списку или фамилию."
+        )
+    if len(found) > 1:
+        shown = short_names((s.id, s.surname, s.first_name, s.patronymic or "") for _, s in found)
+        listing = "; ".join(f"{i} — {shown[s.id]}" for i, s in found[:8])
+        raise ValidationError(
+            f"«{text}» в {school_class.name} — несколько учащихся: {listing}. Укажите номер по списку."
+        )
+    return found[0][1].id
+
+
 def _plan_diary(actor: Actor, request: _Request, school_class: ClassInfo, period: PeriodInfo | None) -> _Plan:
     _check_class(actor, school_class)
     span = None
@@ -319,7 +371,8 @@ def _plan_diary(actor: Actor, request: _Request, school_class: ClassInfo, period
         periods = _periods(school_class)
         span = (period.start, period.end) if period else (periods[0].start, periods[-1].end)
     dates = _diary_range(request.date_from, request.date_to, span)
-    return _Plan(school_class, period, pupil_id=request.pupil_id, dates=dates)
+    pupil_id = _pupil_of(actor, request, school_class, *dates)
+    return _Plan(school_class, period, pupil_id=pupil_id, dates=dates)
 
 
 def _plan_course(
@@ -368,9 +421,14 @@ def _report_card_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
         year,
         homeroom=school_class.homeroom_name,
         period_names=[p.name for p in periods],
+        student_id=plan.pupil_id,
     )
-    base = safe_filename(kind.file_word, school_class.name, *_scope_words(period, year))
-    return _Doc(base, sheets, sum(1 for p in a.pupils if not p.departed), a.scope)
+    who = [p.name for p in a.pupils if p.student_id == plan.pupil_id]
+    if plan.pupil_id is not None and not who:
+        raise ValidationError(f"Учащийся не числился в {school_class.name} в этот период.")
+    base = safe_filename(kind.file_word, school_class.name, *who, *_scope_words(period, year))
+    count = 1 if who else sum(1 for p in a.pupils if not p.departed)
+    return _Doc(base, sheets, count, a.scope)
 
 
 def _class_report_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
@@ -441,7 +499,8 @@ class ExportKind:
     plan: Callable[[Actor, _Request, ClassInfo, PeriodInfo | None], _Plan] = _plan_class
     record: Callable[[Actor, ExportKind, _Plan, _Doc, str], None] = _record_export
     skip_on: tuple[type[Exception], ...] = ()  # planning failures that only leave a class out of "all"
-    pupil_and_dates: bool = False  # one pupil may be named, and the dates «с» and «по»
+    pupil_and_dates: bool = False  # the dates «с» and «по» may be given
+    one_pupil: bool = False  # one pupil may be named
     needs_subject: bool = False  # a subject must be named
 
 
@@ -456,6 +515,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {
             build=_diary_doc,
             plan=_plan_diary,
             pupil_and_dates=True,
+            one_pupil=True,
         ),
         ExportKind(
             REPORT_CARD,
@@ -463,6 +523,8 @@ EXPORT_KINDS: dict[str, ExportKind] = {
             file_word="Табель",
             audit_kind="report_card",
             build=_report_card_doc,
+            plan=_plan_card,
+            one_pupil=True,
         ),
         ExportKind(
             CLASS_REPORT,
@@ -506,24 +568,31 @@ def _cancelled(cancel) -> bool:
 
 
 def _check_request(
-    kind: ExportKind, pupil_id: object, subject: object, period: object, date_from: object, date_to: object
+    kind: ExportKind,
+    pupil_id: object,
+    subject: object,
+    period: object,
+    date_from: object,
+    date_to: object,
+    pupil: object = "",
 ) -> _Request:
-    if pupil_id is not None and str(pupil_id).strip() != "":
-        if not kind.pupil_and_dates:
-            raise ValidationError("Учащийся указывается только для выписки из дневника.")
+    named = pupil_id is not None and str(pupil_id).strip() != ""
+    if (named or str(pupil or "").strip()) and not kind.one_pupil:
+        raise ValidationError("Учащийся указывается только для выписки из дневника и табеля.")
+    if named:
         text = str(pupil_id).strip()
         if not text.isdigit():
             raise ValidationError(f"Номер учащегося «{text}» — не число.")
-        pupil = int(text)
+        chosen: int | None = int(text)
     else:
-        pupil = None
+        chosen = None
     if not kind.pupil_and_dates and (date_from or date_to):
         raise ValidationError("Даты «с» и «по» задаются только для выписки из дневника; здесь — период.")
     if kind.needs_subject and not (subject and str(subject).strip()):
         raise ValidationError("Для журнала предмета укажите предмет, например «Математика».")
     if not kind.needs_subject and subject:
         raise ValidationError("Предмет указывается только для журнала предмета.")
-    return _Request(pupil, subject, period, date_from, date_to)
+    return _Request(chosen, subject, period, date_from, date_to, str(pupil or "").strip())
 
 
 def _export_classes(
@@ -596,6 +665,7 @@ def export(
     *,
     class_name: str | None = None,
     pupil_id: int | str | None = None,
+    pupil: str | None = None,
     subject: str | None = None,
     period: object = None,
     date_from: object = None,
@@ -616,10 +686,10 @@ def export(
     require_staff(actor)
     spec = _check_kind(kind)
     fmt = _check_format(fmt)
-    request = _check_request(spec, pupil_id, subject, period, date_from, date_to)
+    request = _check_request(spec, pupil_id, subject, period, date_from, date_to, pupil)
     classes = _export_classes(actor, spec, request, class_name)
     many = len(classes) > 1 or str(class_name or "").strip().lower() == ALL
-    if many and request.pupil_id is not None:
+    if many and (request.pupil_id is not None or request.pupil):
         raise ValidationError("Одного учащегося выгружают из его класса: укажите класс, а не all.")
     plans = _plans(actor, spec, request, classes, many)
     separator = csv_separator(csv_sep)

@@ -32,6 +32,7 @@ from models.core.schema import (
 from models.core.service import reading, service
 from models.journal.entries import Cell, _write_cell, read_cells
 from models.journal.grading import EXCUSED_CODES, LATE, parse_absence
+from models.people.names import short_names
 
 WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 ABSENT = "н"
@@ -156,14 +157,16 @@ def _day_pupils(class_id: int, day: dt.date) -> tuple[list[DayPupil], set[tuple[
     pupils: list[DayPupil] = []
     seen: set[int] = set()
     members: set[tuple[int, int]] = set()
-    for kind, sid, surname, first_name, _patronymic, group in (
-        (pupils_q | members_q).order_by(SQL("1, 3, 4, 5, 2")).tuples()
-    ):
+    rows = list((pupils_q | members_q).order_by(SQL("1, 3, 4, 5, 2")).tuples())
+    names = short_names(
+        (sid, surname, first, patronymic) for kind, sid, surname, first, patronymic, _ in rows if kind != "s"
+    )
+    for kind, sid, _surname, _first_name, _patronymic, group in rows:
         if kind == "s":
             members.add((group, sid))
         elif sid not in seen:
             seen.add(sid)
-            pupils.append(DayPupil(sid, f"{surname} {first_name}"))
+            pupils.append(DayPupil(sid, names[sid]))
     return pupils, members
 
 

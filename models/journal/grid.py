@@ -35,6 +35,7 @@ from models.core.settings import Settings
 from models.core.settings import load as load_settings
 from models.journal.entries import Cell, read_cells
 from models.journal.grading import Averages, averages, suggest_period_mark
+from models.people.names import short_names
 from models.school.calendar import is_for_grade
 
 
@@ -178,6 +179,7 @@ def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil]
             Student.id,
             Student.surname,
             Student.first_name,
+            Student.patronymic,
             final.value,
         )
         .join(Student)
@@ -204,8 +206,12 @@ def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil]
         pupils_q = pupils_q.where(Student.id.in_(members))
     pupils: list[GridPupil] = []
     finals: dict[int, str] = {}
-    for start, end, sid, surname, first_name, final_value in tuples(pupils_q):
-        pupils.append(GridPupil(sid, f"{surname} {first_name}", max(start, period.start), end))
+    rows = list(tuples(pupils_q))
+    names = short_names(
+        (sid, surname, first, patronymic) for _, _, sid, surname, first, patronymic, _ in rows
+    )
+    for start, end, sid, _surname, _first, _patronymic, final_value in rows:
+        pupils.append(GridPupil(sid, names[sid], max(start, period.start), end))
         if final_value:
             finals[sid] = final_value
     return pupils, finals

@@ -37,6 +37,7 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.core.settings import load as load_settings
+from models.people.names import short_names
 from models.school.calendar import for_grade, is_for_grade
 
 
@@ -130,13 +131,17 @@ def _enrolled(class_id: int, period: Period) -> list[tuple[int, str, dt.date | N
         )
         .order_by(Student.surname, Student.first_name, Student.patronymic, Enrollment.start)
     )
+    rows = list(tuples(query))
+    names = short_names(
+        (sid, surname, first, patronymic or "") for sid, surname, first, patronymic, _ in rows
+    )
     out: dict[int, tuple[int, str, dt.date | None]] = {}
-    for sid, surname, first_name, _patronymic, end in tuples(query):
+    for sid, _surname, _first_name, _patronymic, end in rows:
         left = end if end is not None and end < period.end else None
         # a pupil who left and came back within the period counts as present
         if sid in out and (left is None or out[sid][2] is None):
             left = None
-        out[sid] = (sid, f"{surname} {first_name}", left)
+        out[sid] = (sid, names[sid], left)
     return list(out.values())
 
 

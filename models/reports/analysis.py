@@ -45,6 +45,7 @@ from models.journal.grading import (
     indicators,
     round_mark,
 )
+from models.people.names import short_names
 
 # More than this share of a pupil's lessons missed puts them on the at-risk list; per
 # subject only once the subject has had this many lessons (one missed lesson of three is not
@@ -347,17 +348,19 @@ def _pupils(
 ) -> tuple[dict[int, str], dict[int, list[tuple[dt.date, dt.date | None]]]]:
     """1. Pupils in the class at some time between `start` and `end` (the scope, or from the
     previous period on), in roster order, and their stints in the class."""
-    names: dict[int, str] = {}
+    people: dict[int, tuple[int, str, str, str]] = {}
     stints: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for sid, surname, first_name, a, b in _rows(
-        'SELECT e.student_id, s.surname, s.first_name, e."start", e."end" '
+    for sid, surname, first_name, patronymic, a, b in _rows(
+        'SELECT e.student_id, s.surname, s.first_name, s.patronymic, e."start", e."end" '
         "FROM enrollment e JOIN student s ON s.id = e.student_id "
         'WHERE e.school_class_id = ? AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
         'ORDER BY s.surname, s.first_name, s.id, e."start"',
         (class_id, end, start),
     ):
-        names[sid] = f"{surname} {first_name}"
+        people[sid] = (sid, surname, first_name, patronymic or "")
         stints[sid].append((_date(a), _opt_date(b)))
+    shown = short_names(people.values())
+    names = {sid: shown[sid] for sid in people}  # roster order
     return names, dict(stints)
 
 

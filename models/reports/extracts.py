@@ -35,6 +35,7 @@ from models.journal.grading import (
     EXCUSED_CODES,
     LATE,
 )
+from models.people.names import short_names
 from models.reports.diary import DiaryDay, DiaryLesson
 
 MAX_RANGE_DAYS = 366
@@ -125,10 +126,11 @@ def _pupils(class_id: int, start: dt.date, end: dt.date) -> list[ExtractPupil]:
     for sid, surname, first_name, patronymic, a, b in tuples(query):
         spans.setdefault(sid, []).append((a, b))
         names[sid] = (surname, first_name, patronymic)
+    shown = short_names((sid, *names[sid]) for sid in spans)
     return [
         ExtractPupil(
             sid,
-            f"{names[sid][0]} {names[sid][1]}",
+            shown[sid],
             " ".join(p for p in names[sid] if p),
             tuple(spans[sid]),
         )

@@ -574,7 +574,7 @@ def test_bad_period_and_subject(filled_sqlite, out_dir):
 
 
 def test_cli_export_files_and_stdout(filled_sqlite, sqlite_store, out_dir, capsysbinary):
-    s = filled_sqlite
+    del filled_sqlite  # the school the CLI reads
     db = str(sqlite_store)
     dbmod.close()
     out = out_dir / "out"
@@ -607,7 +607,7 @@ def test_cli_export_files_and_stdout(filled_sqlite, sqlite_store, out_dir, capsy
             "--class",
             "5А",
             "--pupil",
-            str(s.pupils[0]),
+            "1",  # the number in the class list, as the paper journal numbers pupils
             "--format",
             "csv",
             "-o",
@@ -619,10 +619,27 @@ def test_cli_export_files_and_stdout(filled_sqlite, sqlite_store, out_dir, capsy
     rows = csv_rows(data)
     assert rows[0] == ["Дневник: Андреев Андрей, 5А класс"]
     assert rows[3] == ["Пн 16.11", "1", "Математика", "№ 12, 15", "5/4"]
-    # a pupil without a class: the class they were in
-    assert cli(["export", "diary", "--db", db, "--pupil", str(s.pupils[1]), "-o", str(out)]) == 0
+    # by name (the beginnings of the words do); the report card of one pupil
+    assert cli(["export", "diary", "--db", db, "--class", "5А", "--pupil", "борисова б", "-o", str(out)]) == 0
     printed = capsysbinary.readouterr().out.decode().strip()
     assert printed.endswith("Дневник_5А_Борисова_Бэлла_2026-11-16_2026-11-21.xlsx")
+    assert cli(["export", "report-card", "--db", db, "--class", "5А", "--pupil", "2", "-o", str(out)]) == 0
+    printed = capsysbinary.readouterr().out.decode().strip()
+    assert printed.endswith("Табель_5А_Борисова_Бэлла_2_четверть_2026-2027.xlsx")
+    book = openpyxl.load_workbook(printed)
+    assert book.sheetnames == ["Табель"]
+    titles = [
+        r[0] for r in book["Табель"].iter_rows(values_only=True) if r[0] and str(r[0]).startswith("Табель")
+    ]
+    assert titles == ["Табель успеваемости: Борисова Бэлла, 5А класс"]
+    # csv with "," for a non-Russian spreadsheet; a folder «DIR/» that does not exist is made
+    folder = out / "новая"
+    argv = ["export", "report-card", "--db", db, "--class", "5А", "--format", "csv", "--csv-sep", ","]
+    assert cli([*argv, "-o", f"{folder}/"]) == 0
+    capsysbinary.readouterr()
+    made = sorted(folder.iterdir())
+    assert made and all(p.suffix == ".csv" for p in made)
+    assert csv_rows(made[0].read_bytes(), ",")[0][0].startswith(("Табель", "Сводная", "Показатели"))
 
 
 @pytest.mark.parametrize(
@@ -635,6 +652,10 @@ def test_cli_export_files_and_stdout(filled_sqlite, sqlite_store, out_dir, capsy
         (["diary", "--class", "5А", "--from", "вчера"], "не дата"),
         (["report-card", "--class", "5А", "--format", "xlsx", "-o", "-"], "только csv"),
         (["meeting", "--class", "all", "--format", "csv", "-o", "-"], "Вся школа не выгружается"),
+        (["diary", "--class", "5А", "--pupil", "40"], "В списке 5А 4 учащихся: номера «40» нет"),
+        (["diary", "--class", "5А", "--pupil", "Петров"], "В 5А нет учащегося «Петров»"),
+        (["report-card", "--pupil", "1"], "Укажите класс"),
+        (["meeting", "--class", "5А", "--pupil", "1"], "только для выписки из дневника и табеля"),
     ],
 )
 def test_cli_errors_exit_with_2(filled_sqlite, sqlite_store, out_dir, capsys, argv, message):
@@ -667,3 +688,36 @@ def test_exports_import_no_spreadsheet_library_up_front():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# --- namesakes -------------------------------------------------------------------------------
+
+
+def test_namesakes_are_told_apart_in_every_list(filled_sqlite, out_dir):
+    """Two «Князев Захар» in one class: their patronymics; the same patronymic too: the birth date."""
+    from models.journal.grid import load_grid
+    from models.people.names import short_names
+    from models.people.roster import add_student
+    from models.reports.analysis import class_analysis
+    from models.reports.extracts import class_diary
+
+    s = filled_sqlite
+    for patronymic, born in (("Андреевич", "01.02.2016"), ("Ильич", "03.04.2016"), ("Ильич", "05.06.2016")):
+        card = {"surname": "Князев", "first_name": "Захар", "patronymic": patronymic, "birth_date": born}
+        add_student(s.homeroom, s.class_a, card, start="01.09.2026")
+    expected = {
+        "Князев Захар Андреевич",
+        "Князев Захар Ильич (03.04.2016)",
+        "Князев Захар Ильич (05.06.2016)",
+    }
+    grid = load_grid(s.homeroom, s.russian_a, s.q2)
+    assert expected <= {p.name for p in grid.pupils}
+    assert expected <= {p.name for p in class_analysis(s.homeroom, s.class_a, s.q2).pupils}
+    diary = class_diary(s.homeroom, s.class_a, dt.date(2026, 11, 16), dt.date(2026, 11, 21))
+    assert expected <= {p.name for p in diary.pupils}
+    assert "Андреев Андрей" in {p.name for p in diary.pupils}  # the others stay short
+    with pytest.raises(ValidationError, match="несколько учащихся: 5 — Князев Захар Андреевич; 6 — Князев"):
+        export(s.homeroom, "diary", class_name="5А", pupil="Князев Захар", out=out_dir)
+    [one] = export(s.homeroom, "report-card", class_name="5А", pupil="князев захар андр", out=out_dir)
+    assert one.name == "Табель_5А_Князев_Захар_Андреевич_2_четверть_2026-2027.xlsx"
+    assert short_names([(1, "А", "Б", ""), (2, "А", "Б", "")], born={}) == {1: "А Б (№ 1)", 2: "А Б (№ 2)"}

@@ -513,6 +513,8 @@ EXEMPT = {
     "accounts.change_password": "one's own password: test_own_password_for_everyone",
     "diary.record_view": "a reader's own diary view, logged (R6): test_diary_views_are_recorded_for_…",
     "sshkeys.log_in_with_key": "a login by key, like authenticate(): no actor yet (tests/system/test_ssh.py)",
+    "files.record_file": "one's own file downloaded or uploaded, logged (152-FZ) like a diary view: "
+    "tests/system/test_files.py (a disabled account's transfer refused)",
 }
 
 

@@ -17,11 +17,12 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, S
 
 from exports.diary import default_range
 from exports.paths import user_folder
-from exports.run import ALL, COURSE, DIARY, KINDS, YEAR, ExportCancelled, export
+from exports.run import ALL, COURSE, DIARY, KINDS, REPORT_CARD, YEAR, ExportCancelled, export
 from models.core import clock
 from models.core.access import Actor
 from models.core.errors import JournalError
 from models.journal.grid import course_choices
+from models.people.names import short_names
 from models.people.roster import class_roster
 from models.reports.extracts import class_courses
 from models.school.calendar import current_year_id, period_at, periods_for_grade
@@ -194,7 +195,7 @@ class ExportScreen(Screen):
         self.fill_subjects()
         self.fill_periods(info)
         for row, shown in (
-            ("row-pupil", kind == DIARY),
+            ("row-pupil", kind in (DIARY, REPORT_CARD)),
             ("row-from", kind == DIARY),
             ("row-to", kind == DIARY),
             ("row-subject", kind == COURSE),
@@ -204,18 +205,17 @@ class ExportScreen(Screen):
 
     def fill_pupils(self, info: ClassInfo | None) -> None:
         options = [(S.EXPORT_WHOLE_CLASS, WHOLE)]
-        if info is not None and self.chosen("kind") == DIARY:
+        if info is not None and self.chosen("kind") in (DIARY, REPORT_CARD):
             periods = periods_for_grade(info.year_id, info.grade)
             if periods:
                 try:
                     rows = class_roster(self.actor, info.id, periods[0].start, periods[-1].end)
                 except JournalError:
                     rows = []
-                seen = set()
-                for r in rows:
-                    if r.student.id not in seen:
-                        seen.add(r.student.id)
-                        options.append((f"{r.student.surname} {r.student.first_name}", str(r.student.id)))
+                people = list({r.student.id: r.student for r in rows}.values())  # list order
+                names = short_names((p.id, p.surname, p.first_name, p.patronymic or "") for p in people)
+                for number, p in enumerate(people, start=1):
+                    options.append((f"{number}. {names[p.id]}", str(p.id)))
         select = self.pick("pupil")
         select.set_options(options)
         select.value = WHOLE
@@ -273,11 +273,12 @@ class ExportScreen(Screen):
             "fmt": self.chosen("format") or "xlsx",
             "out": self.folder,
         }
+        if kind in (DIARY, REPORT_CARD):
+            pupil = self.chosen("pupil")
+            params["pupil_id"] = None if pupil in ("", WHOLE) else pupil
         if kind == DIARY:
             params["date_from"] = self.query_one("#from", Input).value.strip()
             params["date_to"] = self.query_one("#to", Input).value.strip()
-            pupil = self.chosen("pupil")
-            params["pupil_id"] = None if pupil in ("", WHOLE) else pupil
         else:
             period = self.chosen("period")
             params["period"] = None if period in ("", CURRENT) else period
