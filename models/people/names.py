@@ -42,5 +42,7 @@ def short_names(people: Iterable[Person], born: dict[int, dt.date | None] | None
 def _birth_dates(ids: list[int]) -> dict[int, dt.date | None]:
     from models.core.schema import Student
 
-    rows = Student.select(Student.id, Student.birth_date).where(Student.id.in_(ids)).tuples()
-    return {pid: day for pid, day in rows}
+    found: dict[int, dt.date | None] = {}
+    for row in Student.select(Student.id, Student.birth_date).where(Student.id.in_(ids)):
+        found[row.id] = row.birth_date
+    return found

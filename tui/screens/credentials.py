@@ -167,7 +167,7 @@ class CredentialsScreen(Screen):
         )
         path = user_folder(self.actor.user_id) / name
 
-        def write() -> object:
+        def write() -> Path:
             written = write_slips(
                 path,
                 issued,
