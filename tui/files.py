@@ -31,25 +31,36 @@ def fetch_hint(app: App, actor: Actor, path: Path) -> str:
     if app.is_web:
         return S.FETCH_WEB
     if getattr(app, "served", False):
-        settings = load_settings()
-        host = server_address(settings.ssh_address)
-        return S.FETCH_SCP.format(command=fetch_command(actor.login, path.name, host, settings.ssh_port))
+        host, port = ssh_target()
+        return S.FETCH_SCP.format(command=fetch_command(actor.login, path.name, host, port))
     return S.FETCH_LOCAL.format(path=path)
+
+
+def ssh_target() -> tuple[str, int]:
+    """(host, port) for scp: the school's settings; until the admin set the address, this
+    server's name and the port this session came in on (SSH_CLIENT's third field)."""
+    settings = load_settings()
+    if settings.ssh_address:
+        return settings.ssh_address, settings.ssh_port
+    parts = os.environ.get("SSH_CLIENT", "").split()
+    port = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else settings.ssh_port
+    return server_address(""), port
 
 
 def can_deliver(app: App) -> bool:
     return app.is_web
 
 
-def deliver(app: App, actor: Actor, path: Path) -> bool:
-    """In a browser: download `path` now (audited); elsewhere: say how to fetch it. True if sent."""
+def deliver(app: App, actor: Actor, path: Path, *, once: bool = False) -> bool:
+    """In a browser: download `path` now (audited); elsewhere: say how to fetch it. True if
+    sent. `once`: the file is removed once the browser has it (made again on request)."""
     if not app.is_web:
         app.notify(fetch_hint(app, actor, path), timeout=20)
         return False
     size = path.stat().st_size
     record_file(actor, "download", path.name, size, "browser")
     key = app.deliver_binary(path, save_filename=path.name)
-    if key and path.name.startswith(SLIP_PREFIX):
+    if key and (once or path.name.startswith(SLIP_PREFIX)):
         _DELIVERIES[key] = path
     app.notify(S.FETCH_SENT.format(name=path.name), timeout=8)
     return True

@@ -415,7 +415,7 @@ def test_the_export_to_a_stream_is_csv_with_a_bom(history):
     assert done.paths == () and done.count == 6
     data = stream.getvalue()
     assert data.startswith(BOM)
-    rows = list(csv.reader(io.StringIO(data[len(BOM) :].decode())))
+    rows = list(csv.reader(io.StringIO(data[len(BOM) :].decode()), delimiter=";"))
     assert rows[1][0] == "Отбор: с 20.11.2026 по 27.11.2026"
     assert tuple(rows[4]) == COLUMNS
     assert [row[4] for row in rows[5:]] == [
@@ -434,7 +434,7 @@ def test_the_export_to_a_stream_is_csv_with_a_bom(history):
     stream = io.BytesIO()
     cut = export_audit(s.teacher, AuditFilter(**WINDOW), fmt="csv", out="-", stream=stream, cap=4)
     assert (cut.count, cut.truncated) == (4, True)
-    rows = list(csv.reader(io.StringIO(stream.getvalue()[len(BOM) :].decode())))
+    rows = list(csv.reader(io.StringIO(stream.getvalue()[len(BOM) :].decode()), delimiter=";"))
     assert rows[2][0].endswith("Записей: 4 (только последние 4: уточните отбор).")
     assert [row[4] for row in rows[5:]] == ["итоговая отметка", "отметка", "новый урок", "отметка"]
 
@@ -450,7 +450,7 @@ def test_the_command_line_writes_csv_to_stdout_and_files(small_sqlite, sqlite_st
     code = cli(["audit", "--db", db, "--pupil", "Андреев Андрей", "--since", "20.11.2026", "-o", "-"])
     assert code == 0
     printed = capsysbinary.readouterr()
-    rows = list(csv.reader(io.StringIO(printed.out.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(printed.out.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][0] == "Отбор: учащийся: Андреев Андрей (5А); с 20.11.2026"
     assert rows[2][0].startswith("Выгрузил: система (system), ")
     assert [row[4] for row in rows[5:]] == [

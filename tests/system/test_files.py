@@ -306,6 +306,7 @@ async def test_a_guardian_downloads_the_child_s_week_and_report_card_in_the_brow
     [card] = pdf_text(card_pdf)
     assert card_name.startswith("Табель_Андреев_Андрей_") and "Табель успеваемости: Андреев Андрей" in card
     assert [a["via"] for a in audits("file.download")] == ["browser", "browser"]
+    assert list_files(s.guardian.user_id) == []  # made on request, not kept once downloaded
     assert {a["user"] for a in audits("file.download")} == {s.guardian.user_id}
 
 

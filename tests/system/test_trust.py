@@ -359,6 +359,7 @@ async def test_a_reset_password_ends_an_idle_session_by_the_periodic_check(small
         while not isinstance(app.screen, LoginScreen) and time.monotonic() - started < 6:
             await pilot.pause(0.2)
         assert isinstance(app.screen, LoginScreen)  # no key pressed: the 2 s check did it
+        await pilot.pause()  # … and let it mount (on a busy machine it is pushed, not yet composed)
         assert "сброшен" in str(app.screen.query_one("#login-status", Static).render())
 
 

@@ -160,7 +160,7 @@ class DiaryScreen(Screen):
             return
         path = attempt(self, make)
         if path is not None:
-            attempt(self, lambda: deliver(self.app, self.actor, path))
+            attempt(self, lambda: deliver(self.app, self.actor, path, once=True))
 
     def action_next_child(self) -> None:
         if len(self.kids) > 1:

@@ -18,14 +18,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from exports.paths import find_file, list_files, server_address, upload_command
+from exports.paths import find_file, list_files, upload_command
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
 from models.core.access import Actor
 from models.core.errors import JournalError
-from models.core.settings import load as load_settings
 from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
+from tui.files import ssh_target
 from tui.widgets.dialogs import ConfirmDialog
 from tui.worker import store_worker
 
@@ -94,7 +94,6 @@ class ImportScreen(Screen[int | None]):
 
     def action_refresh_inbox(self) -> None:
         """The files in one's inbox, newest first, and how to put one there."""
-        settings = load_settings()
         files = list_files(self.actor.user_id, inbox=True)
         select = self.query_one("#import-inbox", Select)
         select.set_options([(f"{f.name}  ({f.made:%d.%m %H:%M})", f.name) for f in files])
@@ -103,8 +102,8 @@ class ImportScreen(Screen[int | None]):
         if self.app.is_web:
             upload = S.IMPORT_UPLOAD_WEB
         else:
-            host = server_address(settings.ssh_address)
-            upload = S.IMPORT_UPLOAD.format(command=upload_command(self.actor.login, host, settings.ssh_port))
+            host, port = ssh_target()
+            upload = S.IMPORT_UPLOAD.format(command=upload_command(self.actor.login, host, port))
         self.query_one("#import-upload", Static).update(upload)
 
     def chosen_path(self) -> str:

@@ -97,6 +97,7 @@ MAX_CHANNELS = 4  # session channels open at once on one connection (one of them
 REFUSED_LINGER_SECONDS = 5.0  # a connection over the startup caps may stay this long to read why
 REFUSED_READ_SECONDS = 0.5  # … and this long once it has been told
 CLOSE_GRACE_SECONDS = 5.0  # for the last output and the exit status before the connection closes
+TIDY_SECONDS = 3600.0  # expired files are removed this often
 
 
 @dataclass
@@ -260,10 +261,23 @@ class JournalSSHServer:
         await self.start()
         if ready is not None:
             ready(self)
+        tidying = asyncio.get_running_loop().create_task(self.tidy_files())
         try:
             await stop.wait()
         finally:
+            tidying.cancel()
             await self.close()
+
+    async def tidy_files(self) -> None:
+        """Every hour, the files kept longer than the school's setting are removed
+        (exports.paths.purge_expired; logins and transfers do it too)."""
+        from exports.paths import purge_expired
+
+        while True:
+            with contextlib.suppress(OSError, JournalError):
+                settings = await asyncio.to_thread(load_settings)
+                await asyncio.to_thread(purge_expired, settings.files_keep_days)
+            await asyncio.sleep(TIDY_SECONDS)
 
 
 class _Connection(asyncssh.SSHServer):

@@ -59,7 +59,7 @@ class SecretDialog(ModalScreen[bool]):
             yield Static(S.SECRET_FOR.format(person=self.person), classes="dialog-text")
             yield Static(f"{S.LOGIN_LABEL}:  {self.login}", id="secret-login")
             yield Static(f"{S.PASSWORD_LABEL}: {self.password}", id="secret-password")
-            yield Static(S.SECRET_HINT, classes="status")
+            yield Static(S.SECRET_HINT + (S.SECRET_SAVE_HINT if self.can_save else ""), classes="status")
         yield Footer()
 
     def action_close(self) -> None:
