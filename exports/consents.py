@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from exports.files import export_csv, export_databook, safe_filename, write_private
+from exports.files import free_path, safe_filename, write_private
+from exports.layout import Sheet, render, render_csv
 from models.core import clock
 from models.people.classlist import MissingConsent
 
@@ -42,14 +43,25 @@ def consent_rows(items: Sequence[MissingConsent]) -> list[tuple]:
     return rows
 
 
+def consents_sheet(items: Sequence[MissingConsent], class_name: str) -> Sheet:
+    """The list as a printable sheet: a title, the table with its header on every page."""
+    title = f"Нет согласия на обработку ПДн, {class_name}"
+    sheet = Sheet(name=title[:31], widths=(4, 28, 12, 28, 14, 16, 26), csv_name="Согласия")
+    sheet.title_rows.add(sheet.add(title))
+    sheet.add(f"На {clock.today():%d.%m.%Y}")
+    sheet.header_rows.add(sheet.add(*COLUMNS))
+    sheet.boxed_from = len(sheet.rows) - 1
+    for row in consent_rows(items):
+        sheet.add(*row)
+    sheet.main = True
+    return sheet
+
+
 def write_missing_consents(
     folder: Path, items: Sequence[MissingConsent], class_name: str, fmt: str = "xlsx"
 ) -> Path:
     """A new private file (0600) in `folder`; returns its path. csv is UTF-8 with a BOM."""
-    import tablib
-
-    title = f"Нет согласия на обработку ПДн, {class_name}"
-    sheet = tablib.Dataset(*consent_rows(items), headers=COLUMNS, title=title[:31])
+    sheet = consents_sheet(items, class_name)
     name = safe_filename("Согласия", class_name, clock.today(), ext=fmt)
-    data = export_csv(sheet) if fmt == "csv" else export_databook(tablib.Databook([sheet]), fmt)
-    return write_private(folder / name, data)
+    data = render_csv(sheet) if fmt == "csv" else render([sheet], fmt)
+    return write_private(free_path(folder, name), data)

@@ -42,7 +42,9 @@ class Sheet:
     boxed_from: int | None = None  # rows from here on get thin borders (the table itself)
     boxed_to: int | None = None  # … up to here (exclusive); None: to the last row
     boxes: list[tuple[int, int]] = field(default_factory=list)  # more boxed spans [from, to)
-    wrap: set[int] = field(default_factory=set)  # 0-based columns whose text wraps
+    # 0-based columns of long text (sized for it); every cell of the table wraps within its
+    # column and its row is made tall enough, so nothing is clipped or printed over a neighbour
+    wrap: set[int] = field(default_factory=set)
     breaks: list[int] = field(default_factory=list)  # a page starts at these 0-based rows
     landscape: bool = False
     freeze: str | None = None  # e.g. "C5": rows above and columns left stay in view
@@ -53,9 +55,13 @@ class Sheet:
 
     @property
     def repeated_rows(self) -> list[int]:
-        """The header rows printed at the top of every page: one contiguous run, or none."""
+        """The rows printed at the top of every page: the header rows when they are one run
+        (not the heading of each report card), with the title lines above them when there
+        are at most three (a diary's second week still says whose it is)."""
         rows = sorted(self.header_rows)
-        return rows if rows and rows == list(range(rows[0], rows[-1] + 1)) else []
+        if not rows or rows != list(range(rows[0], rows[-1] + 1)):
+            return []
+        return list(range(0, rows[-1] + 1)) if rows[0] <= 3 else rows
 
     @property
     def width(self) -> int:
@@ -134,7 +140,6 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     ruled = Border(left=thin, right=thin, top=Side(style="medium"), bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
     for sheet in sheets:
         ws = book.create_sheet(sheet.name)
         for row in sheet.rows:
@@ -175,7 +180,7 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
                     cell.font = bold
                 if boxed or is_header:
                     cell.border = ruled if r in sheet.ruled else box
-                    cell.alignment = wrap if (c in sheet.wrap or is_header) else top
+                    cell.alignment = wrap
         for r in sheet.breaks:
             if r > 0:
                 ws.row_breaks.append(Break(id=r))  # the page ends after 1-based row r
@@ -332,7 +337,7 @@ def _ods_table(sheet: Sheet, styles: _OdsStyles):
             if is_title:
                 style = styles.title
             else:
-                wrapped = boxed and (c in sheet.wrap or is_header)
+                wrapped = boxed
                 style = styles.cells[(is_bold or (r, c) in sheet.bold_cells, boxed, wrapped)]
             tr.addElement(_ods_value(_ods_cell(value), style))
         if header_group is not None and r in headers:
@@ -375,9 +380,9 @@ LINE_CM = 0.45  # the same in centimetres (ods)
 
 
 def wrapped_lines(sheet: Sheet, widths: Sequence[float]) -> dict[int, int]:
-    """Rows that need more than one line, and how many: the wrapped columns of the table and
-    every header cell, at about one character per unit of column width. Printed with that
-    height, a long reason or note never runs over the next row."""
+    """Rows of the table that need more than one line, and how many, at about one character
+    per unit of column width. Printed with that height, a long reason, note or teacher's
+    name never runs over the next row."""
     boxed = _boxed_rows(sheet)
     out: dict[int, int] = {}
     for r, row in enumerate(sheet.rows):
@@ -386,7 +391,7 @@ def wrapped_lines(sheet: Sheet, widths: Sequence[float]) -> dict[int, int]:
             continue
         lines = 1
         for c, value in enumerate(row):
-            if value is None or (c not in sheet.wrap and not header) or c >= len(widths):
+            if value is None or c >= len(widths):
                 continue
             room = max(1, int(float(widths[c]) - 1.5))
             here = sum(max(1, -(-len(part) // room)) for part in str(value).split("\n"))

@@ -100,10 +100,14 @@ def _sheet(pdf: FPDF, sheet: Sheet) -> None:
     widths = [float(w) for w in (list(sheet.widths) or _adaptive_widths(sheet))]
     width = sheet.width
     widths = (widths + [8.0] * width)[:width]
-    headers = sheet.repeated_rows
+    repeated = sheet.repeated_rows
+    headers = [r for r in repeated if r in sheet.header_rows]
+    titles = [r for r in repeated if r not in sheet.header_rows]
     for kind, first, end in _runs(sheet):
         if first in sheet.breaks and first > 0:
             pdf.add_page(orientation="L" if sheet.landscape else "P")
+            if titles:  # whose page this is, again
+                _paragraphs(pdf, sheet, titles[0], titles[-1] + 1)
         if kind == "text":
             _paragraphs(pdf, sheet, first, end)
         else:

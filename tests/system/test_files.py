@@ -98,10 +98,29 @@ async def sftp_of(server, s, login: str):
     return conn, await conn.start_sftp_client()
 
 
+async def export_in_app(s, login: str, kind: str, fmt: str):
+    """The export screen, as a teacher uses it: kind, format, Ctrl+S; the file it made."""
+    from tui.screens.exports import ExportScreen
+
+    app = JournalApp(source="", served=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_as(app, pilot, login, s.passwords[login], ExportScreen)
+        screen.pick("kind").value = kind
+        await pilot.pause()
+        screen.pick("format").value = fmt
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [path] = screen.last_paths
+        status = str(screen.query_one("#export-status", Static).render())
+    return path, status
+
+
 async def test_a_teacher_fetches_what_she_exported_and_nothing_else(server, small_sqlite, root):  # noqa: F811
     s = small_sqlite
     fill(s)
-    [mine] = export(s.homeroom, "report-card", class_name="5А")
+    mine, status = await export_in_app(s, "ivanova", "report-card", "pdf")
+    assert "scp -P 2222 ivanova@" in status and f":{mine.name} ." in status  # how to fetch it
     [theirs] = export(s.teacher, "course", class_name="5А", subject="Математика")
     outside = root.parent / "secret.txt"
     outside.write_text("server's own")

@@ -59,7 +59,9 @@ async def test_missing_consents_are_exported_to_a_private_file(small_sqlite, tmp
     [path] = list(tmp_path.glob("user-*/Согласия_5А_*.xlsx"))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0][1] == "Учащийся"
+    assert rows[0][0] == "Нет согласия на обработку ПДн, 5А"  # a title, the date, the table
+    assert rows[2][1] == "Учащийся"
+    rows = rows[2:]
     names = {row[1] for row in rows[1:]}
     assert len(names) == missing == 4  # no pupil of the test school has a consent yet
     assert "Андреев Андрей" in names
