@@ -14,7 +14,28 @@ from models.core import db as dbmod
 from models.core.store import open_store
 from tests.factory import SmallSchool, build_small_school
 
-PG_URL = os.environ.get("JOURNAL_TEST_PG", "")
+
+def _worker_url(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own beside the one named
+    (journal_test → journal_test_gw0, …), created if missing: workers never share a store."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base, _, rest = url.partition("?")
+    server, _, name = base.rpartition("/")
+    own = f"{name}_{worker}"
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{own}"')
+    except Exception:  # noqa: BLE001 — unreachable: the tests skip with the reason
+        pass
+    return f"{server}/{own}" + (f"?{rest}" if rest else "")
+
+
+PG_URL = _worker_url(os.environ.get("JOURNAL_TEST_PG", ""))
 TODAY = dt.date(2026, 11, 28)  # a Saturday in the 2nd quarter of 2026/2027
 
 

@@ -664,6 +664,15 @@ def test_ssh_keys_are_one_owns_and_validated(small_sqlite):
         ("ssh-rsa " + ED25519.split()[1], "не открытый ключ"),  # the blob says ed25519
         (ED25519 + "\n" + ED25519, "одну строку"),
     ],
+    ids=[
+        "empty",
+        "private",
+        "no-blob",
+        "not-base64",
+        "short-dss",
+        "wrong-type",
+        "two-lines",
+    ],  # the key is random
 )
 def test_what_is_not_a_public_key_is_refused_readably(text, message):
     with pytest.raises(ValidationError, match=message):

@@ -107,18 +107,19 @@ def test_backup_and_restore_on_postgresql(pg_school, tmp_path):
     # into an empty database only
     with pytest.raises(StorageError, match="не пуста"):
         restore(str(dump), PG_URL)
-    target = PG_URL.rsplit("/", 1)[0] + "/journal_restore_test"
+    scratch = "journal_restore_test_" + (os.environ.get("PYTEST_XDIST_WORKER") or "main")
+    target = PG_URL.rsplit("/", 1)[0] + "/" + scratch
     admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS journal_restore_test")
-        conn.execute("CREATE DATABASE journal_restore_test")
+        conn.execute(f"DROP DATABASE IF EXISTS {scratch}")
+        conn.execute(f"CREATE DATABASE {scratch}")
     try:
         restored = restore(str(dump), target)
         assert restored.integrity == "ok" and restored.counts["marks"] == 1
     finally:
         dbmod.close()
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS journal_restore_test (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {scratch} (FORCE)")
 
 
 # --- SQLite: the file -------------------------------------------------------------------------
