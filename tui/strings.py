@@ -837,3 +837,19 @@ CONFIRM_REMOVE_FILE = "Удалить файл «{name}»? Вернуть его
 KEY_DOWNLOAD_WEEK = "Скачать неделю"
 KEY_DOWNLOAD_CARD = "Табель"
 DOWNLOAD_IN_BROWSER = "Скачать неделю или табель (PDF) можно, открыв дневник в браузере: {address}"
+
+# the diary's week (tui/screens/diary.py)
+KEY_OPEN_LESSON = "Урок полностью"
+DIARY_PLANNED = "по расписанию"
+DIARY_PLANNED_DETAIL = "Урок по расписанию: тема и задание появятся, когда учитель заполнит журнал."
+DIARY_LESSON_TITLE = "{day}, {number} урок — {subject}"
+DIARY_TOPIC = "Тема"
+DIARY_HOMEWORK = "Домашнее задание"
+DIARY_MARKS = "Отметки"
+DIARY_ABSENCE = "Пропуск"
+ABSENCE_WORDS = {
+    "н": "н — отсутствовал(а)",
+    "б": "б — болел(а)",
+    "у": "у — по уважительной причине",
+    "о": "о — опоздал(а)",
+}

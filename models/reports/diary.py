@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from models.core import clock
 from models.core.access import GUARDIAN, STUDENT, Actor, require_reader_of_student
 from models.core.schema import (
     Absence,
@@ -24,11 +25,12 @@ from models.core.schema import (
     StudentGuardian,
     SubgroupMember,
     Subject,
+    TimetableEntry,
     WorkType,
 )
 from models.core.service import reading, service
 from models.journal.grading import Averages, averages, show_average
-from models.school.calendar import periods_for_grade_query
+from models.school.calendar import is_school_day, periods_for_grade_query
 
 WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 
@@ -50,6 +52,7 @@ class DiaryLesson:
     homework: str
     marks: tuple[int, ...]
     absence: str | None
+    planned: bool = False  # a future lesson of the timetable, not yet in the journal
 
     @property
     def entry(self) -> str:
@@ -117,23 +120,43 @@ def children(actor: Actor) -> list[Child]:
     return out
 
 
-def _lessons_of(student_id: int, start: dt.date, end: dt.date):
-    """The pupil's lessons in [start, end]: their class's courses on enrolled days, their subgroups."""
-    enrollments = list(
+def _enrollments(student_id: int, start: dt.date, end: dt.date) -> list[Enrollment]:
+    return list(
         Enrollment.select().where(
             (Enrollment.student == student_id)
             & (Enrollment.start <= end)
             & (Enrollment.end.is_null() | (Enrollment.end >= start))
         )
     )
-    if not enrollments:
-        return []
-    groups = {
+
+
+def _groups(student_id: int, start: dt.date, end: dt.date) -> set[tuple[int, dt.date, dt.date]]:
+    return {
         (m.subgroup_id, m.period.start, m.period.end)
         for m in SubgroupMember.select(SubgroupMember, Period)
         .join(Period)
         .where((SubgroupMember.student == student_id) & (Period.start <= end) & (Period.end >= start))
     }
+
+
+def _attends(enrollments, groups, class_id: int, subgroup_id: int | None, day: dt.date) -> bool:
+    """Whether the pupil sits in a course's lesson on `day`: enrolled in its class then, and
+    a member of its subgroup (if it has one) in that period."""
+    enrolled = any(
+        e.school_class_id == class_id and e.start <= day and (e.end is None or day <= e.end)
+        for e in enrollments
+    )
+    if not enrolled:
+        return False
+    return subgroup_id is None or any(g == subgroup_id and a <= day <= b for g, a, b in groups)
+
+
+def _lessons_of(student_id: int, start: dt.date, end: dt.date):
+    """The pupil's lessons in [start, end]: their class's courses on enrolled days, their subgroups."""
+    enrollments = _enrollments(student_id, start, end)
+    if not enrollments:
+        return []
+    groups = _groups(student_id, start, end)
     class_ids = [e.school_class_id for e in enrollments]
     query = (
         Lesson.select(Lesson, Course, Subject)
@@ -142,20 +165,62 @@ def _lessons_of(student_id: int, start: dt.date, end: dt.date):
         .where((Course.school_class.in_(class_ids)) & (Lesson.date >= start) & (Lesson.date <= end))
         .order_by(Lesson.date, Lesson.number)
     )
-    out = []
-    for lesson in query:
-        enrolled = any(
-            e.school_class_id == lesson.course.school_class_id
-            and e.start <= lesson.date
-            and (e.end is None or lesson.date <= e.end)
-            for e in enrollments
+    return [
+        lesson
+        for lesson in query
+        if _attends(
+            enrollments, groups, lesson.course.school_class_id, lesson.course.subgroup_id, lesson.date
         )
-        if not enrolled:
-            continue
-        sub = lesson.course.subgroup_id
-        if sub is not None and not any(g == sub and a <= lesson.date <= b for g, a, b in groups):
-            continue
-        out.append(lesson)
+    ]
+
+
+def _planned(student_id: int, start: dt.date, end: dt.date, taken: set[tuple[dt.date, int, int]]):
+    """The timetable's lessons on the school days after today in [start, end] that are not in
+    the journal yet: (day, number, subject). A parent reads an empty future day as no school."""
+    today = clock.today()
+    first = max(start, today + dt.timedelta(days=1))
+    if first > end:
+        return []
+    enrollments = _enrollments(student_id, first, end)
+    if not enrollments:
+        return []
+    groups = _groups(student_id, first, end)
+    earlier = _groups(student_id, first - dt.timedelta(days=366), end)
+    class_ids = [e.school_class_id for e in enrollments]
+    rows = list(
+        TimetableEntry.select(TimetableEntry, Course, Subject)
+        .join(Course)
+        .join(Subject)
+        .where(
+            Course.school_class.in_(class_ids)
+            & (TimetableEntry.valid_from <= end)
+            & (TimetableEntry.valid_to.is_null() | (TimetableEntry.valid_to >= first))
+        )
+    )
+    periods: dict[int, list] = {}
+    out = []
+    day = first
+    while day <= end:
+        for entry in rows:
+            course = entry.course
+            if entry.weekday != day.isoweekday() or (day, course.id, entry.number) in taken:
+                continue
+            if not (entry.valid_from <= day and (entry.valid_to is None or day <= entry.valid_to)):
+                continue
+            if not _attends(enrollments, groups, course.school_class_id, course.subgroup_id, day):
+                # a subgroup whose split for that period is not made yet: the pupil's group so far
+                split_known = any(a <= day <= b for _, a, b in groups)
+                guessed = course.subgroup_id in {g for g, _, _ in earlier}
+                in_class = _attends(enrollments, groups, course.school_class_id, None, day)
+                if course.subgroup_id is None or split_known or not guessed or not in_class:
+                    continue
+            klass = course.school_class_id
+            if klass not in periods:
+                school_class = SchoolClass.get_by_id(klass)
+                periods[klass] = list(periods_for_grade_query(school_class.year_id, school_class.grade))
+            if is_school_day(day, periods[klass]):
+                out.append((day, entry.number, course.subject.name))
+        day += dt.timedelta(days=1)
     return out
 
 
@@ -182,10 +247,12 @@ def week(actor: Actor, student_id: int, monday: dt.date) -> list[DiaryDay]:
     saturday = monday + dt.timedelta(days=5)
     lessons = _lessons_of(student_id, monday, saturday)
     marks, absences = _entries(student_id, [lesson.id for lesson in lessons])
+    taken = {(lesson.date, lesson.course_id, lesson.number) for lesson in lessons}
+    planned = _planned(student_id, monday, saturday, taken)
     days = []
     for offset in range(6):
         day = monday + dt.timedelta(days=offset)
-        items = tuple(
+        items = [
             DiaryLesson(
                 lesson.number,
                 lesson.course.subject.name,
@@ -196,8 +263,11 @@ def week(actor: Actor, student_id: int, monday: dt.date) -> list[DiaryDay]:
             )
             for lesson in lessons
             if lesson.date == day
-        )
-        days.append(DiaryDay(day, items))
+        ]
+        items += [
+            DiaryLesson(n, subject, "", "", (), None, planned=True) for d, n, subject in planned if d == day
+        ]
+        days.append(DiaryDay(day, tuple(sorted(items, key=lambda i: (i.number, i.subject)))))
     return days
 
 

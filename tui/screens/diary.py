@@ -12,18 +12,52 @@ from textual.widgets import DataTable, Footer, Header, Static
 from exports.family import card_pdf, week_pdf
 from models.core import clock
 from models.core.access import Actor
-from models.reports.diary import Child, children, monday_of, period_marks, periods_of, record_view, week
+from models.reports.diary import (
+    Child,
+    DiaryDay,
+    DiaryLesson,
+    children,
+    monday_of,
+    period_marks,
+    periods_of,
+    record_view,
+    week,
+)
 from tui import strings as S
 from tui.attempt import attempt
 from tui.files import can_deliver, deliver, diary_address
 from tui.keys import twin
+from tui.widgets.dialogs import TextDialog
+
+
+def lesson_text(lesson: DiaryLesson) -> str:
+    """The topic and homework in one line of the week's table (Enter shows them in full)."""
+    return " · ".join(p for p in (lesson.topic, f"д/з: {lesson.homework}" if lesson.homework else "") if p)
+
+
+def lesson_details(lesson: DiaryLesson) -> str:
+    if lesson.planned:
+        return S.DIARY_PLANNED_DETAIL
+    lines = [
+        f"{S.DIARY_TOPIC}: {lesson.topic or '—'}",
+        f"{S.DIARY_HOMEWORK}: {lesson.homework or '—'}",
+    ]
+    if lesson.marks:
+        lines.append(f"{S.DIARY_MARKS}: {' '.join(str(m) for m in lesson.marks)}")
+    if lesson.absence:
+        lines.append(f"{S.DIARY_ABSENCE}: {S.ABSENCE_WORDS.get(lesson.absence, lesson.absence)}")
+    return "\n".join(lines)
 
 
 class DiaryScreen(Screen):
     BINDINGS = [
-        Binding("left,comma", "week(-1)", S.KEY_PREV_WEEK, id="prev-week", key_display="←"),
-        Binding("right,full_stop", "week(1)", S.KEY_NEXT_WEEK, id="next-week", key_display="→"),
-        Binding("home", "this_week", S.KEY_THIS_WEEK, id="this-week", show=False),
+        # priority: the table would take ← → Home for its own cursor, and the week never changed
+        Binding("left,comma", "week(-1)", S.KEY_PREV_WEEK, id="prev-week", key_display="←", priority=True),
+        Binding(
+            "right,full_stop", "week(1)", S.KEY_NEXT_WEEK, id="next-week", key_display="→", priority=True
+        ),
+        Binding("home", "this_week", S.KEY_THIS_WEEK, id="this-week", show=False, priority=True),
+        Binding("enter", "open_lesson", S.KEY_OPEN_LESSON, id="open-lesson", show=False),
         Binding(twin("m"), "toggle_marks", S.KEY_MARKS, id="marks"),
         Binding(twin("p"), "next_period", S.KEY_PERIOD, id="period", show=False),
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),
@@ -39,6 +73,7 @@ class DiaryScreen(Screen):
         self.monday = monday_of(clock.today())
         self.showing_marks = False
         self.period_index: int | None = None
+        self.rows: list[tuple[DiaryDay, DiaryLesson | None]] = []  # the week's table rows
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,15 +110,16 @@ class DiaryScreen(Screen):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_columns(S.COL_DAY, S.COL_NUMBER, S.COL_SUBJECT, S.COL_ENTRY, S.COL_TOPIC)
+        self.rows = []
         for day in days:
             label = day.title
             if not day.lessons:
                 table.add_row(label, "", S.NO_LESSONS, "", "")
+                self.rows.append((day, None))
             for lesson in day.lessons:
-                text = " · ".join(
-                    p for p in (lesson.topic, f"д/з: {lesson.homework}" if lesson.homework else "") if p
-                )
+                text = S.DIARY_PLANNED if lesson.planned else lesson_text(lesson)
                 table.add_row(label, str(lesson.number), lesson.subject, lesson.entry, text)
+                self.rows.append((day, lesson))
                 label = ""
 
     def show_marks(self) -> None:
@@ -109,6 +145,21 @@ class DiaryScreen(Screen):
         for row in rows:
             marks = " ".join(str(v) for _, v, _ in row.marks)
             table.add_row(row.subject, marks, row.mean_text, row.weighted_text, row.final)
+
+    def action_open_lesson(self) -> None:
+        """The highlighted lesson in full: topic and homework are often wider than the screen."""
+        if self.showing_marks or not self.rows:
+            return
+        table = self.query_one(DataTable)
+        day, lesson = self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
+        if lesson is None:
+            return
+        title = S.DIARY_LESSON_TITLE.format(day=day.title, number=lesson.number, subject=lesson.subject)
+        self.app.push_screen(TextDialog(title, lesson_details(lesson)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_lesson()
 
     def action_week(self, step: int) -> None:
         self.showing_marks = False

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -36,6 +36,27 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class TextDialog(ModalScreen[None]):
+    """Read-only text in full, wrapped to the screen (a lesson's topic and homework, a help
+    page); Esc or Enter closes, ↑ ↓ PgUp PgDn scroll when it is longer than the screen."""
+
+    BINDINGS = [Binding("escape,enter,q,й", "close", S.KEY_CLOSE, id="close", key_display="Esc")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog text-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.body, classes="dialog-text", markup=False)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class SecretDialog(ModalScreen[bool]):
