@@ -7,8 +7,9 @@ import sys
 import time
 
 from textual import events, on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Input
 
@@ -54,9 +55,15 @@ class JournalApp(App):
     CSS_PATH = "journal.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", S.KEY_QUIT, id="quit", priority=True),
-        Binding("f2", "switch_user", S.KEY_SWITCH_USER, id="switch-user"),
-        Binding("f12", "lock", S.KEY_LOCK, id="lock"),
+        # F2 and F12 are listed by F1 and on home; the footer's room is the screen's own keys
+        Binding("f2", "switch_user", S.KEY_SWITCH_USER, id="switch-user", show=False),
+        Binding("f12", "lock", S.KEY_LOCK, id="lock", show=False),
+        # shown once, docked at the footer's right edge (COMMAND_PALETTE_BINDING below)
+        Binding("f1", "help", S.KEY_HELP, id="help", key_display="F1", priority=True, show=False),
+        Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", show=False, priority=True),
     ]
+    # the footer keeps this key at its right edge whatever else it has room for: F1 Справка
+    COMMAND_PALETTE_BINDING = "f1"
     COMMANDS = App.COMMANDS | {journal_commands}
 
     class SessionOver(Message):
@@ -281,9 +288,31 @@ class JournalApp(App):
             self.end_session(message)
 
     def get_system_commands(self, screen):
-        for command in super().get_system_commands(screen):
-            if not (self.served and command.title == "Screenshot"):  # no files on the server
-                yield command
+        """Textual's own commands, in Russian (the screenshot not on a server: no files there)."""
+        yield SystemCommand(S.CMD_HELP, S.CMD_HELP_HELP, self.action_help)
+        yield SystemCommand(S.CMD_THEME, S.CMD_THEME_HELP, self.action_change_theme)
+        yield SystemCommand(S.CMD_QUIT, S.CMD_QUIT_HELP, self.action_quit)
+        if screen.maximized is not None:
+            yield SystemCommand(S.CMD_MINIMIZE, S.CMD_MINIMIZE_HELP, screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(S.CMD_MAXIMIZE, S.CMD_MAXIMIZE_HELP, screen.action_maximize)
+        if not self.served and not self.is_web:
+            yield SystemCommand(
+                S.CMD_SCREENSHOT, S.CMD_SCREENSHOT_HELP, lambda: self.set_timer(0.1, self.deliver_screenshot)
+            )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=S.PALETTE_PLACEHOLDER, id="--command-palette"))
+
+    def action_help(self) -> None:
+        """F1: the help of the screen in front (F1 again, or Esc, closes it)."""
+        from tui.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        elif not isinstance(self.screen, CommandPalette):
+            self.push_screen(HelpScreen(self.screen))
 
     def unlock(self) -> None:
         self.locked = False

@@ -853,3 +853,24 @@ ABSENCE_WORDS = {
     "у": "у — по уважительной причине",
     "о": "о — опоздал(а)",
 }
+
+# F1 and the command palette (tui/help.py, tui/app.py)
+KEY_HELP = "Справка"
+KEY_CLOSE_HELP = "Закрыть справку"
+KEY_PALETTE = "Команды"
+HELP_TITLE = "Справка"
+HELP_KEYS = "Клавиши этого экрана"
+HELP_NO_KEYS = "  (на этом экране только общие клавиши)"
+PALETTE_PLACEHOLDER = "Найти раздел или команду…"
+CMD_HELP = "Справка"
+CMD_HELP_HELP = "Клавиши и назначение этого экрана (F1)"
+CMD_THEME = "Оформление"
+CMD_THEME_HELP = "Сменить цветовую тему"
+CMD_QUIT = "Выход"
+CMD_QUIT_HELP = "Выйти из журнала (Ctrl+Q)"
+CMD_MAXIMIZE = "Развернуть"
+CMD_MAXIMIZE_HELP = "Развернуть таблицу или поле на весь экран"
+CMD_MINIMIZE = "Свернуть"
+CMD_MINIMIZE_HELP = "Вернуть обычный размер"
+CMD_SCREENSHOT = "Снимок экрана"
+CMD_SCREENSHOT_HELP = "Сохранить снимок экрана (SVG)"

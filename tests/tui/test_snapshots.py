@@ -85,3 +85,33 @@ def test_marks_grid_80x24(snap_compare, small_sqlite):
 def test_marks_grid_120x40(snap_compare, small_sqlite):
     app, run_before = _grid_app(small_sqlite)
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_help_of_the_grid_80x24(snap_compare, small_sqlite):
+    """F1 over the marks grid: the duty, then every key (issue 15, point 4)."""
+    app, opened = _grid_app(small_sqlite)
+
+    async def run_before(pilot) -> None:
+        await opened(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_diary_at_phone_width_54x30(snap_compare, small_sqlite):
+    """The diary in a phone's browser (≈54 columns): the week still reads, Enter shows a lesson."""
+    s = small_sqlite
+    lesson = past_lesson(s, day=dt.date(2026, 11, 23))
+    entries.update_lesson(
+        s.teacher, lesson, topic="Сложение дробей", homework="№ 231, 233 и задача на стр. 88"
+    )
+    entries.set_mark(s.teacher, lesson, s.pupils[0], "5")
+    result = accounts.authenticate(s.guardian.login, s.passwords[s.guardian.login])
+    app = JournalApp(source="")
+
+    async def logged_in(pilot) -> None:
+        app.land(result)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(54, 30), run_before=logged_in)

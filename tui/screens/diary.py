@@ -57,7 +57,7 @@ class DiaryScreen(Screen):
             "right,full_stop", "week(1)", S.KEY_NEXT_WEEK, id="next-week", key_display="→", priority=True
         ),
         Binding("home", "this_week", S.KEY_THIS_WEEK, id="this-week", show=False, priority=True),
-        Binding("enter", "open_lesson", S.KEY_OPEN_LESSON, id="open-lesson", show=False),
+        Binding("enter", "open_lesson", S.KEY_OPEN_LESSON, id="open-lesson", show=False, priority=True),
         Binding(twin("m"), "toggle_marks", S.KEY_MARKS, id="marks"),
         Binding(twin("p"), "next_period", S.KEY_PERIOD, id="period", show=False),
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),

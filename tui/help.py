@@ -1,0 +1,146 @@
+"""F1 on every screen: what the screen is for (the duty of the regulation it serves) and every
+key it answers to — also those the footer has no room for — read from the screen's own
+bindings at that moment, so the help can never list a key that does nothing.
+
+The texts are here, one per screen class, in Russian; a screen without one gets the general
+lines. HelpScreen is a modal: Esc, F1 or Enter close it, ↑ ↓ PgUp PgDn scroll.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from tui import strings as S
+
+GENERAL = (
+    "Все действия — клавишами; буква работает в обеих раскладках (Ж и ; — одна клавиша). "
+    "Ctrl+P — список разделов и команд, F2 — сменить пользователя, F12 — заблокировать экран, "
+    "Ctrl+Q — выйти."
+)
+
+TEXTS = {
+    "LoginScreen": "Вход в журнал: логин и пароль, выданные школой. Enter переходит к паролю и "
+    "входит. После пяти неверных паролей подряд вход закрывается на время — это защита, "
+    "а не поломка: подождите или попросите администратора разблокировать.",
+    "ChangePasswordScreen": "Выданный пароль одноразовый: придумайте свой, не короче 8 знаков, "
+    "и введите его дважды. Старый пароль перестанет действовать.",
+    "LockScreen": "Экран заблокирован (F12 или после бездействия): введите свой пароль, чтобы "
+    "продолжить, или F2 — войти другому пользователю.",
+    "HomeScreen": "Главная: что требует регламент сейчас — уроки без отметок, пропуски без "
+    "причины, анкеты, согласия, логины дневника, учителя с пробелами, анализ периода. "
+    "У каждой строки — клавиша раздела, где это сделать.",
+    "CoursePickerScreen": "Выбор журнала: ваши предметы и классы (сегодняшние уроки сверху). "
+    "Enter — открыть журнал предмета.",
+    "GridScreen": "Журнал предмета: строки — ученики, столбцы — уроки. Цифра 1–5 ставит отметку "
+    "и переводит курсор вниз; / или . после отметки добавляет вторую в ту же клетку; н б у о — "
+    "пропуски; Del — стереть; Ctrl+Z — отменить. Ins — новый урок, F4 — тема и задание. "
+    "В последнем столбце — отметка за период.",
+    "AttendanceScreen": "Посещаемость класса за день (классный руководитель): пропуски по урокам, "
+    "отметка отсутствия на весь день, недельная сверка справок — уважительная причина.",
+    "RosterScreen": "Список класса: личные дела, представители, согласия на обработку ПДн (R4), "
+    "прибытие и выбытие учащихся, переводы.",
+    "StudentCardScreen": "Личное дело учащегося: данные, представители, согласия, история классов.",
+    "MissingConsentsScreen": "У кого нет согласия на обработку персональных данных: список к "
+    "родительскому собранию (выгрузка — в «Мои файлы»).",
+    "GuardiansScreen": "Представители учащегося: связать, изменить, отвязать. Общего для двух "
+    "классов представителя изменяет администратор.",
+    "CredentialsScreen": "Логины электронного дневника (R2, R3): выдать учащемуся или родителю, "
+    "напечатать бланк с памяткой. Пароль показывается один раз; бланк — PDF в «Мои файлы», "
+    "удаляется после скачивания или через сутки.",
+    "AccountsScreen": "Учётные записи сотрудников (администратор): создать, изменить роль, "
+    "заблокировать, разблокировать, сбросить пароль. Изменение завершает открытые сеансы.",
+    "ExportScreen": "Выгрузка: выписки из дневника (R8), табели (R10), анализ и отчёт к собранию, "
+    "журнал предмета — xlsx, ods, csv или PDF для печати. Файл появится в «Мои файлы» (F2); "
+    "там же — как его скачать.",
+    "MyFilesScreen": "Мои файлы: что вы выгрузили и загрузили для импорта. Видны только вам; "
+    "удаляются сами через срок, заданный школой. Enter — скачать (в браузере) или показать "
+    "команду scp для своего компьютера.",
+    "ImportScreen": "Импорт списка класса из таблицы (xlsx, ods, csv): выберите файл из inbox, "
+    "F5 — проверить, Ctrl+S — записать все строки (или ни одной, если есть ошибки).",
+    "SubgroupsScreen": "Подгруппы класса по предметам (иностранный язык, информатика, труд): "
+    "кто в какой группе в каждом периоде.",
+    "AnalysisScreen": "Анализ успеваемости и посещаемости класса за период (R11–R14): показатели, "
+    "группа риска, контроль учителей, активность родителей. F9 — выгрузить.",
+    "SshKeysScreen": "Ключи SSH: вставьте строку открытого ключа (id_ed25519.pub), и вход по SSH "
+    "не будет спрашивать пароль журнала.",
+    "AuditLogScreen": "Журнал изменений: кто, когда и что изменил — отметки, пропуски, списки, "
+    "учётные записи, выгрузки и скачивания файлов. F — отбор, Enter — запись целиком.",
+    "SetupScreen": "Настройка школы (администратор): учебный год и периоды, классы, предметы, "
+    "сотрудники, нагрузка, расписание, настройки школы.",
+    "DiaryScreen": "Дневник: неделя уроков с отметками, пропусками, темами и заданиями; будущие "
+    "дни — уроки по расписанию. ← → — недели, Home — текущая, Enter — урок полностью, M — "
+    "отметки за период, Tab — другой ребёнок. В браузере S — скачать неделю, T — табель (PDF).",
+}
+
+
+def help_text(screen: Screen) -> str:
+    return TEXTS.get(type(screen).__name__, "")
+
+
+# Textual's own bindings, said in Russian; any other English one is left out
+TEXTUAL_ACTIONS = {
+    "focus_next": "Следующее поле",
+    "focus_previous": "Предыдущее поле",
+    "app.focus_next": "Следующее поле",
+    "app.focus_previous": "Предыдущее поле",
+    "screen.copy_text": "Копировать выделенный текст",
+    "copy_text": "Копировать выделенный текст",
+    "app.copy_text": "Копировать выделенный текст",
+}
+
+
+def _russian(binding: Binding) -> str:
+    description = TEXTUAL_ACTIONS.get(binding.action, binding.description)
+    if description and description.isascii():
+        return ""
+    return description
+
+
+def key_lines(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, what) for every binding the screen answers to now, its two layouts together."""
+    app = screen.app
+    seen: dict[tuple[str, str], list[str]] = {}
+    for _key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
+        description = _russian(binding)
+        if not description or not enabled:
+            continue
+        what = (binding.action, description)
+        shown = app.get_key_display(binding)
+        keys = seen.setdefault(what, [])
+        if shown not in keys:
+            keys.append(shown)
+    return [(" / ".join(keys), description) for (_action, description), keys in seen.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """The help of the screen below: its duty and all its keys."""
+
+    BINDINGS = [
+        Binding("escape,enter,q,й", "close", S.KEY_CLOSE, id="close", key_display="Esc"),
+        Binding("f1", "close", S.KEY_CLOSE_HELP, id="close-help", key_display="F1", priority=True),
+    ]
+
+    def __init__(self, below: Screen) -> None:
+        super().__init__()
+        self.below = below
+        lines = key_lines(below)
+        width = max((len(k) for k, _ in lines), default=8)
+        self.keys_text = "\n".join(f"  {k.ljust(width)}  {what}" for k, what in lines)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help-dialog"):
+            yield Static(S.HELP_TITLE, classes="dialog-title")
+            text = help_text(self.below)
+            if text:
+                yield Static(text, classes="dialog-text", markup=False)
+            yield Static(S.HELP_KEYS, classes="dialog-subtitle")
+            yield Static(self.keys_text or S.HELP_NO_KEYS, id="help-keys", markup=False)
+            yield Static(GENERAL, classes="dialog-text", markup=False)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
