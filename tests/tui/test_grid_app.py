@@ -98,6 +98,27 @@ async def test_a_column_of_marks_and_absences_one_key_each(small_sqlite):
 
 
 @pytest.mark.asyncio
+async def test_5_slash_4_is_one_cell_not_two_pupils(small_sqlite):
+    """Issue 15, point 6: «5/4» typed as a teacher says it — the "/" right after a mark goes
+    back to that cell; the next pupil is untouched; one key per single mark stays."""
+    s = small_sqlite
+    ids = lessons(s)
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        grid = screen.grid
+        await pilot.press("5", "/", "4", "3", ".", "5", "2")
+        assert cells(ids[2]) == {s.pupils[0]: "5/4", s.pupils[1]: "3/5", s.pupils[2]: "2"}
+        assert grid.row == 3 and not bells
+        await pilot.press("up", "/", "4")  # moved by hand: "/" adds to the cell under the cursor
+        assert cells(ids[2])[s.pupils[2]] == "2/4"
+        await pilot.press("5", "/", "3")  # the last pupil: the cursor stays, "/" adds there
+        assert cells(ids[2])[s.pupils[3]] == "5/3" and not bells
+        assert cells(ids[2])[s.pupils[0]] == "5/4"  # nobody else's cell changed
+    finally:
+        await context.__aexit__(None, None, None)
+
+
+@pytest.mark.asyncio
 async def test_undo_goes_back_one_change_at_a_time_and_is_audited(small_sqlite):
     s = small_sqlite
     ids = lessons(s)

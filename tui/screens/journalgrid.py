@@ -88,6 +88,10 @@ class GridScreen(Screen):
         self.period_id = period_id or (current.id if current else self.periods[0].id)
         self.undo_stack: list[Undo] = []
         self.second_mark = False
+        # the cell a mark was just typed into, and where the cursor went after it: a "/" typed
+        # right then adds to that cell (5/4 is one cell, not 5 and 4 on two pupils)
+        self.just_marked: tuple[tuple[int, int], tuple[int, int]] | None = None
+        self.returning = False
         self.hint_shown: tuple[str, bool] | None = None
         self.move_down = load_settings().move_down_after_mark
 
@@ -142,6 +146,9 @@ class GridScreen(Screen):
         self.hint(self.lesson_hint_text(self.grid))
 
     def on_marks_grid_cursor_moved(self, event: MarksGrid.CursorMoved) -> None:
+        if self.returning:  # back to the cell of a "/": the second mark is awaited there
+            self.returning = False
+            return
         self.second_mark = False
         self.show_lesson_hint()
 
@@ -163,19 +170,30 @@ class GridScreen(Screen):
         if not grid.data.lessons:
             self.refuse(S.NO_LESSONS_YET)
             return
+        if char not in SECOND_MARK_KEYS:
+            self.just_marked = None
         value = mark_value(char)
         if value is not None:
             add = self.second_mark
             self.second_mark = False
             if self.write(entries.set_mark, value, add=add):
+                marked = (grid.row, grid.col)
                 self.advance()
+                if not add:
+                    self.just_marked = (marked, (grid.row, grid.col))
             return
         if char in SECOND_MARK_KEYS:
+            marked, moved_to = self.just_marked or (None, None)
+            self.just_marked = None
+            if marked is not None and (grid.row, grid.col) == moved_to:
+                self.returning = True  # the cursor-moved message of this move keeps the "/"
+                grid.move_to(*marked)  # back to the mark just typed
+                self.expect_second()
+                return
             if not grid.data.cell(self.lesson_id, self.student_id).marks:
                 self.refuse(S.SECOND_NEEDS_FIRST)
                 return
-            self.second_mark = True
-            self.hint(S.SECOND_MARK)
+            self.expect_second()
             return
         code = absence_code(char)
         if code is not None:
@@ -184,6 +202,11 @@ class GridScreen(Screen):
                 self.advance()
             return
         self.refuse(S.BAD_KEY.format(key=char))
+
+    def expect_second(self) -> None:
+        """The next digit adds a second mark to the cell under the cursor."""
+        self.second_mark = True
+        self.hint(S.SECOND_MARK)
 
     def refuse(self, message: str) -> None:
         self.app.bell()
