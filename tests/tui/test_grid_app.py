@@ -176,9 +176,13 @@ async def test_final_marks_from_the_suggestion(small_sqlite):
     try:
         await pilot.press("end")  # the final-mark column
         assert screen.grid.col == screen.grid.final_col
-        await pilot.press("a")  # accept the suggestion for the cell
+        await pilot.press("a")  # accept the suggestion for the cell, and on to the next pupil
         assert FinalMark.get(FinalMark.student == s.pupils[0]).value == "5"
-        await pilot.press("A")
+        assert screen.grid.row == 1
+        await pilot.press("A")  # a capital A (CapsLock) is the same: one pupil, never the class
+        assert FinalMark.get(FinalMark.student == s.pupils[1]).value == "3"
+        assert screen.grid.row == 2 and FinalMark.select().count() == 2
+        await pilot.press("ctrl+a")  # the whole class, after a question
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
@@ -190,11 +194,13 @@ async def test_final_marks_from_the_suggestion(small_sqlite):
             s.pupils[3]: "н/а",
         }
         await pilot.press("down", "down", "down", "з")  # pupil 4: зач typed over н/а
-        await pilot.press("up", "4")  # pupil 3: the teacher decides on 4
+        await pilot.press("up", "up", "x")  # Latin x is «незач»: the hint says what was set
+        assert "итоговая «незач» (клавиша x)" in str(screen.query_one("#grid-hint").render())
+        await pilot.press("4")  # the cursor went on to pupil 3: the teacher decides on 4
     finally:
         await context.__aexit__(None, None, None)
     finals = {f.student_id: f.value for f in FinalMark.select()}
-    assert finals == {s.pupils[0]: "5", s.pupils[1]: "3", s.pupils[2]: "4", s.pupils[3]: "зач"}
+    assert finals == {s.pupils[0]: "5", s.pupils[1]: "незач", s.pupils[2]: "4", s.pupils[3]: "зач"}
     assert all(f.scope == f"P{s.q2}" for f in FinalMark.select())
 
 

@@ -43,8 +43,11 @@ FINAL_KEYS = {
     "ч": FAILED,
     "x": FAILED,
 }
-# A (accept the suggestion) and shift+A (accept all) in both layouts: bindings, not typing
+# A (accept the suggestion; a capital A too: CapsLock must not fill the whole class) and
+# Ctrl+A (accept all, after a confirmation) in both layouts: bindings, not typing
 ACCEPT_KEYS = twin_keys("a,A")
+# what a letter key set, in words: the hint says it (a Latin x is «незач», not a typo)
+FINAL_WORDS = {NOT_CERTIFIED: "н/а", EXEMPT: "осв", PASSED: "зач", FAILED: "незач"}
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,8 @@ class GridScreen(Screen):
         Binding("insert", "add_lesson", S.KEY_ADD_LESSON, id="add-lesson", key_display="Ins"),
         Binding("f4", "edit_lesson", S.KEY_EDIT_LESSON, id="edit-lesson"),
         Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson", show=False),
-        Binding(twin("a"), "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
-        Binding(twin("A"), "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
+        Binding(twin("a,A"), "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
+        Binding("ctrl+a", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
         Binding("f6", "next_period", S.KEY_PERIOD_GRID, id="period"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         Binding("up", "move(-1, 0)", show=False),
@@ -92,6 +95,7 @@ class GridScreen(Screen):
         # right then adds to that cell (5/4 is one cell, not 5 and 4 on two pupils)
         self.just_marked: tuple[tuple[int, int], tuple[int, int]] | None = None
         self.returning = False
+        self.after_move = ""  # a hint to show once the cursor has moved on
         self.hint_shown: tuple[str, bool] | None = None
         self.move_down = load_settings().move_down_after_mark
 
@@ -150,6 +154,10 @@ class GridScreen(Screen):
             self.returning = False
             return
         self.second_mark = False
+        if self.after_move:  # what the key that moved the cursor did (a final mark set …)
+            self.hint(self.after_move)
+            self.after_move = ""
+            return
         self.show_lesson_hint()
 
     # --- typing ---------------------------------------------------------------------
@@ -203,6 +211,11 @@ class GridScreen(Screen):
             return
         self.refuse(S.BAD_KEY.format(key=char))
 
+    def say_after_move(self, text: str) -> None:
+        """Show `text` now and keep it when the cursor's move (which follows) would replace it."""
+        self.hint(text)
+        self.after_move = text if self.grid.row < len(self.grid.data.pupils) - 1 else ""
+
     def expect_second(self) -> None:
         """The next digit adds a second mark to the cell under the cursor."""
         self.second_mark = True
@@ -250,7 +263,9 @@ class GridScreen(Screen):
         if value is None:
             self.refuse(S.BAD_FINAL_KEY.format(key=char))
             return
+        name = next((p.name for p in self.grid.data.pupils if p.student_id == self.student_id), "")
         if self.set_final(self.student_id, value):
+            self.say_after_move(S.FINAL_SET.format(value=FINAL_WORDS.get(value, value), key=char, name=name))
             self.grid.move_to(self.grid.row + 1, self.grid.col)
 
     def set_final(self, student_id: int, value: str) -> bool:
@@ -311,7 +326,8 @@ class GridScreen(Screen):
             return
         suggestion = grid.data.suggestion(self.student_id)
         if self.set_final(self.student_id, suggestion):
-            self.hint(S.ACCEPTED.format(value=suggestion))
+            self.say_after_move(S.ACCEPTED.format(value=suggestion))
+            grid.move_to(grid.row + 1, grid.col)  # on to the next pupil, as a digit does
 
     def action_accept_all(self) -> None:
         grid = self.grid
