@@ -191,11 +191,11 @@ class GridScreen(Screen):
                     self.just_marked = (marked, (grid.row, grid.col))
             return
         if char in SECOND_MARK_KEYS:
-            marked, moved_to = self.just_marked or (None, None)
+            last = self.just_marked
             self.just_marked = None
-            if marked is not None and (grid.row, grid.col) == moved_to:
+            if last is not None and (grid.row, grid.col) == last[1]:
                 self.returning = True  # the cursor-moved message of this move keeps the "/"
-                grid.move_to(*marked)  # back to the mark just typed
+                grid.move_to(*last[0])  # back to the mark just typed
                 self.expect_second()
                 return
             if not grid.data.cell(self.lesson_id, self.student_id).marks:
