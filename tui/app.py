@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from models.core.access import Actor, on_session_ended
 from models.core.errors import JournalError
-from models.core.service import storage_failure
+from models.core.service import STORE_FAILURES, storage_failure
 from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, session_ended
 from models.school.classes import classes_kept_by
@@ -29,6 +29,7 @@ from tui.widgets import render
 
 IDLE_CHECK_SECONDS = 5.0
 SESSION_CHECK_SECONDS = 2.0  # a disabled or reset account is out within this long
+SETTINGS_CHECK_SECONDS = 60.0  # a changed idle-lock setting reaches open sessions within this
 IDLE_EXIT = "idle-exit"
 SESSION_ENDED_EXIT = "session-ended"
 FOCUS_KEYS = {"tab": "focus_next", "shift+tab": "focus_previous"}
@@ -93,6 +94,8 @@ class JournalApp(App):
         self.source = session_source() if source is None else source
         self.session: LoginResult | None = None
         self.idle_seconds = idle_seconds  # None: from the school's settings at login
+        self.idle_from_settings = idle_seconds is None  # then a changed setting reaches us too
+        self.settings_read_at = 0.0
         self.last_activity = time.monotonic()
         self.locked = False
         self.screens_allowed: dict[str, str] | None = None
@@ -148,6 +151,7 @@ class JournalApp(App):
         self.screens_allowed = None
         if self.idle_seconds is None:
             self.idle_seconds = load_settings().idle_lock_minutes * 60.0
+            self.settings_read_at = time.monotonic()
         self.last_activity = time.monotonic()
         tell_server_logged_in(self)  # journal serve web: no longer a process at the login screen
         if result.must_change_password:
@@ -256,10 +260,24 @@ class JournalApp(App):
             if time.monotonic() - self.locked_at >= self.locked_exit_seconds:
                 self.exit(IDLE_EXIT)  # the SSH connection closes with the app
             return
-        if self.session is None or self.locked or self.idle_seconds is None:
+        if self.session is None or self.locked:
+            return
+        self.follow_idle_setting()
+        if self.idle_seconds is None:
             return
         if time.monotonic() - self.last_activity >= self.idle_seconds:
             self.action_lock(idle=True)
+
+    def follow_idle_setting(self) -> None:
+        """The school's «Блокировка при бездействии» as it is now, read once a minute: an
+        admin's change reaches the sessions already open, not only the next logins."""
+        if not self.idle_from_settings or time.monotonic() - self.settings_read_at < SETTINGS_CHECK_SECONDS:
+            return
+        self.settings_read_at = time.monotonic()
+        try:
+            self.idle_seconds = load_settings().idle_lock_minutes * 60.0
+        except (JournalError, *STORE_FAILURES):
+            pass  # the store is unreachable now: keep the last value
 
     def action_lock(self, idle: bool = False) -> None:
         if self.session is None or self.locked:

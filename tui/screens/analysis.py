@@ -202,7 +202,11 @@ class AnalysisScreen(Screen):
         from tui.screens.exports import ExportScreen
 
         class_id = self.class_list[self.class_index].id if self.class_list else None
-        self.app.push_screen(ExportScreen(self.actor, kind="class-report", class_id=class_id))
+        scope = self.scopes[self.scope_index] if self.scopes else None
+        period = (scope.period_id or "year") if scope is not None else None  # the one on screen
+        self.app.push_screen(
+            ExportScreen(self.actor, kind="class-report", class_id=class_id, period_id=period)
+        )
 
     def on_mount(self) -> None:
         if self.year_id is not None:

@@ -56,10 +56,12 @@ class ExportScreen(Screen):
         kind: str | None = None,
         class_id: int | None = None,
         subject: str | None = None,
+        period_id: int | str | None = None,
     ) -> None:
         super().__init__()
         self.actor = actor
         self.preset = (kind, class_id, subject)
+        self.preset_period = period_id  # the period on the screen that opened this one, or "year"
         self.kept: list[ClassInfo] = []
         self.taught: dict[int, tuple[str, int]] = {}  # class id → (name, grade) of own courses
         self.all_subjects: set[str] = set()
@@ -247,6 +249,11 @@ class ExportScreen(Screen):
             options = [(p.name, str(p.number)) for p in periods]
             current = period_at(periods, clock.today())
             default = str(current.number) if current else ""
+            if self.preset_period == YEAR:
+                default = YEAR
+            elif self.preset_period is not None:
+                chosen = next((p for p in periods if p.id == self.preset_period), None)
+                default = str(chosen.number) if chosen else default
         else:  # the whole school: each class its own current period, or a number
             options = [(S.EXPORT_CURRENT, CURRENT)] + [
                 (S.EXPORT_PERIOD_N.format(n=n), str(n)) for n in (1, 2, 3, 4)

@@ -63,6 +63,38 @@ class HomeScreen(Screen):
         except JournalError:
             self.board = None  # the home still opens; the sections say what is wrong
 
+    async def on_screen_resume(self) -> None:
+        """Back on home after work elsewhere: the reminders as they are now (the analysis
+        exported, the profiles checked, the logins issued clear their lines at once)."""
+        try:
+            board = dashboard(self.result.actor)
+        except JournalError:
+            return
+        if self.board is not None and board.due == self.board.due:
+            return
+        self.board = board
+        box = self.query_one("#home-duties")
+        await box.remove_children()
+        await box.mount_all(self.duty_widgets())
+
+    def duty_widgets(self) -> list[Static]:
+        board = self.board
+        if board is None or not board.duties:
+            return []
+        widgets = [Static(S.HOME_DUTIES, id="home-duties-title")]
+        if not board.due:
+            widgets.append(Static(S.HOME_ALL_DONE, classes="duty-done"))
+        for duty in board.due:
+            key = section_key(duty.section)
+            widgets.append(
+                Static(
+                    f"{key:>2}  {duty_text(duty)}",
+                    classes="duty",
+                    id=f"duty-{duty.kind}-{duty.class_id or 0}",
+                )
+            )
+        return widgets
+
     def sections_line(self) -> str:
         """Every section this user may open, with its key: the footer cannot hold them all."""
         allowed = self.app.available_screens()  # type: ignore[attr-defined]
@@ -78,17 +110,8 @@ class HomeScreen(Screen):
             if self.kept:
                 yield Static(f"Классный руководитель: {', '.join(self.kept)}", id="home-class")
             board = self.board
-            if board is not None and board.duties:
-                yield Static(S.HOME_DUTIES, id="home-duties-title")
-                if not board.due:
-                    yield Static(S.HOME_ALL_DONE, classes="duty-done")
-                for duty in board.due:
-                    key = section_key(duty.section)
-                    yield Static(
-                        f"{key:>2}  {duty_text(duty)}",
-                        classes="duty",
-                        id=f"duty-{duty.kind}-{duty.class_id or 0}",
-                    )
+            with Vertical(id="home-duties"):
+                yield from self.duty_widgets()
             if board is not None and not actor.is_admin:
                 if board.lessons_today:
                     lessons = ", ".join(

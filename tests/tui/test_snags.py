@@ -1,0 +1,83 @@
+"""Snags a new user met (issue 15): each is a Pilot test of the fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Static
+
+from models.core.schema import Absence
+from models.journal import entries
+from models.people import accounts
+from models.school.calendar import get_period
+from models.school.identity import update_setting
+from tests.factory import past_lesson
+from tests.shared import open_as
+from tui.app import JournalApp
+from tui.screens.exports import ExportScreen
+
+SIZE = (80, 24)
+
+
+def duty_lines(app) -> list[str]:
+    return [str(w.render()) for w in app.screen.query(".duty").results(Static)]
+
+
+async def test_home_s_reminders_follow_the_work_done_elsewhere(small_sqlite):
+    """Point 12: back on home, a duty done meanwhile is gone without logging in again."""
+    s = small_sqlite
+    old = past_lesson(s, day=dt.date(2026, 11, 16))
+    entries.set_absence(s.teacher, old, s.pupils[0], "н")
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        app.land(accounts.authenticate("ivanova", s.passwords["ivanova"]))
+        await pilot.pause()
+        home = app.screen
+        assert any("«н»" in line for line in duty_lines(app))
+        await pilot.press("a")  # the attendance screen …
+        await pilot.pause()
+        ids = [a.id for a in Absence.select()]
+        entries.excuse_absences(s.homeroom, ids, "б", "справка")  # … where the pass is done
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is home
+        assert not any("«н»" in line for line in duty_lines(app))
+
+
+async def test_f9_in_the_analysis_presets_the_period_on_screen(small_sqlite):
+    """Point 14: the export opened from the analysis takes the analysis' period, not today's."""
+    s = small_sqlite
+    from tui.screens.analysis import AnalysisScreen
+
+    app = JournalApp(source="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_as(app, pilot, "ivanova", s.passwords["ivanova"], AnalysisScreen)
+        await pilot.pause()
+        current = screen.scopes[screen.scope_index]
+        screen.scope_index = next(
+            i for i, sc in enumerate(screen.scopes) if sc.period_id not in (None, current.period_id)
+        )
+        first = screen.scopes[screen.scope_index]
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert app.screen.chosen("kind") == "class-report"
+        assert app.screen.chosen("period") == str(get_period(first.period_id).number)
+        assert first.period_id != current.period_id  # not the one today falls in
+
+
+async def test_a_new_idle_lock_setting_reaches_sessions_already_open(small_sqlite, monkeypatch):
+    """Point 19: the admin shortens the idle lock; an open session follows within a minute."""
+    import tui.app as app_module
+
+    s = small_sqlite
+    monkeypatch.setattr(app_module, "SETTINGS_CHECK_SECONDS", 0.0)
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        app.logged_in(accounts.authenticate("ivanova", s.passwords["ivanova"]), "")
+        await pilot.pause()
+        assert app.idle_seconds == 10 * 60
+        update_setting(s.admin, "idle_lock_minutes", "3")
+        app.lock_if_idle()
+        assert app.idle_seconds == 3 * 60
