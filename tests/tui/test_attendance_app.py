@@ -180,6 +180,33 @@ async def test_whole_day_absent_after_a_confirmation(friday):
 
 
 @pytest.mark.asyncio
+async def test_ctrl_z_undoes_a_whole_day_and_a_single_absence(friday):
+    """Issue 15, point 9: the day view's changes come back with Ctrl+Z, newest first."""
+    s, ids = friday
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attendance(app, pilot, s)
+        await pilot.press("left_square_bracket", "down", "down", "down", "exclamation_mark", "enter")
+        await pilot.pause()
+        assert rows(screen)[3] == ["Григорьева Галина", "н", "н"]
+        await pilot.press("up", "right", "б")  # one absence more: Васильев, Russian
+        await pilot.pause()
+        before = AuditEntry.select().where(AuditEntry.action == "cell.undo").count()
+        await pilot.press("ctrl+z")  # the single absence first
+        await pilot.pause()
+        assert absence(ids["rus"], s.pupils[2]) is None
+        assert rows(screen)[3] == ["Григорьева Галина", "н", "н"]
+        await pilot.press("ctrl+z")  # then the whole day, both lessons at once
+        await pilot.pause()
+        assert rows(screen)[3] == ["Григорьева Галина", "", ""]
+        assert Absence.select().count() == 0
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Отменять нечего." in notes(app)
+    assert AuditEntry.select().where(AuditEntry.action == "cell.undo").count() == before + 3
+
+
+@pytest.mark.asyncio
 async def test_admin_switches_class_and_weeks_and_a_refusal_is_shown(small_sqlite):
     s = small_sqlite
     app = JournalApp(source="")

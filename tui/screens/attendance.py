@@ -34,6 +34,7 @@ from models.journal.attendance import (
     school_day,
     unexcused_week,
 )
+from models.journal.entries import Cell
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.attempt import attempt
@@ -41,7 +42,7 @@ from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 DAY, WEEK = "day", "week"
-DAY_ACTIONS = {"day", "absence", "clear", "whole_day"}
+DAY_ACTIONS = {"day", "absence", "clear", "whole_day", "undo"}
 WEEK_ACTIONS = {"week", "excuse", "pick"}
 
 
@@ -113,6 +114,7 @@ class AttendanceScreen(Screen):
         ),
         Binding(twin("w"), "view('week')", S.KEY_EXCUSE_PASS, id="week-view", key_display="W"),
         Binding("delete", "clear", S.KEY_CLEAR_ABSENCE, id="clear", key_display="Del"),
+        Binding("ctrl+z", "undo", S.KEY_UNDO, id="undo"),
         # week view: the excuse pass
         Binding(keys_typing("б"), "excuse('б')", S.KEY_EXCUSE_ILL, id="excuse-ill", key_display="Б"),
         Binding(keys_typing("у"), "excuse('у')", S.KEY_EXCUSE_VALID, id="excuse-valid", key_display="У"),
@@ -148,6 +150,9 @@ class AttendanceScreen(Screen):
         self.grid: ClassDay | None = None
         self.week_rows: list[tuple[PupilAbsences, MissedDay]] = []
         self.documents: dict[int, str] = {}  # pupil → the last document given, offered again
+        # the day view's changes, newest last: each the cells one key changed, as they were
+        self.undo_stack: list[list[tuple[int, int, Cell]]] = []
+        self.pending_undo: list[tuple[int, int, Cell]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -289,11 +294,39 @@ class AttendanceScreen(Screen):
         """Run one service call; a refusal is shown and nothing changes."""
         return attempt(self, change, done=lambda _: self.reload())
 
+    def remember(self, cells: list[tuple[int, int]]) -> None:
+        """What these cells hold now, for Ctrl+Z once the change is written."""
+        assert self.grid is not None
+        self.pending_undo = [(lesson, pupil, self.grid.cell(lesson, pupil)) for lesson, pupil in cells]
+
+    def changed(self, result: object | None) -> None:
+        if result is not None and self.pending_undo:
+            self.undo_stack.append(self.pending_undo)
+        self.pending_undo = []
+
     def action_absence(self, code: str) -> None:
         target = self.cursor_cell()
         if target is not None:
             pupil, lesson = target
-            self.write(lambda: entries.set_absence(self.actor, lesson.id, pupil.student_id, code))
+            self.remember([(lesson.id, pupil.student_id)])
+            self.changed(
+                self.write(lambda: entries.set_absence(self.actor, lesson.id, pupil.student_id, code))
+            )
+
+    def action_undo(self) -> None:
+        """Ctrl+Z: the last change of the day view back as it was (a whole day at once)."""
+        if not self.undo_stack:
+            self.notify(S.NOTHING_TO_UNDO)
+            return
+        cells = self.undo_stack.pop()
+
+        def undo() -> int:
+            for lesson, pupil, before in cells:
+                entries.set_cell(self.actor, lesson, pupil, before, action="cell.undo")
+            return len(cells)
+
+        if attempt(self, undo, done=lambda _: self.reload()) is not None:
+            self.notify(S.UNDONE)
 
     def action_clear(self) -> None:
         target = self.cursor_cell()
@@ -304,7 +337,8 @@ class AttendanceScreen(Screen):
         if cell.marks:
             self.notify(S.CELL_HAS_MARKS.format(text=cell.text()), severity="warning")
         elif not cell.empty:
-            self.write(lambda: entries.clear_cell(self.actor, lesson.id, pupil.student_id))
+            self.remember([(lesson.id, pupil.student_id)])
+            self.changed(self.write(lambda: entries.clear_cell(self.actor, lesson.id, pupil.student_id)))
 
     def action_whole_day(self) -> None:
         grid = self.grid
@@ -316,7 +350,15 @@ class AttendanceScreen(Screen):
         def go(yes: bool | None) -> None:
             if not yes:
                 return
+            self.remember(
+                [
+                    (lesson.id, pupil.student_id)
+                    for lesson in grid.lessons
+                    if grid.attends(lesson, pupil.student_id)
+                ]
+            )
             done = self.write(lambda: mark_day_absent(self.actor, grid.class_id, pupil.student_id, day))
+            self.changed(done)
             if done is None:
                 return
             message = S.WHOLE_DAY_DONE.format(name=pupil.name, count=done.written)
