@@ -33,6 +33,7 @@ from models.core.schema import (
     SchoolClass,
     SchoolYear,
     SubgroupMember,
+    Subject,
     WorkType,
     now,
 )
@@ -101,6 +102,47 @@ def _work_type(work_type_id: int | None) -> int | None:
     return work_type_id
 
 
+class LessonClash(ValidationError):
+    """Another subject of the class already has a lesson with that number on that day; the
+    teacher may still add it (a change of the timetable) once asked."""
+
+
+def number_clash(course: Course, date: dt.date, number: int, lesson_id: int | None = None) -> str:
+    """The subject of another lesson of the class at `number` on `date`, or "". The other
+    subgroup of the same subject at the same time is no clash (they are taught in parallel)."""
+    others = (
+        Lesson.select(Lesson, Course, Subject)
+        .join(Course)
+        .join(Subject)
+        .where(
+            (Course.school_class == course.school_class_id)
+            & (Lesson.date == date)
+            & (Lesson.number == number)
+            & (Lesson.course != course.id)
+        )
+    )
+    for other in others:
+        if lesson_id is not None and other.id == lesson_id:
+            continue
+        parallel = (
+            other.course.subject_id == course.subject_id
+            and other.course.subgroup_id is not None
+            and course.subgroup_id is not None
+        )
+        if not parallel:
+            return other.course.subject.name
+    return ""
+
+
+def _refuse_clash(course: Course, date: dt.date, number: int, lesson_id: int | None = None) -> None:
+    other = number_clash(course, date, number, lesson_id)
+    if other:
+        raise LessonClash(
+            f"{date:%d.%m.%Y} у класса {number} урок — уже {other}: в дневнике будет два урока "
+            f"№ {number}. Проверьте номер урока."
+        )
+
+
 @service
 def add_lesson(
     actor: Actor,
@@ -110,8 +152,12 @@ def add_lesson(
     topic: str = "",
     homework: str = "",
     work_type_id: int | None = None,
+    *,
+    allow_clash: bool = False,
 ) -> LessonInfo:
-    """A lesson of the course on a date (default today), numbered after that day's others."""
+    """A lesson of the course on a date (default today), numbered after that day's others.
+    A number another subject of the class has that day is refused (LessonClash) unless
+    `allow_clash` (the teacher confirmed it)."""
     course = get_course(course_id)
     require_course_teacher(actor, course)
     date = parse_date(day, "Дата урока") or clock.today()
@@ -120,12 +166,16 @@ def add_lesson(
         lesson.number
         for lesson in Lesson.select(Lesson.number).where((Lesson.course == course_id) & (Lesson.date == date))
     }
-    if number is None:
+    if number is None:  # after the course's own that day, past the numbers other subjects have
         number = max(taken, default=0) + 1
+        while number < 10 and number_clash(course, date, number):
+            number += 1
     if not 1 <= number <= 10:
         raise ValidationError("Номер урока — от 1 до 10.")
     if number in taken:
         raise ValidationError(f"Урок №{number} на {date:%d.%m.%Y} по этому курсу уже есть.")
+    if not allow_clash:
+        _refuse_clash(course, date, number)
     lesson = Lesson.create(
         course=course_id,
         date=date,
@@ -158,8 +208,9 @@ def _get_lesson(lesson_id: int) -> Lesson:
 
 
 @service
-def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
-    """Topic, homework, work type (weight) or date of a lesson."""
+def update_lesson(actor: Actor, lesson_id: int, *, allow_clash: bool = False, **fields: object) -> LessonInfo:
+    """Topic, homework, work type (weight), number or date of a lesson (a number another
+    subject of the class has that day: LessonClash unless `allow_clash`)."""
     lesson = _get_lesson(lesson_id)
     require_course_teacher(actor, lesson.course)
     clean: dict = {}
@@ -170,6 +221,11 @@ def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
             clean[key] = clean_text(str(value or ""), 2000)
         elif key == "work_type_id":
             clean["work_type"] = _work_type(value)  # type: ignore[arg-type]
+        elif key == "number":
+            number = int(str(value).strip()) if str(value).strip().isdigit() else 0
+            if not 1 <= number <= 10:
+                raise ValidationError("Номер урока — от 1 до 10.")
+            clean[key] = number
         elif key == "date":
             date = parse_date(value, "Дата урока")
             if date is None:
@@ -180,22 +236,27 @@ def update_lesson(actor: Actor, lesson_id: int, **fields: object) -> LessonInfo:
                 or Absence.select().where(Absence.lesson == lesson_id).exists()
             ):
                 raise ValidationError("У урока уже есть отметки или пропуски: дату изменить нельзя.")
-            taken = Lesson.select(Lesson.id).where(
-                (Lesson.course == lesson.course_id)
-                & (Lesson.date == date)
-                & (Lesson.number == lesson.number)
-                & (Lesson.id != lesson_id)
-            )
-            if taken.exists():
-                raise ValidationError(f"Урок №{lesson.number} на {date:%d.%m.%Y} по этому курсу уже есть.")
             clean[key] = date
         else:
             raise ValidationError(f"Нельзя изменить поле урока «{key}».")
+    date, number = clean.get("date", lesson.date), clean.get("number", lesson.number)
+    if (date, number) != (lesson.date, lesson.number):
+        taken = Lesson.select(Lesson.id).where(
+            (Lesson.course == lesson.course_id)
+            & (Lesson.date == date)
+            & (Lesson.number == number)
+            & (Lesson.id != lesson_id)
+        )
+        if taken.exists():
+            raise ValidationError(f"Урок №{number} на {date:%d.%m.%Y} по этому курсу уже есть.")
+        if not allow_clash:
+            _refuse_clash(lesson.course, date, number, lesson_id)
     before = {
         "topic": lesson.topic,
         "homework": lesson.homework,
         "work_type": lesson.work_type_id,
         "date": lesson.date,
+        "number": lesson.number,
     }
     old, new = audit.changes(before, clean)
     if new:

@@ -345,3 +345,25 @@ def test_final_marks_of_a_subgroup_course_go_to_its_own_pupils(small):
     assert (change.before, change.after) == ("4", "5")
     finals = {(f.scope, f.value) for f in FinalMark.select().where(FinalMark.student == pupil)}
     assert finals == {(f"P{small.q1}", "3"), (f"P{small.q2}", "4"), (f"Y{small.year_id}", "5")}
+
+
+def test_a_lesson_number_another_subject_has_that_day_is_asked_about(small_sqlite):
+    """Issue 15, point 11: two different lessons № 5 on one day are refused unless confirmed;
+    the other English group at the same number is no clash; the default number skips them."""
+    import datetime as dt
+
+    from models.journal.entries import LessonClash
+
+    s = small_sqlite
+    day = dt.date(2026, 11, 23)
+    entries.add_lesson(s.admin, s.russian_a, day, 1)
+    with pytest.raises(LessonClash, match="23.11.2026 у класса 1 урок — уже Русский язык"):
+        entries.add_lesson(s.admin, s.math_a, day, 1)
+    assert entries.add_lesson(s.admin, s.math_a, day).number == 2  # the default skips the clash
+    forced = entries.add_lesson(s.admin, s.math_a, day, 1, allow_clash=True)  # a timetable change
+    assert forced.number == 1
+    entries.add_lesson(s.admin, s.english_a1, day, 3)
+    assert entries.add_lesson(s.admin, s.english_a2, day, 3).number == 3  # parallel groups
+    with pytest.raises(LessonClash):
+        entries.update_lesson(s.admin, forced.id, number="3")  # F4 can renumber, and is checked
+    assert entries.update_lesson(s.admin, forced.id, number="4").number == 4

@@ -240,3 +240,36 @@ async def test_add_a_lesson_with_a_topic_from_the_keyboard(small_sqlite):
     finally:
         await context.__aexit__(None, None, None)
     assert Mark.select().where(Mark.student == s.pupils[0]).get().value == 4
+
+
+@pytest.mark.asyncio
+async def test_ins_with_a_number_another_subject_has_asks_first(small_sqlite):
+    """Issue 15, point 11: Ins with lesson № 1 on a day Russian has its lesson 1: a question
+    names the clash; «no» adds nothing, «yes» adds it."""
+    from textual.widgets import Input
+
+    from models.core.schema import Lesson
+    from tui.widgets.dialogs import FormDialog
+
+    s = small_sqlite
+    day = dt.date(2026, 11, 27)
+    entries.add_lesson(s.admin, s.russian_a, day, 1)
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        for answer in ("escape", "enter"):
+            await pilot.press("insert")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormDialog)
+            form.query_one("#f-date", Input).value = "27.11.2026"
+            form.query_one("#f-number", Input).value = "1"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert "1 урок — уже Русский язык" in app.screen.question
+            await pilot.press(answer)
+            await pilot.pause()
+            maths = Lesson.select().where((Lesson.course == s.math_a) & (Lesson.date == day)).count()
+            assert maths == (0 if answer == "escape" else 1)
+    finally:
+        await context.__aexit__(None, None, None)

@@ -6,6 +6,7 @@ rings the bell, says why on the hint line and leaves the cell as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import events
@@ -25,6 +26,7 @@ from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
 from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
 from models.school.calendar import current_year_id, period_at, periods_for_grade
 from tui import strings as S
+from tui.attempt import attempt
 from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value, twin, twin_keys
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.marksgrid import MarksGrid
@@ -435,7 +437,7 @@ class GridScreen(Screen):
             Field("work_type", S.F_WORK_TYPE, "", self.work_type_choices()),
         ]
 
-        def submit(values: dict) -> int:
+        def add(values: dict, allow_clash: bool = False) -> int:
             number = values["number"].strip()
             if number and not number.isdigit():
                 raise ValidationError("Номер урока — число от 1 до 10.")
@@ -447,14 +449,38 @@ class GridScreen(Screen):
                 values["topic"],
                 values["homework"],
                 int(values["work_type"]) if values["work_type"] else None,
+                allow_clash=allow_clash,
             )
             return lesson.id
+
+        self.lesson_form(S.ADD_LESSON_TITLE, fields, add)
+
+    def lesson_form(self, title: str, fields: list[Field], write: Callable[..., int]) -> None:
+        """A lesson's form; a number another subject has that day is asked about, not refused."""
+        clash: dict = {}
+
+        def submit(values: dict) -> int | None:
+            try:
+                return write(values)
+            except entries.LessonClash as exc:
+                clash.update(values=values, message=str(exc))
+                return None  # the dialog closes; the question follows
 
         def done(lesson_id: int | None) -> None:
             if lesson_id is not None:
                 self.select_period_of(lesson_id)
+            elif clash:
+                question = clash["message"] + " " + S.CONFIRM_CLASH
 
-        self.app.push_screen(FormDialog(S.ADD_LESSON_TITLE, fields, submit), done)
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        lesson = attempt(self, lambda: write(clash["values"], allow_clash=True))
+                        if lesson is not None:
+                            self.select_period_of(lesson)
+
+                self.app.push_screen(ConfirmDialog(question), answered)
+
+        self.app.push_screen(FormDialog(title, fields, submit), done)
 
     def select_period_of(self, lesson_id: int) -> None:
         """After adding a lesson: show the period it falls in, cursor on its column."""
@@ -476,24 +502,23 @@ class GridScreen(Screen):
             Field("homework", S.F_HOMEWORK, lesson.homework),
             Field("work_type", S.F_WORK_TYPE, str(lesson.work_type_id or ""), self.work_type_choices()),
             Field("date", S.F_DATE, f"{lesson.date:%d.%m.%Y}"),
+            Field("number", S.F_NUMBER, str(lesson.number)),
         ]
 
-        def submit(values: dict) -> int:
+        def update(values: dict, allow_clash: bool = False) -> int:
             entries.update_lesson(
                 self.actor,
                 lesson.id,
+                allow_clash=allow_clash,
                 topic=values["topic"],
                 homework=values["homework"],
                 work_type_id=int(values["work_type"]) if values["work_type"] else None,
                 date=parse_date(values["date"], "Дата урока") or lesson.date,
+                number=values["number"].strip() or lesson.number,
             )
             return lesson.id
 
-        def done(lesson_id: int | None) -> None:
-            if lesson_id is not None:
-                self.select_period_of(lesson_id)
-
-        self.app.push_screen(FormDialog(S.EDIT_LESSON_TITLE.format(date=lesson.date), fields, submit), done)
+        self.lesson_form(S.EDIT_LESSON_TITLE.format(date=lesson.date), fields, update)
 
     def action_delete_lesson(self) -> None:
         grid = self.grid
