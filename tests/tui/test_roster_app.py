@@ -279,7 +279,7 @@ async def test_edit_and_unlink_a_guardian(small_sqlite):
         ]
         await pilot.press("delete")
         await pilot.pause()
-        assert "Отвязать Андреева Ольга от Андреев Андрей?" in app.screen.question
+        assert "Представитель Андреева Ольга и учащийся Андреев Андрей: убрать связь?" in app.screen.question
         await pilot.press("n")  # declined: still linked
         await pilot.pause()
         assert len(rows(gscreen, "#guardians-table")) == 1

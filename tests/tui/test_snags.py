@@ -81,3 +81,17 @@ async def test_a_new_idle_lock_setting_reaches_sessions_already_open(small_sqlit
         update_setting(s.admin, "idle_lock_minutes", "3")
         app.lock_if_idle()
         assert app.idle_seconds == 3 * 60
+
+
+def test_names_lead_the_prompts_where_russian_would_decline_them():
+    """Point 18: «Перевести Ермаков Никита Евгеньевич из 5А…» read wrong; the prompts now put
+    the name first, in the nominative, so no case is needed."""
+    from tui import strings as S
+
+    name = "Ермаков Никита Евгеньевич"
+    day = dt.date(2026, 11, 30)
+    assert S.CONFIRM_TRANSFER.format(name=name, old="5А", new="5Б", day=day).startswith(f"{name}: перевод")
+    assert S.CONFIRM_REISSUE.format(person=name, login="ermakov.n").startswith(f"{name}: логин")
+    assert S.CONFIRM_REMOVE.format(name=name).startswith(f"{name}: удалить")
+    unlink = S.CONFIRM_UNLINK.format(guardian="Ермакова Ольга", pupil=name)
+    assert unlink.startswith("Представитель Ермакова Ольга и учащийся Ермаков Никита Евгеньевич:")
