@@ -22,6 +22,7 @@ from models.core.db import tuples
 from models.core.lookup import get_or_refuse
 from models.core.schema import DiaryView, Enrollment, Guardian, SchoolClass, Student, StudentGuardian, User
 from models.core.service import reading
+from models.people.names import short_names
 
 ACTIVE_DAYS = 30
 WEEK_DAYS = 7
@@ -113,17 +114,16 @@ def class_activity(actor: Actor, class_id: int) -> ClassActivity:
     since_30 = dt.datetime.combine(today - dt.timedelta(days=ACTIVE_DAYS - 1), dt.time())
     views = _views_per_guardian(ids, since_7, since_30)
     family = _family_days(ids, since_7, since_30)
+    shown = short_names((sid, surname, first_name, "") for sid, surname, first_name in pupils)
     rows = []
-    for sid, surname, first_name in pupils:
+    for sid, _surname, _first_name in pupils:
         guardians = tuple(
             GuardianActivity(gid, name, relation, login, has_password, *views.get((sid, gid), (None, 0, 0)))
             for gid, name, relation, login, has_password in links.get(sid, [])
         )
         lasts = [g.last_view for g in guardians if g.last_view]
         d7, d30 = family.get(sid, (0, 0))
-        rows.append(
-            PupilActivity(sid, f"{surname} {first_name}", guardians, max(lasts, default=None), d7, d30)
-        )
+        rows.append(PupilActivity(sid, shown[sid], guardians, max(lasts, default=None), d7, d30))
     rows.sort(key=_silent_first)
     return ClassActivity(school_class.id, school_class.name, today, tuple(rows))
 
