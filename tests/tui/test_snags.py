@@ -95,3 +95,44 @@ def test_names_lead_the_prompts_where_russian_would_decline_them():
     assert S.CONFIRM_REMOVE.format(name=name).startswith(f"{name}: удалить")
     unlink = S.CONFIRM_UNLINK.format(guardian="Ермакова Ольга", pupil=name)
     assert unlink.startswith("Представитель Ермакова Ольга и учащийся Ермаков Никита Евгеньевич:")
+
+
+async def test_the_diary_logins_list_searches_and_keeps_its_place(small_sqlite):
+    """Point 10: / finds a person by name or login; after an issue the cursor stays on them."""
+    from textual.widgets import DataTable
+
+    from tests.shared import table_rows
+    from tui.screens.credentials import CredentialsScreen
+    from tui.widgets.dialogs import SecretDialog
+
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_as(app, pilot, "ivanova", s.passwords["ivanova"], CredentialsScreen)
+        everyone = table_rows(screen)
+        await pilot.press("slash")
+        for ch in "борис":
+            await pilot.press(ch)
+        await pilot.pause()
+        found = table_rows(screen)
+        assert found and len(found) < len(everyone)
+        assert all("Борисов" in " ".join(r) for r in found)
+        await pilot.press("enter")  # from the search to the list
+        await pilot.press("escape")  # Esc leaves the search first …
+        await pilot.pause()
+        assert table_rows(screen) == everyone and app.screen is screen
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=3)
+        person = everyone[3][0]
+        await pilot.press("enter")  # issue (or confirm a re-issue)
+        await pilot.pause()
+        if not isinstance(app.screen, SecretDialog):
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, SecretDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table_rows(screen)[table.cursor_row][0] == person  # not back at the top
+        await pilot.press("escape")  # … then the screen
+        await pilot.pause()
+        assert app.screen is not screen

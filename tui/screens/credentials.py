@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from exports.files import safe_filename
 from exports.paths import SLIP_PREFIX, connect_hints, user_folder
@@ -44,8 +44,9 @@ def state_of(row: CredentialRow) -> str:
 
 class CredentialsScreen(Screen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("escape", "back", S.KEY_BACK, id="back"),
         Binding(twin("enter,i"), "issue", S.KEY_ISSUE, id="issue", key_display="Enter"),
+        Binding("slash,ctrl+f", "search", S.KEY_SEARCH, id="search", key_display="/"),
         Binding(twin("a"), "issue_all", S.KEY_ISSUE_ALL, id="issue-all", key_display="A"),
         Binding(twin("c"), "next_class", S.KEY_CLASS, id="class", key_display="C"),
     ]
@@ -56,12 +57,14 @@ class CredentialsScreen(Screen):
         self.connect_hint = connect_hint
         self.kept_classes: list[ClassInfo] = []
         self.class_index = 0
-        self.rows: list[CredentialRow] = []
+        self.rows: list[CredentialRow] = []  # the rows shown (the search applied)
+        self.all_rows: list[CredentialRow] = []
         self.children_of: dict[int, str] = {}  # issued guardian account → the pupil, for the slip
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="credentials-title", classes="screen-title")
+        yield Input(placeholder=S.CREDENTIALS_SEARCH, id="credentials-search", compact=True)
         yield DataTable(id="credentials", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -69,11 +72,45 @@ class CredentialsScreen(Screen):
         self.kept_classes = classes_kept_by(self.actor)
         table = self.query_one(DataTable)
         table.add_columns(S.COL_PERSON, S.COL_WHO, S.COL_STATE, S.COL_LOGIN)
+        self.query_one("#credentials-search", Input).display = False
         if not self.kept_classes:
             self.query_one("#credentials-title", Static).update(S.NO_CLASS)
             return
         self.reload()
         table.focus()
+
+    # --- the search ------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#credentials-search", Input)
+        search.display = True
+        search.focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#credentials-search", Input)
+        if search.display:  # Esc first leaves the search, then the screen
+            search.value = ""
+            search.display = False
+            self.query_one(DataTable).focus()
+            self.show_rows()
+            return
+        self.app.pop_screen()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def matching(self) -> list[CredentialRow]:
+        words = self.query_one("#credentials-search", Input).value.casefold().replace("ё", "е").split()
+        if not words:
+            return list(self.all_rows)
+
+        def text(row: CredentialRow) -> str:
+            return f"{row.person} {row.child} {row.login or ''}".casefold().replace("ё", "е")
+
+        return [r for r in self.all_rows if all(w in text(r) for w in words)]
 
     @property
     def school_class(self) -> ClassInfo:
@@ -83,13 +120,20 @@ class CredentialsScreen(Screen):
         rows = attempt(self, lambda: class_credentials(self.actor, self.school_class.id))
         if rows is None:
             return
-        self.rows = rows
-        missing = sum(1 for r in self.rows if r.may_receive and not r.has_password)
+        self.all_rows = rows
+        missing = sum(1 for r in self.all_rows if r.may_receive and not r.has_password)
         self.query_one("#credentials-title", Static).update(
             S.CREDENTIALS_TITLE.format(class_name=self.school_class.name) + f" · без логина: {missing}"
         )
+        self.show_rows()
+
+    def show_rows(self) -> None:
+        """The rows the search matches; the cursor stays on the same person (after an issue too)."""
         table = self.query_one(DataTable)
+        current = self.selected
+        keep = (current.student_id, current.guardian_id) if current is not None else None
         row_index = table.cursor_row
+        self.rows = self.matching()
         table.clear()
         for row in self.rows:
             who = (
@@ -99,7 +143,8 @@ class CredentialsScreen(Screen):
             )
             table.add_row(row.person, who, state_of(row), row.login or "—")
         if self.rows:
-            table.move_cursor(row=max(0, min(row_index, len(self.rows) - 1)))
+            same = [i for i, r in enumerate(self.rows) if (r.student_id, r.guardian_id) == keep]
+            table.move_cursor(row=same[0] if same else max(0, min(row_index, len(self.rows) - 1)))
 
     @property
     def selected(self) -> CredentialRow | None:
