@@ -27,7 +27,7 @@ import os
 import posixpath
 import stat
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import asyncssh
 from asyncssh import FXF_APPEND, FXF_CREAT, FXF_TRUNC, FXF_WRITE, SFTPAttrs, SFTPName
@@ -57,7 +57,6 @@ class _Open:
     size: int = 0  # for a download: the file's size when opened
     done: int = 0  # bytes read or written
     over_cap: bool = False
-    read_to: set[int] = field(default_factory=set)  # offsets read: a whole download is audited once
 
 
 def _opened(file_obj: object) -> _Open:
