@@ -14,8 +14,10 @@ from models.core.lookup import get_or_refuse, refuse_while_used
 from models.core.schema import (
     Absence,
     Consent,
+    Course,
     Enrollment,
     FinalMark,
+    Lesson,
     Mark,
     SchoolClass,
     Student,
@@ -314,6 +316,20 @@ def transfer_student(actor: Actor, student_id: int, to_class_id: int, on: object
         {"class": target.name, "on": day},
     )
     return enrollment_info(new)
+
+
+@reading
+def entries_after(actor: Actor, student_id: int, class_id: int, day: dt.date) -> tuple[int, int]:
+    """(marks, absences) the pupil has in the class's lessons after `day`: what a departure or a
+    transfer dated `day` puts outside the pupil's time in the class (the grid shows those cells
+    as «·»), for the confirmation to say before anything is written."""
+    require_class_keeper(actor, class_id)
+    lessons = (
+        Lesson.select(Lesson.id).join(Course).where((Course.school_class == class_id) & (Lesson.date > day))
+    )
+    marks = Mark.select().where((Mark.student == student_id) & Mark.lesson.in_(lessons)).count()
+    absences = Absence.select().where((Absence.student == student_id) & Absence.lesson.in_(lessons)).count()
+    return marks, absences
 
 
 @service

@@ -428,3 +428,26 @@ async def test_admin_switches_classes_and_a_teacher_without_a_class_sees_why(sma
         await pilot.pause()
         assert app.screen is screen
     assert Student.select().count() == 5
+
+
+@pytest.mark.asyncio
+async def test_a_departure_dated_before_marks_says_what_becomes_of_them(small_sqlite):
+    """Issue 15, point 16: the confirmation names the marks and absences after the date."""
+    s = small_sqlite
+    late = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 25)).id
+    entries.set_mark(s.teacher, late, s.pupils[2], "4")
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_roster(app, pilot, s)
+        await pilot.press("down", "down", "d")  # Васильев Василий leaves …
+        await pilot.pause()
+        fill(app.screen, on="20.11.2026", left_to="школа № 5")  # … dated before his mark of 25.11
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        question = app.screen.question
+        assert "после 20.11.2026 у учащегося в этом классе отметок 1, пропусков 0" in question
+        assert "станут «·»" in question
+        await pilot.press("escape")  # «no»: nothing written
+        await pilot.pause()
+        assert rows(screen)[2][2] == "учится"  # still in the class

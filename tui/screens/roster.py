@@ -366,13 +366,24 @@ class RosterScreen(Screen):
                 Field("on", S.F_TRANSFER_DATE, values.get("on", day_text(clock.today()))),
             ],
             S.F_TRANSFER_DATE,
-            question=lambda v: S.CONFIRM_TRANSFER.format(
-                name=pupil.full_name, old=here.name, new=names[v["to_class"]], day=v["day"]
+            question=lambda v: (
+                S.CONFIRM_TRANSFER.format(
+                    name=pupil.full_name, old=here.name, new=names[v["to_class"]], day=v["day"]
+                )
+                + self.later_entries(pupil.id, here.id, v["day"])
             ),
             change=lambda v: roster.transfer_student(self.actor, pupil.id, int(v["to_class"]), v["day"]),
             done=lambda v: S.TRANSFERRED_DONE.format(name=pupil.short_name, new=names[v["to_class"]]),
             again=self.action_transfer,
         )
+
+    def later_entries(self, student_id: int, class_id: int, day) -> str:
+        """The warning for a date before marks already given: how many, and what becomes of them."""
+        found = attempt(self, lambda: roster.entries_after(self.actor, student_id, class_id, day))
+        if not found or not any(found):
+            return ""
+        marks, absences = found
+        return S.LATER_ENTRIES.format(day=day, marks=marks, absences=absences)
 
     def action_depart(self, values: dict | None = None) -> None:
         row, here = self.selected, self.school_class
@@ -387,8 +398,11 @@ class RosterScreen(Screen):
                 Field("left_to", S.F_LEFT_TO, values.get("left_to", "")),
             ],
             S.F_DEPART_DATE,
-            question=lambda v: S.CONFIRM_DEPART.format(
-                name=pupil.full_name, class_name=here.name, day=v["day"], to=v["left_to"].strip() or "—"
+            question=lambda v: (
+                S.CONFIRM_DEPART.format(
+                    name=pupil.full_name, class_name=here.name, day=v["day"], to=v["left_to"].strip() or "—"
+                )
+                + self.later_entries(pupil.id, here.id, v["day"])
             ),
             change=lambda v: roster.leave_student(self.actor, pupil.id, v["day"], v["left_to"]),
             done=lambda v: S.DEPARTED_DONE.format(name=pupil.short_name, day=v["day"]),
