@@ -332,7 +332,7 @@ def _pupil_of(
     text = " ".join(request.pupil.replace("№", " ").split())
     if not text:
         return None
-    from models.people.names import short_names
+    from models.people.names import fold, short_names
     from models.people.roster import class_roster
 
     rows = class_roster(actor, school_class.id, start, end)
@@ -344,10 +344,10 @@ def _pupil_of(
                 f"В списке {school_class.name} {len(people)} учащихся: номера «{text}» нет."
             )
         return people[number - 1].id
-    words = [w.casefold().replace("ё", "е") for w in text.split()]
+    words = [fold(w) for w in text.split()]
 
     def matches(s) -> bool:
-        names = [p.casefold().replace("ё", "е") for p in (s.surname, s.first_name, s.patronymic or "")]
+        names = [fold(p) for p in (s.surname, s.first_name, s.patronymic or "")]
         return len(words) <= 3 and all(n.startswith(w) for n, w in zip(names, words, strict=False))
 
     found = [(i, s) for i, s in enumerate(people, start=1) if matches(s)]

@@ -26,11 +26,17 @@ from tui import strings as S
 _DELIVERIES: dict[str, Path] = {}  # delivery key → a slip to remove once it is delivered
 
 
+def remote(app: App) -> bool:
+    """The app runs on the server (`serve ssh` or `serve web`), not on the user's computer:
+    no path on the server means anything to the user, and none may be read for them."""
+    return app.is_web or bool(getattr(app, "served", False))
+
+
 def fetch_hint(app: App, actor: Actor, path: Path) -> str:
     """How this user gets `path` to their own computer, in one line."""
     if app.is_web:
         return S.FETCH_WEB
-    if getattr(app, "served", False):
+    if remote(app):
         host, port = ssh_target()
         return S.FETCH_SCP.format(command=fetch_command(actor.login, path.name, host, port))
     return S.FETCH_LOCAL.format(path=path)
@@ -82,6 +88,7 @@ def tidy_files() -> None:
 
 
 def diary_address() -> str:
-    """Where pupils and guardians open the diary in a browser (the school's setting)."""
+    """How pupils and guardians reach the diary: the school's browser address (the login
+    slips say it too; exports.paths.connect_hints)."""
     settings = load_settings()
-    return settings.web_address or connect_hints(settings.ssh_address, settings.ssh_port, "")[0]
+    return connect_hints(settings.ssh_address, settings.ssh_port, settings.web_address)[0]

@@ -16,6 +16,11 @@ from collections.abc import Iterable
 Person = tuple[int, str, str, str]  # id, surname, first name, patronymic
 
 
+def fold(text: str) -> str:
+    """A name as searches compare it: case and «ё» do not matter («Ёлкин» finds «елкин»)."""
+    return text.casefold().replace("ё", "е")
+
+
 def short_names(people: Iterable[Person], born: dict[int, dt.date | None] | None = None) -> dict[int, str]:
     """id → the name to show: «Фамилия Имя», longer only where two would look the same
     (birth dates are read, in one query, only for pupils whose full names are the same)."""

@@ -51,6 +51,7 @@ from models.core.schema import (
 from models.core.service import reading
 from models.core.settings import LABELS as SETTING_LABELS
 from models.core.validation import parse_date
+from models.people.names import fold
 
 SYSTEM_NAME = "система"
 SYSTEM_USER = 0  # AuditFilter.user_id for entries made by the system (no account)
@@ -504,10 +505,6 @@ def parse_action(text: str) -> str:
     )
 
 
-def _fold(text: str) -> str:
-    return text.casefold().replace("ё", "е")
-
-
 @reading
 def find_pupils(actor: Actor, text: str) -> list[PupilChoice]:
     """Pupils by number («12», «№ 12») or by name («Андреев», «Андреев Андрей»); exact words
@@ -519,11 +516,11 @@ def find_pupils(actor: Actor, text: str) -> list[PupilChoice]:
     if raw.isdigit():
         people = list(Student.select().where(Student.id == int(raw)))
     else:
-        words = [_fold(w) for w in raw.split()]
+        words = [fold(w) for w in raw.split()]
         everyone = list(Student.select(Student.id, Student.surname, Student.first_name, Student.patronymic))
 
         def names(s: Student) -> list[str]:
-            return [_fold(s.surname), _fold(s.first_name), _fold(s.patronymic)][: len(words)]
+            return [fold(s.surname), fold(s.first_name), fold(s.patronymic)][: len(words)]
 
         people = [s for s in everyone if names(s) == words]
         if not people:

@@ -10,26 +10,20 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from exports.files import safe_filename
-from exports.paths import SLIP_PREFIX, connect_hints, user_folder
+from exports.paths import SLIP_PREFIX, user_folder
 from exports.slips import write_slips
 from models.core import clock
 from models.core.access import STUDENT, Actor
-from models.core.settings import load as load_settings
 from models.people.accounts import IssuedCredential, issue_credentials
 from models.people.credentials import CredentialRow, class_credentials, record_export
+from models.people.names import fold
 from models.school.classes import ClassInfo, classes_kept_by
 from models.school.identity import school_name
 from tui import strings as S
 from tui.attempt import attempt
-from tui.files import deliver
+from tui.files import deliver, diary_address
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
-
-
-def connect_hint() -> str:
-    """How a pupil or parent reaches the diary: the school's web address (exports.paths)."""
-    settings = load_settings()
-    return connect_hints(settings.ssh_address, settings.ssh_port, settings.web_address)[0]
 
 
 def state_of(row: CredentialRow) -> str:
@@ -103,12 +97,12 @@ class CredentialsScreen(Screen):
         self.query_one(DataTable).focus()
 
     def matching(self) -> list[CredentialRow]:
-        words = self.query_one("#credentials-search", Input).value.casefold().replace("ё", "е").split()
+        words = fold(self.query_one("#credentials-search", Input).value).split()
         if not words:
             return list(self.all_rows)
 
         def text(row: CredentialRow) -> str:
-            return f"{row.person} {row.child} {row.login or ''}".casefold().replace("ё", "е")
+            return fold(f"{row.person} {row.child} {row.login or ''}")
 
         return [r for r in self.all_rows if all(w in text(r) for w in words)]
 
@@ -219,7 +213,7 @@ class CredentialsScreen(Screen):
                 fmt="pdf",
                 school=school_name(),
                 class_name=self.school_class.name,
-                connect_hint=self.connect_hint or connect_hint(),
+                connect_hint=self.connect_hint or diary_address(),
                 pupils=self.children_of,
             )
             record_export(self.actor, "credential_slips", str(written), len(issued))

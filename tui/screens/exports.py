@@ -29,7 +29,7 @@ from models.school.calendar import current_year_id, period_at, periods_for_grade
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.attempt import attempt
-from tui.files import can_deliver, deliver, fetch_hint
+from tui.files import can_deliver, deliver, fetch_hint, remote
 from tui.worker import store_worker
 
 WHOLE = "class"  # the pupil choice "the whole class"
@@ -355,7 +355,7 @@ class ExportScreen(Screen):
         self.notify(text, timeout=10, severity="warning" if cancelled else "information")
 
     def local(self) -> bool:
-        return not (self.app.is_web or getattr(self.app, "served", False))
+        return not remote(self.app)
 
     def action_fetch(self) -> None:
         """The file just made: downloaded in a browser, or how to fetch it over SSH."""

@@ -25,7 +25,7 @@ from models.core.errors import JournalError
 from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
-from tui.files import ssh_target
+from tui.files import remote, ssh_target
 from tui.widgets.dialogs import ConfirmDialog
 from tui.worker import store_worker
 
@@ -82,12 +82,12 @@ class ImportScreen(Screen[int | None]):
             self.set_status(S.IMPORT_NO_CLASS, error=True)
         else:
             self.show_class()
-        remote = self.app.is_web or getattr(self.app, "served", False)
-        self.paths_allowed = not remote
+        served = remote(self.app)
+        self.paths_allowed = not served
         for widget in ("#import-path", "#import-path-label"):
-            self.query_one(widget).display = not remote
+            self.query_one(widget).display = not served
         self.action_refresh_inbox()
-        if remote or not self.initial_path:
+        if served or not self.initial_path:
             self.query_one("#import-inbox", Select).focus()
         else:
             self.query_one("#import-path", Input).focus()
