@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,6 +43,7 @@ from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 DAY, WEEK = "day", "week"
+T = TypeVar("T")
 DAY_ACTIONS = {"day", "absence", "clear", "whole_day", "undo"}
 WEEK_ACTIONS = {"week", "excuse", "pick"}
 
@@ -152,7 +154,6 @@ class AttendanceScreen(Screen):
         self.documents: dict[int, str] = {}  # pupil → the last document given, offered again
         # the day view's changes, newest last: each the cells one key changed, as they were
         self.undo_stack: list[list[tuple[int, int, Cell]]] = []
-        self.pending_undo: list[tuple[int, int, Cell]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -294,23 +295,22 @@ class AttendanceScreen(Screen):
         """Run one service call; a refusal is shown and nothing changes."""
         return attempt(self, change, done=lambda _: self.reload())
 
-    def remember(self, cells: list[tuple[int, int]]) -> None:
-        """What these cells hold now, for Ctrl+Z once the change is written."""
+    def write_undoable(self, cells: list[tuple[int, int]], change: Callable[[], T]) -> T | None:
+        """write(), keeping what these cells held for Ctrl+Z once the change is written."""
         assert self.grid is not None
-        self.pending_undo = [(lesson, pupil, self.grid.cell(lesson, pupil)) for lesson, pupil in cells]
-
-    def changed(self, result: object | None) -> None:
-        if result is not None and self.pending_undo:
-            self.undo_stack.append(self.pending_undo)
-        self.pending_undo = []
+        before = [(lesson, pupil, self.grid.cell(lesson, pupil)) for lesson, pupil in cells]
+        result = attempt(self, change, done=lambda _: self.reload())
+        if result is not None and before:
+            self.undo_stack.append(before)
+        return result
 
     def action_absence(self, code: str) -> None:
         target = self.cursor_cell()
         if target is not None:
             pupil, lesson = target
-            self.remember([(lesson.id, pupil.student_id)])
-            self.changed(
-                self.write(lambda: entries.set_absence(self.actor, lesson.id, pupil.student_id, code))
+            self.write_undoable(
+                [(lesson.id, pupil.student_id)],
+                lambda: entries.set_absence(self.actor, lesson.id, pupil.student_id, code),
             )
 
     def action_undo(self) -> None:
@@ -337,8 +337,10 @@ class AttendanceScreen(Screen):
         if cell.marks:
             self.notify(S.CELL_HAS_MARKS.format(text=cell.text()), severity="warning")
         elif not cell.empty:
-            self.remember([(lesson.id, pupil.student_id)])
-            self.changed(self.write(lambda: entries.clear_cell(self.actor, lesson.id, pupil.student_id)))
+            self.write_undoable(
+                [(lesson.id, pupil.student_id)],
+                lambda: entries.clear_cell(self.actor, lesson.id, pupil.student_id),
+            )
 
     def action_whole_day(self) -> None:
         grid = self.grid
@@ -350,15 +352,14 @@ class AttendanceScreen(Screen):
         def go(yes: bool | None) -> None:
             if not yes:
                 return
-            self.remember(
-                [
-                    (lesson.id, pupil.student_id)
-                    for lesson in grid.lessons
-                    if grid.attends(lesson, pupil.student_id)
-                ]
+            cells = [
+                (lesson.id, pupil.student_id)
+                for lesson in grid.lessons
+                if grid.attends(lesson, pupil.student_id)
+            ]
+            done = self.write_undoable(
+                cells, lambda: mark_day_absent(self.actor, grid.class_id, pupil.student_id, day)
             )
-            done = self.write(lambda: mark_day_absent(self.actor, grid.class_id, pupil.student_id, day))
-            self.changed(done)
             if done is None:
                 return
             message = S.WHOLE_DAY_DONE.format(name=pupil.name, count=done.written)
