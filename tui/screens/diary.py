@@ -126,13 +126,7 @@ class DiaryScreen(Screen):
         periods = periods_of(self.actor, self.child.student_id)
         if not periods:
             return
-        if self.period_index is None:
-            today = clock.today()
-            self.period_index = next(
-                (i for i, p in enumerate(periods) if p[2] <= today <= p[3]),
-                max((i for i, p in enumerate(periods) if p[3] < today), default=0),
-            )
-        period_id, name, start, end = periods[self.period_index % len(periods)]
+        period_id, name, start, end = self.chosen_period(periods)
         rows = period_marks(self.actor, self.child.student_id, period_id)
         record_view(self.actor, self.child.student_id, "period", str(period_id))
         title = S.DIARY_TITLE.format(name=self.child.name, class_name=self.child.class_name)
@@ -160,6 +154,19 @@ class DiaryScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_lesson()
+
+    def chosen_period(
+        self, periods: list[tuple[int, str, dt.date, dt.date]]
+    ) -> tuple[int, str, dt.date, dt.date]:
+        """The period on the marks view (P steps through them); at first the one under way,
+        else the last one ended."""
+        if self.period_index is None:
+            today = clock.today()
+            self.period_index = next(
+                (i for i, p in enumerate(periods) if p[2] <= today <= p[3]),
+                max((i for i, p in enumerate(periods) if p[3] < today), default=0),
+            )
+        return periods[self.period_index % len(periods)]
 
     def action_week(self, step: int) -> None:
         self.showing_marks = False
@@ -194,12 +201,7 @@ class DiaryScreen(Screen):
             periods = periods_of(self.actor, self.child.student_id)
             if not periods:
                 return None
-            if self.period_index is None:
-                today = clock.today()
-                index = next((i for i, p in enumerate(periods) if p[2] <= today <= p[3]), 0)
-            else:
-                index = self.period_index % len(periods)
-            return card_pdf(self.actor, self.child, periods[index][0])
+            return card_pdf(self.actor, self.child, self.chosen_period(periods)[0])
 
         self._download(make)
 
