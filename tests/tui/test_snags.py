@@ -136,3 +136,34 @@ async def test_the_diary_logins_list_searches_and_keeps_its_place(small_sqlite):
         await pilot.press("escape")  # … then the screen
         await pilot.pause()
         assert app.screen is not screen
+
+
+async def test_the_grid_re_lays_its_columns_after_a_resize(small_sqlite):
+    """Point 15: wider shows earlier lessons instead of blanks; back to 80 fills it again."""
+    from tests.tui.test_grid_app import open_grid
+
+    s = small_sqlite
+    days = [dt.date(2026, 11, 9) + dt.timedelta(days=i + i // 6) for i in range(18)]
+    for day in days:
+        entries.add_lesson(s.teacher, s.math_a, day)
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        grid = screen.grid
+        past = sum(day <= dt.date(2026, 11, 28) for day in days)
+        assert grid.col == past - 1 and grid.visible_lessons == 6
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert grid.visible_lessons == 12
+        shown = grid.data.lessons[grid.left : grid.left + grid.visible_lessons]
+        assert len(shown) == 12 and grid.left <= grid.col < grid.left + 12  # no blank columns
+        await pilot.resize_terminal(60, 18)
+        await pilot.pause()
+        assert grid.visible_lessons == 2 and grid.left <= grid.col < grid.left + 2
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        shown = grid.data.lessons[grid.left : grid.left + grid.visible_lessons]
+        assert len(shown) == 6 and grid.left <= grid.col < grid.left + 6
+        await pilot.press("end")  # the cursor on the last lesson: the window ends with it
+        assert grid.left + grid.visible_lessons == len(grid.data.lessons)
+    finally:
+        await context.__aexit__(None, None, None)

@@ -232,6 +232,9 @@ class MarksGrid(Widget, can_focus=True):
                 self.left = self.col
             elif self.col >= self.left + self.visible_lessons:
                 self.left = self.col - self.visible_lessons + 1
+        # A wider window (a resize, the Keys panel closed) shows earlier lessons rather than blanks.
+        self.left = max(0, min(self.left, len(self.data.lessons) - self.visible_lessons))
+        self.top = max(0, min(self.top, len(self.data.pupils) - self.visible_rows))
         return (top, left) != (self.top, self.left)
 
     # --- painting ---------------------------------------------------------------------
