@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
@@ -55,7 +56,8 @@ class JournalApp(App):
     TITLE = S.TITLE
     CSS_PATH = "journal.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", S.KEY_QUIT, id="quit", priority=True),
+        # shown by the screens a session starts or ends on (tui/widgets/footer.py: QUIT)
+        Binding("ctrl+q", "quit", S.KEY_QUIT, id="quit", show=False, priority=True),
         # F2 and F12 are listed by F1 and on home; the footer's room is the screen's own keys
         Binding("f2", "switch_user", S.KEY_SWITCH_USER, id="switch-user", show=False),
         Binding("f12", "lock", S.KEY_LOCK, id="lock", show=False),
@@ -304,6 +306,17 @@ class JournalApp(App):
             self.pop_screen()
         elif broken is self.screen and self.session is not None:
             self.end_session(message)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as the keyboard prints them: «F9», «Esc», «^Z» (Textual writes f9, esc, ^z)."""
+        shown = super().get_key_display(binding)
+        if binding.key_display:
+            return shown
+        if shown == "esc":
+            return "Esc"
+        if re.fullmatch(r"\^[a-z]|f\d{1,2}", shown):
+            return shown.upper()
+        return shown
 
     def get_system_commands(self, screen):
         """Textual's own commands, in Russian (the screenshot not on a server: no files there)."""

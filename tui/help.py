@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui import strings as S
+from tui.widgets.footer import KeysFooter
 
 GENERAL = (
     "Все действия — клавишами; буква работает в обеих раскладках (Ж и ; — одна клавиша). "
@@ -140,7 +141,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(S.HELP_KEYS, classes="dialog-subtitle")
             yield Static(self.keys_text or S.HELP_NO_KEYS, id="help-keys", markup=False)
             yield Static(GENERAL, classes="dialog-text", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

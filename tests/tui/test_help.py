@@ -92,3 +92,81 @@ async def test_the_footer_ends_with_f1_and_the_palette_is_russian(small_sqlite):
         titles = [c.title for c in app.get_system_commands(app.screen_stack[-2])]
         assert titles[:3] == ["Справка", "Оформление", "Выход"]
         assert all(not t.isascii() for t in titles)
+
+
+def keys_not_seen(screen, width: int = SIZE[0]) -> list[str]:
+    """The footer keys of `screen` that are cut off or hidden under the docked «F1 Справка»."""
+    footer = screen.query_one(Footer)
+    keys = list(footer.query("FooterKey"))
+    docked = next(k.region for k in keys if k.has_class("-command-palette"))
+    return [
+        k.description
+        for k in keys
+        if not k.has_class("-command-palette")
+        and (k.region.width == 0 or k.region.right > width or k.region.right > docked.x)
+    ]
+
+
+def shown(screen) -> list[str]:
+    return list(
+        dict.fromkeys(b.description for _k, (_n, b, on, _t) in screen.active_bindings.items() if b.show)
+    )
+
+
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+async def test_no_key_is_cut_off_the_footer_at_80_columns(small_sqlite, section):
+    """Point 5: every key a screen shows fits at 80 columns (on a second line where one line
+    cannot hold them), and «F1 Справка» ends the footer."""
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        app.land(accounts.authenticate("admin", s.passwords["admin"]))
+        await pilot.pause()
+        app.action_open(section)
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert shown(screen), section
+        assert keys_not_seen(screen) == [], section
+        assert "Выход" not in shown(screen)  # Ctrl+Q still works; the room is the screen's
+        footer = screen.query_one(Footer)
+        lines = {k.region.y for k in footer.query("FooterKey") if k.region.width}
+        assert len(lines) == footer.region.height <= (3 if section == "roster" else 2)
+
+
+async def test_the_grid_s_footer_holds_its_keys_and_follows_a_resize(small_sqlite):
+    from tests.tui.test_grid_app import open_grid
+
+    s = small_sqlite
+    app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
+    try:
+        for key in ("Ins", "F4", "F6", "F9"):
+            assert key.lower() in [k.key_display.lower() for k in screen.query("FooterKey")]
+        assert keys_not_seen(screen) == [] and screen.query_one(Footer).region.height == 2
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        await pilot.pause()
+        assert keys_not_seen(screen, 60) == []
+        assert screen.query_one(Footer).region.height == 3
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one(Footer).region.height == 2 and keys_not_seen(screen, 120) == []
+    finally:
+        await context.__aexit__(None, None, None)
+
+
+async def test_quit_is_shown_where_a_session_starts_and_ends(small_sqlite):
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Выход" in shown(app.screen)  # the login
+        app.land(accounts.authenticate("ivanova", s.passwords["ivanova"]))
+        await pilot.pause()
+        assert "Выход" in shown(app.screen) and keys_not_seen(app.screen) == []  # home
+        await pilot.press("k")
+        await pilot.pause()
+        assert "Выход" not in shown(app.screen)
+        await pilot.press("ctrl+q")  # … but Ctrl+Q still ends the session from any screen
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running

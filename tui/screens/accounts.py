@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from models.core import clock
 from models.core.access import ADMIN, ROLE_NAMES, TEACHER, Actor
@@ -15,6 +15,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
+from tui.widgets.footer import KeysFooter
 
 ROLE_CHOICES = ((ROLE_NAMES[TEACHER], TEACHER), (ROLE_NAMES[ADMIN], ADMIN))
 
@@ -48,7 +49,7 @@ class AccountsScreen(Screen):
         yield Header()
         yield Static(S.ACCOUNTS_TITLE, classes="screen-title")
         yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from models.core import clock
@@ -44,6 +44,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
+from tui.widgets.footer import KeysFooter
 
 TABS = ("results", "pupils", "risk", "marks", "control", "parents")
 BAR_WIDTH = 40
@@ -123,7 +124,7 @@ class ClassPicker(ModalScreen[int | None]):
         with Vertical(classes="dialog"):
             yield Static(S.AN_CLASS_PICK, classes="dialog-title")
             yield OptionList(*(Option(c.name) for c in self.class_list), id="class-pick")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)
@@ -195,7 +196,7 @@ class AnalysisScreen(Screen):
             with TabPane(S.AN_TABS[5], id="parents"):
                 yield DataTable(id="parents-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="analysis-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def action_export(self) -> None:
         """The class report of what is shown (the export screen, preset)."""

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.core import clock
@@ -41,6 +41,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.footer import KeysFooter
 
 DAY, WEEK = "day", "week"
 T = TypeVar("T")
@@ -73,7 +74,7 @@ class LessonPicker(ModalScreen[tuple[int, str] | None]):
             yield Static(self.title_text, classes="dialog-title")
             yield OptionList(*(Option(f"{m.label} — {m.subject}") for m in self.lessons), id="lesson-pick")
             yield Static(S.PICK_HINT, classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)
@@ -160,7 +161,7 @@ class AttendanceScreen(Screen):
         yield Static("", id="attendance-title")
         yield Static("", id="attendance-hint")
         yield DataTable(id="attendance-table", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from models.core.access import Actor
 from models.core.errors import JournalError
@@ -31,6 +31,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
+from tui.widgets.footer import KeysFooter
 from tui.worker import store_worker
 
 # column widths at 80 columns; the change column takes whatever a wider terminal adds
@@ -96,7 +97,7 @@ class AuditEntryDialog(ModalScreen[None]):
             yield Static(S.AUDIT_ENTRY_TITLE.format(id=self.row.id, at=self.row.at), classes="dialog-title")
             with VerticalScroll():
                 yield Static(entry_text(self.row), id="audit-entry-text")
-        yield Footer()
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -147,7 +148,7 @@ class AuditLogScreen(Screen):
         yield Static("", id="audit-title", classes="screen-title")
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

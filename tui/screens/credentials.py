@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from exports.files import safe_filename
 from exports.paths import SLIP_PREFIX, user_folder
@@ -24,6 +24,7 @@ from tui.attempt import attempt
 from tui.files import deliver, diary_address
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
+from tui.widgets.footer import KeysFooter
 
 
 def state_of(row: CredentialRow) -> str:
@@ -60,7 +61,7 @@ class CredentialsScreen(Screen):
         yield Static("", id="credentials-title", classes="screen-title")
         yield Input(placeholder=S.CREDENTIALS_SEARCH, id="credentials-search", compact=True)
         yield DataTable(id="credentials", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)

@@ -7,7 +7,7 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from exports.family import card_pdf, week_pdf
 from models.core import clock
@@ -28,6 +28,7 @@ from tui.attempt import attempt
 from tui.files import can_deliver, deliver, diary_address
 from tui.keys import twin
 from tui.widgets.dialogs import TextDialog
+from tui.widgets.footer import QUIT, KeysFooter
 
 
 def lesson_text(lesson: DiaryLesson) -> str:
@@ -63,6 +64,7 @@ class DiaryScreen(Screen):
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),
         Binding(twin("s"), "download_week", S.KEY_DOWNLOAD_WEEK, id="download-week", key_display="S"),
         Binding(twin("t"), "download_card", S.KEY_DOWNLOAD_CARD, id="download-card", key_display="T"),
+        QUIT,
     ]
 
     def __init__(self, actor: Actor) -> None:
@@ -79,7 +81,7 @@ class DiaryScreen(Screen):
         yield Header()
         yield Static("", id="diary-title")
         yield DataTable(id="diary-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kids = children(self.actor)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 
 from exports.diary import default_range
 from exports.paths import user_folder
@@ -30,6 +30,7 @@ from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.attempt import attempt
 from tui.files import can_deliver, deliver, fetch_hint, remote
+from tui.widgets.footer import KeysFooter
 from tui.worker import store_worker
 
 WHOLE = "class"  # the pupil choice "the whole class"
@@ -108,7 +109,7 @@ class ExportScreen(Screen):
             )
         yield ProgressBar(id="export-progress", show_eta=False, classes="hidden")
         yield Static("", id="export-status", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kept = classes_kept_by(self.actor)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, HorizontalGroup, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from models.core import clock
@@ -29,6 +29,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.footer import KeysFooter
 
 RELATION_CHOICES = (("—", ""), *((r, r) for r in RELATIONS))
 YES_NO = (("да", "1"), ("нет", "0"))
@@ -55,32 +56,7 @@ class CompactForm(FormDialog):
                     else:
                         yield Input(field.value, id=f"f-{field.name}", password=field.password, compact=True)
             yield Static("", id="form-status", classes="status")
-        yield Footer()
-
-
-class TwoLineFooter(Footer):
-    """The screen's keys on two lines, for screens with more keys than one line holds.
-
-    (The command palette stays on Ctrl+P; its footer entry is left out to save room.)
-    """
-
-    def __init__(self) -> None:
-        super().__init__(compact=True, show_command_palette=False, classes="two-lines")
-
-    def compose(self) -> ComposeResult:
-        keys = [k for k in super().compose() if hasattr(k, "key_display")]
-        limit = max(self.app.size.width, 40)
-        rows: list[list] = [[]]
-        width = 0
-        for key in keys:
-            size = len(key.key_display) + len(key.description) + 2
-            if rows[-1] and width + size > limit and len(rows) < 2:
-                rows.append([])
-                width = 0
-            rows[-1].append(key)
-            width += size
-        for row in rows:
-            yield HorizontalGroup(*row)
+        yield KeysFooter()
 
 
 def day_text(day) -> str:
@@ -165,7 +141,7 @@ class GuardianSearch(ModalScreen[int | None]):
             yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="search-query", compact=True)
             yield OptionList(id="search-results")
             yield Static(S.SEARCH_HINT, id="search-status", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-query", Input).focus()
@@ -221,7 +197,7 @@ class GuardiansScreen(Screen):
         yield DataTable(id="guardians-table", cursor_type="row", zebra_stripes=True)
         yield Static(S.CONSENTS_LABEL, id="consents-label")
         yield DataTable(id="consent-table", cursor_type="row", zebra_stripes=True)
-        yield TwoLineFooter()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#guardians-table", DataTable).add_columns(*S.GUARDIAN_COLUMNS)

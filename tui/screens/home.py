@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from models.core.access import ROLE_NAMES
 from models.core.errors import JournalError
@@ -17,6 +17,7 @@ from models.reports.duties import Dashboard, Duty, dashboard
 from models.school.classes import classes_kept_by
 from tui import strings as S
 from tui.registry import SECTIONS
+from tui.widgets.footer import QUIT, KeysFooter
 
 
 def last_login_line(result: LoginResult) -> str:
@@ -48,9 +49,15 @@ class HomeScreen(Screen):
     HomeScreen .duty-done { color: $text-muted; }
     HomeScreen #home-today { margin-top: 1; }
     """
+    # the sections' keys are listed in the page itself (all of them: a footer could not hold
+    # them); the footer has the session's keys
     BINDINGS = [
-        Binding(s.keys, f"app.open('{s.name}')", s.title, id=s.name, key_display=s.display)
+        Binding(s.keys, f"app.open('{s.name}')", s.title, id=s.name, key_display=s.display, show=False)
         for s in SECTIONS.values()
+    ] + [
+        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="home-switch-user"),
+        Binding("f12", "app.lock", S.KEY_LOCK, id="home-lock"),
+        QUIT,
     ]
 
     def __init__(self, result: LoginResult) -> None:
@@ -126,4 +133,4 @@ class HomeScreen(Screen):
                 else:
                     yield Static(S.HOME_NO_LESSONS_TODAY, id="home-today")
             yield Static(self.sections_line(), id="home-hint")
-        yield Footer()
+        yield KeysFooter()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from exports.paths import find_file, list_files, upload_command
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
@@ -27,6 +27,7 @@ from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
 from tui.files import remote, ssh_target
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import KeysFooter
 from tui.worker import store_worker
 
 
@@ -68,7 +69,7 @@ class ImportScreen(Screen[int | None]):
         yield DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
         yield Static("", id="import-detail")
         yield Static("", id="import-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)

@@ -13,7 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -29,6 +29,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value, twin, twin_keys
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.footer import KeysFooter
 from tui.widgets.marksgrid import MarksGrid
 
 # final-mark column: a key → the value it sets (both layouts)
@@ -60,18 +61,19 @@ class Undo:
 
 
 class GridScreen(Screen):
+    # the footer shows them in this order, the most used first (F1 lists them all)
     BINDINGS = [
-        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
-        Binding("enter", "detail", S.KEY_DETAIL, id="detail", show=False),
-        Binding("delete,backspace", "clear", S.KEY_CLEAR, id="clear", key_display="Del"),
-        Binding("ctrl+z", "undo", S.KEY_UNDO, id="undo"),
         Binding("insert", "add_lesson", S.KEY_ADD_LESSON, id="add-lesson", key_display="Ins"),
         Binding("f4", "edit_lesson", S.KEY_EDIT_LESSON, id="edit-lesson"),
-        Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson", show=False),
-        Binding(twin("a,A"), "accept", S.KEY_ACCEPT, id="accept", key_display="A", show=False),
-        Binding("ctrl+a", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),
+        Binding("delete,backspace", "clear", S.KEY_CLEAR, id="clear", key_display="Del"),
+        Binding("ctrl+z", "undo", S.KEY_UNDO, id="undo"),
         Binding("f6", "next_period", S.KEY_PERIOD_GRID, id="period"),
+        Binding(twin("a,A"), "accept", S.KEY_ACCEPT, id="accept", key_display="A"),
+        Binding("ctrl+a", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all"),
+        Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
+        Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
+        Binding("enter", "detail", S.KEY_DETAIL, id="detail", show=False),
         Binding("up", "move(-1, 0)", show=False),
         Binding("down", "move(1, 0)", show=False),
         Binding("left", "move(0, -1)", show=False),
@@ -111,7 +113,7 @@ class GridScreen(Screen):
         yield Static(self.title_text(grid.data), id="grid-title")
         yield grid
         yield Static(hint, id="grid-hint")
-        yield Footer()
+        yield KeysFooter()
 
     AUTO_FOCUS = "#grid"  # focused as the screen opens, not after its first frame
 
@@ -559,7 +561,7 @@ class CoursePickerScreen(Screen):
         yield Header()
         yield Static(S.PICK_COURSE, classes="screen-title")
         yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         year_id = current_year_id()

@@ -7,12 +7,13 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from models.core.access import Actor
 from models.core.errors import AuthenticationError, JournalError
 from models.people.accounts import FAILED, LoginResult, authenticate, change_password, unlock_session
 from tui import strings as S
+from tui.widgets.footer import QUIT, KeysFooter
 from tui.worker import store_worker
 
 
@@ -27,6 +28,8 @@ def after_typed_keys(first: Input, second: Input, action) -> None:
 
 class LoginScreen(Screen):
     """Login and password; argon2 runs in a worker so the screen never freezes."""
+
+    BINDINGS = [QUIT]
 
     def __init__(
         self, school: str, source: str, demo_logins: list[dict] | None = None, notice: str = ""
@@ -58,7 +61,7 @@ class LoginScreen(Screen):
                     for d in self.demo_logins
                 ]
                 yield Static("\n".join(lines), id="demo-logins", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#login", Input).focus()
@@ -112,7 +115,7 @@ class LoginScreen(Screen):
 class ChangePasswordScreen(Screen):
     """A new password (twice) after an issued or reset one; the old one was just typed."""
 
-    BINDINGS = []
+    BINDINGS = [QUIT]
 
     def __init__(self, actor: Actor, current_password: str, result: LoginResult) -> None:
         super().__init__()
@@ -129,7 +132,7 @@ class ChangePasswordScreen(Screen):
             yield Label(S.REPEAT_PASSWORD)
             yield Input(id="repeat", password=True)
             yield Static("", id="password-status", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#new", Input).focus()
@@ -176,7 +179,7 @@ class ChangePasswordScreen(Screen):
 class LockScreen(Screen):
     """Covers every screen after the idle time or F12: only the same user's password opens it."""
 
-    BINDINGS = []
+    BINDINGS = [QUIT]
 
     def __init__(self, actor: Actor, *, idle: bool = True) -> None:
         super().__init__()
@@ -191,7 +194,7 @@ class LockScreen(Screen):
             yield Label(S.PASSWORD_LABEL)
             yield Input(id="unlock", password=True)
             yield Static("", id="lock-status", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#unlock", Input).focus()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from exports.paths import UserFile, human_size, list_files, purge_expired, remove_file
 from models.core.access import Actor
@@ -23,6 +23,7 @@ from tui.attempt import attempt
 from tui.files import can_deliver, deliver, fetch_hint
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog
+from tui.widgets.footer import KeysFooter
 
 
 class MyFilesScreen(Screen):
@@ -45,7 +46,7 @@ class MyFilesScreen(Screen):
         yield DataTable(id="my-files", cursor_type="row", zebra_stripes=True)
         yield Static("", id="my-files-fetch")
         yield Static("", id="my-files-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

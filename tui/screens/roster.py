@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -36,8 +36,9 @@ from models.school.classes import ClassInfo, classes_kept_by, list_classes
 from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
-from tui.screens.guardians import CompactForm, GuardiansScreen, TwoLineFooter
+from tui.screens.guardians import CompactForm, GuardiansScreen
 from tui.widgets.dialogs import ConfirmDialog, Field
+from tui.widgets.footer import KeysFooter
 
 SEX_CHOICES = (("—", ""), ("м", "м"), ("ж", "ж"))
 BY_SURNAME, ATTENTION_FIRST = "surname", "attention"
@@ -148,7 +149,7 @@ class RosterScreen(Screen):
         yield Static("", id="roster-summary")
         yield Input(placeholder=S.ROSTER_FILTER_HINT, id="roster-filter", compact=True)
         yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
-        yield TwoLineFooter()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)
@@ -491,7 +492,7 @@ class StudentCardScreen(Screen):
         yield Static("", id="card-changes")
         with VerticalScroll(id="card-body"):
             yield Static("", id="card-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -572,7 +573,7 @@ class MissingConsentsScreen(Screen):
         yield Header()
         yield Static("", id="consents-title", classes="screen-title")
         yield DataTable(id="consents-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*S.MISSING_COLUMNS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from models.core.access import Actor
 from models.people import sshkeys
@@ -14,6 +14,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.footer import KeysFooter
 
 
 class SshKeysScreen(Screen):
@@ -33,7 +34,7 @@ class SshKeysScreen(Screen):
         yield Static(S.SSH_KEYS_TITLE.format(login=self.actor.login), classes="screen-title")
         yield DataTable(id="ssh-keys", cursor_type="row", zebra_stripes=True)
         yield Static(S.SSH_KEYS_HINT, id="ssh-keys-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

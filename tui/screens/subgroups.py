@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -40,6 +40,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.footer import KeysFooter
 
 SPLIT_ACTIONS = {"assign", "unassign", "copy_previous", "split_evenly", "period"}
 
@@ -100,7 +101,7 @@ class SubgroupsScreen(Screen):
         yield Static("", id="subgroups-groups")
         yield Static(S.SUBGROUPS_KEYS, id="subgroups-hint")
         yield DataTable(id="subgroups-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)

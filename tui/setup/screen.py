@@ -21,7 +21,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from models.core.access import Actor
 from models.school.calendar import YearInfo, current_year_id, list_years
@@ -34,6 +34,7 @@ from tui.setup.settings import SettingsPane
 from tui.setup.subjects import SubjectsPane
 from tui.setup.timetable import TimetablePane
 from tui.setup.year import YearPane
+from tui.widgets.footer import KeysFooter
 
 TABS = ("year", "classes", "subjects", "load", "timetable", "settings")
 
@@ -61,7 +62,7 @@ class SetupScreen(Screen):
             for n, (tab, pane) in enumerate(zip(TABS, panes, strict=True), 1):
                 with TabPane(f"{n} {S.SETUP_TABS[n - 1]}", id=f"tab-{tab}"):
                     yield pane(self, id=f"pane-{tab}")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload_all()

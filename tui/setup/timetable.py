@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -40,6 +40,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.setup.pane import NONE, Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
+from tui.widgets.footer import KeysFooter
 
 MIN_ROWS = 7  # lesson numbers the timetable always shows
 DAY_WIDTH = 11
@@ -85,7 +86,7 @@ class EntriesScreen(ModalScreen[None]):
         with Vertical(classes="dialog setup-entries"):
             yield Static(S.ENTRIES_TITLE.format(name=self.class_name), classes="dialog-title")
             yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

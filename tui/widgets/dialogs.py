@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from models.core.errors import JournalError
 from tui import strings as S
 from tui.keys import twin
+from tui.widgets.footer import KeysFooter
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -32,7 +33,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
             yield Static(S.CONFIRM_HINT, classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -53,7 +54,7 @@ class TextDialog(ModalScreen[None]):
         with VerticalScroll(classes="dialog text-dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.body, classes="dialog-text", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -81,7 +82,7 @@ class SecretDialog(ModalScreen[bool]):
             yield Static(f"{S.LOGIN_LABEL}:  {self.login}", id="secret-login")
             yield Static(f"{S.PASSWORD_LABEL}: {self.password}", id="secret-password")
             yield Static(S.SECRET_HINT + (S.SECRET_SAVE_HINT if self.can_save else ""), classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(False)
@@ -138,7 +139,7 @@ class FormDialog(ModalScreen[object]):
                 else:
                     yield Input(field.value, id=f"f-{field.name}", password=field.password)
             yield Static("", id="form-status", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def values(self) -> dict:
         out = {}
