@@ -30,7 +30,8 @@ from models.core.schema import (
     Subject,
 )
 from models.core.service import reading, service
-from models.journal.entries import Cell, _write_cell, read_cells
+from models.core.validation import parse_date
+from models.journal.entries import Cell, _write_cell, excuse_absences, read_cells
 from models.journal.grading import EXCUSED_CODES, LATE, parse_absence
 from models.people.names import short_names
 
@@ -370,6 +371,47 @@ def unexcused_week(actor: Actor, class_id: int, monday: dt.date) -> list[PupilAb
         PupilAbsences(sid, name, tuple(MissedDay(day, tuple(lessons)) for day, lessons in days.items()))
         for sid, name, days in pupils
     ]
+
+
+@service
+def excuse_days(
+    actor: Actor,
+    class_id: int,
+    student_id: int,
+    first: dt.date | str,
+    last: dt.date | str,
+    code: str,
+    document: str,
+) -> int:
+    """A справка for several days (R13): every unexcused "н" of the pupil in the class's lessons
+    from `first` to `last` (inclusive, across weeks) turns into б or у with the one document,
+    all or none; returns how many."""
+    require_class_keeper(actor, class_id)
+    start, end = parse_date(first, "С"), parse_date(last, "По")
+    if start is None or end is None:
+        raise ValidationError("Укажите обе даты справки: с какого и по какое число.")
+    if start > end:
+        raise ValidationError(f"«По» ({end:%d.%m.%Y}) раньше, чем «С» ({start:%d.%m.%Y}).")
+    pupil = get_or_refuse(Student, student_id)
+    query = (
+        Absence.select(Absence.id)
+        .join(Lesson)
+        .join(Course)
+        .where(
+            (Course.school_class == class_id)
+            & (Absence.student == student_id)
+            & (Absence.code == ABSENT)
+            & (Lesson.date >= start)
+            & (Lesson.date <= end)
+        )
+    )
+    ids = [aid for (aid,) in tuples(query)]
+    if not ids:
+        raise ValidationError(
+            f"{pupil.surname} {pupil.first_name}: с {start:%d.%m.%Y} по {end:%d.%m.%Y} "
+            "пропусков «н» без причины нет."
+        )
+    return excuse_absences(actor, ids, code, document)
 
 
 @reading

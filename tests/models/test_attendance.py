@@ -189,3 +189,51 @@ def test_pupils_and_guardians_get_no_attendance(small, who):
         attendance.excuse_pass_due(reader, s.class_a)
     with pytest.raises(PermissionDenied):
         attendance.mark_day_absent(reader, s.class_a, s.pupils[0], MON)
+
+
+def test_a_note_for_several_days_excuses_every_n_in_them_across_weeks(small):
+    """Point 8 of issue 15: one справка from Friday to Tuesday over the weekend, in one go."""
+    s = small
+    fri, sat = dt.date(2026, 11, 13), dt.date(2026, 11, 14)
+    ids = {
+        "before": lesson(s, s.math_a, EARLIER, 1),  # 09.11: outside the note
+        "fri": lesson(s, s.math_a, fri, 1),
+        "sat": lesson(s, s.russian_a, sat, 2),
+        "mon": lesson(s, s.math_a, MON, 1),
+        "tue": lesson(s, s.russian_a, TUE, 3),
+        "after": lesson(s, s.math_a, dt.date(2026, 11, 18), 1),  # 18.11: outside
+    }
+    for lesson_id in ids.values():
+        entries.set_absence(s.homeroom, lesson_id, s.pupils[0], "н")
+    entries.set_absence(s.homeroom, ids["mon"], s.pupils[1], "н")  # another pupil, same day
+    entries.set_absence(s.homeroom, ids["sat"], s.pupils[0], "о")  # late is not an absence …
+    entries.set_absence(s.homeroom, ids["tue"], s.pupils[0], "у")  # … nor one excused already
+    count = attendance.excuse_days(s.homeroom, s.class_a, s.pupils[0], "13.11.2026", TUE, "б", " Справка №3 ")
+    assert count == 2  # Friday's and Monday's «н»
+    codes = {
+        name: Absence.get(Absence.lesson == lesson_id, Absence.student == s.pupils[0]).code
+        for name, lesson_id in ids.items()
+    }
+    assert codes == {"before": "н", "fri": "б", "sat": "о", "mon": "б", "tue": "у", "after": "н"}
+    assert Absence.get(Absence.lesson == ids["mon"], Absence.student == s.pupils[1]).code == "н"
+    excused = Absence.get(Absence.lesson == ids["fri"], Absence.student == s.pupils[0])
+    assert (excused.document, excused.excused_by_id) == ("Справка №3", s.homeroom.user_id)
+    entry = AuditEntry.select().where(AuditEntry.action == "absence.excuse").get()
+    assert entry.user_id == s.homeroom.user_id
+
+
+def test_a_note_for_several_days_is_refused_readably(small):
+    s = small
+    entries.set_absence(s.homeroom, lesson(s, s.math_a, MON, 1), s.pupils[0], "н")
+    with pytest.raises(ValidationError, match="раньше"):
+        attendance.excuse_days(s.homeroom, s.class_a, s.pupils[0], TUE, MON, "б", "Справка")
+    with pytest.raises(ValidationError, match="не дата"):
+        attendance.excuse_days(s.homeroom, s.class_a, s.pupils[0], "31.11.2026", TUE, "б", "Справка")
+    with pytest.raises(ValidationError, match="пропусков «н» без причины нет"):
+        attendance.excuse_days(s.homeroom, s.class_a, s.pupils[0], TUE, TUE, "б", "Справка")
+    with pytest.raises(ValidationError, match="документ"):
+        attendance.excuse_days(s.homeroom, s.class_a, s.pupils[0], MON, TUE, "б", "  ")
+    with pytest.raises(PermissionDenied):
+        attendance.excuse_days(s.teacher, s.class_a, s.pupils[0], MON, TUE, "б", "Справка")
+    assert Absence.get().code == "н"  # nothing written by any of them
+    assert not AuditEntry.select().where(AuditEntry.action == "absence.excuse").exists()

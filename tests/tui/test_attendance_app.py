@@ -230,3 +230,46 @@ async def test_admin_switches_class_and_weeks_and_a_refusal_is_shown(small_sqlit
         await pilot.pause()
         assert not isinstance(app.screen, AttendanceScreen)
     assert Absence.select().count() == 0
+
+
+async def test_d_excuses_a_pupil_s_days_from_one_date_to_another(small_sqlite):
+    """Issue 15, point 8: a week's справка is one pass, not five — and may run into the next week."""
+    s = small_sqlite
+    days = [MON + dt.timedelta(days=i) for i in range(5)] + [dt.date(2026, 11, 23)]
+    ids = [entries.add_lesson(s.admin, s.math_a, day, 1).id for day in days]
+    for lesson_id in ids:
+        entries.set_absence(s.teacher, lesson_id, s.pupils[1], "н")
+    entries.set_absence(s.teacher, ids[0], s.pupils[0], "н")
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attendance(app, pilot, s)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("down", "d")  # Борисова's first day; «в» in the Russian layout too
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        assert "Борисова Бэлла" in str(form.query_one(".dialog-title").render())
+        # the week's first to last «н» of the pupil, offered
+        assert form.query_one("#f-first", Input).value == "16.11.2026"
+        assert form.query_one("#f-last", Input).value == "20.11.2026"
+        form.query_one("#f-last", Input).value = "23.11.2026"  # the note runs into Monday
+        form.query_one("#f-document", Input).value = "Справка №9"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)
+        assert "Исправлено пропусков: 6" in notes(app)[-1]
+        assert rows(screen) == [["Андреев Андрей", "Пн 16.11", "1 Мат", "1"]]
+        await pilot.press("w", "d")  # the day view too: the pupil at the cursor, the day shown
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        assert form.query_one("#f-first", Input).value == form.query_one("#f-last", Input).value
+        form.query_one("#f-first", Input).value = "30.11.2026"
+        form.query_one("#f-document", Input).value = "Справка"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "раньше" in str(form.query_one("#form-status").render())  # said on the form, kept
+        await pilot.press("escape")
+    assert [absence(i, s.pupils[1]).code for i in ids] == ["б"] * 6
+    assert absence(ids[0], s.pupils[0]).code == "н"

@@ -30,6 +30,7 @@ from models.journal.attendance import (
     MissedLesson,
     PupilAbsences,
     class_day,
+    excuse_days,
     last_full_week,
     mark_day_absent,
     school_day,
@@ -139,6 +140,8 @@ class AttendanceScreen(Screen):
             priority=True,
         ),
         Binding(twin("w"), "view('day')", S.KEY_DAY_VIEW, id="day-view", key_display="W"),
+        # both views: a справка over several days, for the pupil at the cursor
+        Binding(twin("d"), "excuse_days", S.KEY_EXCUSE_DAYS, id="excuse-days", key_display="D"),
         Binding(twin("c"), "next_class", S.KEY_CLASS, id="class", key_display="C"),
     ]
 
@@ -188,7 +191,10 @@ class AttendanceScreen(Screen):
         return self.query_one(DataTable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in DAY_ACTIONS | WEEK_ACTIONS | {"view", "next_class"} and not self.kept_classes:
+        if (
+            action in DAY_ACTIONS | WEEK_ACTIONS | {"view", "next_class", "excuse_days"}
+            and not self.kept_classes
+        ):
             return False
         if action == "view":
             return bool(parameters) and parameters[0] != self.mode
@@ -432,6 +438,60 @@ class AttendanceScreen(Screen):
         )
         field = Field("document", S.F_DOCUMENT, self.documents.get(pupil.student_id, ""))
         self.app.push_screen(FormDialog(title, [field], submit), done)
+
+    def days_target(self) -> tuple[int, str, dt.date, dt.date] | None:
+        """The pupil at the cursor and the days a справка most likely covers: the day shown
+        (day view), the first to the last day of the pupil's «н» this week (week view)."""
+        if self.mode == DAY:
+            grid = self.grid
+            if grid is None or not grid.pupils:
+                return None
+            pupil = grid.pupils[min(max(self.table.cursor_row, 0), len(grid.pupils) - 1)]
+            return pupil.student_id, pupil.name, grid.day, grid.day
+        row = self.cursor_row()
+        if row is None:
+            return None
+        absences = row[0]
+        return absences.student_id, absences.name, absences.days[0].day, absences.days[-1].day
+
+    def action_excuse_days(self) -> None:
+        """D: one справка for several days — every «н» of the pupil from one date to another."""
+        target = self.days_target()
+        if target is None:
+            self.notify(S.NOTHING_TO_EXCUSE)
+            return
+        student_id, name, first, last = target
+        class_id = self.school_class.id
+        given: dict[str, str] = {}
+
+        def submit(values: dict) -> tuple[int, str]:
+            count = excuse_days(
+                self.actor,
+                class_id,
+                student_id,
+                values["first"],
+                values["last"],
+                values["code"],
+                values["document"],
+            )
+            given["document"] = values["document"].strip()
+            return count, values["code"]
+
+        def done(result: object) -> None:
+            if not isinstance(result, tuple):
+                return
+            count, code = result
+            self.documents[student_id] = given["document"]
+            self.notify(S.EXCUSED_DONE.format(count=count, code=code))
+            self.reload()
+
+        fields = [
+            Field("first", S.F_EXCUSE_FROM, f"{first:%d.%m.%Y}"),
+            Field("last", S.F_EXCUSE_TO, f"{last:%d.%m.%Y}"),
+            Field("code", S.F_EXCUSE_CODE, "б", choices=S.EXCUSE_CODE_CHOICES),
+            Field("document", S.F_DOCUMENT, self.documents.get(student_id, "")),
+        ]
+        self.app.push_screen(FormDialog(S.EXCUSE_DAYS_TITLE.format(name=name), fields, submit), done)
 
     def action_week(self, step: int) -> None:
         self.monday += dt.timedelta(days=7 * step)
