@@ -31,6 +31,7 @@ from models.core.schema import (
     Period,
     SchoolClass,
     SubgroupMember,
+    TimetableEntry,
 )
 from models.core.service import reading
 from models.core.settings import load as load_settings
@@ -138,6 +139,7 @@ class _Reads:
     stints: dict[int, list[tuple[int, dt.date, dt.date | None]]]  # class → (pupil, start, end)
     members: dict[int, dict[int, set[int]]]  # subgroup → period → pupils
     finals: set[tuple[int, int, str]]  # (pupil, subject, scope) given, of the periods over
+    taught_since: dict[int, dt.date]  # course → its first lesson or timetable day
 
 
 def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
@@ -156,7 +158,8 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
     stints = _stints(class_ids, start, end)
     members = _subgroup_members({c.subgroup_id for c in courses if c.subgroup_id}, periods)
     finals = _finals_given(class_ids, [p for p in periods if p.end < today])
-    reads = _Reads(today, lessons, marks, late, periods, stints, members, finals)
+    taught = _taught_since(course_ids)
+    reads = _Reads(today, lessons, marks, late, periods, stints, members, finals, taught)
     return worst_first(_course_control(course, reads) for course in courses)
 
 
@@ -201,6 +204,25 @@ def _marks_entered(
         if (_as_date(entered) - _as_date(day)).days > late_entry_days:
             late[course_id] += n
     return marks, late
+
+
+def _taught_since(course_ids: list[int]) -> dict[int, dt.date]:
+    """Per course, the first day it was taught: its first lesson, or the first day of its
+    timetable if earlier (a course set up mid-year owes nothing for the periods before)."""
+    since: dict[int, dt.date] = {}
+    firsts = (
+        Lesson.select(Lesson.course, fn.MIN(Lesson.date))
+        .where(Lesson.course.in_(course_ids))
+        .group_by(Lesson.course),
+        TimetableEntry.select(TimetableEntry.course, fn.MIN(TimetableEntry.valid_from))
+        .where(TimetableEntry.course.in_(course_ids))
+        .group_by(TimetableEntry.course),
+    )
+    for query in firsts:
+        for course_id, day in tuples(query):
+            day = _as_date(day)
+            since[course_id] = min(day, since.get(course_id, day))
+    return since
 
 
 def _periods_touching(years: set[int], start: dt.date, end: dt.date) -> list[Period]:
@@ -294,14 +316,19 @@ def _course_pupils(course: Course, periods: list[Period], reads: _Reads) -> set[
 
 
 def _final_marks_owed(course: Course, periods: list[Period], reads: _Reads) -> tuple[int, int]:
-    """For each period of the class over by today, the pupils in the course when it ended
-    need its final mark: (how many need one, how many have none)."""
+    """For each period of the class over by today in which the course was taught (a lesson or
+    its timetable by the period's end, or a final mark given for it), the pupils in the course
+    when it ended need its final mark: (how many need one, how many have none)."""
     due = missing = 0
     stints = reads.stints[course.school_class_id]
+    since = reads.taught_since.get(course.id)
     for period in periods:
         if period.end >= reads.today:
             continue
         scope = f"P{period.id}"
+        graded = any((sid, course.subject_id, scope) in reads.finals for sid, _a, _b in stints)
+        if not graded and (since is None or since > period.end):
+            continue  # the course was not taught then: set up later in the year
         for sid, a, b in stints:
             if not (a <= period.end and (b is None or b >= period.end)):
                 continue  # not in the class when the period ended

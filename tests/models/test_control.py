@@ -14,6 +14,9 @@ from models.core.schema import Mark
 from models.journal import entries
 from models.reports.control import control_report, teacher_control
 from models.school.identity import update_setting
+from models.school.load import create_course
+from models.school.subjects import create_subject
+from models.school.timetable import add_timetable_entry
 from tests.factory import SmallSchool
 
 Q2 = (dt.date(2026, 11, 5), dt.date(2026, 11, 28))
@@ -44,6 +47,9 @@ def plant(s: SmallSchool) -> dict:
     r1 = entries.add_lesson(s.homeroom, s.russian_a, dt.date(2026, 11, 25), topic="Причастие").id
     for pupil in s.pupils:
         entries.set_mark(s.homeroom, r1, pupil, "4")
+    # Russian and English were on the timetable all year (math's final marks say it was taught)
+    for course in (s.russian_a, s.english_a2):
+        add_timetable_entry(s.admin, course, 1, 2, dt.date(2026, 9, 1))
     # the 1st quarter is over: math final marks for two pupils of four
     entries.set_final_mark(s.teacher, s.math_a, p0, s.q1, "5")
     entries.set_final_mark(s.teacher, s.math_a, p1, s.q1, "4")
@@ -82,6 +88,23 @@ def test_final_marks_missing_after_the_period_ended(small_sqlite):
     english = by_course[s.english_a2]  # subgroup 2: Борисова and Григорьева
     assert (english.finals_due, english.finals_missing) == (2, 2)
     assert math.lessons == 4  # no math lesson in the 1st quarter
+
+
+def test_a_course_set_up_mid_year_owes_nothing_for_the_periods_before(small_sqlite):
+    """Issue 15, point 13: a subject added in November is not behind on the 1st quarter."""
+    s = small_sqlite
+    plant(s)
+    chess = create_course(s.admin, s.class_a, create_subject(s.admin, "Шахматы"), s.teacher.user_id)
+    by_course = {r.course_id: r for r in control_report(s.homeroom, s.class_a, *YEAR_SO_FAR)}
+    assert (by_course[chess].finals_due, by_course[chess].finals_missing) == (0, 0)  # never taught
+    add_timetable_entry(s.admin, chess, 3, 6, dt.date(2026, 11, 16))
+    entries.add_lesson(s.teacher, chess, dt.date(2026, 11, 18))
+    by_course = {r.course_id: r for r in control_report(s.homeroom, s.class_a, *YEAR_SO_FAR)}
+    assert (by_course[chess].finals_due, by_course[chess].finals_missing) == (0, 0)  # taught from Q2
+    add_timetable_entry(s.admin, chess, 5, 6, dt.date(2026, 10, 19))  # … it was in Q1 after all
+    by_course = {r.course_id: r for r in control_report(s.homeroom, s.class_a, *YEAR_SO_FAR)}
+    assert (by_course[chess].finals_due, by_course[chess].finals_missing) == (4, 4)
+    assert by_course[s.math_a].finals_missing == 2  # math still owes its two
 
 
 def test_the_late_threshold_is_the_schools(small_sqlite):

@@ -28,6 +28,9 @@ def plant(s: SmallSchool) -> None:
     old = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 16)).id  # no topic
     entries.set_absence(s.teacher, old, p0, "н")  # 12 days ago, not excused; no mark
     add_timetable_entry(s.admin, s.math_a, 6, 2, dt.date(2026, 9, 1))  # Saturdays, 2nd
+    # the other courses on Tuesdays all year: taught in the 1st quarter, so its final marks are due
+    for number, course in enumerate((s.russian_a, s.math_b, s.english_a1, s.english_a2), start=1):
+        add_timetable_entry(s.admin, course, 2, number, dt.date(2026, 9, 1))
 
 
 def test_a_homeroom_teachers_duties(small):

@@ -416,6 +416,13 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
         KEEPER,
     ),
     (
+        "attendance.excuse_days",  # a справка over several days: the class's homeroom teacher
+        lambda w, a: attendance.excuse_days(
+            a, w.s.class_a, w.s.pupils[2], PAST_DAY, PAST_DAY, "у", "заявление"
+        ),
+        KEEPER,
+    ),
+    (
         "attendance.mark_day_absent",  # the whole day: the class's homeroom teacher
         lambda w, a: attendance.mark_day_absent(a, w.s.class_a, w.s.pupils[3], PAST_DAY),
         KEEPER,
