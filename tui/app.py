@@ -238,13 +238,15 @@ class JournalApp(App):
             }
         return self.screens_allowed
 
-    def action_open(self, name: str) -> None:
+    def action_open(self, name: str, tab: str = "") -> None:
+        """The section `name` over home (its `tab` first, for the set-up's steps)."""
         if name not in self.available_screens():
             self.bell()
             return
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.push_screen(SECTIONS[name].build(self.session.actor))  # type: ignore[union-attr]
+        options = {"tab": tab} if tab else {}
+        self.push_screen(SECTIONS[name].build(self.session.actor, **options))  # type: ignore[union-attr]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":

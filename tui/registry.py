@@ -30,9 +30,9 @@ class Section:
     who: str  # STAFF | KEEPER (keeps a class: homeroom or admin) | ADMIN
     screen: str  # "module:Class", built as Class(actor)
 
-    def build(self, actor: Actor) -> Screen:
+    def build(self, actor: Actor, **options: str) -> Screen:
         module, cls = self.screen.split(":")
-        return getattr(import_module(module), cls)(actor)
+        return getattr(import_module(module), cls)(actor, **options)
 
     def allowed(self, actor: Actor, keeps_class: bool) -> bool:
         if not actor.is_staff:

@@ -7,6 +7,7 @@ consents, pupils and guardians without a diary login, subjects split into subgro
 pupils not placed for the current period, subject teachers behind (models.reports.control), the
 last period over without its analysis exported (an "export.class_report" audit entry).
 A subject teacher: their lessons today (from the timetable) and their own gaps.
+An administrator: the school's set-up, step by step, until the journal can be kept.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from models.core.schema import (
     SubgroupMember,
     Subject,
     TimetableEntry,
+    User,
 )
 from models.core.service import reading
 from models.core.settings import load as load_settings
@@ -97,10 +99,29 @@ class TodayLesson:
     held: bool  # the lesson is in the journal already
 
 
+# the administrator's set-up, in the order it can be done: each step needs the ones before
+SETUP_STEPS = ("year", "classes", "subjects", "staff", "load", "timetable", "lessons")
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    kind: str  # one of SETUP_STEPS
+    count: int  # what there is of it in the current year (periods, classes, … lessons)
+
+    @property
+    def done(self) -> bool:
+        return self.count > 0
+
+
 @dataclass(frozen=True)
 class Dashboard:
     duties: tuple[Duty, ...]
     lessons_today: tuple[TodayLesson, ...]
+    setup: tuple[SetupStep, ...] = ()  # the administrator's; empty for everyone else
+
+    @property
+    def setup_pending(self) -> bool:
+        return any(not step.done for step in self.setup)
 
     @property
     def due(self) -> tuple[Duty, ...]:
@@ -324,12 +345,32 @@ def teacher_duties(actor: Actor, today: dt.date) -> list[Duty]:
 
 @reading
 def dashboard(actor: Actor) -> Dashboard:
-    """The user's duties now: their classes' (homeroom teacher) and their own (staff)."""
+    """The user's duties now: their classes' (homeroom teacher) and their own (staff); the
+    school's set-up (administrator)."""
     require_staff(actor)
     today = clock.today()
     duties: list[Duty] = []
-    if not actor.is_admin:
-        for school_class in classes_kept_by(actor):
-            duties.extend(homeroom_duties(actor, school_class, today))
-        duties.extend(teacher_duties(actor, today))
+    if actor.is_admin:
+        return Dashboard((), tuple(lessons_today(actor, today)), setup_steps())
+    for school_class in classes_kept_by(actor):
+        duties.extend(homeroom_duties(actor, school_class, today))
+    duties.extend(teacher_duties(actor, today))
     return Dashboard(tuple(duties), tuple(lessons_today(actor, today)))
+
+
+def setup_steps() -> tuple[SetupStep, ...]:
+    """How far the school is set up for the current year (seven counts, one query each)."""
+    year_id = current_year_id()
+    if year_id is None:
+        return tuple(SetupStep(kind, 0) for kind in SETUP_STEPS)
+    courses = Course.select(Course.id).join(SchoolClass).where(SchoolClass.year == year_id)
+    counts = {
+        "year": Period.select().where(Period.year == year_id).count(),
+        "classes": SchoolClass.select().where(SchoolClass.year == year_id).count(),
+        "subjects": Subject.select().count(),
+        "staff": User.select().where((User.role == "teacher") & User.active).count(),
+        "load": courses.count(),
+        "timetable": TimetableEntry.select().where(TimetableEntry.course.in_(courses)).count(),
+        "lessons": Lesson.select().where(Lesson.course.in_(courses)).count(),
+    }
+    return tuple(SetupStep(kind, counts[kind]) for kind in SETUP_STEPS)

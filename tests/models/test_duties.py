@@ -13,6 +13,7 @@ from models.journal import entries
 from models.people import guardians, roster
 from models.reports import analysis
 from models.reports.duties import dashboard
+from models.school.calendar import current_year_id, list_periods
 from models.school.timetable import add_timetable_entry
 from tests.factory import SmallSchool
 
@@ -102,3 +103,26 @@ def test_admin_and_readers(small_sqlite):
     for reader in (s.student, s.guardian):
         with pytest.raises(PermissionDenied):
             dashboard(reader)
+
+
+def test_the_admin_s_set_up_steps_count_what_the_year_has(small_sqlite):
+    """Issue 15, point 17: the factory's school has its frame but no timetable nor lessons."""
+    s = small_sqlite
+    board = dashboard(s.admin)
+    steps = {step.kind: step.count for step in board.setup}
+    assert list(steps) == ["year", "classes", "subjects", "staff", "load", "timetable", "lessons"]
+    assert steps == {
+        "year": len(list_periods(current_year_id())),
+        "classes": 2,  # 5А, 5Б
+        "subjects": 3,  # maths, Russian, English
+        "staff": 3,  # Петров, Иванова, the English teacher of group 1
+        "load": 5,  # maths in both, Russian, English in two groups
+        "timetable": 0,
+        "lessons": 0,
+    }
+    assert board.setup_pending and board.duties == ()
+    add_timetable_entry(s.admin, s.math_a, 1, 1, dt.date(2026, 9, 1))
+    entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 23))
+    board = dashboard(s.admin)
+    assert not board.setup_pending and all(step.done for step in board.setup)
+    assert dashboard(s.homeroom).setup == ()  # the checklist is the administrator's alone

@@ -167,3 +167,45 @@ async def test_the_grid_re_lays_its_columns_after_a_resize(small_sqlite):
         assert grid.left + grid.visible_lessons == len(grid.data.lessons)
     finally:
         await context.__aexit__(None, None, None)
+
+
+async def test_the_admin_of_an_empty_school_gets_the_set_up_checklist(sqlite_store):
+    """Point 17: each step done or not, its digit opens it; done steps turn ✓ on return."""
+    from models.school.calendar import create_year
+    from models.school.identity import init_school
+    from tui.screens.accounts import AccountsScreen
+    from tui.setup.screen import SetupScreen
+
+    init_school("Школа № 1", "admin", "admin-secret-1")
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        app.land(accounts.authenticate("admin", "admin-secret-1"))
+        await pilot.pause()
+        steps = [str(w.render()) for w in app.screen.query("#home-duties Static").results(Static)]
+        assert steps[0].startswith("Настройка школы")
+        assert [line.split(":")[0].strip() for line in steps[1:]] == [
+            "1  · Учебный год и периоды",
+            "2  · Классы",
+            "3  · Предметы",
+            "4  · Сотрудники",
+            "5  · Нагрузка",
+            "6  · Расписание",
+            "7  · Уроки в журнале",
+        ]
+        await pilot.press("4")  # staff: the accounts section
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("5")  # the load: the set-up screen on its tab
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.query_one("TabbedContent").active == "tab-load"
+        admin = accounts.authenticate("admin", "admin-secret-1").actor
+        create_year(admin, 2026)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        first = str(app.screen.query_one("#setup-year", Static).render())
+        assert first.startswith(" 1  ✓ Учебный год и периоды: периодов:"), first
+        assert str(app.screen.query_one("#setup-classes", Static).render()).startswith(" 2  · Классы")

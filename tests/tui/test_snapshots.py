@@ -115,3 +115,17 @@ def test_diary_at_phone_width_54x30(snap_compare, small_sqlite):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(54, 30), run_before=logged_in)
+
+
+def test_first_home_of_the_admin_of_an_empty_school(snap_compare, sqlite_store):
+    from models.school.identity import init_school
+
+    init_school("Школа № 1", "admin", "admin-secret-1")  # what `journal init` does
+    result = accounts.authenticate("admin", "admin-secret-1")
+    app = JournalApp(source="")
+
+    async def logged_in(pilot) -> None:
+        app.land(result)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=logged_in)

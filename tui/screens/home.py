@@ -13,7 +13,7 @@ from textual.widgets import Header, Static
 from models.core.access import ROLE_NAMES
 from models.core.errors import JournalError
 from models.people.accounts import LoginResult
-from models.reports.duties import Dashboard, Duty, dashboard
+from models.reports.duties import SETUP_STEPS, Dashboard, Duty, SetupStep, dashboard
 from models.school.classes import classes_kept_by
 from tui import strings as S
 from tui.registry import SECTIONS
@@ -37,6 +37,24 @@ def duty_text(duty: Duty) -> str:
     )
 
 
+# a set-up step → the section and its tab where it is done (home's digit 1–7 opens it)
+SETUP_OPENS = {
+    "year": ("setup", "year"),
+    "classes": ("setup", "classes"),
+    "subjects": ("setup", "subjects"),
+    "staff": ("accounts", ""),
+    "load": ("setup", "load"),
+    "timetable": ("setup", "timetable"),
+    "lessons": ("setup", "timetable"),
+}
+
+
+def setup_text(number: int, step: SetupStep) -> str:
+    label, done, todo = S.SETUP_STEP_TEXT[step.kind]
+    state = done.format(count=step.count) if step.done else todo
+    return f"{number:>2}  {'✓' if step.done else '·'} {label}: {state}"
+
+
 def section_key(name: str) -> str:
     """The home key of a section (its footer display), or the palette when it is not there."""
     section = SECTIONS.get(name)
@@ -51,14 +69,21 @@ class HomeScreen(Screen):
     """
     # the sections' keys are listed in the page itself (all of them: a footer could not hold
     # them); the footer has the session's keys
-    BINDINGS = [
-        Binding(s.keys, f"app.open('{s.name}')", s.title, id=s.name, key_display=s.display, show=False)
-        for s in SECTIONS.values()
-    ] + [
-        Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="home-switch-user"),
-        Binding("f12", "app.lock", S.KEY_LOCK, id="home-lock"),
-        QUIT,
-    ]
+    BINDINGS = (
+        [
+            Binding(s.keys, f"app.open('{s.name}')", s.title, id=s.name, key_display=s.display, show=False)
+            for s in SECTIONS.values()
+        ]
+        + [
+            Binding("f2", "app.switch_user", S.KEY_SWITCH_USER, id="home-switch-user"),
+            Binding("f12", "app.lock", S.KEY_LOCK, id="home-lock"),
+            QUIT,
+        ]
+        + [
+            Binding(str(n), f"app.open('{SETUP_OPENS[kind][0]}', '{SETUP_OPENS[kind][1]}')", show=False)
+            for n, kind in enumerate(SETUP_STEPS, 1)
+        ]
+    )
 
     def __init__(self, result: LoginResult) -> None:
         super().__init__()
@@ -77,7 +102,7 @@ class HomeScreen(Screen):
             board = dashboard(self.result.actor)
         except JournalError:
             return
-        if self.board is not None and board.due == self.board.due:
+        if self.board is not None and (board.due, board.setup) == (self.board.due, self.board.setup):
             return
         self.board = board
         box = self.query_one("#home-duties")
@@ -86,6 +111,8 @@ class HomeScreen(Screen):
 
     def duty_widgets(self) -> list[Static]:
         board = self.board
+        if board is not None and board.setup_pending:
+            return self.setup_widgets(board)
         if board is None or not board.duties:
             return []
         widgets = [Static(S.HOME_DUTIES, id="home-duties-title")]
@@ -98,6 +125,21 @@ class HomeScreen(Screen):
                     f"{key:>2}  {duty_text(duty)}",
                     classes="duty",
                     id=f"duty-{duty.kind}-{duty.class_id or 0}",
+                )
+            )
+        return widgets
+
+    @staticmethod
+    def setup_widgets(board: Dashboard) -> list[Static]:
+        """The administrator's checklist while the school is not set up: each step done or
+        not, with the digit that opens it."""
+        widgets = [Static(S.SETUP_CHECK_TITLE, id="home-duties-title")]
+        for number, step in enumerate(board.setup, 1):
+            widgets.append(
+                Static(
+                    setup_text(number, step),
+                    classes="duty-done" if step.done else "duty",
+                    id=f"setup-{step.kind}",
                 )
             )
         return widgets

@@ -48,16 +48,17 @@ class SetupScreen(Screen):
         ),
     ]
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, tab: str = "year") -> None:
         super().__init__()
         self.actor = actor
+        self.first_tab = tab if tab in TABS else "year"
         self.year_id: int | None = current_year_id()
         self.class_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(S.SETUP_TITLE, classes="screen-title")
-        with TabbedContent(id="setup-tabs", initial="tab-year"):
+        with TabbedContent(id="setup-tabs", initial=f"tab-{self.first_tab}"):
             panes = (YearPane, ClassesPane, SubjectsPane, LoadPane, TimetablePane, SettingsPane)
             for n, (tab, pane) in enumerate(zip(TABS, panes, strict=True), 1):
                 with TabPane(f"{n} {S.SETUP_TABS[n - 1]}", id=f"tab-{tab}"):
@@ -66,7 +67,7 @@ class SetupScreen(Screen):
 
     def on_mount(self) -> None:
         self.reload_all()
-        self.pane().focus_table()
+        self.pane(self.first_tab).focus_table()
 
     # --- shared state: the year and the class shown ---
 
