@@ -61,6 +61,27 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEMO_ROLES = {
+    "admin": "администратор",
+    "homeroom": "кл. руководитель",
+    "teacher": "учитель",
+    "guardian": "родитель",
+    "student": "учащийся",
+}
+
+
+def demo_login_lines(logins: list[dict]) -> list[str]:
+    """One line per demo login, within 80 columns: the name as «Фамилия И. О.»."""
+    widths = [max((len(x[key]) for x in logins), default=0) for key in ("login", "password")]
+    lines = []
+    for login in logins:
+        surname, *given = login["name"].split()
+        name = " ".join([surname, *(f"{part[0]}." for part in given)])
+        role = DEMO_ROLES.get(login["role"], login["role"])
+        lines.append(f"  {role:<16} {login['login']:<{widths[0]}}  {login['password']:<{widths[1]}}  {name}")
+    return lines
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.builder import build_demo
 
@@ -70,18 +91,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
-        roles = {
-            "admin": "администратор",
-            "homeroom": "классный руководитель",
-            "teacher": "учитель-предметник",
-            "guardian": "родитель",
-            "student": "учащийся",
-        }
         print(f"Демонстрационная школа: {result.db}")
         print("Войдите под любым логином (роль, логин, пароль, кто):")
-        for login in result.logins:
-            role = roles.get(login["role"], login["role"])
-            print(f"  {role:<22} {login['login']:<16} {login['password']:<16} {login['name']}")
+        print("\n".join(demo_login_lines(result.logins)))
     if args.no_open:
         return EXIT_OK
     from tui.app import run_app

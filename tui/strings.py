@@ -497,6 +497,7 @@ KEY_AN_RANGE = "Даты"
 AN_TABS = ("1 Итоги", "2 Учащиеся", "3 Риск", "4 Отметки", "5 Учителя", "6 Родители")
 AN_TITLE = "Анализ {class_name} · {scope} ({start:%d.%m}–{end:%d.%m.%Y}) · {basis}"
 AN_BASIS_RUNNING = "идёт: по предложенным отметкам"
+AN_BASIS_AHEAD = "впереди: уроков ещё не было"
 AN_BASIS_FINAL = "по итоговым отметкам"
 AN_BASIS_MIXED = "итоговых нет у {count}: учтены предложенные"
 AN_CLASS_LINE = "Класс: усп. {success}%{a1} · кач. {quality}%{a2} · СОУ {sou}%{a3} · ср. {mean}{a4}"
@@ -564,6 +565,8 @@ AN_PARENTS_LINE = (
 AN_CLASS_PICK = "Анализ: какой класс?"
 AN_NO_CLASSES = "Нет классов для анализа."
 AN_READ_ONLY = "{title}: только просмотр — это не ваш предмет."
+GRID_READ_ONLY = " · только просмотр"
+GRID_ABSENCES_ONLY = " · только пропуски (кл. руководитель)"
 
 # home: the duties dashboard
 HOME_DUTIES = "Что сделать сейчас:"

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from peewee import JOIN, ModelSelect, fn
 
-from models.core.access import Actor, get_course, require_staff
+from models.core.access import Actor, get_course, may_record_absence, require_staff
 from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.schema import (
@@ -80,6 +80,10 @@ class Grid:
     finals: dict[int, str] = field(default_factory=dict)
     weights: dict[int, Decimal] = field(default_factory=dict)  # work type → weight
     settings: Settings = field(default_factory=Settings)
+    # what the reader may change here (the services check again at each write): lessons, marks
+    # and final marks (the course's teacher, an admin); absences (also the homeroom teacher)
+    may_edit: bool = False
+    may_record_absence: bool = False
 
     def cell(self, lesson_id: int, student_id: int) -> Cell:
         return self.cells.get((lesson_id, student_id), Cell())
@@ -143,6 +147,8 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         finals=finals,
         weights=weights,
         settings=load_settings(),
+        may_edit=actor.is_admin or course.teacher_id == actor.user_id,
+        may_record_absence=may_record_absence(actor, course),
     )
 
 

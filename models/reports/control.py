@@ -60,7 +60,9 @@ class CourseControl:
 
     @property
     def marks_per_pupil(self) -> Decimal | None:
-        return Decimal(self.marks) / self.pupils if self.pupils else None
+        """None where there is nothing to divide: no pupils, or no lesson held yet (a period
+        to come reads «—», not «0,00»)."""
+        return Decimal(self.marks) / self.pupils if self.pupils and self.lessons else None
 
     @property
     def problems(self) -> int:

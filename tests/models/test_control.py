@@ -75,6 +75,7 @@ def test_gaps_and_late_marks_worst_first(small):
     assert russian.marks_per_pupil == 1 and russian.score == 0
     english = by_course[s.english_a1]
     assert (english.lessons, english.pupils, english.subgroup) == (0, 2, "1 группа")
+    assert english.marks_per_pupil is None  # no lesson yet: «—» on screen, not «0,00»
     assert rows[-1].course_id == s.russian_a  # in order, and the most marks per pupil
 
 

@@ -269,6 +269,26 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path, capsys):
 # --- demo -------------------------------------------------------------------------------------
 
 
+def test_demo_logins_fit_80_columns():
+    """Issue 15, point 20: the printed logins were 91 columns wide (full names, long roles)."""
+    from journal import demo_login_lines
+
+    logins = [
+        {
+            "role": "homeroom",
+            "login": "konstantinopolskaya.lk",
+            "password": "demo-homeroom-1",
+            "name": "Константинопольская Лариса Константиновна",
+        },
+        {"role": "student", "login": "li.a", "password": "demo-pupil-1", "name": "Ли Ан"},
+    ]
+    lines = demo_login_lines(logins)
+    assert lines == [
+        "  кл. руководитель konstantinopolskaya.lk  demo-homeroom-1  Константинопольская Л. К.",
+        "  учащийся         li.a                    demo-pupil-1     Ли А.",
+    ]
+
+
 def test_demo_json_prints_the_database_and_working_logins(tmp_path):
     path = tmp_path / "demo.sqlite"
     args = ("demo", "--db", str(path), "--size", "small", "--no-open", "--json")
@@ -289,6 +309,9 @@ def test_demo_json_prints_the_database_and_working_logins(tmp_path):
     ]
     for entry in logins:
         assert set(entry) == {"role", "login", "password", "name"}
+    from journal import demo_login_lines
+
+    assert max(len(line) for line in demo_login_lines(logins)) <= 80  # as `journal demo` prints them
 
     # a second run reuses the school and prints the same logins
     again = run_process(*args)

@@ -241,6 +241,12 @@ async def test_a_demo_schools_login_screen_lists_its_logins_and_they_work(tmp_pa
             shown = status_text(app, "#demo-logins")
             for login in result.logins:
                 assert login["login"] in shown and login["password"] in shown
+            for _ in range(5):  # the lockout's three-line message: the box still fits 24 rows
+                await log_in(app, pilot, "admin", "wrong-password")
+            assert "слишком много" in status_text(app, "#login-status")
+            box = app.screen.query_one("#login-box")
+            assert box.max_scroll_y == 0 and box.region.bottom <= SIZE[1] - 1  # issue 15, point 20
+            assert app.screen.query_one("#demo-logins").region.bottom < box.region.bottom
             teacher = next(d for d in result.logins if d["role"] == "teacher")
             await log_in(app, pilot, teacher["login"], teacher["password"])
             assert isinstance(app.screen, HomeScreen)

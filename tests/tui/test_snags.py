@@ -209,3 +209,60 @@ async def test_the_admin_of_an_empty_school_gets_the_set_up_checklist(sqlite_sto
         first = str(app.screen.query_one("#setup-year", Static).render())
         assert first.startswith(" 1  ✓ Учебный год и периоды: периодов:"), first
         assert str(app.screen.query_one("#setup-classes", Static).render()).startswith(" 2  · Классы")
+
+
+async def test_a_long_subject_name_leaves_today_on_the_course_list(small_sqlite):
+    """Point 20: «Сегодня» was pushed off the 80 columns by a long subject name."""
+    from models.school.load import create_course
+    from models.school.subjects import create_subject
+    from tui.screens.journalgrid import CoursePickerScreen
+
+    s = small_sqlite
+    long_name = "Основы духовно-нравственной культуры народов России"
+    course = create_course(s.admin, s.class_a, create_subject(s.admin, long_name), s.teacher.user_id)
+    entries.add_lesson(s.teacher, course, dt.date(2026, 11, 28))
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_as(app, pilot, "petrov", s.passwords["petrov"], CoursePickerScreen)
+        table = screen.query_one("DataTable")
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        assert sum(widths) <= SIZE[0], widths
+        row = next(
+            table.get_row_at(i) for i in range(table.row_count) if "Основы" in str(table.get_row_at(i))
+        )
+        assert str(row[1]).endswith("…") and row[3] == "уроков: 1"
+
+
+async def test_a_colleague_s_course_shows_no_edit_keys(small_sqlite):
+    """Point 20: a teacher reading a colleague's journal saw Ins, F4, Del … in the footer."""
+    from models.core.schema import Lesson
+    from models.journal.grid import course_choices
+    from tui.screens.journalgrid import GridScreen
+
+    s = small_sqlite
+    entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 23))
+    math = next(
+        c for c in course_choices(s.teacher, s.year_id, dt.date(2026, 11, 28)) if c.course_id == s.math_a
+    )
+    edit_keys = {"Ins", "F4", "F8", "A", "^A"}
+    for login, title, shown in (
+        ("sidorova", "только просмотр", set()),  # another class's homeroom teacher: reads only
+        ("ivanova", "только пропуски", {"Del", "^Z"}),  # 5А's homeroom teacher: absences too
+        ("petrov", "", edit_keys | {"Del", "^Z"}),  # the course's own teacher: everything
+    ):
+        app = JournalApp(source="")
+        async with app.run_test(size=SIZE) as pilot:
+            result = accounts.authenticate(login, s.passwords[login])
+            app.land(result)
+            await pilot.pause()
+            app.push_screen(GridScreen(result.actor, math, s.q2))
+            await pilot.pause()
+            screen = app.screen
+            keys = {k.key_display for k in screen.query("FooterKey")}
+            assert keys & (edit_keys | {"Del", "^Z"}) == shown, login
+            heading = str(screen.query_one("#grid-title", Static).render())
+            assert (title in heading) if title else ("только" not in heading)
+            await pilot.press("insert")  # not offered to a reader, and nothing happens
+            await pilot.pause()
+            if login != "petrov":
+                assert Lesson.select().count() == 1

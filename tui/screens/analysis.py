@@ -274,7 +274,9 @@ class AnalysisScreen(Screen):
     def show_title(self) -> None:
         a = self.analysis
         assert a is not None
-        if not a.ended:
+        if a.start > clock.today():
+            basis = S.AN_BASIS_AHEAD
+        elif not a.ended:
             basis = S.AN_BASIS_RUNNING
         elif a.suggested:
             basis = S.AN_BASIS_MIXED.format(count=a.suggested)

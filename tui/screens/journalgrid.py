@@ -60,6 +60,10 @@ class Undo:
     before: Cell | str
 
 
+# the keys of a course's own teacher (and an admin): lessons and final marks
+EDIT_ACTIONS = {"add_lesson", "edit_lesson", "delete_lesson", "accept", "accept_all"}
+
+
 class GridScreen(Screen):
     # the footer shows them in this order, the most used first (F1 lists them all)
     BINDINGS = [
@@ -124,10 +128,23 @@ class GridScreen(Screen):
     @staticmethod
     def title_text(data) -> str:
         group = f" ({data.subgroup})" if data.subgroup else ""
+        access = ""
+        if not data.may_edit:
+            access = S.GRID_ABSENCES_ONLY if data.may_record_absence else S.GRID_READ_ONLY
         return (
             f"{data.class_name} · {data.subject}{group} · {data.teacher} · {data.period_name} "
-            f"({data.period_start:%d.%m}–{data.period_end:%d.%m})"
+            f"({data.period_start:%d.%m}–{data.period_end:%d.%m}){access}"
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A colleague's course: its edit keys are not offered (the services refuse them too);
+        the homeroom teacher keeps Del and Ctrl+Z for the absences they may record."""
+        data = self.grid.data if self.is_mounted and self.query(MarksGrid) else None
+        if data is None or data.may_edit:
+            return True
+        if action in ("clear", "undo"):
+            return data.may_record_absence
+        return action not in EDIT_ACTIONS
 
     def show_title(self) -> None:
         self.query_one("#grid-title", Static).update(self.title_text(self.grid.data))
@@ -544,6 +561,13 @@ class GridScreen(Screen):
         )
 
 
+PICKER_OTHER_COLUMNS = 6 + 16 + 12 + 9  # class, teacher, «уроков: 2», the cells' padding
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 class CoursePickerScreen(Screen):
     """Pick a course: the teacher's own first, today's lessons on top."""
 
@@ -568,10 +592,13 @@ class CoursePickerScreen(Screen):
         self.choices = course_choices(self.actor, year_id, clock.today()) if year_id else []
         table = self.query_one(DataTable)
         table.add_columns(S.COL_CLASS, S.COL_SUBJECT, S.COL_TEACHER, S.COL_TODAY)
+        # a long subject («Основы духовно-нравственной культуры народов России») is shortened so
+        # «Сегодня» stays on the screen: the class, teacher and today columns keep their room
+        room = max(16, self.app.size.width - PICKER_OTHER_COLUMNS)
         for choice in self.choices:
             group = f" ({choice.subgroup})" if choice.subgroup else ""
             today = S.LESSONS_TODAY.format(count=choice.lessons_today) if choice.lessons_today else ""
-            table.add_row(choice.class_name, f"{choice.subject}{group}", choice.teacher, today)
+            table.add_row(choice.class_name, shorten(f"{choice.subject}{group}", room), choice.teacher, today)
         if not self.choices:
             self.query_one(".screen-title", Static).update(S.NO_COURSES)
         table.focus()

@@ -44,10 +44,12 @@ class LoginScreen(Screen):
         with Vertical(id="login-box", classes="dialog"):
             yield Static(S.TITLE, classes="dialog-title")
             yield Static(self.school, classes="dialog-subtitle")
+            # one-line fields: the box with a three-line lockout message and the demo's logins
+            # still fits 24 rows
             yield Label(S.LOGIN_LABEL)
-            yield Input(id="login")
-            yield Label(S.PASSWORD_LABEL)
-            yield Input(id="password", password=True)
+            yield Input(id="login", compact=True)
+            yield Label(S.PASSWORD_LABEL, classes="field-gap")
+            yield Input(id="password", password=True, compact=True)
             yield Static(
                 self.notice or S.LOGIN_HINT,
                 id="login-status",
