@@ -170,3 +170,32 @@ async def test_quit_is_shown_where_a_session_starts_and_ends(small_sqlite):
         await pilot.press("ctrl+q")  # … but Ctrl+Q still ends the session from any screen
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5", "6"])
+async def test_every_set_up_tab_s_keys_fit_80_columns(small_sqlite, tab):
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        app.land(accounts.authenticate("admin", s.passwords["admin"]))
+        await pilot.pause()
+        app.action_open("setup")
+        await pilot.pause()
+        await pilot.press(tab)
+        await pilot.pause()
+        await pilot.pause()
+        assert shown(app.screen) and keys_not_seen(app.screen) == [], tab
+
+
+async def test_the_excuse_pass_s_keys_fit_80_columns(small_sqlite):
+    from tui.screens.attendance import AttendanceScreen
+
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_as(app, pilot, "admin", s.passwords["admin"], AttendanceScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.pause()
+        assert {"Болел", "Уважит.", "Б/У за дни", "Другой класс"} <= set(shown(screen))
+        assert keys_not_seen(screen) == []

@@ -266,3 +266,27 @@ async def test_a_colleague_s_course_shows_no_edit_keys(small_sqlite):
             await pilot.pause()
             if login != "petrov":
                 assert Lesson.select().count() == 1
+
+
+async def test_the_teachers_tab_of_a_period_ahead_keeps_the_names(small_sqlite):
+    """Point 20: the control of teachers for a period not begun: names in full, «—» per pupil."""
+    from tui.screens.analysis import AnalysisScreen
+
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_as(app, pilot, "ivanova", s.passwords["ivanova"], AnalysisScreen)
+        await pilot.press("5")
+        for _ in range(len(screen.scopes)):
+            if screen.scopes[screen.scope_index].start > dt.date(2026, 11, 28):
+                break
+            await pilot.press("p")
+            await pilot.pause()
+        await pilot.pause()
+        assert "впереди" in str(screen.query_one("#analysis-title", Static).render())
+        table = screen.query_one("#control-table")
+        names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert "Петров И.О." in names and "Иванова М.П." in names
+        teacher_column = table.ordered_columns[1]
+        assert teacher_column.get_render_width(table) >= max(map(len, names))
+        assert {str(table.get_row_at(i)[6]) for i in range(table.row_count)} == {"—"}
