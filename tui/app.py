@@ -310,14 +310,15 @@ class JournalApp(App):
             self.end_session(message)
 
     def get_key_display(self, binding: Binding) -> str:
-        """Keys as the keyboard prints them: «F9», «Esc», «^Z» (Textual writes f9, esc, ^z)."""
+        """Keys as the keyboard prints them: «F9», «Esc», «Tab», «^Z», «M» (Textual writes f9,
+        esc, tab, ^z, m)."""
         shown = super().get_key_display(binding)
         if binding.key_display:
             return shown
-        if shown == "esc":
-            return "Esc"
-        if re.fullmatch(r"\^[a-z]|f\d{1,2}", shown):
-            return shown.upper()
+        if shown in ("esc", "tab", "enter", "home", "end"):
+            return shown.capitalize()
+        if len(shown) == 1 and shown.isalpha() or re.fullmatch(r"\^[a-z]|f\d{1,2}", shown):
+            return shown.upper()  # a letter as printed on the key, in either layout
         return shown
 
     def get_system_commands(self, screen):

@@ -71,7 +71,7 @@ async def test_f1_in_the_diary_the_login_and_again_to_close(small_sqlite):
         await pilot.pause()
         assert isinstance(app.screen, DiaryScreen)
         text = await press_f1(pilot, app)
-        for words in ("←", "Неделя назад", "Урок полностью", "Скачать неделю", "Табель", "m / ь"):
+        for words in ("←", "Неделя назад", "Урок полностью", "Скачать неделю", "Табель", "M / Ь"):
             assert words in text
 
 
