@@ -257,7 +257,7 @@ def measure_check_and_backup(folder: Path, postgres: bool = False) -> dict:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def measure_ui(db: str) -> dict:
+def measure_ui(db: str, today: str) -> dict:
     """The screen figures (benchmarks/ui.py), as the demo's subject teacher."""
     from benchmarks import ui
     from demo.builder import stored_logins
@@ -268,9 +268,10 @@ def measure_ui(db: str) -> dict:
         with sqlite3.connect(db) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log(f"UI on a pseudo-terminal as {teacher['login']} …")
-    figures = ui.measure(db, teacher["login"], teacher["password"])
+    figures = ui.measure(db, teacher["login"], teacher["password"], today)
     log(
-        f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, {figures['bytes_per_mark']} B/mark"
+        f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, "
+        f"{figures['bytes_per_mark_column']} B/mark down a 35-pupil column"
     )
     return figures
 
@@ -347,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(measure_check_and_backup(work_dir, postgres))
         dbmod.close()
         if not args.no_ui:
-            figures.update(measure_ui(work))
+            figures.update(measure_ui(work, today.isoformat()))
             dbmod.close()
         log("analysis and exports …")
         figures.update(analysis_bench.measure(work))

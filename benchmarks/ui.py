@@ -2,7 +2,9 @@
 
 - start_ratio: process start → login screen drawn, ÷ the same for a bare Textual app.
 - rss_ratio: resident memory with a grid open ÷ a bare Textual app's.
-- bytes_per_mark: bytes the app sends to the terminal per typed mark, cursor moving on.
+- bytes_per_mark_column (_max): bytes the app sends per mark filling a whole 35-pupil column
+  of a new lesson from the top, one key per mark, scrolling included (80×24 and 120×40); the
+  marks are checked in the database afterwards and the day is pinned (JOURNAL_TODAY).
 - mark_latency_pty_ms: key sent → the last byte of the repaint received.
 - mark_ms_p50/p99: one typed mark in-process: the key handler (write + audit) and the
   repaint of the refreshed lines.
@@ -147,9 +149,9 @@ def start_seconds(db: str) -> float:
         pty.close()
 
 
-def open_grid(db: str, login: str, password: str, cols: int, rows: int) -> Pty:
+def open_grid(db: str, login: str, password: str, cols: int, rows: int, env: dict | None = None) -> Pty:
     """The journal on a pty, logged in as a subject teacher, on their first course's grid."""
-    pty = Pty(journal_argv(db), cols, rows)
+    pty = Pty(journal_argv(db), cols, rows, env)
     try:
         return _log_in_and_open_grid(pty, login, password)
     except BaseException:
@@ -179,16 +181,102 @@ def _log_in_and_open_grid(pty: Pty, login: str, password: str) -> Pty:
     return pty
 
 
-def typed_marks(pty: Pty, count: int) -> tuple[list[int], list[float]]:
-    """Type `count` marks down a column; bytes drawn and latency per mark."""
+COLUMN_PUPILS = 35
+NAME_LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
+
+
+def prepare_column(db: str, login: str, password: str, today: str) -> tuple[int, list[bool]]:
+    """The course the teacher's picker opens first (a whole class, no subgroup, today's order)
+    gets 35 pupils and a new lesson today, numbered last: the grid opens on its column.
+    Returns the lesson and, per grid row, whether the pupil is in the class that day."""
+    import datetime as dt
+
+    from models.core import clock
+    from models.core.schema import Lesson, User
+    from models.core.store import open_store
+    from models.journal.entries import add_lesson
+    from models.journal.grid import course_choices, load_grid
+    from models.people import accounts, roster
+    from models.school.calendar import current_year_id, period_at, periods_for_grade
+
+    clock.freeze(dt.date.fromisoformat(today))
+    open_store(db)
+    actor = accounts.authenticate(login, password).actor
+    choice = course_choices(actor, current_year_id(), clock.today())[0]
+    if choice.subgroup:
+        raise RuntimeError(f"the picker's first course is a subgroup ({choice.title}): no 35-pupil column")
+    period = period_at(periods_for_grade(current_year_id(), choice.grade), clock.today())
+    if period is None:
+        raise RuntimeError(f"{today} is in no period of {choice.class_name}: pin another day")
+    grid = load_grid(actor, choice.course_id, period.id)
+    admin = accounts.actor_of(User.get(User.role == "admin"))
+    for n in range(COLUMN_PUPILS - len(grid.pupils)):
+        surname = "Замеров" + NAME_LETTERS[n // len(NAME_LETTERS)] + NAME_LETTERS[n % len(NAME_LETTERS)]
+        roster.add_student(admin, choice.class_id, {"surname": surname, "first_name": "Тест"}, period.start)
+    taken = [
+        n
+        for (n,) in Lesson.select(Lesson.number)
+        .where((Lesson.course == choice.course_id) & (Lesson.date == clock.today()))
+        .tuples()
+    ]
+    lesson = add_lesson(actor, choice.course_id, clock.today(), max(taken, default=0) + 1).id
+    grid = load_grid(actor, choice.course_id, period.id)
+    first = course_choices(actor, current_year_id(), clock.today())[0]
+    if (
+        first.course_id != choice.course_id
+        or len(grid.pupils) < COLUMN_PUPILS
+        or grid.lessons[-1].id != lesson
+    ):
+        raise RuntimeError("the column is not what the grid will open on")
+    return lesson, [p.present_on(clock.today()) for p in grid.pupils]
+
+
+def fill_column(pty: Pty, present: list[bool]) -> tuple[list[int], list[float]]:
+    """Type a mark per pupil down the column (↓ past a pupil not in the class that day): the
+    bytes drawn for each key, and key → last byte of its repaint."""
     sizes, latencies = [], []
-    for i in range(count):
+    for i, here in enumerate(present):
         sent = time.perf_counter()
-        pty.send("345"[i % 3])
+        pty.send("345"[i % 3] if here else "\x1b[B")
         data = pty.settle(0.15)
-        sizes.append(len(data))
-        latencies.append(max(0.0, pty.last_data_at - sent) * 1000)
+        if here:
+            sizes.append(len(data))
+            latencies.append(max(0.0, pty.last_data_at - sent) * 1000)
     return sizes, latencies
+
+
+def marks_in(db: str, lesson_id: int) -> int:
+    from models.core.schema import Mark
+    from models.core.store import open_store
+
+    open_store(db)
+    return Mark.select().where(Mark.lesson == lesson_id).count()
+
+
+def column_figures(db: str, login: str, password: str, today: str, cols: int, rows: int) -> dict:
+    """bytes_per_mark_column at one terminal size; raises when the marks did not land."""
+    lesson, present = prepare_column(db, login, password, today)
+    pty = open_grid(db, login, password, cols, rows, env={"JOURNAL_TODAY": today})
+    try:
+        if cols == 80:
+            rss = pty.rss_kib()
+        sizes, latencies = fill_column(pty, present)
+    finally:
+        pty.close()
+    written = marks_in(db, lesson)
+    if written != sum(present):
+        raise RuntimeError(f"{written} marks in the database after typing {sum(present)}: not measured")
+    suffix = "" if (cols, rows) == (80, 24) else f"_{cols}x{rows}"
+    figures = {
+        f"bytes_per_mark_column{suffix}": round(sum(sizes) / len(sizes)),
+        f"bytes_per_mark_column_max{suffix}": max(sizes),
+        f"column_bytes{suffix}": sum(sizes),
+        f"column_marks{suffix}": written,
+        f"mark_latency_pty_ms{suffix}": round(statistics.median(latencies), 1),
+    }
+    if cols == 80:
+        figures["rss_kib"] = rss
+    return figures
 
 
 def in_process_marks(db: str, login: str, password: str, count: int = 200) -> dict:
@@ -256,7 +344,7 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
     return asyncio.run(run())
 
 
-def measure(db: str, login: str, password: str, *, marks: int = 21) -> dict:
+def measure(db: str, login: str, password: str, today: str) -> dict:
     figures: dict = {}
     bare_starts, journal_starts = [], []
     bare_rss = 0
@@ -268,19 +356,11 @@ def measure(db: str, login: str, password: str, *, marks: int = 21) -> dict:
     figures["bare_start_s"] = round(statistics.median(bare_starts), 3)
     figures["start_ratio"] = round(figures["start_s"] / figures["bare_start_s"], 2)
     for cols, rows in ((80, 24), (120, 40)):
-        pty = open_grid(db, login, password, cols, rows)
-        try:
-            if (cols, rows) == (80, 24):
-                figures["grid_open_ms"] = round(pty.grid_open_ms, 1)
-                figures["rss_kib"] = pty.rss_kib()
-                figures["bare_rss_kib"] = bare_rss
-                figures["rss_ratio"] = round(figures["rss_kib"] / bare_rss, 2)
-            sizes, latencies = typed_marks(pty, marks)
-        finally:
-            pty.close()
-        suffix = "" if (cols, rows) == (80, 24) else f"_{cols}x{rows}"
-        figures[f"bytes_per_mark{suffix}"] = int(statistics.median(sizes))
-        figures[f"bytes_per_mark_max{suffix}"] = max(sizes)
-        figures[f"mark_latency_pty_ms{suffix}"] = round(statistics.median(latencies), 1)
+        figures.update(column_figures(db, login, password, today, cols, rows))
+    figures["bare_rss_kib"] = bare_rss
+    figures["rss_ratio"] = round(figures["rss_kib"] / bare_rss, 2)
+    pty = open_grid(db, login, password, 80, 24, env={"JOURNAL_TODAY": today})
+    figures["grid_open_ms"] = round(pty.grid_open_ms, 1)
+    pty.close()
     figures.update(in_process_marks(db, login, password))
     return figures

@@ -72,3 +72,93 @@ def test_one_cell_is_sent_alone():
     out = render_segments_cropped(update, console)
     assert "Иванов" not in out and "5" in out
     assert screen_after(out, [" " * WIDTH])[0][16:22] == "  5   "
+
+
+def pyte_cells(sequences: list[str], cols: int, rows: int) -> list[list[tuple]]:
+    """Every cell of a VT100 screen after the sequences: its character, colours and weight."""
+    screen = pyte.Screen(cols, rows)
+    stream = pyte.Stream(screen)
+    for sequence in sequences:
+        stream.feed(sequence)
+    return [
+        [(c.data, c.fg, c.bg, c.bold, c.reverse) for c in (screen.buffer[y][x] for x in range(cols))]
+        for y in range(rows)
+    ]
+
+
+async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_lines(small_sqlite):
+    """Issue 16: the grid scrolled by a row repainted every row (≈ 4 KB a mark); now the
+    terminal moves the lines and one row is drawn. What the terminal shows after a whole column
+    is exactly a full repaint of the final state, cell by cell, colours included."""
+    import datetime as dt
+
+    from textual._compositor import CompositorUpdate
+
+    from models.core.schema import Mark
+    from models.journal import entries
+    from models.journal.grid import course_choices
+    from models.people import accounts, roster
+    from tui import widgets
+    from tui.app import JournalApp
+    from tui.screens.journalgrid import GridScreen
+
+    s = small_sqlite
+    letters = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+    for n in range(31):  # 35 pupils in 5А
+        surname = "Ученик" + letters[n // len(letters)].lower() + letters[n % len(letters)].lower()
+        roster.add_student(
+            s.homeroom, s.class_a, {"surname": surname, "first_name": "Тест"}, dt.date(2026, 9, 1)
+        )
+    lesson = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 27)).id
+    assert widgets.render.install()
+    result = accounts.authenticate("petrov", s.passwords["petrov"])
+    app = JournalApp(source="")
+    frames: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app._display = lambda screen, update: (  # type: ignore[method-assign]
+            frames.append(update.render_segments(app.console))
+            if isinstance(update, CompositorUpdate)
+            else None
+        )
+        app.land(result)
+        await pilot.pause()
+        choice = next(
+            c
+            for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
+            if c.course_id == s.math_a
+        )
+        app.push_screen(GridScreen(result.actor, choice, s.q2))
+        await pilot.pause()
+        grid = app.screen.grid
+        grid.move_to(0, grid.col_of(lesson))
+        await pilot.pause()
+        opened = len(frames)
+        for i in range(35):
+            await pilot.press("345"[i % 3])
+            await pilot.pause()
+        typed = frames[opened:]
+        assert Mark.select().where(Mark.lesson == lesson).count() == 35  # every mark written
+        assert grid.row == 34 and grid.top > 0  # the view did scroll
+        moved = [f for f in typed if "M\x1b[r" in f]
+        assert len(moved) == grid.top  # one terminal scroll a row, no full repaint
+        assert max(len(f.encode()) for f in typed) < 1500
+        assert pyte_cells(frames, 80, 24) == full_repaint(app)
+        for _ in range(34):  # back up the column: the lines move the other way
+            await pilot.press("up")
+            await pilot.pause()
+        assert grid.top == 0 and any("L\x1b[r" in f for f in frames)
+        assert pyte_cells(frames, 80, 24) == full_repaint(app)
+        app.notify("Проверка")  # a notice over the grid: rows are repainted, not moved
+        await pilot.pause()
+        before = len(frames)
+        for _ in range(20):
+            await pilot.press("down")
+            await pilot.pause()
+        assert grid.top > 0 and not any("M\x1b[r" in f for f in frames[before:])
+        assert pyte_cells(frames, 80, 24) == full_repaint(app)
+
+
+def full_repaint(app) -> list[list[tuple]]:
+    """The screen as a full repaint of the app's present state draws it."""
+    update = app.screen._compositor.render_update(full=True)
+    return pyte_cells([update.render_segments(app.console)], 80, 24)

@@ -22,6 +22,7 @@ from models.core import clock
 from models.journal.entries import Cell
 from models.journal.grading import Averages, show_average
 from models.journal.grid import Grid
+from tui.widgets import render
 
 HEADER = 2
 NUM_W = 3
@@ -93,6 +94,10 @@ class MarksGrid(Widget, can_focus=True):
         self.left = 0
         self.summaries: dict[int, RowSummary] = {}
         self._styles: dict[str, Style] = {}
+        # rows the terminal is to move the grid's lines by before the next frame (a scroll
+        # drawn as one new row, not the whole grid), and the rows refreshed since the last one
+        self.scrolled = 0
+        self.touched: set[int] = set()
         self.place_cursor_today()
 
     # --- data ------------------------------------------------------------------------
@@ -106,6 +111,7 @@ class MarksGrid(Widget, can_focus=True):
             self.col = self.col_of(lesson_id, default=self.col)
         self.col = min(self.col, self.final_col)
         self.scroll_cursor_into_view()
+        self.scrolled = 0
         self.refresh()
 
     def place_cursor_today(self) -> None:
@@ -187,19 +193,72 @@ class MarksGrid(Widget, can_focus=True):
         return Region(LEFT_W + (col - self.left) * CELL_W, y, CELL_W, 1)
 
     def refresh_cell(self, row: int, col: int) -> None:
+        self.touched.add(row)
         region = self.cell_region(row, col)
         if region is not None:
             self.refresh(region)
 
     def refresh_summary(self, row: int) -> None:
         """The averages and the suggestion of a row (the final mark refreshes on its own)."""
+        self.touched.add(row)
         y = HEADER + row - self.top
         if HEADER <= y < self.size.height:
             self.refresh(Region(LEFT_W + self.lessons_width, y, RIGHT_W - SUMMARY[3][1], 1))
 
     def on_resize(self, event: events.Resize) -> None:
         self.scroll_cursor_into_view()
+        self.scrolled = 0
         self.refresh()
+
+    def on_mount(self) -> None:
+        render.frame_hooks.append(self.before_frame)
+
+    def on_unmount(self) -> None:
+        if self.before_frame in render.frame_hooks:
+            render.frame_hooks.remove(self.before_frame)
+
+    # --- scrolling by the terminal's own lines ------------------------------------------
+
+    def may_move_lines(self) -> bool:
+        """The terminal may move the rows itself: the grid spans whole screen lines, is on
+        the screen in front, and nothing (a notice) is drawn over it."""
+        return (
+            render.hooks_active()
+            and hasattr(getattr(self, "_styles_cache", None), "set_dirty")
+            and self.screen.is_current
+            and self.region.x == 0
+            and self.region.width == self.screen.size.width
+            and not len(self.app._notifications)
+        )
+
+    def scroll_rows(self, rows: int) -> None:
+        """The view moved `rows` down (up if negative): let the terminal shift the lines and
+        repaint only the rows that came in and those changed since the last frame."""
+        self.scrolled += rows
+        if abs(self.scrolled) >= self.visible_rows:
+            self.scrolled = 0
+            self.refresh()
+            return
+        width = self.size.width
+        # every row's line now holds another pupil: Textual's cache of the lines must forget
+        # them (a later partial repaint would bring a stale row back) without sending them
+        self._styles_cache.set_dirty(Region(0, HEADER, width, self.visible_rows))
+        count = abs(self.scrolled)
+        first = HEADER + (self.visible_rows - count if self.scrolled > 0 else 0)
+        self.refresh(Region(0, first, width, count))
+        for row in self.touched | {self.row}:
+            y = HEADER + row - self.top
+            if HEADER <= y < self.size.height:
+                self.refresh(Region(0, y, width, 1))
+
+    def before_frame(self, full: bool) -> str:
+        """Render's hook: the lines to move ahead of this frame (none for a full repaint)."""
+        rows, self.scrolled = self.scrolled, 0
+        self.touched.clear()
+        if full or not rows or not self.is_mounted:
+            return ""
+        top = self.region.y + HEADER
+        return render.scroll_lines(top, top + self.visible_rows - 1, rows)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return HEADER + len(self.data.pupils)
@@ -212,9 +271,15 @@ class MarksGrid(Widget, can_focus=True):
         if (row, col) == (self.row, self.col):
             return
         old = (self.row, self.col)
+        top, left = self.top, self.left
         self.row, self.col = row, col
         if self.scroll_cursor_into_view():
-            self.refresh()
+            if self.left == left and self.may_move_lines():
+                self.touched.add(old[0])
+                self.scroll_rows(self.top - top)
+            else:
+                self.scrolled = 0
+                self.refresh()
         else:
             self.refresh_cell(*old)
             self.refresh_cell(row, col)

@@ -8,16 +8,41 @@ content is identical; only fewer bytes travel over a slow SSH link.
 
 The replacement is installed only when Textual's class still has the shape it was written
 for; otherwise the stock method stays (correct, just chattier).
+
+A widget may also let the terminal move lines itself (`frame_hooks`): the marks grid scrolling
+by a row asks the terminal to delete a line at the top of its rows (DECSTBM margins, then DL),
+which shifts the rest up, and repaints only the row that came in, instead of every row. A hook
+is asked before each frame what to send ahead of it; a full repaint tells it to forget.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.control import Control
 
 try:
-    from textual._compositor import ChopsUpdate
-except ImportError:  # a Textual without this class: nothing to improve
-    ChopsUpdate = None  # type: ignore[assignment,misc]
+    from textual._compositor import ChopsUpdate, LayoutUpdate
+except ImportError:  # a Textual without these classes: nothing to improve
+    ChopsUpdate = LayoutUpdate = None  # type: ignore[assignment,misc]
+
+# called before each frame with full=True (the whole screen is repainted: nothing to move) or
+# False (a partial update); each returns the sequence to send ahead of the frame, or ""
+frame_hooks: list[Callable[[bool], str]] = []
+
+
+def before_frame(full: bool) -> str:
+    return "".join(hook(full) for hook in list(frame_hooks))
+
+
+def scroll_lines(top: int, bottom: int, rows: int) -> str:
+    """Move the screen lines top..bottom (0-based, inclusive) up by `rows` (down if negative):
+    margins to those lines, then delete (insert) lines at their top, margins back. VT100's
+    own sequences: every terminal a school has, xterm.js and pyte know them."""
+    if rows == 0 or not 0 <= top <= bottom:
+        return ""
+    edit = f"\x1b[{rows}M" if rows > 0 else f"\x1b[{-rows}L"
+    return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H{edit}\x1b[r"
 
 
 def render_segments_cropped(self, console) -> str:
@@ -25,6 +50,7 @@ def render_segments_cropped(self, console) -> str:
     sequences: list[str] = []
     append = sequences.append
     move_to = Control.move_to
+    append(before_frame(False))
     chops = self.chops
     chop_ends = self.chop_ends
     last_y = self.spans[-1][0]
@@ -44,11 +70,28 @@ def render_segments_cropped(self, console) -> str:
     return "".join(sequences)
 
 
+INSTALLED = [False]  # the hooks are only called once install() has run
+
+
+def hooks_active() -> bool:
+    return INSTALLED[0]
+
+
 def install() -> bool:
-    """Use the cropping renderer; True when installed."""
+    """Use the cropping renderer (and the frame hooks); True when installed."""
+    if INSTALLED[0]:
+        return True
     if ChopsUpdate is None or not all(hasattr(ChopsUpdate, name) for name in ("render_segments", "__init__")):
         return False
     if not {"chops", "spans", "chop_ends"} <= set(ChopsUpdate.__init__.__code__.co_varnames):
         return False
-    ChopsUpdate.render_segments = render_segments_cropped
+    ChopsUpdate.render_segments = render_segments_cropped  # type: ignore[method-assign]
+    full_render = LayoutUpdate.render_segments
+
+    def render_full(self, console) -> str:
+        before_frame(True)  # the whole screen is drawn: nothing for the terminal to move
+        return full_render(self, console)
+
+    LayoutUpdate.render_segments = render_full  # type: ignore[method-assign]
+    INSTALLED[0] = True
     return True
