@@ -162,3 +162,22 @@ def full_repaint(app) -> list[list[tuple]]:
     """The screen as a full repaint of the app's present state draws it."""
     update = app.screen._compositor.render_update(full=True)
     return pyte_cells([update.render_segments(app.console)], 80, 24)
+
+
+def test_styles_sent_only_where_they_change_leave_the_same_cells():
+    """render_strip: no reset after every segment; colours, weight and text cell by cell the same."""
+    from tui.widgets.render import render_strip
+
+    console = Console(width=WIDTH, force_terminal=True, color_system="256", legacy_windows=False)
+    styles = [*STYLES, None, Style(color="yellow", bgcolor="blue", bold=True), Style(reverse=True)]
+    rng = random.Random(11)
+    for _ in range(200):
+        segments, used = [], 0
+        while used < WIDTH:
+            size = min(rng.randint(0, 6), WIDTH - used)
+            segments.append(Segment("".join(rng.choice("аб12 /") for _ in range(size)), rng.choice(styles)))
+            used += size
+        strip = Strip(segments)
+        stock, lean = strip.render(console), render_strip(strip, console)
+        assert pyte_cells([stock], WIDTH, 1) == pyte_cells([lean], WIDTH, 1)
+        assert len(lean) <= len(stock)

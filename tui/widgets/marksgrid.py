@@ -97,7 +97,7 @@ class MarksGrid(Widget, can_focus=True):
         # rows the terminal is to move the grid's lines by before the next frame (a scroll
         # drawn as one new row, not the whole grid), and the rows refreshed since the last one
         self.scrolled = 0
-        self.touched: set[int] = set()
+        self.touched: dict[int, set[int | None]] = {}  # row → its columns (None: the summary)
         self.place_cursor_today()
 
     # --- data ------------------------------------------------------------------------
@@ -193,14 +193,14 @@ class MarksGrid(Widget, can_focus=True):
         return Region(LEFT_W + (col - self.left) * CELL_W, y, CELL_W, 1)
 
     def refresh_cell(self, row: int, col: int) -> None:
-        self.touched.add(row)
+        self.touched.setdefault(row, set()).add(col)
         region = self.cell_region(row, col)
         if region is not None:
             self.refresh(region)
 
     def refresh_summary(self, row: int) -> None:
         """The averages and the suggestion of a row (the final mark refreshes on its own)."""
-        self.touched.add(row)
+        self.touched.setdefault(row, set()).add(None)
         y = HEADER + row - self.top
         if HEADER <= y < self.size.height:
             self.refresh(Region(LEFT_W + self.lessons_width, y, RIGHT_W - SUMMARY[3][1], 1))
@@ -246,10 +246,13 @@ class MarksGrid(Widget, can_focus=True):
         count = abs(self.scrolled)
         first = HEADER + (self.visible_rows - count if self.scrolled > 0 else 0)
         self.refresh(Region(0, first, width, count))
-        for row in self.touched | {self.row}:
-            y = HEADER + row - self.top
-            if HEADER <= y < self.size.height:
-                self.refresh(Region(0, y, width, 1))
+        # what changed since the last frame moved with its row: repainted where it is now
+        for row, parts in list(self.touched.items()):
+            for part in parts:
+                if part is None:
+                    self.refresh_summary(row)
+                else:
+                    self.refresh_cell(row, part)
 
     def before_frame(self, full: bool) -> str:
         """Render's hook: the lines to move ahead of this frame (none for a full repaint)."""
@@ -275,8 +278,9 @@ class MarksGrid(Widget, can_focus=True):
         self.row, self.col = row, col
         if self.scroll_cursor_into_view():
             if self.left == left and self.may_move_lines():
-                self.touched.add(old[0])
                 self.scroll_rows(self.top - top)
+                self.refresh_cell(*old)
+                self.refresh_cell(row, col)
             else:
                 self.scrolled = 0
                 self.refresh()
@@ -337,7 +341,8 @@ class MarksGrid(Widget, can_focus=True):
             text = f"{lesson.date:%d.%m}" if y == 0 else self.second_header(lesson)
             style = self.style("grid--today") if lesson.date == today else head
             out.append(Segment(fit(text, CELL_W, "center"), style))
-        out.append(Segment(" " * (self.lessons_width - len(lessons) * CELL_W)))
+        if gap := self.lessons_width - len(lessons) * CELL_W:  # no empty styled segment: bytes
+            out.append(Segment(" " * gap))
         out.append(Segment("│", head))
         for label, w in SUMMARY:
             out.append(Segment(fit(label if y == 0 else "", w, "center"), head))
@@ -360,7 +365,8 @@ class MarksGrid(Widget, can_focus=True):
         for offset, lesson in enumerate(lessons):
             col = self.left + offset
             out.append(self.cell_segment(row, col, pupil, lesson))
-        out.append(Segment(" " * (self.lessons_width - len(lessons) * CELL_W)))
+        if gap := self.lessons_width - len(lessons) * CELL_W:  # no empty styled segment: bytes
+            out.append(Segment(" " * gap))
         summary = self.summary(row)
         muted = self.style("grid--summary")
         out.append(Segment("│", muted))

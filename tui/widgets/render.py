@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.color import ColorSystem
 from rich.control import Control
+from textual.strip import Strip
 
 try:
     from textual._compositor import ChopsUpdate, LayoutUpdate
@@ -45,6 +47,29 @@ def scroll_lines(top: int, bottom: int, rows: int) -> str:
     return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H{edit}\x1b[r"
 
 
+def render_strip(strip: Strip, console) -> str:
+    """As Strip.render, without a reset after every segment: a style is sent where it changes
+    («ESC[0;…m» resets and sets in one), and one reset at the end. A link: the stock way."""
+    color_system = console._color_system or ColorSystem.TRUECOLOR
+    out: list[str] = []
+    current = ""
+    for text, style, _control in strip:
+        if not text:
+            continue
+        codes = ""
+        if style is not None:
+            if style.link:
+                return strip.render(console)
+            codes = style._make_ansi_codes(color_system)
+        if codes != current:  # from plain text a style needs no reset first
+            out.append(f"\x1b[{'0;' if current else ''}{codes}m" if codes else "\x1b[0m")
+            current = codes
+        out.append(text)
+    if current:
+        out.append("\x1b[0m")
+    return "".join(out)
+
+
 def render_segments_cropped(self, console) -> str:
     """As ChopsUpdate.render_segments, with each strip cropped to [x1, x2) of its span."""
     sequences: list[str] = []
@@ -53,7 +78,6 @@ def render_segments_cropped(self, console) -> str:
     append(before_frame(False))
     chops = self.chops
     chop_ends = self.chop_ends
-    last_y = self.spans[-1][0]
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
@@ -64,9 +88,8 @@ def render_segments_cropped(self, console) -> str:
             if (start, stop) != (x, end):
                 strip = strip.crop(start - x, stop - x)
             append(move_to(start, y).segment.text)
-            append(strip.render(console))
-        if y != last_y:
-            append("\n")
+            append(render_strip(strip, console))
+    # (no newline between lines, unlike Textual's: each span starts with its own cursor move)
     return "".join(sequences)
 
 
