@@ -53,8 +53,27 @@ class KeysFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._width = 0
+        self._shown: tuple = ()  # the keys last composed: a bindings signal changing none of
+        # them recomposes nothing (a screen opened with its footer right the first time,
+        # not drawn again when focus settles)
+
+    def shown_keys(self) -> tuple:
+        return tuple(
+            (binding.key, binding.description, enabled)
+            for _node, binding, enabled, _tooltip in self.screen.active_bindings.values()
+            if binding.show
+        )
+
+    def bindings_changed(self, screen) -> None:
+        if self.is_attached and screen is self.screen and self.shown_keys() == self._shown:
+            self._bindings_ready = True
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
+        # the keys are known from the start: the footer has its height on the first frame
+        self.set_reactive(Footer._bindings_ready, True)
+        self._shown = self.shown_keys()
         widgets = list(super().compose())
         docked = [w for w in widgets if w.has_class("-command-palette")]
         # Esc (back, close) is last on every screen: the same place wherever one is

@@ -96,6 +96,8 @@ class MarksGrid(Widget, can_focus=True):
         self._styles: dict[str, Style] = {}
         # rows the terminal is to move the grid's lines by before the next frame (a scroll
         # drawn as one new row, not the whole grid), and the rows refreshed since the last one
+        self.painted = False  # drawn at least once
+        self.laid_out: Size | None = None  # the size the columns were last laid out for
         self.scrolled = 0
         self.touched: dict[int, set[int | None]] = {}  # row → its columns (None: the summary)
         self.place_cursor_today()
@@ -206,9 +208,22 @@ class MarksGrid(Widget, can_focus=True):
             self.refresh(Region(LEFT_W + self.lessons_width, y, RIGHT_W - SUMMARY[3][1], 1))
 
     def on_resize(self, event: events.Resize) -> None:
+        """A new size re-lays the columns; the screen's own resize at the same size (as it
+        opens) draws nothing again."""
+        if event.size == self.laid_out:
+            return
+        first, self.laid_out = self.laid_out is None, event.size
         self.scroll_cursor_into_view()
         self.scrolled = 0
-        self.refresh()
+        if not first:
+            self.refresh()
+
+    def refresh(self, *regions: Region, **options) -> MarksGrid:  # type: ignore[override]
+        """Before its first paint the grid is drawn whole anyway (the screen's layout): a
+        repaint asked for then (its focus as the screen opens) would send it all again."""
+        if not self.painted and not options:
+            return self
+        return super().refresh(*regions, **options)
 
     def on_mount(self) -> None:
         render.frame_hooks.append(self.before_frame)
@@ -320,6 +335,7 @@ class MarksGrid(Widget, can_focus=True):
         self._styles.clear()
 
     def render_line(self, y: int) -> Strip:
+        self.painted = True
         base = self.rich_style
         width = self.size.width
         if y < HEADER:
