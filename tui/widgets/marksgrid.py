@@ -218,7 +218,7 @@ class MarksGrid(Widget, can_focus=True):
         if not first:
             self.refresh()
 
-    def refresh(self, *regions: Region, **options) -> MarksGrid:  # type: ignore[override]
+    def refresh(self, *regions: Region, **options) -> MarksGrid:
         """Before its first paint the grid is drawn whole anyway (the screen's layout): a
         repaint asked for then (its focus as the screen opens) would send it all again."""
         if not self.painted and not options:
