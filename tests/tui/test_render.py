@@ -109,6 +109,8 @@ async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_li
         roster.add_student(
             s.homeroom, s.class_a, {"surname": surname, "first_name": "Тест"}, dt.date(2026, 9, 1)
         )
+    for day in (9, 10, 11, 12, 13, 16, 17, 18, 19, 20):  # more lessons than 80 columns show
+        entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, day))
     lesson = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 27)).id
     assert widgets.render.install()
     result = accounts.authenticate("petrov", s.passwords["petrov"])
@@ -129,6 +131,9 @@ async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_li
         )
         app.push_screen(GridScreen(result.actor, choice, s.q2))
         await pilot.pause()
+        await pilot.pause()
+        # as it opens: the lessons' header is that of the offsets today's column needs
+        assert pyte_cells(frames, 80, 24) == full_repaint(app)
         grid = app.screen.grid
         grid.move_to(0, grid.col_of(lesson))
         await pilot.pause()

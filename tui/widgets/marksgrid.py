@@ -213,9 +213,9 @@ class MarksGrid(Widget, can_focus=True):
         if event.size == self.laid_out:
             return
         first, self.laid_out = self.laid_out is None, event.size
-        self.scroll_cursor_into_view()
+        moved = self.scroll_cursor_into_view()
         self.scrolled = 0
-        if not first:
+        if moved or not first:  # the first paint may have come before this size's offsets
             self.refresh()
 
     def refresh(self, *regions: Region, **options) -> MarksGrid:
@@ -335,7 +335,9 @@ class MarksGrid(Widget, can_focus=True):
         self._styles.clear()
 
     def render_line(self, y: int) -> Strip:
-        self.painted = True
+        if not self.painted:  # the first paint: with the offsets of this size, today in view
+            self.painted = True
+            self.scroll_cursor_into_view()
         base = self.rich_style
         width = self.size.width
         if y < HEADER:
