@@ -89,6 +89,15 @@ async def open_as(app, pilot, login: str, password: str, make_screen):
     return screen
 
 
+def course_choice(actor, year_id: int, course_id: int):
+    """The course as the user's picker lists it on the tests' Saturday (28.11.2026)."""
+    import datetime as dt
+
+    from models.journal.grid import course_choices
+
+    return next(c for c in course_choices(actor, year_id, dt.date(2026, 11, 28)) if c.course_id == course_id)
+
+
 def table_rows(screen, selector: str = "DataTable") -> list[list[str]]:
     """The cells of a screen's DataTable as text, row by row."""
     table = screen.query_one(selector)

@@ -10,9 +10,9 @@ import openpyxl
 
 from models.core.schema import AuditEntry
 from models.journal import entries
-from models.journal.grid import course_choices
 from models.people import accounts
 from tests.factory import past_lesson
+from tests.shared import course_choice
 from tui.app import JournalApp
 from tui.screens.exports import ExportScreen
 from tui.screens.journalgrid import GridScreen
@@ -27,11 +27,7 @@ async def test_f9_on_the_grid_opens_the_course_export(small_sqlite):
     async with app.run_test(size=(80, 24)) as pilot:
         app.land(result)
         await pilot.pause()
-        choice = next(
-            c
-            for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
-            if c.course_id == s.math_a
-        )
+        choice = course_choice(result.actor, s.year_id, s.math_a)
         app.push_screen(GridScreen(result.actor, choice, s.q2))
         await pilot.pause()
         await pilot.press("f9")

@@ -9,9 +9,9 @@ import pytest
 
 from models.core.schema import Absence, AuditEntry, FinalMark, Mark
 from models.journal import entries
-from models.journal.grid import course_choices
 from models.people import accounts
 from tests.factory import SmallSchool
+from tests.shared import course_choice
 from tui.app import JournalApp
 from tui.keys import absence_code, mark_value
 from tui.screens.journalgrid import GridScreen
@@ -34,9 +34,7 @@ async def open_grid(s: SmallSchool, login: str, course_id: int, size=(80, 24)):
     pilot = await context.__aenter__()
     app.land(result)
     await pilot.pause()
-    choice = next(
-        c for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28)) if c.course_id == course_id
-    )
+    choice = course_choice(result.actor, s.year_id, course_id)
     app.push_screen(GridScreen(result.actor, choice, s.q2))
     await pilot.pause()
     return app, pilot, app.screen, context, bells

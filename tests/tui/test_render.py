@@ -96,8 +96,8 @@ async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_li
 
     from models.core.schema import Mark
     from models.journal import entries
-    from models.journal.grid import course_choices
     from models.people import accounts, roster
+    from tests.shared import course_choice
     from tui import widgets
     from tui.app import JournalApp
     from tui.screens.journalgrid import GridScreen
@@ -124,11 +124,7 @@ async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_li
         )
         app.land(result)
         await pilot.pause()
-        choice = next(
-            c
-            for c in course_choices(result.actor, s.year_id, dt.date(2026, 11, 28))
-            if c.course_id == s.math_a
-        )
+        choice = course_choice(result.actor, s.year_id, s.math_a)
         app.push_screen(GridScreen(result.actor, choice, s.q2))
         await pilot.pause()
         await pilot.pause()

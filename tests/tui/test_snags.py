@@ -236,14 +236,12 @@ async def test_a_long_subject_name_leaves_today_on_the_course_list(small_sqlite)
 async def test_a_colleague_s_course_shows_no_edit_keys(small_sqlite):
     """Point 20: a teacher reading a colleague's journal saw Ins, F4, Del … in the footer."""
     from models.core.schema import Lesson
-    from models.journal.grid import course_choices
+    from tests.shared import course_choice
     from tui.screens.journalgrid import GridScreen
 
     s = small_sqlite
     entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 23))
-    math = next(
-        c for c in course_choices(s.teacher, s.year_id, dt.date(2026, 11, 28)) if c.course_id == s.math_a
-    )
+    math = course_choice(s.teacher, s.year_id, s.math_a)
     edit_keys = {"Ins", "F4", "F8", "A", "^A"}
     for login, title, shown in (
         ("sidorova", "только просмотр", set()),  # another class's homeroom teacher: reads only
