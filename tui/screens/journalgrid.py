@@ -138,6 +138,8 @@ class GridScreen(Screen):
             return self
 
         self.refresh = skip_once  # type: ignore[method-assign]
+        # whatever Screen's handler did, the screen repaints as usual from the next message on
+        self.call_later(lambda: self.__dict__.pop("refresh", None))
 
     @property
     def grid(self) -> MarksGrid:
