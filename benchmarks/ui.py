@@ -2,6 +2,7 @@
 
 - start_ratio: process start → login screen drawn, ÷ the same for a bare Textual app.
 - rss_ratio: resident memory with a grid open ÷ a bare Textual app's.
+- bytes_per_mark: the median of those marks' bytes (DESIGN.md's figure, the same typing).
 - bytes_per_mark_column (_max): bytes the app sends per mark filling a whole 35-pupil column
   of a new lesson from the top, one key per mark, scrolling included (80×24 and 120×40); the
   marks are checked in the database afterwards and the day is pinned (JOURNAL_TODAY).
@@ -270,6 +271,7 @@ def column_figures(db: str, login: str, password: str, today: str, cols: int, ro
         raise RuntimeError(f"{written} marks in the database after typing {sum(present)}: not measured")
     suffix = "" if (cols, rows) == (80, 24) else f"_{cols}x{rows}"
     figures = {
+        f"bytes_per_mark{suffix}": int(statistics.median(sizes)),  # DESIGN.md's median, same typing
         f"bytes_per_mark_column{suffix}": round(sum(sizes) / len(sizes)),
         f"bytes_per_mark_column_max{suffix}": max(sizes),
         f"column_bytes{suffix}": sum(sizes),

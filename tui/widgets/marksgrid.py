@@ -307,6 +307,13 @@ class MarksGrid(Widget, can_focus=True):
     def scroll_cursor_into_view(self) -> bool:
         """Adjust the offsets so the cursor shows; True when the whole widget must repaint."""
         top, left = self.top, self.left
+        # a step past the edge (typing down a column) moves the view by half a page: one
+        # burst of new rows every few marks, the marks between them cheap
+        step = max(1, self.visible_rows // 2)
+        if self.row == self.top - 1:
+            self.top -= step
+        elif self.row == self.top + self.visible_rows:
+            self.top += step
         if self.row < self.top:
             self.top = self.row
         elif self.row >= self.top + self.visible_rows:
