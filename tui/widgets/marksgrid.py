@@ -94,10 +94,10 @@ class MarksGrid(Widget, can_focus=True):
         self.left = 0
         self.summaries: dict[int, RowSummary] = {}
         self._styles: dict[str, Style] = {}
-        # rows the terminal is to move the grid's lines by before the next frame (a scroll
-        # drawn as one new row, not the whole grid), and the rows refreshed since the last one
         self.painted = False  # drawn at least once
         self.laid_out: Size | None = None  # the size the columns were last laid out for
+        # rows the terminal is to move the grid's lines by before the next frame (a scroll
+        # drawn as the rows that came in, not the whole grid), and what changed since the last
         self.scrolled = 0
         self.touched: dict[int, set[int | None]] = {}  # row → its columns (None: the summary)
         self.place_cursor_today()
