@@ -269,6 +269,9 @@ def measure_ui(db: str, today: str) -> dict:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log(f"UI on a pseudo-terminal as {teacher['login']} …")
     figures = ui.measure(db, teacher["login"], teacher["password"], today)
+    if not db.startswith("postgresql"):
+        log("a column typed while 30 writers write into the same file …")
+        figures.update(ui.typing_with_writers(db, teacher["login"], teacher["password"], today))
     log(
         f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, "
         f"{figures['bytes_per_mark_column']} B/mark down a 35-pupil column"

@@ -7,6 +7,9 @@
   of a new lesson from the top, one key per mark, scrolling included (80×24 and 120×40); the
   marks are checked in the database afterwards and the day is pinned (JOURNAL_TODAY).
 - mark_latency_pty_ms: key sent → the last byte of the repaint received.
+- mark_ui_ms_p50/_p99/_max_30writers: key sent → the first byte of its repaint, the same
+  column typed while 30 processes write marks into the same SQLite file (they must run through
+  the whole typing and lose nothing, or the figure is refused).
 - mark_ms_p50/p99: one typed mark in-process: the key handler (write + audit) and the
   repaint of the refreshed lines.
 - keys_per_mark: keys pressed per mark written when filling a lesson column.
@@ -246,6 +249,63 @@ def fill_column(pty: Pty, present: list[bool]) -> tuple[list[int], list[float]]:
             sizes.append(len(data))
             latencies.append(max(0.0, pty.last_data_at - sent) * 1000)
     return sizes, latencies
+
+
+def typing_with_writers(db: str, login: str, password: str, today: str, writers: int = 30) -> dict:
+    """mark_ui_ms_p50/_p99_30writers: key sent → the first byte of its repaint, typing a
+    35-pupil column at 80×24 while `writers` other processes write marks into the same file.
+    Raises unless the writers ran through the whole typing, lost nothing, and the marks landed."""
+    import threading
+
+    from benchmarks.writers import run_writers
+
+    lesson, present = prepare_column(db, login, password, today)
+    pty = open_grid(db, login, password, 80, 24, env={"JOURNAL_TODAY": today})
+    found: dict = {}
+    going = threading.Event()
+    thread = threading.Thread(
+        target=lambda: found.update(
+            run_writers(db, writers, 120, exclude_lessons=frozenset({lesson}), on_go=going.set)
+        )
+    )
+    try:
+        thread.start()
+        if not going.wait(180):  # the writers start, import, pick their cells and go
+            raise RuntimeError("the writers did not start")
+        time.sleep(0.5)
+        began = time.perf_counter()
+        waits = []
+        for i, here in enumerate(present):
+            sent = time.perf_counter()
+            pty.send("345"[i % 3] if here else "\x1b[B")
+            while not pty.read(0.005):
+                if time.perf_counter() - sent > 10:
+                    raise RuntimeError("no repaint 10 s after a key")
+            if here:
+                waits.append((time.perf_counter() - sent) * 1000)
+            pty.settle(0.05)
+        finished = time.perf_counter()
+    finally:
+        thread.join()
+        pty.close()
+    if not found or not found["writers_went_at"] < began < finished < found["writers_done_at"]:
+        raise RuntimeError(
+            "the writers were not writing through the whole typing: not measured "
+            f"(writers {found.get('writers_went_at', 0) - began:+.1f} … {found.get('writers_done_at', 0) - began:+.1f} s, "
+            f"typing 0 … {finished - began:.1f} s)"
+        )
+    if found["writers_lost"] or found["writers_errors"]:
+        raise RuntimeError(f"writers: {found['writers_lost']} lost, {found['writers_errors']} errors")
+    written = marks_in(db, lesson)
+    if written != sum(present):
+        raise RuntimeError(f"{written} marks in the database after typing {sum(present)}: not measured")
+    waits.sort()
+    return {
+        "mark_ui_ms_p50_30writers": round(statistics.median(waits), 1),
+        "mark_ui_ms_p99_30writers": round(waits[int(len(waits) * 0.99) - 1], 1),
+        "mark_ui_ms_max_30writers": round(waits[-1], 1),
+        "mark_ui_writers_commits_per_s": found["writers_commits_per_s"],
+    }
 
 
 def marks_in(db: str, lesson_id: int) -> int:

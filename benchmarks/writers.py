@@ -126,6 +126,8 @@ def run_writers(
     marks_per_process: int = 100,
     log: Callable[[str], None] = lambda _: None,
     overlap: int = 0,
+    exclude_lessons: frozenset[int] = frozenset(),
+    on_go: Callable[[], None] = lambda: None,
 ) -> dict:
     """Start the writers together, wait for them, verify the store; returns the figures.
 
@@ -138,7 +140,7 @@ def run_writers(
 
     open_store(db_path)
     wanted = processes * marks_per_process
-    cells = list(empty_cells(wanted))
+    cells = [cell for cell in empty_cells(wanted + 2000) if cell[0] not in exclude_lessons][:wanted]
     audits_before = AuditEntry.select().where(AuditEntry.action == "mark.set").count()
     marks_before = Mark.select().count()
     dbmod.close()
@@ -177,6 +179,7 @@ def run_writers(
             proc.stdin.flush()
         except BrokenPipeError:
             pass
+    on_go()
     results = []
     crashed = 0
     for proc in procs:
@@ -187,7 +190,8 @@ def run_writers(
             log(f"writer crashed ({proc.returncode}): {err.strip()[-500:]}")
             continue
         results.append(json.loads(lines[-1]))
-    seconds = time.perf_counter() - started
+    ended = time.perf_counter()
+    seconds = ended - started
 
     acked = {(lesson, student): value for r in results for lesson, student, value in r["ok"]}
     errors = [e for r in results for e in r["errors"]]
@@ -220,6 +224,8 @@ def run_writers(
         "writers_integrity": integrity,
         "writers_error_samples": sorted(set(errors))[:5],
         "writers_mark_ms_mean": _round(statistics.fmean(latencies) if latencies else None),
+        "writers_went_at": started,  # perf_counter: when they were told to go, and all done
+        "writers_done_at": ended,
     }
 
 
