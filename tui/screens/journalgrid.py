@@ -106,7 +106,6 @@ class GridScreen(Screen):
         self.after_move = ""  # a hint to show once the cursor has moved on
         self.hint_shown: tuple[str, bool] | None = None
         self.move_down = load_settings().move_down_after_mark
-        self.opened = False  # resumed once (drawn as it opened)
 
     def compose(self) -> ComposeResult:
         # title and hint are composed with their text: updating them after mount would
@@ -121,25 +120,6 @@ class GridScreen(Screen):
         yield KeysFooter()
 
     AUTO_FOCUS = "#grid"  # focused as the screen opens, not after its first frame
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        """The first resume follows the layout that has just drawn the whole screen: Textual's
-        handler (Screen's, called after this one) repaints it all again, which would send the
-        grid twice (≈ 3 KB over SSH). Its bare refresh() is skipped that once."""
-        if self.opened:
-            return
-        self.opened = True
-        repaint = self.refresh
-
-        def skip_once(*regions, **options):
-            if regions or options:
-                return repaint(*regions, **options)
-            del self.refresh
-            return self
-
-        self.refresh = skip_once  # type: ignore[method-assign]
-        # whatever Screen's handler did, the screen repaints as usual from the next message on
-        self.call_later(lambda: self.__dict__.pop("refresh", None))
 
     @property
     def grid(self) -> MarksGrid:
