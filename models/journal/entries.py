@@ -107,7 +107,7 @@ class LessonClash(ValidationError):
     teacher may still add it (a change of the timetable) once asked."""
 
 
-def number_clash(course: Course, date: dt.date, number: int, lesson_id: int | None = None) -> str:
+def number_clash(course: Course, date: dt.date, number: int) -> str:
     """The subject of another lesson of the class at `number` on `date`, or "". The other
     subgroup of the same subject at the same time is no clash (they are taught in parallel)."""
     others = (
@@ -121,9 +121,7 @@ def number_clash(course: Course, date: dt.date, number: int, lesson_id: int | No
             & (Lesson.course != course.id)
         )
     )
-    for other in others:
-        if lesson_id is not None and other.id == lesson_id:
-            continue
+    for other in others:  # (a lesson of this course itself, the one being edited too, is not one)
         parallel = (
             other.course.subject_id == course.subject_id
             and other.course.subgroup_id is not None
@@ -134,8 +132,8 @@ def number_clash(course: Course, date: dt.date, number: int, lesson_id: int | No
     return ""
 
 
-def _refuse_clash(course: Course, date: dt.date, number: int, lesson_id: int | None = None) -> None:
-    other = number_clash(course, date, number, lesson_id)
+def _refuse_clash(course: Course, date: dt.date, number: int) -> None:
+    other = number_clash(course, date, number)
     if other:
         raise LessonClash(
             f"{date:%d.%m.%Y} у класса {number} урок — уже {other}: в дневнике будет два урока "
@@ -250,7 +248,7 @@ def update_lesson(actor: Actor, lesson_id: int, *, allow_clash: bool = False, **
         if taken.exists():
             raise ValidationError(f"Урок №{number} на {date:%d.%m.%Y} по этому курсу уже есть.")
         if not allow_clash:
-            _refuse_clash(lesson.course, date, number, lesson_id)
+            _refuse_clash(lesson.course, date, number)
     before = {
         "topic": lesson.topic,
         "homework": lesson.homework,

@@ -29,14 +29,14 @@ def key_width(widget: Widget) -> int:
     return 0
 
 
-def split_lines(keys: list[Widget], rooms: tuple[int, ...]) -> list[list[Widget]]:
-    """Keys in order, a new line where the next key would pass that line's room (the docked F1
-    takes the right edge of both); the last line takes the rest."""
+def split_lines(keys: list[Widget], room: int) -> list[list[Widget]]:
+    """Keys in order, a new line where the next key would pass `room` (the width left of the
+    docked F1, which takes the right edge of every line); the last line takes the rest."""
     lines: list[list[Widget]] = [[]]
     used = 0
     for key in keys:
         width = key_width(key)
-        if lines[-1] and used + width > rooms[len(lines) - 1] and len(lines) < len(rooms):
+        if lines[-1] and used + width > room and len(lines) < MAX_LINES:
             lines.append([])
             used = 0
         lines[-1].append(key)
@@ -84,7 +84,7 @@ class KeysFooter(Footer):
         self._width = self.app.size.width
         docked_width = sum(key_width(w) + 1 for w in docked)
         # as few lines as hold them: each line costs the screen a row of its list
-        lines = split_lines(keys, (self._width - docked_width,) * MAX_LINES)
+        lines = split_lines(keys, self._width - docked_width)
         self.styles.height = len(lines)
         self.set_class(len(lines) > 1, "-lines")
         yield from docked
