@@ -196,7 +196,7 @@ def prepare_column(db: str, login: str, password: str, today: str) -> tuple[int,
     import datetime as dt
 
     from models.core import clock
-    from models.core.schema import Course, Lesson, User
+    from models.core.schema import User
     from models.core.store import open_store
     from models.journal.entries import add_lesson
     from models.journal.grid import course_choices, load_grid
@@ -217,15 +217,8 @@ def prepare_column(db: str, login: str, password: str, today: str) -> tuple[int,
     for n in range(COLUMN_PUPILS - len(grid.pupils)):
         surname = "Замеров" + NAME_LETTERS[n // len(NAME_LETTERS)] + NAME_LETTERS[n % len(NAME_LETTERS)]
         roster.add_student(admin, choice.class_id, {"surname": surname, "first_name": "Тест"}, period.start)
-    # numbered after every lesson of the class that day (no clash in the pupils' diary)
-    taken = [
-        n
-        for (n,) in Lesson.select(Lesson.number)
-        .join(Course)
-        .where((Course.school_class == choice.class_id) & (Lesson.date == clock.today()))
-        .tuples()
-    ]
-    lesson = add_lesson(actor, choice.course_id, clock.today(), max(taken, default=0) + 1).id
+    # numbered by the service: after the course's own that day, past other subjects' numbers
+    lesson = add_lesson(actor, choice.course_id, clock.today()).id
     grid = load_grid(actor, choice.course_id, period.id)
     first = course_choices(actor, current_year_id(), clock.today())[0]
     if (
