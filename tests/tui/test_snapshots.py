@@ -15,6 +15,18 @@ from tui.app import JournalApp
 SIZE = (80, 24)
 
 
+def snap_logged_in(snap_compare, login: str, password: str, size=SIZE) -> bool:
+    """The app as `login` lands after logging in (home, or a pupil's and guardian's diary)."""
+    result = accounts.authenticate(login, password)
+    app = JournalApp(source="")
+
+    async def logged_in(pilot) -> None:
+        app.land(result)
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=size, run_before=logged_in)
+
+
 def test_login_screen(snap_compare, small_sqlite):
     assert snap_compare(JournalApp(source=""), terminal_size=SIZE)
 
@@ -27,14 +39,7 @@ def test_diary_week_of_a_guardian(snap_compare, small_sqlite):
         entries.set_mark(s.teacher, lesson, s.pupils[0], mark)
     lesson = past_lesson(s, s.russian_a, dt.date(2026, 11, 24))
     entries.set_absence(s.homeroom, lesson, s.pupils[0], "б")
-    result = accounts.authenticate(s.guardian.login, s.passwords[s.guardian.login])
-    app = JournalApp(source="")
-
-    async def logged_in(pilot) -> None:
-        app.land(result)
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=logged_in)
+    assert snap_logged_in(snap_compare, s.guardian.login, s.passwords[s.guardian.login])
 
 
 def test_home_of_a_homeroom_teacher(snap_compare, small_sqlite):
@@ -107,25 +112,11 @@ def test_diary_at_phone_width_54x30(snap_compare, small_sqlite):
         s.teacher, lesson, topic="Сложение дробей", homework="№ 231, 233 и задача на стр. 88"
     )
     entries.set_mark(s.teacher, lesson, s.pupils[0], "5")
-    result = accounts.authenticate(s.guardian.login, s.passwords[s.guardian.login])
-    app = JournalApp(source="")
-
-    async def logged_in(pilot) -> None:
-        app.land(result)
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(54, 30), run_before=logged_in)
+    assert snap_logged_in(snap_compare, s.guardian.login, s.passwords[s.guardian.login], size=(54, 30))
 
 
 def test_first_home_of_the_admin_of_an_empty_school(snap_compare, sqlite_store):
     from models.school.identity import init_school
 
     init_school("Школа № 1", "admin", "admin-secret-1")  # what `journal init` does
-    result = accounts.authenticate("admin", "admin-secret-1")
-    app = JournalApp(source="")
-
-    async def logged_in(pilot) -> None:
-        app.land(result)
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=logged_in)
+    assert snap_logged_in(snap_compare, "admin", "admin-secret-1")
