@@ -419,25 +419,36 @@ class AttendanceScreen(Screen):
         self, pupil: PupilAbsences, day: MissedDay, ids: list[int], code: str, lessons: str
     ) -> None:
         """Ask once for the supporting document (the pupil's last one offered), then excuse."""
-        given: dict[str, str] = {}
-
-        def submit(values: dict) -> int:
-            count = entries.excuse_absences(self.actor, ids, code, values["document"])
-            given["document"] = values["document"].strip()
-            return count
-
-        def done(count: object) -> None:
-            if count is None:
-                return
-            self.documents[pupil.student_id] = given["document"]
-            self.notify(S.EXCUSED_DONE.format(count=count, code=code))
-            self.reload()
-
         title = S.EXCUSE_TITLE.format(
             reason=S.EXCUSE_REASONS[code], name=pupil.name, day=day.title, lessons=lessons
         )
-        field = Field("document", S.F_DOCUMENT, self.documents.get(pupil.student_id, ""))
-        self.app.push_screen(FormDialog(title, [field], submit), done)
+        self.excuse_form(
+            pupil.student_id,
+            title,
+            [],
+            lambda values: entries.excuse_absences(self.actor, ids, code, values["document"]),
+            code,
+        )
+
+    def excuse_form(
+        self, student_id: int, title: str, fields: list[Field], excuse: Callable[[dict], int], code: str = ""
+    ) -> None:
+        """The form of a справка: `fields`, then the document (the pupil's last one offered);
+        `excuse(values)` writes; the count is said and the document kept for the next one."""
+        document = Field("document", S.F_DOCUMENT, self.documents.get(student_id, ""))
+
+        def submit(values: dict) -> tuple[int, str, str]:
+            return excuse(values), values.get("code", code), values["document"].strip()
+
+        def done(result: object) -> None:
+            if not isinstance(result, tuple):
+                return
+            count, excused_as, document_given = result
+            self.documents[student_id] = document_given
+            self.notify(S.EXCUSED_DONE.format(count=count, code=excused_as))
+            self.reload()
+
+        self.app.push_screen(FormDialog(title, [*fields, document], submit), done)
 
     def days_target(self) -> tuple[int, str, dt.date, dt.date] | None:
         """The pupil at the cursor and the days a справка most likely covers: the day shown
@@ -462,36 +473,19 @@ class AttendanceScreen(Screen):
             return
         student_id, name, first, last = target
         class_id = self.school_class.id
-        given: dict[str, str] = {}
-
-        def submit(values: dict) -> tuple[int, str]:
-            count = excuse_days(
-                self.actor,
-                class_id,
-                student_id,
-                values["first"],
-                values["last"],
-                values["code"],
-                values["document"],
-            )
-            given["document"] = values["document"].strip()
-            return count, values["code"]
-
-        def done(result: object) -> None:
-            if not isinstance(result, tuple):
-                return
-            count, code = result
-            self.documents[student_id] = given["document"]
-            self.notify(S.EXCUSED_DONE.format(count=count, code=code))
-            self.reload()
-
         fields = [
             Field("first", S.F_EXCUSE_FROM, f"{first:%d.%m.%Y}"),
             Field("last", S.F_EXCUSE_TO, f"{last:%d.%m.%Y}"),
             Field("code", S.F_EXCUSE_CODE, "б", choices=S.EXCUSE_CODE_CHOICES),
-            Field("document", S.F_DOCUMENT, self.documents.get(student_id, "")),
         ]
-        self.app.push_screen(FormDialog(S.EXCUSE_DAYS_TITLE.format(name=name), fields, submit), done)
+        self.excuse_form(
+            student_id,
+            S.EXCUSE_DAYS_TITLE.format(name=name),
+            fields,
+            lambda v: excuse_days(
+                self.actor, class_id, student_id, v["first"], v["last"], v["code"], v["document"]
+            ),
+        )
 
     def action_week(self, step: int) -> None:
         self.monday += dt.timedelta(days=7 * step)
