@@ -23,6 +23,10 @@ def _open(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.zygote_fd is not None:  # `journal serve ssh`'s ready process: it forks the sessions
+        from tui.serve.zygote import serve
+
+        return serve(args.zygote_fd, main)
     _open(args)
     if args.session_fd is not None:  # started by `journal serve ssh` for one connection
         from tui.serve.handoff import run_served_session
@@ -426,6 +430,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         login_grace=args.login_grace,
         locked_exit_minutes=args.locked_exit or None,
         public_keys=not args.no_keys,
+        prefork=not args.no_prefork,
     )
     try:
         check_limits(options)
@@ -465,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_run)
     parser.add_argument("--session-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
     parser.add_argument("--locked-exit", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--zygote-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
     sub = parser.add_subparsers(dest="command", metavar="команда")
     for add_command in COMMANDS:
         add_command(sub)
@@ -690,6 +696,12 @@ def _add_serve_ssh(serve) -> None:
         help="минут заблокированного сеанса до отключения (20; 0 — не отключать)",
     )
     s.add_argument("--no-keys", action="store_true", help="не принимать вход по ключам SSH")
+    s.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="каждый сеанс — отдельный запуск журнала (дольше и больше памяти; по умолчанию "
+        "сеансы ответвляются от одного готового процесса)",
+    )
 
 
 def _add_serve_web(serve) -> None:

@@ -259,7 +259,7 @@ def measure_check_and_backup(folder: Path, postgres: bool = False) -> dict:
 
 def measure_ui(db: str, today: str) -> dict:
     """The screen figures (benchmarks/ui.py), as the demo's subject teacher."""
-    from benchmarks import ui
+    from benchmarks import sessions, ui
     from demo.builder import stored_logins
 
     teacher = next(login for login in stored_logins() or [] if login["role"] == "teacher")
@@ -272,6 +272,11 @@ def measure_ui(db: str, today: str) -> dict:
     if not db.startswith("postgresql"):
         log("a column typed while 30 writers write into the same file …")
         figures.update(ui.typing_with_writers(db, teacher["login"], teacher["password"], today))
+        log("SSH sessions with a grid open on `journal serve ssh` (10, 30, and 10 not forked) …")
+        homeroom = next(login for login in stored_logins() or [] if login["role"] == "homeroom")
+        accounts = [(teacher["login"], teacher["password"]), (homeroom["login"], homeroom["password"])]
+        figures.update(sessions.measure(db, accounts))
+        log(f"sessions: {figures['session_pss_mb']} MB each, 30 together {figures['sessions30_pss_mb']} MB")
     log(
         f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, "
         f"{figures['bytes_per_mark_column']} B/mark down a 35-pupil column"

@@ -391,6 +391,50 @@ async def test_a_connection_runs_one_app_and_closes_when_it_ends(make_server, sm
     await until(lambda: not server.sessions and not server.connections, "everything to end")
 
 
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+async def test_apps_are_forked_from_one_ready_process_and_outlive_it(make_server, small_sqlite, sqlite_store):
+    """The ready process (tui/serve/zygote.py) holds no database and no thread; if it dies, the
+    apps it forked go on and new ones start as separate processes."""
+    s = small_sqlite
+    server = await make_server(max_sessions=3)
+    zygote = server.zygote.proc.pid
+    first, _ = await connect(server, "ivanova", s.passwords["ivanova"])
+    proc = await open_app(first, HOME)
+    [forked] = server.pids()
+    assert _parent(forked) == zygote
+    assert len(os.listdir(f"/proc/{zygote}/task")) == 1
+    opened = {os.readlink(f"/proc/{zygote}/fd/{fd}") for fd in os.listdir(f"/proc/{zygote}/fd")}
+    assert not any(str(sqlite_store) in name for name in opened)
+
+    os.kill(zygote, signal.SIGKILL)
+    await until(lambda: not server.zygote.available, "the server to notice")
+    second, _ = await connect(server, "petrov", s.passwords["petrov"])
+    other = await open_app(second, HOME)
+    spawned = next(pid for pid in server.pids() if pid != forked)
+    assert _parent(spawned) == os.getpid()  # started the long way, by the server itself
+
+    await type_keys(proc, "j")  # the forked app still answers
+    await read_until(proc, "Журнал: выберите")
+    proc.stdin.write(b"\x11")
+    assert (await proc.wait()).exit_status == 0
+    assert await closed(first)
+    other.stdin.write(b"\x11")
+    assert (await other.wait()).exit_status == 0
+    await until(lambda: not server.sessions, "both sessions to end")
+    assert is_gone(spawned)
+    assert _ended(forked)  # an orphan now: the machine's init reaps it (a container's may not)
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
 async def test_an_account_has_at_most_the_setting_s_sessions(make_server, small_sqlite):
     s = small_sqlite
     login, password = s.student.login, s.passwords[s.student.login]

@@ -47,6 +47,7 @@ from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, authenticate, resume_session, session_ended
 from models.people.sshkeys import key_may_log_in, log_in_with_key
 from tui.serve.handoff import Handoff, open_handoff
+from tui.serve.zygote import ForkedProcess, ZygoteClient
 
 BANNER = "Электронный журнал. Войдите своим логином и паролем журнала.\r\n"
 PROMPT = "Пароль: "
@@ -114,6 +115,7 @@ class ServeOptions:
     login_grace: float = 60.0  # seconds to log in, and then again to open the session
     locked_exit_minutes: float | None = 20.0  # the app ends after its lock held this long
     public_keys: bool = True
+    prefork: bool = True  # sessions forked from one ready process (tui/serve/zygote.py)
 
     def reserve(self) -> int:
         if self.staff_reserve is None:
@@ -186,6 +188,7 @@ class JournalSSHServer:
         self.startups: set[_Connection] = set()  # open, but not (yet) running the app
         self.refused: set[_Connection] = set()  # over the startup caps, being told why
         self.acceptor: asyncssh.SSHAcceptor | None = None
+        self.zygote = ZygoteClient(options.app_command, {**os.environ, "JOURNAL_DB": options.db})
 
     @property
     def port(self) -> int:
@@ -218,6 +221,8 @@ class JournalSSHServer:
         return ""
 
     async def start(self) -> None:
+        if self.options.prefork:
+            self.zygote.start()
         self.acceptor = await asyncssh.create_server(
             lambda: _Connection(self),
             self.options.host,
@@ -251,6 +256,7 @@ class JournalSSHServer:
         tasks = [s.task for s in sessions if s.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=KILL_GRACE_SECONDS + 2)
+        await self.zygote.close()
 
     async def serve_forever(self, ready: Callable[[JournalSSHServer], None] | None = None) -> None:
         """Serve until SIGINT or SIGTERM; `ready` is called once the port is open."""
@@ -503,7 +509,7 @@ class _Session(asyncssh.SSHServerSession):
         self.size = (80, 24)
         self.refusal = ""
         self.master = -1
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: asyncio.subprocess.Process | ForkedProcess | None = None
         self.pid = 0
         self.user_id = 0  # set when the server admits the session
         self.task: asyncio.Task | None = None
@@ -662,18 +668,10 @@ class _Session(asyncssh.SSHServerSession):
                 )
             )
             self.connection.password = ""  # handed over once, not kept
-            command = [*options.app_command, "--session-fd", str(handoff_fd)]
-            if options.locked_exit_minutes:
-                command += ["--locked-exit", f"{options.locked_exit_minutes:g}"]
-            self.proc = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                pass_fds=(handoff_fd,),
-                start_new_session=True,
-                env=self._environment(),
+            arguments = (
+                ["--locked-exit", f"{options.locked_exit_minutes:g}"] if options.locked_exit_minutes else []
             )
+            self.proc = await self._start_app(arguments, slave, handoff_fd)
         except (OSError, ValueError) as exc:
             self._close_master()
             self.server.sessions.discard(self)
@@ -696,6 +694,27 @@ class _Session(asyncssh.SSHServerSession):
             self.server.sessions.discard(self)
         if not self.closed:
             self.chan.exit(status if status >= 0 else 1)
+
+    async def _start_app(
+        self, arguments: list[str], terminal: int, handoff_fd: int
+    ) -> asyncio.subprocess.Process | ForkedProcess:
+        """The app on `terminal`: forked from the ready process, or started as a new one."""
+        zygote = self.server.zygote
+        if zygote.available:
+            with contextlib.suppress(OSError):  # it has gone: start the app the long way
+                return await zygote.spawn(arguments, self._environment(), (terminal, handoff_fd))
+        return await asyncio.create_subprocess_exec(
+            *self.server.options.app_command,
+            "--session-fd",
+            str(handoff_fd),
+            *arguments,
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            pass_fds=(handoff_fd,),
+            start_new_session=True,
+            env=self._environment(),
+        )
 
     def _start_reading(self) -> None:
         if self.master >= 0 and not self.reading and not self.paused:
