@@ -906,3 +906,6 @@ LATER_ENTRIES = (
     "Они останутся в базе и в журнале изменений, но в журнале класса эти клетки станут «·» "
     "(вне времени учащегося в классе). Если дата неверна — ответьте «нет» и исправьте её."
 )
+
+# the grid: a mark written later, when the store was busy, and then refused
+WRITE_REFUSED_LATER = "Не записано ({name}): {reason}"

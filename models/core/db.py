@@ -7,6 +7,7 @@ WAL, synchronous=FULL, foreign keys, a 30 s busy timeout and BEGIN IMMEDIATE wri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
@@ -19,7 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from playhouse.shortcuts import ReconnectMixin
 
-from models.core.errors import StorageError
+from models.core.errors import StorageError, StoreBusy
 
 try:
     import fcntl
@@ -207,7 +208,8 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
     def begin(self, *args, **kwargs):
         self._refuse_if_replaced()
         self._release_turn()
-        self._write_turn.fd = _take_turn(self.database + "-lock", float(self._timeout))
+        wait = not getattr(self._write_turn, "no_wait", False)
+        self._write_turn.fd = _take_turn(self.database + "-lock", float(self._timeout), wait)
         try:
             super().begin(*args, **kwargs)
         except BaseException:
@@ -258,6 +260,24 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
             os.close(fd)  # closing the descriptor releases its flock
 
 
+@contextlib.contextmanager
+def without_waiting() -> Iterator[None]:
+    """Writes begun in this block on this thread do not queue for the store: while another
+    writer holds it, they raise StoreBusy at once, having done nothing (the grid then writes
+    the mark from a thread of its own instead of making the keystroke wait). A no-op where
+    writers do not take turns on the whole store (PostgreSQL locks rows)."""
+    db = database.obj
+    if not isinstance(db, FairSqliteDatabase):
+        yield
+        return
+    before = getattr(db._write_turn, "no_wait", False)
+    db._write_turn.no_wait = True
+    try:
+        yield
+    finally:
+        db._write_turn.no_wait = before
+
+
 def _file_identity(path: str) -> tuple[int, int] | None:
     """(device, inode) of a file, or None when there is none at that path."""
     try:
@@ -281,8 +301,9 @@ def _open_lock_file(path: str) -> int | None:
     return fd
 
 
-def _take_turn(path: str, timeout: float) -> int | None:
-    """An exclusive flock on `path` (a fresh descriptor), or None after `timeout` seconds."""
+def _take_turn(path: str, timeout: float, wait: bool = True) -> int | None:
+    """An exclusive flock on `path` (a fresh descriptor), or None after `timeout` seconds;
+    StoreBusy at once if another writer has it and `wait` is False."""
     if fcntl is None:
         return None
     fd = _open_lock_file(path)
@@ -292,7 +313,9 @@ def _take_turn(path: str, timeout: float) -> int | None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd
     except BlockingIOError:
-        pass
+        if not wait:
+            os.close(fd)
+            raise StoreBusy("База данных занята другим пользователем.") from None
     except OSError:
         os.close(fd)
         return None

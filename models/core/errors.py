@@ -37,5 +37,10 @@ class StorageError(JournalError):
     """The database could not be read or written (locked, full disk, unreachable)."""
 
 
+class StoreBusy(StorageError):
+    """Another writer holds the store right now, and this write was asked not to wait for it
+    (models.core.db.without_waiting): nothing was done; the caller writes it later."""
+
+
 class SchemaOutdated(StorageError):
     """The database was made by an older version: `journal migrate` brings it up to date."""

@@ -19,6 +19,7 @@ import peewee
 
 from models.core.access import Actor, require_current
 from models.core.db import database, drop_broken_connection, release_thread_connection
+from models.core.db import without_waiting as _without_waiting
 from models.core.errors import JournalError, StorageError, ValidationError
 
 P = ParamSpec("P")
@@ -63,6 +64,12 @@ def storage_failure(exc: BaseException, writing: bool = True) -> StorageError | 
 def release_connection() -> None:
     """A worker thread is done with the store (its connection closes)."""
     release_thread_connection()
+
+
+def without_waiting():
+    """Service writes begun in this block do not wait for another writer's turn on the store:
+    they raise StoreBusy at once, having done nothing (SQLite; elsewhere writes as usual)."""
+    return _without_waiting()
 
 
 def _acting(args: tuple, kwargs: dict) -> Actor | None:

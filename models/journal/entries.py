@@ -37,7 +37,7 @@ from models.core.schema import (
     WorkType,
     now,
 )
-from models.core.service import service
+from models.core.service import reading, service
 from models.core.validation import clean_text, parse_date
 from models.journal.grading import (
     ABSENCE_CODES,
@@ -354,8 +354,11 @@ def _load_cell(lesson_id: int, student_id: int) -> _CellContext:
     """The cell as it is, read after taking its turn: whatever this transaction then checks
     and writes is against the last committed value (models/core/locks.py)."""
     take_turn("cell", lesson_id, student_id)
-    lesson = _get_lesson(lesson_id)
-    ctx = _CellContext(lesson)
+    return _read_context(lesson_id, student_id)
+
+
+def _read_context(lesson_id: int, student_id: int) -> _CellContext:
+    ctx = _CellContext(_get_lesson(lesson_id))
     ctx.marks = list(
         Mark.select().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).order_by(Mark.position)
     )
@@ -524,6 +527,32 @@ def set_cell(
     return _write_cell(actor, lesson_id, student_id, cell, action)
 
 
+def with_mark(before: Cell, mark: MarkEntry | object, *, add: bool = False) -> Cell:
+    """The cell after a mark is typed into `before` (with `add`, a second one), or
+    ValidationError. An "о" stays; another code refuses. Pure: the grid shows the result of a
+    write still waiting for the store with it, set_mark writes it."""
+    entry = mark if isinstance(mark, MarkEntry) else MarkEntry(parse_mark(mark))
+    if before.absence and before.absence != LATE:
+        raise ValidationError(
+            f"У учащегося в этом уроке пропуск «{before.absence}»: сначала уберите его (Delete)."
+        )
+    marks = (*before.marks, entry) if add and before.marks else (entry,)
+    if len(marks) > MAX_MARKS_PER_CELL:
+        raise ValidationError("В одной клетке не больше двух отметок.")
+    return Cell(marks, before.absence, before.document)
+
+
+def with_absence(before: Cell, code: object) -> Cell:
+    """The cell after an absence code is typed into `before`, or ValidationError (pure)."""
+    code = parse_absence(code)
+    if before.marks and code != LATE:
+        raise ValidationError(
+            "У учащегося в этом уроке есть отметка: пропуск поставить нельзя, сначала уберите её."
+        )
+    document = before.document if code in EXCUSED_CODES else ""
+    return Cell(before.marks, code, document)
+
+
 @service
 def set_mark(
     actor: Actor,
@@ -537,30 +566,22 @@ def set_mark(
     """Set the cell's mark (or, with `add`, a second one). An "о" stays; another code refuses."""
     require_staff(actor)  # pupils and guardians are refused before anything else (R17)
     mark = MarkEntry(parse_mark(value), _work_type(work_type_id))
-    ctx = _load_cell(lesson_id, student_id)
-    before = _cell_of(ctx)
-    if before.absence and before.absence != LATE:
-        raise ValidationError(
-            f"У учащегося в этом уроке пропуск «{before.absence}»: сначала уберите его (Delete)."
-        )
-    marks = (*before.marks, mark) if add and before.marks else (mark,)
-    if len(marks) > MAX_MARKS_PER_CELL:
-        raise ValidationError("В одной клетке не больше двух отметок.")
-    return _write_cell(actor, lesson_id, student_id, Cell(marks, before.absence, before.document), "mark.set")
+    before = _cell_of(_load_cell(lesson_id, student_id))
+    return _write_cell(actor, lesson_id, student_id, with_mark(before, mark, add=add), "mark.set")
 
 
 @service
 def set_absence(actor: Actor, lesson_id: int, student_id: int, code: object) -> CellChange:
     require_staff(actor)
-    code = parse_absence(code)
-    ctx = _load_cell(lesson_id, student_id)
-    before = _cell_of(ctx)
-    if before.marks and code != LATE:
-        raise ValidationError(
-            "У учащегося в этом уроке есть отметка: пропуск поставить нельзя, сначала уберите её."
-        )
-    document = before.document if code in EXCUSED_CODES else ""
-    return _write_cell(actor, lesson_id, student_id, Cell(before.marks, code, document), "absence.set")
+    before = _cell_of(_load_cell(lesson_id, student_id))
+    return _write_cell(actor, lesson_id, student_id, with_absence(before, code), "absence.set")
+
+
+@reading
+def read_cell(actor: Actor, lesson_id: int, student_id: int) -> Cell:
+    """One cell as it is in the store (what the grid shows again after a refused write)."""
+    require_staff(actor)
+    return _cell_of(_read_context(lesson_id, student_id))
 
 
 @service

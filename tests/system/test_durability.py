@@ -23,7 +23,9 @@ import pytest
 
 from models.core import db as dbmod
 from models.core.db import database
+from models.core.errors import StoreBusy
 from models.core.schema import AuditEntry, Mark
+from models.core.service import without_waiting
 from models.core.store import check, known_migrations, open_store
 from models.journal import entries
 from tests.factory import build_small_school
@@ -116,6 +118,33 @@ def test_writers_take_turns_on_a_private_lock_file_that_a_stuck_holder_cannot_we
         # and service writes go on as usual
         lesson = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 10, 14))
         assert entries.set_mark(s.teacher, lesson.id, s.pupils[0], 5).after.text() == "5"
+    finally:
+        dbmod.close()
+
+
+def test_a_write_asked_not_to_wait_is_refused_at_once_and_does_nothing(tmp_path):
+    """The grid's keystroke (tui/writes.py): with another writer's turn on the store, a
+    service write inside without_waiting() raises StoreBusy at once, nothing written or
+    audited; outside it, the write waits its turn as before."""
+    path = tmp_path / "journal.sqlite"
+    open_store(str(path), create=True)
+    try:
+        s = build_small_school()
+        lesson = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 10, 14)).id
+        audited = AuditEntry.select().count()
+        holder = os.open(f"{path}-lock", os.O_RDWR)
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreBusy), without_waiting():
+                entries.set_mark(s.teacher, lesson, s.pupils[0], 5)
+            assert time.monotonic() - started < 1.0
+        finally:
+            os.close(holder)
+        assert Mark.select().where(Mark.lesson == lesson).count() == 0
+        assert AuditEntry.select().count() == audited
+        with without_waiting():  # the store free: written as usual
+            assert entries.set_mark(s.teacher, lesson, s.pupils[0], 5).after.text() == "5"
     finally:
         dbmod.close()
 

@@ -4,6 +4,8 @@ layouts, undo, reopening, final marks with the suggestion, refused keys (R12, R1
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 
 import pytest
 
@@ -217,6 +219,70 @@ async def test_a_refused_write_says_why_and_keeps_the_cell(small_sqlite):
     finally:
         await context.__aexit__(None, None, None)
     assert cells(ids[2]) == {s.pupils[0]: "н"}
+
+
+class StoreHeld:
+    """Another writer's turn on the store (the lock every journal writer of the file takes)."""
+
+    def __init__(self, store) -> None:
+        self.fd = os.open(str(store) + "-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
+@pytest.mark.asyncio
+async def test_marks_typed_while_the_store_is_busy_show_at_once_and_are_written_after(
+    small_sqlite, sqlite_store
+):
+    s = small_sqlite
+    ids = lessons(s)
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        grid = screen.grid
+        held = StoreHeld(sqlite_store)
+        try:
+            await pilot.press("5", "4", "н")
+            assert grid.row == 3  # the keys did not wait
+            shown = [grid.data.cell(ids[2], p).text() for p in s.pupils[:3]]
+            assert shown == ["5", "4", "н"]
+            assert cells(ids[2]) == {}  # not in the store yet: its turn has not come
+            assert screen.writes.waiting == 3
+            assert grid.pending == {(ids[2], p) for p in s.pupils[:3]}  # drawn grey till written
+            grey = grid.style("grid--pending")
+            assert grid.cell_segment(1, 2, grid.data.pupils[1], grid.data.lessons[2]).style == grey
+        finally:
+            held.release()
+        await screen.writes.drain()
+        assert cells(ids[2]) == {s.pupils[0]: "5", s.pupils[1]: "4", s.pupils[2]: "н"}
+        assert not grid.pending
+        assert AuditEntry.select().where(AuditEntry.action.in_(["mark.set", "absence.set"])).count() == 3
+        await pilot.press("ctrl+z")  # undo takes the last of them back
+        assert cells(ids[2]) == {s.pupils[0]: "5", s.pupils[1]: "4"}
+        assert grid.data.cell(ids[2], s.pupils[2]).empty
+        assert bells == []
+
+        # refused once its turn comes: the cell as it is in the store comes back, and why
+        grid.move_to(0, 1)
+        held = StoreHeld(sqlite_store)
+        try:
+            await pilot.press("3")
+            assert grid.data.cell(ids[1], s.pupils[0]).text() == "3"
+            # meanwhile the homeroom teacher's «н» on the same cell reached the store first
+            Absence.create(
+                lesson=ids[1], student=s.pupils[0], code="н", entered_at=dt.datetime(2026, 11, 24, 9)
+            )
+        finally:
+            held.release()
+        await screen.writes.drain()
+        assert cells(ids[1]) == {s.pupils[0]: "н"}
+        assert grid.data.cell(ids[1], s.pupils[0]).text() == "н" and not grid.pending
+        assert bells == [1]
+        hint = str(screen.query_one("#grid-hint").render())
+        assert "Не записано" in hint and "пропуск «н»" in hint
+    finally:
+        await context.__aexit__(None, None, None)
 
 
 @pytest.mark.asyncio

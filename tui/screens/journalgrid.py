@@ -6,6 +6,8 @@ rings the bell, says why on the hint line and leaves the cell as it was.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value, twin, twin_keys
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.marksgrid import MarksGrid
+from tui.writes import WriteBehind
 
 # final-mark column: a key → the value it sets (both layouts)
 FINAL_KEYS = {
@@ -106,6 +109,8 @@ class GridScreen(Screen):
         self.after_move = ""  # a hint to show once the cursor has moved on
         self.hint_shown: tuple[str, bool] | None = None
         self.move_down = load_settings().move_down_after_mark
+        self._writes: WriteBehind | None = None  # made on the first write (it needs the loop)
+        self.queued_cells: dict[tuple[int, int], int] = {}  # writes of a cell still waiting
 
     def compose(self) -> ComposeResult:
         # title and hint are composed with their text: updating them after mount would
@@ -205,7 +210,9 @@ class GridScreen(Screen):
         if value is not None:
             add = self.second_mark
             self.second_mark = False
-            if self.write(entries.set_mark, value, add=add):
+            if self.write(
+                entries.set_mark, lambda cell: entries.with_mark(cell, value, add=add), value, add=add
+            ):
                 marked = (grid.row, grid.col)
                 self.advance()
                 if not add:
@@ -227,7 +234,7 @@ class GridScreen(Screen):
         code = absence_code(char)
         if code is not None:
             self.second_mark = False
-            if self.write(entries.set_absence, code):
+            if self.write(entries.set_absence, lambda cell: entries.with_absence(cell, code), code):
                 self.advance()
             return
         self.refuse(S.BAD_KEY.format(key=char))
@@ -259,18 +266,71 @@ class GridScreen(Screen):
     def lesson_id(self) -> int:
         return self.grid.data.lessons[self.grid.col].id
 
-    def write(self, service, *args, **kwargs) -> bool:
-        """One cell write as this user; on refusal the cell stays as it was."""
+    @property
+    def writes(self) -> WriteBehind:
+        if self._writes is None:
+            self._writes = WriteBehind()
+        return self._writes
+
+    def write(self, service, predict: Callable[[Cell], Cell], *args, **kwargs) -> bool:
+        """One cell write as this user; False when it is refused (the cell stays as it was).
+
+        With the store free it is written at once. While another writer holds it, the cell
+        shows `predict(cell)` at once and the write waits its turn off the UI thread
+        (tui/writes.py); if it is then refused, the cell as it really is comes back and the
+        hint says why."""
         lesson_id, student_id = self.lesson_id, self.student_id
+        key = (lesson_id, student_id)
         try:
-            change = service(self.actor, lesson_id, student_id, *args, **kwargs)
-        except JournalError as exc:
+            expected = predict(self.grid.data.cell(lesson_id, student_id))  # the cell's own rules
+        except ValidationError as exc:
             self.refuse(str(exc))
             return False
-        if change.before != change.after:
-            self.undo_stack.append(Undo(lesson_id, student_id, change.before))
-        self.grid.cell_changed(lesson_id, student_id, change.after)
+        refused = False
+        queued = False
+
+        def done(change) -> None:
+            if change.before != change.after:
+                self.undo_stack.append(Undo(lesson_id, student_id, change.before))
+            last = self.last_of(key, queued)  # (counts this one done)
+            if last and self.is_mounted and (queued or self.grid.data.cell(*key) != change.after):
+                self.grid.cell_changed(lesson_id, student_id, change.after)  # no longer grey
+
+        def failed(exc: JournalError) -> None:
+            nonlocal refused
+            refused = True
+            if not queued:
+                self.refuse(str(exc))
+                return
+            last = self.last_of(key, queued)  # (counts this one done)
+            name = next((p.name for p in self.grid.data.pupils if p.student_id == student_id), "")
+            message = S.WRITE_REFUSED_LATER.format(name=name, reason=exc)
+            if not self.is_mounted:
+                self.app.notify(message, severity="error", timeout=10)
+                return
+            self.refuse(message)
+            if last:
+                with contextlib.suppress(JournalError):  # as it is now in the store
+                    self.grid.cell_changed(lesson_id, student_id, entries.read_cell(self.actor, *key))
+
+        call = functools.partial(service, self.actor, lesson_id, student_id, *args, **kwargs)
+        if self.writes.write(call, done, failed):
+            return not refused
+        queued = True
+        self.queued_cells[key] = self.queued_cells.get(key, 0) + 1
+        self.grid.cell_changed(lesson_id, student_id, expected, pending=True)
         return True
+
+    def last_of(self, key: tuple[int, int], queued: bool) -> bool:
+        """A queued write of this cell is done: True if no later one is still waiting."""
+        if not queued:
+            return not self.queued_cells.get(key)
+        left = self.queued_cells.get(key, 1) - 1
+        if left:
+            self.queued_cells[key] = left
+        else:
+            self.queued_cells.pop(key, None)
+        return not left
 
     def advance(self) -> None:
         grid = self.grid
@@ -318,9 +378,10 @@ class GridScreen(Screen):
         if grid.col == grid.final_col:
             self.set_final(self.student_id, "")
         elif grid.data.lessons:
-            self.write(entries.clear_cell)
+            self.write(entries.clear_cell, lambda cell: Cell())
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
+        await self.writes.drain()  # the marks still being written first: undo the last one
         if not self.undo_stack:
             self.refuse(S.NOTHING_TO_UNDO)
             return
@@ -382,6 +443,9 @@ class GridScreen(Screen):
         self.reload()
 
     def reload(self, lesson_id: int | None = None) -> None:
+        if self.writes.waiting:  # what is still being written first, so that it shows
+            self.run_worker(self._reload_after_writes(lesson_id), group="reload")
+            return
         try:
             data = load_grid(self.actor, self.course.course_id, self.period_id)
         except JournalError as exc:
@@ -391,6 +455,10 @@ class GridScreen(Screen):
         self.grid.set_data(data, lesson_id=lesson_id)
         self.show_title()
         self.show_lesson_hint()
+
+    async def _reload_after_writes(self, lesson_id: int | None) -> None:
+        await self.writes.drain()
+        self.reload(lesson_id)
 
     # --- cell detail and lessons ---------------------------------------------------------
 

@@ -64,6 +64,7 @@ class MarksGrid(Widget, can_focus=True):
         "grid--summary",
         "grid--final",
         "grid--name",
+        "grid--pending",
     }
 
     DEFAULT_CSS = """
@@ -78,6 +79,7 @@ class MarksGrid(Widget, can_focus=True):
     MarksGrid > .grid--summary { color: $text-muted; }
     MarksGrid > .grid--final { text-style: bold; }
     MarksGrid > .grid--name { }
+    MarksGrid > .grid--pending { color: $text-disabled; }
     """
 
     class CursorMoved(Message):
@@ -94,6 +96,7 @@ class MarksGrid(Widget, can_focus=True):
         self.left = 0
         self.summaries: dict[int, RowSummary] = {}
         self._styles: dict[str, Style] = {}
+        self.pending: set[tuple[int, int]] = set()  # (lesson, pupil) shown, still being written
         self.painted = False  # drawn at least once
         self.laid_out: Size | None = None  # the size the columns were last laid out for
         # rows the terminal is to move the grid's lines by before the next frame (a scroll
@@ -139,8 +142,13 @@ class MarksGrid(Widget, can_focus=True):
             self.summaries[row] = cached
         return cached
 
-    def cell_changed(self, lesson_id: int, student_id: int, cell: Cell) -> None:
-        """Store a written cell and repaint just it and its row's summary."""
+    def cell_changed(self, lesson_id: int, student_id: int, cell: Cell, *, pending: bool = False) -> None:
+        """Store a written cell (or, `pending`, one still being written: drawn grey) and repaint
+        just it and its row's summary."""
+        if pending:
+            self.pending.add((lesson_id, student_id))
+        else:
+            self.pending.discard((lesson_id, student_id))
         if cell.empty:
             self.data.cells.pop((lesson_id, student_id), None)
         else:
@@ -429,6 +437,8 @@ class MarksGrid(Widget, can_focus=True):
                 style = self.style("grid--low")
             else:
                 style = None
+            if (lesson.id, pupil.student_id) in self.pending:
+                style = self.style("grid--pending")
         if (row, col) == (self.row, self.col):
             style = self.style("grid--cursor")
         return Segment(fit(text, CELL_W, "center"), style)
