@@ -79,7 +79,7 @@ class MarksGrid(Widget, can_focus=True):
     MarksGrid > .grid--summary { color: $text-muted; }
     MarksGrid > .grid--final { text-style: bold; }
     MarksGrid > .grid--name { }
-    MarksGrid > .grid--pending { color: $text-disabled; }
+    MarksGrid > .grid--pending { text-style: dim; }
     """
 
     class CursorMoved(Message):
