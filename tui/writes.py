@@ -3,39 +3,53 @@
 On SQLite every writer of the school takes its turn on the whole file. When the store is free
 the grid writes a mark at once, on the UI thread, as before (a few milliseconds). When another
 writer holds it (thirty teachers typing at 8:05), the write is not waited for: the cell shows
-what the write will make of it at once, and the write goes to one thread of this screen's own,
-which waits its turn. Writes stay in the order they were typed: while any is waiting, the next
-ones queue behind it. When a queued write is done, the screen is told (`done`, on the UI
-thread); when it is refused, `failed` gets the refusal and puts the cell as it really is back.
+what the write will make of it at once, and the write goes to a thread of this screen's own,
+which waits for the store's turn and then writes everything queued meanwhile in that one turn
+(models.core.service.in_one_turn: each write still checked, audited and refused on its own).
+Writes stay in the order they were typed: while any is waiting, the next ones queue behind
+it. Each queued write's outcome reaches the screen on the UI thread: `done` with the service's
+result, or `failed` with its refusal.
 
-The thread opens its own connection to the store and gives it back as soon as nothing is
-waiting, so a session holds a second connection only while the store is busy.
+The thread has its own connection to the store; it ends, giving the connection back, once
+nothing has been queued for a moment, so a session holds a second connection only while the
+store is busy. It is not a daemon: a journal that quits writes what it has shown first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from models.core.errors import JournalError, StoreBusy
-from models.core.service import release_connection, without_waiting
+from models.core.service import in_one_turn, release_connection, without_waiting
 
-Call = Callable[[], Any]
+IDLE_SECONDS = 1.0  # the thread ends after this long with nothing queued
+MAX_BATCH = 200  # writes at most in one turn on the store
+
+
+@dataclass
+class Job:
+    call: Callable[[], Any]
+    done: Callable[[Any], None]
+    failed: Callable[[JournalError], None]
 
 
 class WriteBehind:
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.executor: ThreadPoolExecutor | None = None
+        self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()  # guards `thread` between the UI and the writer
         self.waiting = 0  # queued writes not yet reported on the UI thread
-        self.in_thread = 0  # … not yet run by the thread (changed under `lock`)
-        self.lock = threading.Lock()
-        self.last: Future | None = None
+        self.reported = asyncio.Event()  # set each time a batch has been reported
 
-    def write(self, call: Call, done: Callable[[Any], None], failed: Callable[[JournalError], None]) -> bool:
+    def write(
+        self, call: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[JournalError], None]
+    ) -> bool:
         """Write now if the store is free: True, and `call`'s result or refusal is handled
         (by `done` / `failed`) before returning. Otherwise queue it and return False: the
         caller shows what it will be, and `done` or `failed` is called later."""
@@ -51,53 +65,64 @@ class WriteBehind:
             else:
                 done(result)
                 return True
-        self.queue(call, done, failed)
+        self.queue(Job(call, done, failed))
         return False
 
-    def queue(self, call: Call, done: Callable[[Any], None], failed: Callable[[JournalError], None]) -> None:
-        if self.executor is None:
-            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal-writes")
+    def queue(self, job: Job) -> None:
         self.waiting += 1
+        self.jobs.put(job)
         with self.lock:
-            self.in_thread += 1
-        future = self.executor.submit(self._run, call)
-        self.last = future
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._work, name="journal-writes")
+                self.thread.start()
 
-        def report(future: Future) -> None:
-            self.loop.call_soon_threadsafe(self._finished, future, done, failed)
-
-        future.add_done_callback(report)
-
-    def _run(self, call: Call) -> Any:
+    def _work(self) -> None:
         try:
-            return call()
+            while True:
+                try:
+                    first = self.jobs.get(timeout=IDLE_SECONDS)
+                except queue.Empty:
+                    with self.lock:  # a job queued from now on starts a new thread
+                        if self.jobs.empty():
+                            self.thread = None
+                            return
+                    continue
+                batch = [first]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        batch.append(self.jobs.get_nowait())
+                    except queue.Empty:
+                        break
+                results = in_one_turn([self._guarded(job.call) for job in batch])
+                self.loop.call_soon_threadsafe(self._report, batch, results)
         finally:
-            with self.lock:
-                self.in_thread -= 1
-                idle = not self.in_thread
-            if idle:  # nothing queued behind this one: the store's connection goes back
-                release_connection()
+            release_connection()
 
-    def _finished(
-        self, future: Future, done: Callable[[Any], None], failed: Callable[[JournalError], None]
-    ) -> None:
-        self.waiting -= 1
-        exc = future.exception()
-        if exc is None:
-            done(future.result())
-        elif isinstance(exc, JournalError):
-            failed(exc)
-        else:  # not a refusal of the rules: still said in words, never a traceback
-            failed(JournalError(f"Изменение не записано: {type(exc).__name__}: {exc}"))
+    @staticmethod
+    def _guarded(call: Callable[[], Any]) -> Callable[[], Any]:
+        """A failure that is not a refusal of the rules is still said in words."""
+
+        def run() -> Any:
+            try:
+                return call()
+            except JournalError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — shown to the teacher, never a traceback
+                raise JournalError(f"Изменение не записано: {type(exc).__name__}: {exc}") from exc
+
+        return run
+
+    def _report(self, batch: list[Job], results: list[Any]) -> None:
+        for job, result in zip(batch, results, strict=True):
+            self.waiting -= 1
+            if isinstance(result, JournalError):
+                job.failed(result)
+            else:
+                job.done(result)
+        self.reported.set()
 
     async def drain(self) -> None:
         """Until every queued write is done and reported."""
-        while self.waiting and self.last is not None:
-            last = self.last
-            await asyncio.wait([asyncio.wrap_future(last)])  # done or refused: reported either way
-            await asyncio.sleep(0)  # its report, scheduled before, has run
-
-    def close(self) -> None:
-        """No new writes; those queued are still written (the thread ends after them)."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=False)
+        while self.waiting:
+            self.reported.clear()
+            await self.reported.wait()

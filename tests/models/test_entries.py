@@ -12,6 +12,7 @@ import pytest
 from models.core.db import database
 from models.core.errors import NotFound, PermissionDenied, ValidationError
 from models.core.schema import Absence, AuditEntry, FinalMark, Lesson, Mark, WorkType
+from models.core.service import in_one_turn
 from models.journal import entries, grid, subgroups
 from models.journal.entries import Cell, MarkEntry
 from tests.factory import PAST_DAY
@@ -105,6 +106,34 @@ def test_set_mark_second_mark_and_replace(small, lesson):
         {"student": pupil, "marks": [5, 4], "absence": None},
         {"student": pupil, "marks": [3], "absence": None},
     )
+
+
+def test_writes_in_one_turn_stand_or_fall_each_on_its_own(small, lesson):
+    """The grid's queued marks (tui/writes.py): one transaction, a savepoint each."""
+    p1, p2, p3 = small.pupils[:3]
+    entries.set_absence(small.teacher, lesson, p2, "н")
+    audited = AuditEntry.select().count()
+    results = in_one_turn(
+        [
+            lambda: entries.set_mark(small.teacher, lesson, p1, 5),
+            lambda: entries.set_mark(small.teacher, lesson, p2, 4),  # «н» there: refused
+            lambda: entries.set_mark(small.teacher, lesson, p3, 3),
+            lambda: entries.set_mark(small.teacher, lesson, p1, 4, add=True),  # sees the first
+        ]
+    )
+    assert [r.after.text() if isinstance(r, entries.CellChange) else type(r) for r in results] == [
+        "5",
+        ValidationError,
+        "3",
+        "5/4",
+    ]
+    assert "пропуск «н»" in str(results[1])
+    assert [stored_cell(lesson, p) for p in (p1, p2, p3)] == [
+        ([(1, 5), (2, 4)], None, ""),
+        ([], "н", ""),
+        ([(1, 3)], None, ""),
+    ]
+    assert AuditEntry.select().count() == audited + 3  # the refused one left no entry
 
 
 def test_set_absence_clear_and_undo(small, lesson):
