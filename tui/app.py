@@ -119,6 +119,15 @@ class JournalApp(App):
     def on_unmount(self) -> None:
         self.stop_watching()
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: marks still being written are written first (the grid's, tui/writes.py);
+        one refused meanwhile keeps the app open, its reason on the screen."""
+        for screen in reversed(self.screen_stack):
+            finish = getattr(screen, "finish_writes", None)
+            if finish is not None and not await finish():
+                return
+        self.exit()
+
     def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
         from tui.files import delivered
 

@@ -909,3 +909,4 @@ LATER_ENTRIES = (
 
 # the grid: a mark written later, when the store was busy, and then refused
 WRITE_REFUSED_LATER = "Не записано ({name}): {reason}"
+WRITES_FINISHING = "Дописываем отметки перед выходом…"

@@ -46,6 +46,7 @@ class WriteBehind:
         self.lock = threading.Lock()  # guards `thread` between the UI and the writer
         self.waiting = 0  # queued writes not yet reported on the UI thread
         self.reported = asyncio.Event()  # set each time a batch has been reported
+        self.refused = 0  # queued writes refused so far
 
     def write(
         self, call: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[JournalError], None]
@@ -94,7 +95,10 @@ class WriteBehind:
                     except queue.Empty:
                         break
                 results = in_one_turn([self._guarded(job.call) for job in batch])
-                self.loop.call_soon_threadsafe(self._report, batch, results)
+                try:
+                    self.loop.call_soon_threadsafe(self._report, batch, results)
+                except RuntimeError:  # the app has closed: no one to tell, the rest still written
+                    pass
         finally:
             release_connection()
 
@@ -116,13 +120,16 @@ class WriteBehind:
         for job, result in zip(batch, results, strict=True):
             self.waiting -= 1
             if isinstance(result, JournalError):
+                self.refused += 1
                 job.failed(result)
             else:
                 job.done(result)
         self.reported.set()
 
-    async def drain(self) -> None:
-        """Until every queued write is done and reported."""
+    async def drain(self) -> bool:
+        """Until every queued write is done and reported: True if none of them was refused."""
+        refused = self.refused
         while self.waiting:
             self.reported.clear()
             await self.reported.wait()
+        return self.refused == refused

@@ -3,9 +3,12 @@ layouts, undo, reopening, final marks with the suggestion, refused keys (R12, R1
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import fcntl
 import os
+import threading
+import time
 
 import pytest
 
@@ -281,6 +284,32 @@ async def test_marks_typed_while_the_store_is_busy_show_at_once_and_are_written_
         assert bells == [1]
         hint = str(screen.query_one("#grid-hint").render())
         assert "Не записано" in hint and "пропуск «н»" in hint
+    finally:
+        await context.__aexit__(None, None, None)
+
+
+@pytest.mark.asyncio
+async def test_ctrl_q_writes_the_marks_still_waiting_before_the_app_ends(small_sqlite, sqlite_store):
+    s = small_sqlite
+    ids = lessons(s)
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    hints: list[str] = []
+    shown = screen.hint
+    screen.hint = lambda text, **kw: (hints.append(text), shown(text, **kw))  # type: ignore[method-assign]
+    try:
+        held = StoreHeld(sqlite_store)
+        await pilot.press("5", "4")
+        threading.Timer(0.5, held.release).start()  # the other writer is done in a moment
+        pressed = time.monotonic()
+        await pilot.press("ctrl+q")  # returns once the quit has been handled
+        assert time.monotonic() - pressed >= 0.4  # it waited for the marks …
+        assert hints[-1] == "Дописываем отметки перед выходом…"  # … saying so
+        for _ in range(100):  # (no pilot.pause: it waits on an app that has ended)
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running
+        assert cells(ids[2]) == {s.pupils[0]: "5", s.pupils[1]: "4"}
     finally:
         await context.__aexit__(None, None, None)
 

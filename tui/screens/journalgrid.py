@@ -266,6 +266,14 @@ class GridScreen(Screen):
     def lesson_id(self) -> int:
         return self.grid.data.lessons[self.grid.col].id
 
+    async def finish_writes(self) -> bool:
+        """Before the app quits: the marks still being written, written (True) or, if one was
+        refused, False — the hint says why, and the app stays open to show it."""
+        if self._writes is None or not self._writes.waiting:
+            return True
+        self.hint(S.WRITES_FINISHING)
+        return await self._writes.drain()
+
     @property
     def writes(self) -> WriteBehind:
         if self._writes is None:
