@@ -41,6 +41,11 @@ def pss_kib(pid: int) -> int:
     raise RuntimeError(f"no Pss for process {pid}")
 
 
+def parent_of(pid: int) -> int:
+    """The parent's pid, from /proc/PID/stat (the field after the command's name)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 def descendants(root: int) -> list[int]:
     """`root` and every process below it."""
     parents: dict[int, list[int]] = {}
@@ -48,10 +53,10 @@ def descendants(root: int) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parent = parent_of(int(entry.name))
         except OSError:
             continue
-        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+        parents.setdefault(parent, []).append(int(entry.name))
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -69,8 +74,7 @@ def is_app(pid: int) -> bool:
     if b"serve" in command:
         return False
     if b"--zygote-fd" in command:  # a forked session keeps its parent's command line
-        parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-        return b"--zygote-fd" in Path(f"/proc/{parent}/cmdline").read_bytes()
+        return b"--zygote-fd" in Path(f"/proc/{parent_of(pid)}/cmdline").read_bytes()
     return b"--session-fd" in command
 
 

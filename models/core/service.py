@@ -19,7 +19,7 @@ import peewee
 
 from models.core.access import Actor, require_current
 from models.core.db import database, drop_broken_connection, release_thread_connection
-from models.core.db import without_waiting as _without_waiting
+from models.core.db import without_waiting as db_without_waiting
 from models.core.errors import JournalError, StorageError, ValidationError
 
 P = ParamSpec("P")
@@ -66,10 +66,9 @@ def release_connection() -> None:
     release_thread_connection()
 
 
-def without_waiting():
-    """Service writes begun in this block do not wait for another writer's turn on the store:
-    they raise StoreBusy at once, having done nothing (SQLite; elsewhere writes as usual)."""
-    return _without_waiting()
+# service writes begun inside it raise StoreBusy at once instead of waiting for the store's
+# turn (SQLite): models.core.db's, given here to the rooms above that may not import db
+without_waiting = db_without_waiting
 
 
 def in_one_turn(calls: list[Callable[[], R]]) -> list[R | JournalError]:

@@ -158,8 +158,8 @@ def serve(fd: int, run: Callable[[list[str]], int]) -> int:
         except (OSError, ValueError):
             message, fds = {}, []
         if not message:  # the server has gone: so do its sessions
-            for pid in fds:
-                os.close(pid)
+            for descriptor in fds:
+                os.close(descriptor)
             _end(children)
             return 0
         try:
