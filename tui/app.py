@@ -64,6 +64,8 @@ class JournalApp(App):
         # shown once, docked at the footer's right edge (COMMAND_PALETTE_BINDING below)
         Binding("f1", "help", S.KEY_HELP, id="help", key_display="F1", priority=True, show=False),
         Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", show=False, priority=True),
+        # the screen sent again whole: after line noise or another program wrote over it
+        Binding("ctrl+l", "redraw", S.KEY_REDRAW, id="redraw", show=False, priority=True),
     ]
     # the footer keeps this key at its right edge whatever else it has room for: F1 Справка
     COMMAND_PALETTE_BINDING = "f1"
@@ -108,6 +110,9 @@ class JournalApp(App):
         self.push_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(SESSION_CHECK_SECONDS, self.check_session)
+        # another program has the terminal meanwhile: its lines are not ours any more
+        self.app_suspend_signal.subscribe(self, lambda _app: render.forget_shown())
+        self.app_resume_signal.subscribe(self, lambda _app: render.forget_shown())
         self.stop_watching = on_session_ended(
             lambda actor, text: self.post_message(self.SessionOver(actor, text))
         )
@@ -118,6 +123,14 @@ class JournalApp(App):
 
     def on_unmount(self) -> None:
         self.stop_watching()
+
+    def on_resize(self, event: events.Resize) -> None:
+        render.forget_shown()  # a terminal resized may have rewrapped or cleared its lines
+
+    def action_redraw(self) -> None:
+        """Ctrl+L: what the terminal shows is not taken for known: every line is sent again."""
+        render.forget_shown()
+        self.screen.refresh(repaint=True)
 
     async def action_quit(self) -> None:
         """Ctrl+Q: marks still being written are written first (the grid's, tui/writes.py);

@@ -131,6 +131,10 @@ async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_li
         await pilot.pause()
         # as it opens: the lessons' header is that of the offsets today's column needs
         assert pyte_cells(frames, 80, 24) == full_repaint(app)
+        # and each line of the grid went once: Textual's second and third repaint of the
+        # opening screen found the terminal showing them already
+        opening = "".join(frames[frames.index(next(f for f in frames if "Итог" in f)) :])
+        assert opening.count("Учащийся") == 1 and opening.count("Взв.") == 1
         grid = app.screen.grid
         grid.move_to(0, grid.col_of(lesson))
         await pilot.pause()
@@ -159,12 +163,20 @@ async def test_a_column_typed_down_a_long_class_scrolls_by_the_terminal_s_own_li
             await pilot.pause()
         assert grid.top > 0 and not any("M\x1b[r" in f for f in frames[before:])
         assert pyte_cells(frames, 80, 24) == full_repaint(app)
+        before = len(frames)
+        await pilot.press("ctrl+l")  # line noise on the link: every line sent again
+        await pilot.pause()
+        again = "".join(frames[before:])
+        assert all(f"\x1b[{y};1H" in again for y in range(1, 25))
+        assert pyte_cells(frames[before:], 80, 24) == full_repaint(app)
 
 
 def full_repaint(app) -> list[list[tuple]]:
-    """The screen as a full repaint of the app's present state draws it."""
-    update = app.screen._compositor.render_update(full=True)
-    return pyte_cells([update.render_segments(app.console)], 80, 24)
+    """The screen as Textual's own full repaint of the app's present state draws it (its
+    strips rendered the stock way, not by tui/widgets/render.py)."""
+    strips = app.screen._compositor.render_strips()
+    sequence = "".join(f"\x1b[{y + 1};1H" + strip.render(app.console) for y, strip in enumerate(strips))
+    return pyte_cells([sequence], 80, 24)
 
 
 def test_styles_sent_only_where_they_change_leave_the_same_cells():
@@ -184,3 +196,44 @@ def test_styles_sent_only_where_they_change_leave_the_same_cells():
         stock, lean = strip.render(console), render_strip(strip, console)
         assert pyte_cells([stock], WIDTH, 1) == pyte_cells([lean], WIDTH, 1)
         assert len(lean) <= len(stock)
+
+
+def test_a_full_frame_sends_only_the_lines_the_terminal_does_not_show():
+    """Shown: the same full frame twice sends nothing the second time; a changed line alone;
+    lines moved by the terminal (DL) are unknown until sent whole; forgetting sends it all."""
+    from textual._compositor import LayoutUpdate
+    from textual.geometry import Region
+
+    from tui.widgets import render
+
+    console = Console(width=WIDTH, force_terminal=True, color_system="256", legacy_windows=False)
+    rng = random.Random(3)
+    lines = [random_line(rng) for _ in range(HEIGHT)]
+    region = Region(0, 0, WIDTH, HEIGHT)
+
+    def frame(strips: list[Strip]) -> str:
+        return render.render_full_lines(LayoutUpdate([[s] for s in strips], region), console)
+
+    def stock(strips: list[Strip]) -> list[list[tuple]]:
+        return pyte_cells(["".join(f"\x1b[{y + 1};1H" + s.render(console) for y, s in enumerate(strips))], WIDTH, HEIGHT)
+
+    render.forget_shown()
+    sent = [frame(lines)]
+    assert pyte_cells(sent, WIDTH, HEIGHT) == stock(lines)
+    sent.append(frame(lines))
+    assert sent[-1] == ""  # the terminal shows it all already
+    changed = lines[:2] + [random_line(rng)] + lines[3:]
+    sent.append(frame(changed))
+    assert sent[-1].count("\x1b[") > 0 and sent[-1].startswith("\x1b[3;1H")
+    assert "\x1b[1;1H" not in sent[-1] and "\x1b[4;1H" not in sent[-1]
+    assert pyte_cells(sent, WIDTH, HEIGHT) == stock(changed)
+    # the terminal moves lines 1..4 up by two: lines 3 and 4 come in blank
+    sent.append(render.scroll_lines(1, 4, 2))
+    moved = [changed[0], changed[3], changed[4], changed[1], changed[2], changed[5]]
+    sent.append(frame(moved))
+    assert pyte_cells(sent, WIDTH, HEIGHT) == stock(moved)
+    assert sent[-1].count(";1H") == 2  # lines 1–2 were moved there, 3–4 had to be sent
+    render.forget_shown()
+    sent.append(frame(moved))
+    assert sent[-1].count(";1H") == HEIGHT
+    render.forget_shown()

@@ -13,6 +13,12 @@ A widget may also let the terminal move lines itself (`frame_hooks`): the marks 
 by a row asks the terminal to delete a line at the top of its rows (DECSTBM margins, then DL),
 which shifts the rest up, and repaints only the row that came in, instead of every row. A hook
 is asked before each frame what to send ahead of it; a full repaint tells it to forget.
+
+And a line the terminal already shows is not sent again (`Shown`): Textual repaints the whole
+screen two or three times as a screen opens (its layout, a reflow, the screen's own refresh),
+each frame the same; the marks grid cost ≈ 17 KB to open instead of ≈ 5.7 KB. What the
+terminal shows is known line by line from what was sent; a line sent in part, or moved, is
+unknown until it is sent whole again; a resize, a suspend or Ctrl+L forgets it all.
 """
 
 from __future__ import annotations
@@ -44,7 +50,53 @@ def scroll_lines(top: int, bottom: int, rows: int) -> str:
     if rows == 0 or not 0 <= top <= bottom:
         return ""
     edit = f"\x1b[{rows}M" if rows > 0 else f"\x1b[{-rows}L"
+    shown.moved(top, bottom, rows)
     return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H{edit}\x1b[r"
+
+
+class Shown:
+    """What the terminal shows, line by line, as this process sent it: a line's text as
+    `line_text` renders it, or None where unknown (sent in part, moved in, never sent)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[int, int, int] | None = None  # the console and size the lines are of
+        self.lines: list[str | None] = []
+
+    def of(self, console, width: int, height: int) -> list[str | None]:
+        key = (id(console), width, height)
+        if key != self.key:
+            self.key, self.lines = key, [None] * height
+        return self.lines
+
+    def forget(self) -> None:
+        self.key, self.lines = None, []
+
+    def moved(self, top: int, bottom: int, rows: int) -> None:
+        """The terminal moved lines top..bottom up by `rows` (down if negative)."""
+        lines = self.lines
+        if not lines or bottom >= len(lines):
+            self.forget()
+            return
+        block = lines[top : bottom + 1]
+        count = min(abs(rows), len(block))
+        if rows > 0:
+            block = block[count:] + [None] * count
+        else:
+            block = [None] * count + block[: len(block) - count]
+        lines[top : bottom + 1] = block
+
+
+shown = Shown()
+
+
+def forget_shown() -> None:
+    """The terminal's content is not what was sent (after a suspend, on Ctrl+L)."""
+    shown.forget()
+
+
+def line_text(strips, console) -> str:
+    """One screen line's strips, as sent."""
+    return render_strip(Strip.join(strips), console)
 
 
 def render_strip(strip: Strip, console) -> str:
@@ -78,9 +130,20 @@ def render_segments_cropped(self, console) -> str:
     append(before_frame(False))
     chops = self.chops
     chop_ends = self.chop_ends
+    width = console.width
+    lines = shown.of(console, width, len(chops))
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
+        if x1 == 0 and x2 >= width and None not in line.values():
+            # the whole line: sent only when the terminal does not show it already
+            text = line_text(line.values(), console)
+            if lines[y] != text:
+                append(move_to(0, y).segment.text)
+                append(text)
+                lines[y] = text
+            continue
+        lines[y] = None  # sent in part: what the rest of the line shows is Textual's to know
         for end, (x, strip) in zip(ends, line.items(), strict=False):
             if strip is None or x >= x2 or end <= x1:
                 continue
@@ -93,6 +156,27 @@ def render_segments_cropped(self, console) -> str:
     return "".join(sequences)
 
 
+def render_full_lines(self, console) -> str:
+    """As LayoutUpdate.render_segments, each line sent only where the terminal does not show
+    it already (Shown), styles sent where they change."""
+    before_frame(True)  # the whole screen is drawn: nothing for the terminal to move
+    x, y0 = self.region.x, self.region.y
+    lines = shown.of(console, self.region.width, self.region.height)
+    if x or y0:  # not the whole screen (an inline app): the stock way, nothing known after
+        shown.forget()
+        return LAYOUT_RENDER[0](self, console)
+    move_to = Control.move_to
+    out: list[str] = []
+    for y, line in enumerate(self.strips):
+        text = line_text(line, console)
+        if lines[y] != text:
+            out.append(move_to(0, y).segment.text)
+            out.append(text)
+            lines[y] = text
+    return "".join(out)
+
+
+LAYOUT_RENDER = [LayoutUpdate.render_segments if LayoutUpdate is not None else None]
 INSTALLED = [False]  # the hooks are only called once install() has run
 
 
@@ -108,13 +192,9 @@ def install() -> bool:
         return False
     if not {"chops", "spans", "chop_ends"} <= set(ChopsUpdate.__init__.__code__.co_varnames):
         return False
+    if not {"strips", "region"} <= set(LayoutUpdate.__init__.__code__.co_varnames):
+        return False
     ChopsUpdate.render_segments = render_segments_cropped  # type: ignore[method-assign]
-    full_render = LayoutUpdate.render_segments
-
-    def render_full(self, console) -> str:
-        before_frame(True)  # the whole screen is drawn: nothing for the terminal to move
-        return full_render(self, console)
-
-    LayoutUpdate.render_segments = render_full  # type: ignore[method-assign]
+    LayoutUpdate.render_segments = render_full_lines  # type: ignore[method-assign]
     INSTALLED[0] = True
     return True
