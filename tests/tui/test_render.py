@@ -215,7 +215,9 @@ def test_a_full_frame_sends_only_the_lines_the_terminal_does_not_show():
         return render.render_full_lines(LayoutUpdate([[s] for s in strips], region), console)
 
     def stock(strips: list[Strip]) -> list[list[tuple]]:
-        return pyte_cells(["".join(f"\x1b[{y + 1};1H" + s.render(console) for y, s in enumerate(strips))], WIDTH, HEIGHT)
+        return pyte_cells(
+            ["".join(f"\x1b[{y + 1};1H" + s.render(console) for y, s in enumerate(strips))], WIDTH, HEIGHT
+        )
 
     render.forget_shown()
     sent = [frame(lines)]

@@ -79,11 +79,8 @@ class Shown:
             return
         block = lines[top : bottom + 1]
         count = min(abs(rows), len(block))
-        if rows > 0:
-            block = block[count:] + [None] * count
-        else:
-            block = [None] * count + block[: len(block) - count]
-        lines[top : bottom + 1] = block
+        kept = block[count:] if rows > 0 else block[: len(block) - count]
+        lines[top : bottom + 1] = kept + [None] * count if rows > 0 else [None] * count + kept
 
 
 shown = Shown()
