@@ -52,7 +52,7 @@ def pupil_sheet(pupil: PupilDiary, class_name: str, start: dt.date, end: dt.date
                 day_title(day.date) if i == 0 else "",
                 lesson.number,
                 lesson.subject,
-                lesson.homework,
+                lesson.homework_text,
                 "/".join(str(m) for m in lesson.marks),
                 lesson.absence or "",
             )

@@ -178,6 +178,24 @@ F_DATE = "Дата (ДД.ММ.ГГГГ)"
 F_NUMBER = "Номер урока (пусто — следующий)"
 F_TOPIC = "Тема урока"
 F_HOMEWORK = "Домашнее задание"
+F_HOMEWORK_OR_NONE = "Домашнее задание («-» — без д/з)"
+F_ATTENDANCE = "Посещаемость"
+ATTENDANCE_NOT_TAKEN = "не отмечена"
+ATTENDANCE_ALL_PRESENT = "все присутствуют"
+ATTENDANCE_ABSENCES = "отмечены пропуски"
+NO_HOMEWORK = "без д/з"
+# what a teacher types for «без д/з» in the homework field (folded: no case, spaces, punctuation)
+NO_HOMEWORK_WORDS = ("", "бездз", "нет", "незадано")
+KEY_ALL_PRESENT = "Явка"
+LESSON_CLOSED = "закрыт"
+LESSON_OPEN = "не закрыт — {missing}"
+LESSON_MISSING_TOPIC = "тема"
+LESSON_MISSING_HOMEWORK = "д/з"
+LESSON_MISSING_ATTENDANCE = "В: явка"
+ATTENDANCE_CONFIRMED = "{date:%d.%m}: все присутствуют — посещаемость отмечена. В ещё раз — снять."
+ATTENDANCE_WITHDRAWN = "{date:%d.%m}: отметка «все присутствуют» снята."
+ATTENDANCE_HAS_ABSENCES = "В уроке отмечены пропуски: посещаемость уже отмечена."
+PLAN_PREFILLED = " — из КТП, Enter — принять"
 PICK_COURSE = "Журнал: выберите класс и предмет (сначала ваши, с уроками сегодня — выше)"
 NO_COURSES = "У вас нет нагрузки в этом учебном году."
 COL_CLASS = "Класс"
@@ -591,6 +609,7 @@ DUTY_TEXT = {
     "subgroups": "{class_name}: не все распределены по подгруппам ({period}) — предметов {count}",
     "teachers": "{class_name}: учителя с пробелами в журнале — {count}",
     "analysis": "{class_name}: анализ за «{period}» не выгружен",
+    "own_not_closed": "Не закрыто уроков сегодня: {count} (тема, д/з, посещаемость)",
     "own_no_marks": "Мои уроки без единой отметки — {count}",
     "own_no_topic": "Мои уроки без темы — {count}",
     "own_finals": "Не выставлены итоговые отметки — {count}",
@@ -598,7 +617,8 @@ DUTY_TEXT = {
 HOME_TODAY = "Сегодня: {lessons}"
 HOME_NO_LESSONS_TODAY = "Сегодня уроков по расписанию нет."
 HOME_LESSON = "{number} ур. {class_name} {subject}"
-HOME_LESSON_HELD = "{number} ур. {class_name} {subject} ✓"
+HOME_LESSON_HELD = "{number} ур. {class_name} {subject} (не закрыт)"
+HOME_LESSON_CLOSED = "{number} ур. {class_name} {subject} √"
 EXPORT_CURRENT = "текущий у каждого класса"
 EXPORT_PERIOD_N = "{n}-я четверть (полугодие)"
 KEY_SSH_KEYS = "Ключи SSH"

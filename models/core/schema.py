@@ -290,14 +290,39 @@ class Lesson(BaseModel):
     course_id: int
     date = DateField()
     number = SmallIntegerField(default=1)  # lesson number in the day
-    topic = CharField(default="")
+    topic = CharField(max_length=500, default="")
     homework = TextField(default="")
+    no_homework = BooleanField(default=False)  # «без д/з», said explicitly
+    homework_at = DateTimeField(null=True)  # when the homework (or «без д/з») was last set
+    attendance_taken = BooleanField(default=False)  # absences typed or «все присутствуют»
+    closed_at = DateTimeField(null=True)  # when topic, homework and attendance were all there
     work_type = ForeignKeyField(WorkType, null=True, on_delete="RESTRICT")
     work_type_id: int | None
     created_at = DateTimeField(default=now)
 
     class Meta:
         indexes = ((("course", "date", "number"), True), (("date",), False))
+
+
+class PlanItem(BaseModel):
+    """One lesson (one hour) of a course's calendar-thematic plan (КТП), in the plan's order:
+    `position` 1, 2, … goes to the course's lessons of the year in date order."""
+
+    id: AutoField[int]
+    course = ForeignKeyField(Course, backref="plan", on_delete="CASCADE")
+    course_id: int
+    position = SmallIntegerField()
+    number = SmallIntegerField()  # the plan's own lesson number (a 2-hour topic: one number)
+    section = CharField(max_length=500, default="")
+    topic = CharField(max_length=500)
+    homework = TextField(default="")
+    work_type = ForeignKeyField(WorkType, null=True, on_delete="RESTRICT")
+    work_type_id: int | None
+    planned_date = DateField(null=True)
+
+    class Meta:
+        table_name = "plan_item"
+        indexes = ((("course", "position"), True),)
 
 
 class Mark(BaseModel):
@@ -457,6 +482,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Course,
     TimetableEntry,
     Lesson,
+    PlanItem,
     Mark,
     Absence,
     FinalMark,

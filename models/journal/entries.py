@@ -47,6 +47,14 @@ from models.journal.grading import (
     parse_final,
     parse_mark,
 )
+from models.journal.plan import (
+    MAX_TOPIC,
+    attendance_change,
+    attendance_seen,
+    is_closed,
+    note_closed,
+    reflow_plan,
+)
 from models.school.calendar import for_grade, is_for_grade
 
 MAX_MARKS_PER_CELL = 2
@@ -64,6 +72,12 @@ class LessonInfo:
     topic: str
     homework: str
     work_type_id: int | None
+    no_homework: bool = False
+    attendance_taken: bool = False
+
+    @property
+    def closed(self) -> bool:
+        return is_closed(self.topic, self.homework, self.no_homework, self.attendance_taken)
 
 
 def lesson_info(lesson: Lesson) -> LessonInfo:
@@ -75,6 +89,8 @@ def lesson_info(lesson: Lesson) -> LessonInfo:
         lesson.topic,
         lesson.homework,
         lesson.work_type_id,
+        lesson.no_homework,
+        lesson.attendance_taken,
     )
 
 
@@ -178,8 +194,9 @@ def add_lesson(
         course=course_id,
         date=date,
         number=number,
-        topic=clean_text(topic, 250),
+        topic=clean_text(topic, MAX_TOPIC),
         homework=clean_text(homework, 2000),
+        homework_at=now() if homework.strip() else None,
         work_type=_work_type(work_type_id),
     )
     audit.record(
@@ -189,7 +206,8 @@ def add_lesson(
         lesson.id,
         new={"course": course_id, "date": date, "number": number},
     )
-    return lesson_info(lesson)
+    reflow_plan(actor, course_id)  # a lesson added before others moves the plan on by one
+    return lesson_info(Lesson.get_by_id(lesson.id))
 
 
 def _get_lesson(lesson_id: int) -> Lesson:
@@ -214,9 +232,13 @@ def update_lesson(actor: Actor, lesson_id: int, *, allow_clash: bool = False, **
     clean: dict = {}
     for key, value in fields.items():
         if key == "topic":
-            clean[key] = clean_text(str(value or ""), 250)
+            clean[key] = clean_text(str(value or ""), MAX_TOPIC)
         elif key == "homework":
             clean[key] = clean_text(str(value or ""), 2000)
+        elif key == "no_homework":
+            clean[key] = bool(value)
+        elif key == "attendance_taken":
+            clean[key] = attendance_change(lesson, bool(value))
         elif key == "work_type_id":
             clean["work_type"] = _work_type(value)  # type: ignore[arg-type]
         elif key == "number":
@@ -249,17 +271,25 @@ def update_lesson(actor: Actor, lesson_id: int, *, allow_clash: bool = False, **
             raise ValidationError(f"Урок №{number} на {date:%d.%m.%Y} по этому курсу уже есть.")
         if not allow_clash:
             _refuse_clash(lesson.course, date, number)
+    if clean.get("homework", lesson.homework):
+        clean["no_homework"] = False  # homework given is not «без д/з»
     before = {
         "topic": lesson.topic,
         "homework": lesson.homework,
+        "no_homework": lesson.no_homework,
+        "attendance_taken": lesson.attendance_taken,
         "work_type": lesson.work_type_id,
         "date": lesson.date,
         "number": lesson.number,
     }
     old, new = audit.changes(before, clean)
     if new:
-        Lesson.update(**new).where(Lesson.id == lesson_id).execute()
+        stamp = {"homework_at": now()} if {"homework", "no_homework"} & new.keys() else {}
+        Lesson.update(**new, **stamp).where(Lesson.id == lesson_id).execute()
         audit.record(actor, "lesson.update", "lesson", lesson_id, old, new)
+        note_closed(lesson_id)
+        if "date" in new or "number" in new:
+            reflow_plan(actor, lesson.course_id)
     return lesson_info(Lesson.get_by_id(lesson_id))
 
 
@@ -275,6 +305,7 @@ def delete_lesson(actor: Actor, lesson_id: int) -> None:
         raise ValidationError("Урок с отметками или пропусками удалить нельзя: сначала уберите их.")
     Lesson.delete().where(Lesson.id == lesson_id).execute()
     audit.record(actor, "lesson.delete", "lesson", lesson_id, old=lesson_info(lesson).__dict__)
+    reflow_plan(actor, lesson.course_id)  # a lesson cancelled: the plan's later topics move up
 
 
 # --- one cell: marks and an absence code -------------------------------------------------------
@@ -516,6 +547,8 @@ def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, acti
         {"student": student_id, **before.as_audit()},
         {"student": student_id, **after.as_audit()},
     )
+    if after.absence is not None:
+        attendance_seen(ctx.lesson)  # absences typed: attendance taken
     return CellChange(lesson_id, student_id, before, after)
 
 

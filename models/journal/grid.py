@@ -35,6 +35,7 @@ from models.core.settings import Settings
 from models.core.settings import load as load_settings
 from models.journal.entries import Cell, read_cells
 from models.journal.grading import Averages, averages, suggest_period_mark
+from models.journal.plan import lesson_closed
 from models.people.names import short_names
 from models.school.calendar import is_for_grade
 
@@ -59,6 +60,9 @@ class GridLesson:
     homework: str
     work_type_id: int | None
     weight: Decimal
+    closed: bool = False  # topic, homework or «без д/з», attendance (models.journal.plan)
+    no_homework: bool = False
+    attendance_taken: bool = False
 
 
 @dataclass
@@ -87,6 +91,9 @@ class Grid:
 
     def cell(self, lesson_id: int, student_id: int) -> Cell:
         return self.cells.get((lesson_id, student_id), Cell())
+
+    def has_absences(self, lesson_id: int) -> bool:
+        return any(cell.absence for (lesson, _), cell in self.cells.items() if lesson == lesson_id)
 
     def averages(self, student_id: int) -> Averages:
         pairs = []
@@ -241,6 +248,9 @@ def _lessons(
             lesson.homework,
             lesson.work_type_id,
             weights.get(lesson.work_type_id, default_weight) if lesson.work_type_id else default_weight,
+            lesson_closed(lesson),
+            lesson.no_homework,
+            lesson.attendance_taken,
         )
         for lesson in Lesson.select()
         .where(_of_the_period(course, period))

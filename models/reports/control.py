@@ -57,6 +57,8 @@ class CourseControl:
     pupils: int  # pupils of the course in the range
     finals_due: int  # pupils who needed a final mark of a period that is over
     finals_missing: int
+    without_homework: int = 0  # neither homework nor an explicit «без д/з»
+    not_closed: int = 0  # not closed on the lesson's day (topic, д/з, attendance: plan.py)
 
     @property
     def marks_per_pupil(self) -> Decimal | None:
@@ -66,12 +68,15 @@ class CourseControl:
 
     @property
     def problems(self) -> int:
-        return self.without_marks + self.without_topic + self.late_marks + self.finals_missing
+        return (
+            self.without_marks + self.without_topic + self.late_marks + self.finals_missing + self.not_closed
+        )
 
     @property
     def score(self) -> Decimal:
-        """How far behind: the shares of empty lessons, lessons without a topic, late marks
-        and missing final marks, added up (0 — all in order; worst first sorts by it)."""
+        """How far behind: the shares of empty lessons, lessons without a topic, lessons not
+        closed on their day, late marks and missing final marks, added up (0 — all in order;
+        worst first sorts by it)."""
 
         def share(part: int, whole: int) -> Decimal:
             return Decimal(part) / whole if whole else Decimal(0)
@@ -79,6 +84,7 @@ class CourseControl:
         return (
             share(self.without_marks, self.lessons)
             + share(self.without_topic, self.lessons)
+            + share(self.not_closed, self.lessons)
             + share(self.late_marks, self.marks)
             + share(self.finals_missing, self.finals_due)
         )
@@ -134,7 +140,8 @@ class _Reads:
     """What the control of a set of courses reads in bulk, whatever their number."""
 
     today: dt.date
-    lessons: dict[int, tuple[int, int, int]]  # course → (held, without a topic, without a mark)
+    lessons: dict[int, tuple[int, int, int, int, int]]  # course → (held, without a topic,
+    # without a mark, without homework or «без д/з», not closed on the day)
     marks: dict[int, int]  # course → marks
     late: dict[int, int]  # course → marks entered late
     periods: list[Period]  # the classes' periods that touch the range
@@ -167,23 +174,27 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
 
 def _lessons_held(
     course_ids: list[int], start: dt.date, held_until: dt.date
-) -> dict[int, tuple[int, int, int]]:
-    """Lessons held per course: all, without a topic, without a single mark."""
-    lessons: dict[int, tuple[int, int, int]] = {}
+) -> dict[int, tuple[int, int, int, int, int]]:
+    """Lessons held per course: all, without a topic, without a single mark, without homework
+    (or «без д/з»), not closed on their own day (DATE() of closed_at: portable)."""
+    lessons: dict[int, tuple[int, int, int, int, int]] = {}
     if held_until < start:
         return lessons
     has_mark = Mark.select(SQL("1")).where(Mark.lesson == Lesson.id)
-    for course_id, total, no_topic, no_marks in tuples(
+    for course_id, total, no_topic, no_marks, no_homework, not_closed in tuples(
         Lesson.select(
             Lesson.course,
             fn.COUNT(Lesson.id),
             _count_if(Lesson.topic == ""),
             _count_if(~fn.EXISTS(has_mark)),
+            _count_if((Lesson.homework == "") & (Lesson.no_homework == False)),  # noqa: E712
+            _count_if(Lesson.closed_at.is_null() | (fn.DATE(Lesson.closed_at) > Lesson.date)),
         )
         .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
         .group_by(Lesson.course)
     ):
-        lessons[course_id] = (total, int(no_topic or 0), int(no_marks or 0))
+        counts = (no_topic, no_marks, no_homework, not_closed)
+        lessons[course_id] = (total, *(int(n or 0) for n in counts))
     return lessons
 
 
@@ -284,7 +295,7 @@ def _course_control(course: Course, reads: _Reads) -> CourseControl:
     school_class = course.school_class
     periods = [p for p in reads.periods if is_for_grade(p, school_class.year_id, school_class.grade)]
     due, missing = _final_marks_owed(course, periods, reads)
-    total, no_topic, no_marks = reads.lessons.get(course.id, (0, 0, 0))
+    total, no_topic, no_marks, no_homework, not_closed = reads.lessons.get(course.id, (0, 0, 0, 0, 0))
     teacher = course.teacher
     initials = "".join(f"{x[0]}." for x in (teacher.first_name, teacher.patronymic) if x)
     return CourseControl(
@@ -304,6 +315,8 @@ def _course_control(course: Course, reads: _Reads) -> CourseControl:
         pupils=len(_course_pupils(course, periods, reads)),
         finals_due=due,
         finals_missing=missing,
+        without_homework=no_homework,
+        not_closed=not_closed,
     )
 
 

@@ -53,6 +53,19 @@ class DiaryLesson:
     marks: tuple[int, ...]
     absence: str | None
     planned: bool = False  # a future lesson of the timetable, not yet in the journal
+    homework_at: dt.datetime | None = None  # when the homework was set (late evening: parents see it)
+    no_homework: bool = False  # «без д/з», said by the teacher
+
+    @property
+    def homework_text(self) -> str:
+        """The homework with when it was set: «§ 3, упр. 5 (задано 12.11 21:40)»; «без д/з»."""
+        if self.no_homework and not self.homework:
+            return "без д/з"
+        if not self.homework:
+            return ""
+        return (
+            f"{self.homework} (задано {self.homework_at:%d.%m %H:%M})" if self.homework_at else self.homework
+        )
 
     @property
     def entry(self) -> str:
@@ -260,6 +273,8 @@ def week(actor: Actor, student_id: int, monday: dt.date) -> list[DiaryDay]:
                 lesson.homework,
                 tuple(m.value for m in marks.get(lesson.id, [])),
                 absences.get(lesson.id),
+                homework_at=lesson.homework_at,
+                no_homework=lesson.no_homework,
             )
             for lesson in lessons
             if lesson.date == day

@@ -57,6 +57,7 @@ SECTIONS = {
     "subgroups": "subgroups",
     "teachers": "analysis",
     "analysis": "analysis",
+    "own_not_closed": "journal",
     "own_no_marks": "journal",
     "own_no_topic": "journal",
     "own_finals": "journal",
@@ -71,7 +72,7 @@ HOMEROOM_KINDS = (
     "teachers",
     "analysis",
 )
-TEACHER_KINDS = ("own_no_marks", "own_no_topic", "own_finals")
+TEACHER_KINDS = ("own_not_closed", "own_no_marks", "own_no_topic", "own_finals")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class TodayLesson:
     subject: str
     subgroup: str
     held: bool  # the lesson is in the journal already
+    closed: bool = False  # topic, homework or «без д/з», attendance (models.journal.plan)
 
 
 # the administrator's set-up, in the order it can be done: each step needs the ones before
@@ -289,9 +291,9 @@ def lessons_today(actor: Actor, today: dt.date) -> list[TodayLesson]:
     if today.weekday() == 6:
         return []
     held = {
-        (course_id, number)
-        for course_id, number in tuples(
-            Lesson.select(Lesson.course, Lesson.number)
+        (course_id, number): closed_at is not None
+        for course_id, number, closed_at in tuples(
+            Lesson.select(Lesson.course, Lesson.number, Lesson.closed_at)
             .join(Course)
             .where((Course.teacher == actor.user_id) & (Lesson.date == today))
         )
@@ -322,7 +324,14 @@ def lessons_today(actor: Actor, today: dt.date) -> list[TodayLesson]:
         .order_by(TimetableEntry.number)
     )
     return [
-        TodayLesson(number, f"{grade}{letter}", subject, subgroup or "", (course_id, number) in held)
+        TodayLesson(
+            number,
+            f"{grade}{letter}",
+            subject,
+            subgroup or "",
+            (course_id, number) in held,
+            held.get((course_id, number), False),
+        )
         for number, course_id, grade, letter, subject, subgroup in rows
     ]
 
@@ -336,7 +345,13 @@ def teacher_duties(actor: Actor, today: dt.date) -> list[Duty]:
     periods = list(Period.select().where(Period.year == year_id).order_by(Period.start))
     start, until = control_range(periods, today, settings.late_entry_days)
     rows = teacher_control(actor, start, max(until, start)) if periods else []
+    today_lessons = lessons_today(actor, today)
     return [
+        Duty(
+            "own_not_closed",
+            sum(1 for lesson in today_lessons if not lesson.closed),
+            SECTIONS["own_not_closed"],
+        ),
         Duty("own_no_marks", sum(r.without_marks for r in rows), SECTIONS["own_no_marks"]),
         Duty("own_no_topic", sum(r.without_topic for r in rows), SECTIONS["own_no_topic"]),
         Duty("own_finals", sum(r.finals_missing for r in rows), SECTIONS["own_finals"]),

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from models.core.errors import NotFound, PermissionDenied, ValidationError
-from models.core.schema import Mark
+from models.core.schema import Lesson, Mark
 from models.journal import entries
+from models.journal.plan import confirm_attendance
 from models.reports.control import control_report, teacher_control
 from models.school.identity import update_setting
 from models.school.load import create_course
@@ -26,6 +27,12 @@ YEAR_SO_FAR = (dt.date(2026, 9, 1), dt.date(2026, 11, 28))
 def entered(lesson_id: int, student_id: int, at: dt.datetime) -> None:
     """When the mark was typed (entries stamp marks with now(): today, in the tests)."""
     Mark.update(entered_at=at).where((Mark.lesson == lesson_id) & (Mark.student == student_id)).execute()
+
+
+def closed_on(lesson_id: int, at: dt.datetime) -> None:
+    """When the lesson became closed (the services stamp now(): today, in the tests)."""
+    assert Lesson.get_by_id(lesson_id).closed_at is not None  # closed indeed
+    Lesson.update(closed_at=at).where(Lesson.id == lesson_id).execute()
 
 
 def plant(s: SmallSchool) -> dict:
@@ -43,10 +50,19 @@ def plant(s: SmallSchool) -> dict:
     entries.set_mark(s.teacher, l4, p1, "5")
     entered(l4, p0, dt.datetime(2026, 11, 20, 10, 0))  # 4 days after the 16th: late
     entered(l4, p1, dt.datetime(2026, 11, 17, 9, 0))  # the next day: in time
-    # Russian: one lesson, everything in order
+    # closing (models/journal/plan.py): l1 closed today, three days late; l3 («без д/з», its
+    # absence is attendance taken) closed on its day; l2 and l4 never closed, no homework
+    entries.update_lesson(s.teacher, l1, homework="№ 12")
+    confirm_attendance(s.teacher, l1)
+    entries.update_lesson(s.teacher, l3, no_homework=True)
+    closed_on(l3, dt.datetime(2026, 11, 27, 15, 0))
+    # Russian: one lesson, everything in order, closed on the day
     r1 = entries.add_lesson(s.homeroom, s.russian_a, dt.date(2026, 11, 25), topic="Причастие").id
     for pupil in s.pupils:
         entries.set_mark(s.homeroom, r1, pupil, "4")
+    entries.update_lesson(s.homeroom, r1, homework="§ 20")
+    confirm_attendance(s.homeroom, r1)
+    closed_on(r1, dt.datetime(2026, 11, 25, 14, 0))
     # Russian and English were on the timetable all year (math's final marks say it was taught)
     for course in (s.russian_a, s.english_a2):
         add_timetable_entry(s.admin, course, 1, 2, dt.date(2026, 9, 1))
@@ -66,12 +82,14 @@ def test_gaps_and_late_marks_worst_first(small):
     assert (math.lessons, math.without_marks, math.without_topic) == (4, 1, 1)
     assert (math.marks, math.late_marks, math.pupils) == (5, 1, 4)
     assert math.marks_per_pupil == Decimal("1.25")
-    # shares: 1/4 empty + 1/4 without topic + 1/5 late = 0.7
-    assert math.score == Decimal("0.7") and math.problems == 3
+    assert (math.without_homework, math.not_closed) == (2, 3)  # l2, l4; l1 (late), l2, l4
+    # shares: 1/4 empty + 1/4 without topic + 3/4 not closed on the day + 1/5 late = 1.45
+    assert math.score == Decimal("1.45") and math.problems == 6
     assert (math.finals_due, math.finals_missing) == (0, 0)  # the 2nd quarter runs
     assert math.teacher == "Петров И.О." and math.title == "5А · Математика"
     russian = by_course[s.russian_a]
     assert (russian.lessons, russian.without_marks, russian.without_topic, russian.late_marks) == (1, 0, 0, 0)
+    assert (russian.without_homework, russian.not_closed) == (0, 0)
     assert russian.marks_per_pupil == 1 and russian.score == 0
     english = by_course[s.english_a1]
     assert (english.lessons, english.pupils, english.subgroup) == (0, 2, "1 группа")

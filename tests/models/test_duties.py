@@ -50,6 +50,7 @@ def test_a_homeroom_teachers_duties(small):
         ("teachers", "5А"): 4,
         ("analysis", "5А"): 1,  # the 1st quarter's report not exported
         # her own Russian: the 1st quarter's final marks of 4 pupils
+        ("own_not_closed", ""): 0,  # no lesson of hers today
         ("own_no_marks", ""): 0,
         ("own_no_topic", ""): 0,
         ("own_finals", ""): 4,
@@ -85,6 +86,7 @@ def test_a_subject_teachers_duties_and_lessons_today(small_sqlite):
     plant(s)
     board = dashboard(s.teacher)
     assert counts(board) == {
+        ("own_not_closed", ""): 1,  # today's 2nd lesson, not even in the journal yet
         ("own_no_marks", ""): 1,  # 16 Nov
         ("own_no_topic", ""): 1,
         ("own_finals", ""): 4 + 1 + 2,  # 1st quarter: math 5А, math 5Б, English group 2
@@ -92,8 +94,12 @@ def test_a_subject_teachers_duties_and_lessons_today(small_sqlite):
     assert [(t.number, t.class_name, t.subject, t.held) for t in board.lessons_today] == [
         (2, "5А", "Математика", False)
     ]
-    entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 28), 2, topic="Задачи")
+    today = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 28), 2, topic="Задачи").id
     assert dashboard(s.teacher).lessons_today[0].held
+    assert counts(dashboard(s.teacher))[("own_not_closed", "")] == 1  # held, not closed
+    entries.update_lesson(s.teacher, today, no_homework=True, attendance_taken=True)
+    assert dashboard(s.teacher).lessons_today[0].closed
+    assert counts(dashboard(s.teacher))[("own_not_closed", "")] == 0
     assert all(d.section == "journal" for d in board.duties)
 
 

@@ -26,7 +26,8 @@ from models.core.schema import AuditEntry, DiaryView
 from models.core.service import service
 from models.imports import class_list as importing
 from models.imports import school_sheets as setup_import
-from models.journal import attendance, entries, grid, subgroups
+from models.imports.lesson_plan import parse_rows
+from models.journal import attendance, entries, grid, plan, subgroups
 from models.journal.entries import Cell, MarkEntry
 from models.people import accounts, credentials, guardians, roster, sshkeys
 from models.reports import diary
@@ -369,6 +370,15 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
         COURSE,
     ),
     ("entries.delete_lesson", lambda w, a: entries.delete_lesson(a, w.empty_lesson), COURSE),
+    # plan.* — closing a lesson and the course's plan (КТП): the course's teacher
+    ("plan.confirm_attendance", lambda w, a: plan.confirm_attendance(a, w.empty_lesson), COURSE),
+    (
+        "plan.import_plan",
+        lambda w, a: plan.import_plan(
+            a, [w.s.math_a], parse_rows([["№", "Тема"], [1, "Дроби"], [2, "Проценты"]])
+        ),
+        COURSE,
+    ),
     ("entries.set_mark", lambda w, a: entries.set_mark(a, w.lesson, w.s.pupils[0], "5"), COURSE),
     (
         "entries.set_mark/second",
@@ -542,7 +552,7 @@ def test_every_role_has_the_expected_rights_in_total():
     assert rights["admin"] == {n for n, _, _ in MATRIX}
     assert rights["student"] == rights["guardian"] == set()  # R17: no write at all
     journal = {n for n in rights["teacher"] if n != "credentials.record_export"}
-    assert all(n.startswith("entries.") for n in journal)
+    assert all(n.startswith(("entries.", "plan.")) for n in journal)
     assert rights["other"] == {"entries.set_absence/5Б", "credentials.record_export"}
 
 

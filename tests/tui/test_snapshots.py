@@ -31,11 +31,19 @@ def test_login_screen(snap_compare, small_sqlite):
     assert snap_compare(JournalApp(source=""), terminal_size=SIZE)
 
 
+def set_at(lesson_id: int, at: dt.datetime) -> None:
+    """When the homework was set (the service stamps now(): the time of the run)."""
+    from models.core.schema import Lesson
+
+    Lesson.update(homework_at=at).where(Lesson.id == lesson_id).execute()
+
+
 def test_diary_week_of_a_guardian(snap_compare, small_sqlite):
     s = small_sqlite
     for day, mark in ((dt.date(2026, 11, 23), "5"), (dt.date(2026, 11, 25), "4")):
         lesson = past_lesson(s, day=day)
         entries.update_lesson(s.teacher, lesson, topic="Сложение дробей", homework="№ 231, 233")
+        set_at(lesson, dt.datetime.combine(day, dt.time(21, 40)))  # posted late in the evening
         entries.set_mark(s.teacher, lesson, s.pupils[0], mark)
     lesson = past_lesson(s, s.russian_a, dt.date(2026, 11, 24))
     entries.set_absence(s.homeroom, lesson, s.pupils[0], "б")
@@ -111,6 +119,7 @@ def test_diary_at_phone_width_54x30(snap_compare, small_sqlite):
     entries.update_lesson(
         s.teacher, lesson, topic="Сложение дробей", homework="№ 231, 233 и задача на стр. 88"
     )
+    set_at(lesson, dt.datetime(2026, 11, 23, 15, 5))
     entries.set_mark(s.teacher, lesson, s.pupils[0], "5")
     assert snap_logged_in(snap_compare, s.guardian.login, s.passwords[s.guardian.login], size=(54, 30))
 

@@ -33,7 +33,8 @@ from tui.widgets.footer import QUIT, KeysFooter
 
 def lesson_text(lesson: DiaryLesson) -> str:
     """The topic and homework in one line of the week's table (Enter shows them in full)."""
-    return " · ".join(p for p in (lesson.topic, f"д/з: {lesson.homework}" if lesson.homework else "") if p)
+    homework = lesson.homework_text
+    return " · ".join(p for p in (lesson.topic, f"д/з: {homework}" if homework else "") if p)
 
 
 def lesson_details(lesson: DiaryLesson) -> str:
@@ -41,7 +42,7 @@ def lesson_details(lesson: DiaryLesson) -> str:
         return S.DIARY_PLANNED_DETAIL
     lines = [
         f"{S.DIARY_TOPIC}: {lesson.topic or '—'}",
-        f"{S.DIARY_HOMEWORK}: {lesson.homework or '—'}",
+        f"{S.DIARY_HOMEWORK}: {lesson.homework_text or '—'}",
     ]
     if lesson.marks:
         lines.append(f"{S.DIARY_MARKS}: {' '.join(str(m) for m in lesson.marks)}")

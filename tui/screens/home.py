@@ -164,7 +164,13 @@ class HomeScreen(Screen):
             if board is not None and not actor.is_admin:
                 if board.lessons_today:
                     lessons = ", ".join(
-                        (S.HOME_LESSON_HELD if lesson.held else S.HOME_LESSON).format(
+                        (
+                            S.HOME_LESSON_CLOSED
+                            if lesson.closed
+                            else S.HOME_LESSON_HELD
+                            if lesson.held
+                            else S.HOME_LESSON
+                        ).format(
                             number=lesson.number,
                             class_name=lesson.class_name,
                             subject=lesson.subject + (f" ({lesson.subgroup})" if lesson.subgroup else ""),

@@ -22,7 +22,8 @@ from models.core.access import Actor
 from models.core.errors import JournalError, ValidationError
 from models.core.settings import load as load_settings
 from models.core.validation import parse_date
-from models.journal import entries
+from models.imports.headers import normalize_header as fold
+from models.journal import entries, plan
 from models.journal.entries import Cell, MarkEntry, parse_cell
 from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
 from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
@@ -52,6 +53,9 @@ FINAL_KEYS = {
 # A (accept the suggestion; a capital A too: CapsLock must not fill the whole class) and
 # Ctrl+A (accept all, after a confirmation) in both layouts: bindings, not typing
 ACCEPT_KEYS = twin_keys("a,A")
+# «все присутствуют»: В (the Latin layout's D)
+ATTENDANCE_BINDING = twin("d,D")
+ATTENDANCE_KEYS = tuple(ATTENDANCE_BINDING.split(","))
 # what a letter key set, in words: the hint says it (a Latin x is «незач», not a typo)
 FINAL_WORDS = {NOT_CERTIFIED: "н/а", EXEMPT: "осв", PASSED: "зач", FAILED: "незач"}
 
@@ -64,7 +68,7 @@ class Undo:
 
 
 # the keys of a course's own teacher (and an admin): lessons and final marks
-EDIT_ACTIONS = {"add_lesson", "edit_lesson", "delete_lesson", "accept", "accept_all"}
+EDIT_ACTIONS = {"add_lesson", "edit_lesson", "delete_lesson", "accept", "accept_all", "attendance"}
 
 
 class GridScreen(Screen):
@@ -72,11 +76,12 @@ class GridScreen(Screen):
     BINDINGS = [
         Binding("insert", "add_lesson", S.KEY_ADD_LESSON, id="add-lesson", key_display="Ins"),
         Binding("f4", "edit_lesson", S.KEY_EDIT_LESSON, id="edit-lesson"),
+        Binding(ATTENDANCE_BINDING, "attendance", S.KEY_ALL_PRESENT, id="attendance", key_display="В"),
         Binding("delete,backspace", "clear", S.KEY_CLEAR, id="clear", key_display="Del"),
         Binding("ctrl+z", "undo", S.KEY_UNDO, id="undo"),
         Binding("f6", "next_period", S.KEY_PERIOD_GRID, id="period"),
         Binding(twin("a,A"), "accept", S.KEY_ACCEPT, id="accept", key_display="A"),
-        Binding("ctrl+a", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all"),
+        Binding("ctrl+a", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),  # F1 lists it
         Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
@@ -116,7 +121,7 @@ class GridScreen(Screen):
         # title and hint are composed with their text: updating them after mount would
         # draw the whole screen a second time
         grid = MarksGrid(load_grid(self.actor, self.course.course_id, self.period_id), id="grid")
-        hint = self.lesson_hint_text(grid)
+        hint = self.lesson_hint_text(grid, self.app.size.width)
         self.hint_shown = (hint, False)
         yield Header()
         yield Static(self.title_text(grid.data), id="grid-title")
@@ -163,17 +168,44 @@ class GridScreen(Screen):
         widget.set_class(error, "error")
 
     @staticmethod
-    def lesson_hint_text(grid: MarksGrid) -> str:
-        """The cursor column's lesson (date, number, topic), or how to use the final column."""
+    def lesson_hint_text(grid: MarksGrid, width: int) -> str:
+        """The cursor column's lesson (date, number, topic; closed or what it lacks), in one
+        line of `width`: a long topic is shortened, the grid keeps its rows. Or how to use the
+        final column."""
         if not grid.data.lessons:
             return S.NO_LESSONS_YET
         if grid.col < grid.final_col:
             lesson = grid.data.lessons[grid.col]
-            return f"{lesson.date:%d.%m.%Y}, урок {lesson.number}: {lesson.topic or S.NO_TOPIC}"
+            head = f"{lesson.date:%d.%m.%Y}, урок {lesson.number}"
+            if lesson.date > clock.today():
+                return f"{head}: {lesson.topic or S.NO_TOPIC}"
+            tail = f" · {GridScreen.closing_text(lesson)}"
+            if not lesson.topic:  # the tail says it: «F4: тема …»
+                return head + tail
+            room = max(width - 3 - len(head) - len(tail), 12)
+            return f"{head}: {shorten(lesson.topic, room)}{tail}"
         return S.FINAL_HINT if grid.data.pupils else ""
 
+    @staticmethod
+    def closing_text(lesson) -> str:
+        """«закрыт», or what the lesson still lacks and the key that gives it."""
+        if lesson.closed:
+            return S.LESSON_CLOSED
+        form = [
+            text
+            for lacking, text in (
+                (not lesson.topic.strip(), S.LESSON_MISSING_TOPIC),
+                (not lesson.homework.strip() and not lesson.no_homework, S.LESSON_MISSING_HOMEWORK),
+            )
+            if lacking
+        ]
+        parts = [f"F4: {', '.join(form)}"] if form else []
+        if not lesson.attendance_taken:
+            parts.append(S.LESSON_MISSING_ATTENDANCE)
+        return S.LESSON_OPEN.format(missing=" · ".join(parts))
+
     def show_lesson_hint(self) -> None:
-        self.hint(self.lesson_hint_text(self.grid))
+        self.hint(self.lesson_hint_text(self.grid, self.app.size.width))
 
     def on_marks_grid_cursor_moved(self, event: MarksGrid.CursorMoved) -> None:
         if self.returning:  # back to the cell of a "/": the second mark is awaited there
@@ -190,7 +222,7 @@ class GridScreen(Screen):
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
-        if not char or not char.isprintable() or event.key in ACCEPT_KEYS:
+        if not char or not char.isprintable() or event.key in ACCEPT_KEYS or event.key in ATTENDANCE_KEYS:
             return
         event.stop()
         event.prevent_default()
@@ -300,6 +332,10 @@ class GridScreen(Screen):
         def done(change) -> None:
             if change.before != change.after:
                 self.undo_stack.append(Undo(lesson_id, student_id, change.before))
+            if change.after.absence and self.is_mounted:  # an absence typed: attendance taken
+                lesson = self.grid.data.lessons[self.grid.col_of(lesson_id, 0) or 0]
+                if lesson.id == lesson_id and not lesson.attendance_taken:
+                    self.grid.lesson_changed(lesson_id, attendance_taken=True)
             last = self.last_of(key, queued)  # (counts this one done)
             if last and self.is_mounted and (queued or self.grid.data.cell(*key) != change.after):
                 self.grid.cell_changed(lesson_id, student_id, change.after)  # no longer grey
@@ -588,32 +624,84 @@ class GridScreen(Screen):
                     break
 
     def action_edit_lesson(self) -> None:
+        """F4: the lesson's topic, homework (or «без д/з») and attendance — what closes it —
+        offered from the course's plan (КТП) where the lesson has none yet."""
         grid = self.grid
         if grid.col >= grid.final_col:
             return
         lesson = grid.data.lessons[grid.col]
+        step = attempt(self, lambda: plan.plan_step_of(self.actor, lesson.id))
+        topic = lesson.topic or (step.topic if step else "")
+        homework = lesson.homework or (step.homework if step and not lesson.no_homework else "")
+        work_type = lesson.work_type_id or (step.work_type_id if step else None)
         fields = [
-            Field("topic", S.F_TOPIC, lesson.topic),
-            Field("homework", S.F_HOMEWORK, lesson.homework),
-            Field("work_type", S.F_WORK_TYPE, str(lesson.work_type_id or ""), self.work_type_choices()),
+            Field("topic", S.F_TOPIC, topic),
+            Field("homework", S.F_HOMEWORK_OR_NONE, S.NO_HOMEWORK if lesson.no_homework else homework),
+            Field("work_type", S.F_WORK_TYPE, str(work_type or ""), self.work_type_choices()),
+        ]
+        present = lesson.date <= clock.today()
+        if present:
+            has_absences = grid.data.has_absences(lesson.id)
+            fields.append(Field("attendance", S.F_ATTENDANCE, *self.attendance_field(lesson, has_absences)))
+        fields += [
             Field("date", S.F_DATE, f"{lesson.date:%d.%m.%Y}"),
             Field("number", S.F_NUMBER, str(lesson.number)),
         ]
 
         def update(values: dict, allow_clash: bool = False) -> int:
+            typed = values["homework"].strip()
+            none = fold(typed) in S.NO_HOMEWORK_WORDS and typed != ""
+            taken = (
+                {"attendance_taken": values["attendance"] == "1"}
+                if values.get("attendance", "-") != "-"
+                else {}
+            )
             entries.update_lesson(
                 self.actor,
                 lesson.id,
                 allow_clash=allow_clash,
                 topic=values["topic"],
-                homework=values["homework"],
+                homework="" if none else typed,
+                no_homework=none,
                 work_type_id=int(values["work_type"]) if values["work_type"] else None,
                 date=parse_date(values["date"], "Дата урока") or lesson.date,
                 number=values["number"].strip() or lesson.number,
+                **taken,
             )
             return lesson.id
 
-        self.lesson_form(S.EDIT_LESSON_TITLE.format(date=lesson.date), fields, update)
+        title = S.EDIT_LESSON_TITLE.format(date=lesson.date)
+        if step and (topic != lesson.topic or homework != lesson.homework):
+            title += S.PLAN_PREFILLED
+        self.lesson_form(title, fields, update)
+
+    @staticmethod
+    def attendance_field(lesson, has_absences: bool) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The attendance drop-down: its value and choices ("-": absences typed, fixed)."""
+        if lesson.attendance_taken and has_absences:
+            return "-", ((S.ATTENDANCE_ABSENCES, "-"),)
+        return (
+            "1" if lesson.attendance_taken else "",
+            ((S.ATTENDANCE_NOT_TAKEN, ""), (S.ATTENDANCE_ALL_PRESENT, "1")),
+        )
+
+    def action_attendance(self) -> None:
+        """В: «все присутствуют» for the lesson under the cursor (again: taken back)."""
+        grid = self.grid
+        if grid.col >= grid.final_col or not grid.data.lessons:
+            return
+        lesson = grid.data.lessons[grid.col]
+        if lesson.attendance_taken and grid.data.has_absences(lesson.id):
+            self.refuse(S.ATTENDANCE_HAS_ABSENCES)
+            return
+        state = attempt(
+            self, lambda: plan.confirm_attendance(self.actor, lesson.id, not lesson.attendance_taken)
+        )
+        if state is None:
+            return
+        grid.lesson_changed(lesson.id, closed=state.closed, attendance_taken=state.attendance_taken)
+        text = S.ATTENDANCE_CONFIRMED if state.attendance_taken else S.ATTENDANCE_WITHDRAWN
+        self.hint(text.format(date=lesson.date))
 
     def action_delete_lesson(self) -> None:
         grid = self.grid

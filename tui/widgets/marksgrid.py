@@ -8,7 +8,7 @@ typed mark refreshes the cell, the row's summary and the cursor's two cells, reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,6 +22,7 @@ from models.core import clock
 from models.journal.entries import Cell
 from models.journal.grading import Averages, show_average
 from models.journal.grid import Grid
+from models.journal.plan import is_closed
 from tui.widgets import render
 
 HEADER = 2
@@ -31,6 +32,7 @@ LEFT_W = NUM_W + NAME_W
 CELL_W = 6
 SUMMARY = (("Ср.", 5), ("Взв.", 6), ("Пр.", 4), ("Итог", 6))
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+CLOSED_MARK = "√"  # a lesson closed (topic, д/з, attendance); in CP866 too: every old font has it
 RIGHT_W = 1 + sum(w for _, w in SUMMARY)
 
 
@@ -161,6 +163,20 @@ class MarksGrid(Widget, can_focus=True):
         if col is not None:
             self.refresh_cell(row, col)
         self.refresh_summary(row)
+
+    def lesson_changed(self, lesson_id: int, **changes) -> None:
+        """A lesson's own state changed (its attendance taken, closed): its header redrawn."""
+        col = self.col_of(lesson_id)
+        if col is None:
+            return
+        lesson = replace(self.data.lessons[col], **changes)
+        if "closed" not in changes:
+            lesson = replace(
+                lesson,
+                closed=is_closed(lesson.topic, lesson.homework, lesson.no_homework, lesson.attendance_taken),
+            )
+        self.data.lessons[col] = lesson
+        self.refresh(Region(0, 0, self.size.width, HEADER))
 
     def final_changed(self, student_id: int, value: str) -> None:
         if value:
@@ -384,9 +400,10 @@ class MarksGrid(Widget, can_focus=True):
     @staticmethod
     def second_header(lesson) -> str:
         """Weekday (and lesson number when not the first); the weight when not 1."""
+        closed = CLOSED_MARK if lesson.closed else ""
         if lesson.weight != 1:
-            return f"×{lesson.weight.normalize()}"
-        return WEEKDAYS[lesson.date.weekday()] + (str(lesson.number) if lesson.number > 1 else "")
+            return f"×{lesson.weight.normalize()}{closed}"
+        return WEEKDAYS[lesson.date.weekday()] + (str(lesson.number) if lesson.number > 1 else "") + closed
 
     def row_segments(self, row: int) -> list[Segment]:
         pupil = self.data.pupils[row]

@@ -80,7 +80,8 @@ class Shown:
         block = lines[top : bottom + 1]
         count = min(abs(rows), len(block))
         kept = block[count:] if rows > 0 else block[: len(block) - count]
-        lines[top : bottom + 1] = kept + [None] * count if rows > 0 else [None] * count + kept
+        blank: list[str | None] = [None] * count
+        lines[top : bottom + 1] = kept + blank if rows > 0 else blank + kept
 
 
 shown = Shown()
@@ -161,7 +162,9 @@ def render_full_lines(self, console) -> str:
     lines = shown.of(console, self.region.width, self.region.height)
     if x or y0:  # not the whole screen (an inline app): the stock way, nothing known after
         shown.forget()
-        return LAYOUT_RENDER[0](self, console)
+        stock = LAYOUT_RENDER[0]
+        assert stock is not None  # installed only where LayoutUpdate exists
+        return stock(self, console)
     move_to = Control.move_to
     out: list[str] = []
     for y, line in enumerate(self.strips):
