@@ -197,6 +197,8 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a class list (as the system actor): preview, then all rows or none."""
+    if args.what == "plan":
+        return cmd_import_plan(args)
     if args.what != "roster":
         return cmd_import_school(args)
     from exports.roster_import import preview_lines, pupils_word, read_roster
@@ -234,6 +236,62 @@ def cmd_import(args: argparse.Namespace) -> int:
             return EXIT_FAIL
     done = import_roster(SYSTEM, school_class.id, parsed.rows, args.start, source=os.path.abspath(args.file))
     print(f"Импортировано учащихся: {done}, класс {school_class.name}.")
+    return EXIT_OK
+
+
+def cmd_import_plan(args: argparse.Namespace) -> int:
+    """A КТП into a subject's course of one or more classes (as the system actor): the plan's
+    lessons and what they will fill, then all courses or none."""
+    from exports.plan_import import read_plan
+    from models.core.access import SYSTEM
+    from models.imports.lesson_plan import entry_summary
+    from models.journal.plan import import_plan, plan_courses, preview_plan
+
+    if not args.class_name or not args.subject:
+        _print_error("для импорта КТП укажите класс и предмет: --class 5А --subject Математика")
+        return EXIT_USAGE
+    _open(args)
+    courses = plan_courses(SYSTEM, args.class_name, args.subject)
+    parsed = read_plan(args.file)
+    print(f"Файл: {len(parsed.entries)} тем, {parsed.hours} ч, разделов {len(parsed.sections)}.")
+    if parsed.ignored:
+        print(f"Не использованы столбцы: {', '.join(parsed.ignored)}.")
+    for entry in parsed.entries:
+        mark = " ✗ " + "; ".join(entry.problems) if entry.problems else ""
+        print(f"  стр. {entry.line}: {entry_summary(entry)}{mark}")
+    previews = preview_plan(SYSTEM, [c.course_id for c in courses], parsed)
+    for preview in previews:
+        balance = f"; {preview.balance}" if preview.balance else ""
+        print(
+            f"{preview.title}: уроков в журнале {preview.lessons}, темы получат {preview.to_fill}, "
+            f"своя тема у {preview.kept}{balance}."
+        )
+    problems = next((p.problems for p in previews if p.problems), ())
+    if problems:
+        for problem in problems:
+            _print_error(problem)
+        _print_error("Ничего не записано: исправьте файл и повторите.")
+        return EXIT_USAGE
+    if args.dry_run:
+        print("Проверка без записи (--dry-run): ничего не записано.")
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
+            return EXIT_USAGE
+        names = ", ".join(p.title for p in previews)
+        if input(f"Записать КТП ({parsed.hours} ч) в {names}? [д/Н] ").strip().lower() not in (
+            "д",
+            "да",
+            "y",
+            "yes",
+        ):
+            print("Импорт отменён: ничего не записано.")
+            return EXIT_FAIL
+    for done in import_plan(
+        SYSTEM, [c.course_id for c in courses], parsed, source=os.path.abspath(args.file)
+    ):
+        print(f"{done.title}: КТП записан ({done.hours} ч), тем в уроки: {done.filled}.")
     return EXIT_OK
 
 
@@ -561,11 +619,18 @@ def _add_import(sub) -> None:
     )
     p.add_argument(
         "what",
-        choices=["roster", "staff", "load", "timetable"],
-        help="roster — список класса; staff — сотрудники; load — нагрузка; timetable — расписание",
+        choices=["roster", "staff", "load", "timetable", "plan"],
+        help="roster — список класса; staff — сотрудники; load — нагрузка; timetable — расписание; "
+        "plan — календарно-тематическое планирование (КТП) предмета",
     )
     p.add_argument("file", metavar="ФАЙЛ", help="файл таблицы с заголовками столбцов (Фамилия, Имя, …)")
-    p.add_argument("--class", dest="class_name", metavar="КЛАСС", help="roster: класс, например 5А")
+    p.add_argument(
+        "--class",
+        dest="class_name",
+        metavar="КЛАСС",
+        help="roster: класс, например 5А; plan: класс или классы одной параллели через запятую (5А,5Б)",
+    )
+    p.add_argument("--subject", metavar="ПРЕДМЕТ", help="plan: предмет, например Математика")
     p.add_argument(
         "--start",
         metavar="ДАТА",
@@ -589,9 +654,10 @@ def _add_export(sub) -> None:
     )
     p.add_argument(
         "what",
-        choices=["diary", "report-card", "class-report", "meeting", "course"],
+        choices=["diary", "report-card", "class-report", "meeting", "course", "plan"],
         help="diary — выписка из дневника, report-card — табель, class-report — анализ периода и "
-        "контроль, meeting — к родительскому собранию, course — журнал предмета",
+        "контроль, meeting — к родительскому собранию, course — журнал предмета, plan — КТП: "
+        "план и пройденное (с --subject)",
     )
     p.add_argument(
         "--class", dest="class_name", metavar="КЛАСС", help="класс, например 5А, или all — вся школа"

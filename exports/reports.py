@@ -387,6 +387,49 @@ def build_course(
     return sheets
 
 
+def plan_sheet(report, year: str) -> Sheet:
+    """A course's КТП beside the lessons in its places (models.journal.plan.PlanReport): what
+    was taken, what is ahead and what is behind its planned date."""
+    name = f"КТП {report.title.split(' · ', 1)[-1]}"
+    sheet = Sheet(name=name, landscape=True, csv_name="КТП", wrap={3, 6})
+    sheet.title_rows.add(
+        sheet.add(f"Календарно-тематическое планирование: {report.title}, {year} учебный год")
+    )
+    sheet.add(
+        f"На {report.today:%d.%m.%Y}: часов в плане {report.hours}, пройдено {report.taken}, "
+        f"по плану к этому дню {report.planned_by_today}, отстаём на {report.behind} ч."
+    )
+    sheet.header_rows.add(
+        sheet.add(
+            "№ ч",
+            "№ урока",
+            "Раздел",
+            "Тема по плану",
+            "Дата по плану",
+            "Дата урока",
+            "Тема в журнале",
+            "Закрыт",
+            "Состояние",
+        )
+    )
+    sheet.boxed_from = len(sheet.rows) - 1
+    for row in report.rows:
+        sheet.add(
+            row.position,
+            row.number,
+            row.section,
+            row.planned_topic,
+            row.planned_date.strftime("%d.%m.%Y") if row.planned_date else "",
+            row.lesson_date.strftime("%d.%m.%Y") if row.lesson_date else "",
+            row.lesson_topic,
+            "да" if row.closed else "",
+            row.state,
+        )
+    sheet.widths = (5, 7, 18, 40, 11, 11, 40, 7, 11)
+    sheet.freeze = "A4"
+    return sheet
+
+
 # --- the parents' meeting report (R9) ----------------------------------------------------------
 
 

@@ -43,12 +43,13 @@ from models.school.calendar import (
 )
 from models.school.classes import ClassInfo, class_info, classes_kept_by, find_class, get_class, list_classes
 
-DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE = (
+DIARY, REPORT_CARD, CLASS_REPORT, MEETING, COURSE, PLAN = (
     "diary",
     "report-card",
     "class-report",
     "meeting",
     "course",
+    "plan",
 )
 ALL = "all"
 YEAR = "year"
@@ -470,6 +471,21 @@ def _course_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
     return _Doc(base, sheets, 0)
 
 
+def _plan_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
+    """The course's КТП against what was taken (models.journal.plan.plan_report): a sheet per
+    course (a subgroup is a course of its own)."""
+    from exports.reports import plan_sheet
+    from models.journal.plan import plan_report
+
+    school_class = plan.school_class
+    year = year_label(_periods(school_class))
+    sheets = [plan_sheet(plan_report(actor, course_id), year) for course_id in plan.course_ids]
+    for sheet in sheets:
+        sheet.main = True
+    base = safe_filename(kind.file_word, school_class.name, plan.subject, year.replace("/", "-"))
+    return _Doc(base, sheets, 0)
+
+
 def _record_export(actor: Actor, kind: ExportKind, plan: _Plan, doc: _Doc, where: str) -> None:
     from models.people.credentials import record_export
 
@@ -549,6 +565,16 @@ EXPORT_KINDS: dict[str, ExportKind] = {
             build=_course_doc,
             plan=_plan_course,
             skip_on=(JournalError,),  # a class without the subject, or not one's own
+            needs_subject=True,
+        ),
+        ExportKind(
+            PLAN,
+            title="КТП: план и пройденное",
+            file_word="КТП",
+            audit_kind="plan",
+            build=_plan_doc,
+            plan=_plan_course,
+            skip_on=(JournalError,),
             needs_subject=True,
         ),
     )

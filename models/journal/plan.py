@@ -15,6 +15,7 @@ when it became so; «closed on the day» is a closed_at on the lesson's own date
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,9 +23,11 @@ from typing import TYPE_CHECKING
 from models.core import audit, clock
 from models.core.access import Actor, get_course, require_course_teacher, require_staff
 from models.core.errors import ValidationError
-from models.core.schema import Absence, Lesson, Mark, PlanItem, WorkType, now
+from models.core.schema import Absence, Course, Lesson, Mark, PlanItem, Subject, WorkType, now
 from models.core.service import reading, service
 from models.imports.headers import normalize_header
+from models.school.classes import find_class
+from models.school.lessons import timetable_lessons_after
 
 if TYPE_CHECKING:  # the parser (models.imports.lesson_plan) is loaded by an import only
     from models.imports.lesson_plan import ParsedPlan
@@ -158,7 +161,7 @@ def plan_step_of(actor: Actor, lesson_id: int) -> PlanStep | None:
 
 def reflow_plan(actor: Actor, course_id: int) -> int:
     """Inside a service that added, cancelled or moved a lesson: the lessons still to come whose
-    topic is the plan's (not one the teacher typed) take the topic of their new place.
+    topic is the plan's or empty (not one the teacher typed) take the topic of their new place.
     Returns how many changed."""
     steps = _steps(course_id)
     if not steps:
@@ -167,8 +170,8 @@ def reflow_plan(actor: Actor, course_id: int) -> int:
     today = clock.today()
     changed: dict[int, tuple[str, str]] = {}
     for position, lesson in enumerate(_lessons_in_order(course_id)):
-        if lesson.date <= today or lesson.topic not in planned:
-            continue
+        if lesson.date <= today or (lesson.topic and lesson.topic not in planned):
+            continue  # held, or a topic the teacher typed
         topic = steps[position].topic if position < len(steps) else ""
         if topic != lesson.topic:
             Lesson.update(topic=topic).where(Lesson.id == lesson.id).execute()
@@ -187,6 +190,43 @@ def reflow_plan(actor: Actor, course_id: int) -> int:
 
 
 # --- importing a plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanCourse:
+    course_id: int
+    title: str  # «5А · Математика (1 группа)»
+
+
+@reading
+def plan_courses(actor: Actor, class_names: str, subject: str) -> list[PlanCourse]:
+    """The courses a plan goes to: the subject in each class named («5А» or «5А, 5Б»: one
+    grade), every subgroup of it; only those the user teaches (an admin: all)."""
+    require_staff(actor)
+    names = [n for n in re.split(r"[,;\s]+", class_names or "") if n]
+    if not names:
+        raise ValidationError("Укажите класс, например 5А (или 5А,5Б — классы одной параллели).")
+    wanted = " ".join(str(subject or "").split()).lower()
+    if not wanted:
+        raise ValidationError("Укажите предмет, например Математика.")
+    classes = [find_class(name) for name in names]
+    if len({c.grade for c in classes}) > 1:
+        listed = ", ".join(c.name for c in classes)
+        raise ValidationError(f"Один КТП — для классов одной параллели, а {listed} — разные параллели.")
+    out: list[PlanCourse] = []
+    for school_class in classes:
+        found = [
+            course
+            for course in Course.select().join(Subject).where(Course.school_class == school_class.id)
+            if wanted in (course.subject.name.lower(), (course.subject.short_name or "").lower())
+        ]
+        if not found:
+            raise ValidationError(f"Предмета «{subject}» в классе {school_class.name} нет.")
+        for course in found:
+            require_course_teacher(actor, course)
+            out.append(PlanCourse(course.id, _course_title(course)))
+    return out
+
 
 # how teachers write a work type in a plan → the start of the school's work type's name
 WORK_TYPE_ALIASES = {
@@ -225,6 +265,7 @@ class PlanPreview:
     title: str  # «5А · Математика»
     hours: int  # the plan's lessons
     lessons: int  # the course's lessons in the journal
+    ahead: int  # lessons the timetable still gives after the journal's last one
     to_fill: int  # lessons whose empty topic the plan gives
     kept: int  # lessons whose topic the teacher typed (left as they are)
     replaced: int  # plan items the course had before (the new plan replaces them)
@@ -236,15 +277,14 @@ class PlanPreview:
 
     @property
     def balance(self) -> str:
-        """More topics than lessons, or fewer, said plainly ("" when they match)."""
-        if self.hours > self.lessons:
-            return (
-                f"тем в плане на {self.hours - self.lessons} ч больше, чем уроков в журнале ({self.lessons})"
-            )
-        if self.hours < self.lessons:
-            return (
-                f"уроков в журнале ({self.lessons}) на {self.lessons - self.hours} больше, чем часов в плане"
-            )
+        """More topics than the year's lessons, or fewer, said plainly ("" when they match):
+        the year's lessons are the journal's and those the timetable still gives."""
+        year = self.lessons + self.ahead
+        counted = f"уроков за год {year}: в журнале {self.lessons}, по расписанию ещё {self.ahead}"
+        if self.hours > year:
+            return f"в плане на {self.hours - year} ч больше, чем уроков ({counted})"
+        if self.hours < year:
+            return f"в плане на {year - self.hours} ч меньше, чем уроков ({counted})"
         return ""
 
 
@@ -294,8 +334,11 @@ def _preview(course, parsed: ParsedPlan) -> PlanPreview:
     kept = sum(1 for lesson, _ in zip(lessons, steps, strict=False) if lesson.topic.strip())
     replaced = PlanItem.select().where(PlanItem.course == course.id).count()
     hours = len(steps) if steps else parsed.hours
+    ahead = timetable_lessons_after(
+        course.id, max([lesson.date for lesson in lessons], default=clock.today())
+    )
     return PlanPreview(
-        course.id, _course_title(course), hours, len(lessons), to_fill, kept, replaced, tuple(problems)
+        course.id, _course_title(course), hours, len(lessons), ahead, to_fill, kept, replaced, tuple(problems)
     )
 
 
@@ -393,7 +436,7 @@ class PlanRow:
     number: int
     section: str
     planned_topic: str
-    planned_date: dt.date | None
+    planned_date: dt.date | None  # the plan's date (a topic's later hours: its first hour's)
     lesson_date: dt.date | None  # the course's lesson in this place, if there is one
     lesson_topic: str
     closed: bool
@@ -454,7 +497,7 @@ def plan_report(actor: Actor, course_id: int) -> PlanReport:
                 step.number,
                 step.section,
                 step.topic,
-                step.planned_date,
+                planned,
                 lesson.date if lesson else None,
                 lesson.topic if lesson else "",
                 lesson_closed(lesson) if lesson else False,

@@ -256,3 +256,22 @@ def regenerate_future_lessons(actor: Actor, class_id: int, from_date: object = N
         },
     )
     return plan
+
+
+def timetable_lessons_after(course_id: int, after: dt.date) -> int:
+    """How many lessons the timetable still gives the course after `after`, to the end of its
+    class's last period (the lessons of the year not yet in the journal: a plan's length is
+    checked against those and the journal's together)."""
+    course = Course.get_by_id(course_id)
+    school_class = course.school_class
+    periods = _class_periods(school_class)
+    if not periods:
+        return 0
+    day, last = after + dt.timedelta(days=1), periods[-1].end
+    days = []
+    while day <= last:
+        if is_school_day(day, periods):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    wanted = _wanted(school_class.id, days)
+    return sum(len(numbers) for (c, _), numbers in wanted.items() if c == course_id)
