@@ -471,6 +471,7 @@ EXPORT_KINDS = {
     "class-report": "Анализ периода и контроль учителей",
     "meeting": "Отчёт к родительскому собранию",
     "course": "Журнал предмета",
+    "plan": "КТП: план и пройденное",
 }
 F_EXPORT_KIND = "Что"
 F_EXPORT_CLASS = "Класс"
@@ -931,3 +932,30 @@ LATER_ENTRIES = (
 # the grid: a mark written later, when the store was busy, and then refused
 WRITE_REFUSED_LATER = "Не записано ({name}): {reason}"
 WRITES_FINISHING = "Дописываем отметки перед выходом…"
+
+# the course's plan (КТП, tui/screens/plan.py)
+KEY_PLAN = "КТП"
+KEY_PLAN_READ = "Прочитать файл"
+KEY_PLAN_WRITE = "Записать КТП"
+PLAN_TITLE = "КТП (календарно-тематическое планирование): {course}"
+PLAN_PATH_HINT = "или путь к файлу на этом компьютере"
+PLAN_UPLOAD = "Файл КТП (xlsx, ods, csv) — в inbox со своего компьютера: {command}  (F4 — обновить список)"
+PLAN_NONE = "КТП не загружен: выберите файл и нажмите F5 (столбцы «№ урока», «Тема урока», «Кол-во часов»)."
+PLAN_NONE_READER = "КТП этого курса не загружен."
+PLAN_SUMMARY = (
+    "На {today:%d.%m.%Y}: часов в плане {hours}, пройдено {taken}, по плану к этому дню {planned}, "
+    "отстаём на {behind} ч."
+)
+PLAN_REPORT_COLUMNS = ("№ ч", "Тема по плану", "План", "Урок", "Тема в журнале", "Состояние")
+PLAN_SAME_TOPIC = "= по плану"
+PLAN_PREVIEW_COLUMNS = ("Строка", "Урок плана", "Проверка")
+PLAN_PREVIEW = (
+    "В файле {topics} тем, {hours} ч; уроков в журнале {lessons}: темы получат {fill}, своя тема у {kept}."
+)
+PLAN_READY = " Ctrl+S — записать КТП."
+PLAN_MORE = " (и ещё {count})"
+PLAN_DONE = "КТП записан: {hours} ч, тем в уроки: {filled}."
+CONFIRM_PLAN = (
+    "Записать КТП ({hours} ч) в {course}? Пустые темы {fill} уроков заполнятся по плану; свои темы останутся."
+)
+CONFIRM_PLAN_REPLACES = " Прежний КТП ({count} ч) будет заменён."

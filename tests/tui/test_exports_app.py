@@ -185,7 +185,7 @@ async def test_a_subject_teacher_exports_a_course_journal(small_sqlite, export_d
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_exports(app, pilot, "petrov", s.passwords["petrov"])
         kinds = [v for _, v in screen.pick("kind")._options]
-        assert kinds == ["course"]  # keeps no class: only the journals of own courses
+        assert kinds == ["course", "plan"]  # keeps no class: the journals and КТП of own courses
         classes = [str(label) for label, _ in screen.pick("class")._options]
         assert classes == ["5А", "5Б"]
         assert screen.chosen("subject") in ("Английский язык", "Математика")

@@ -17,7 +17,7 @@ from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 
 from exports.diary import default_range
 from exports.paths import user_folder
-from exports.run import ALL, COURSE, DIARY, KINDS, REPORT_CARD, YEAR, ExportCancelled, export
+from exports.run import ALL, COURSE, DIARY, KINDS, PLAN, REPORT_CARD, YEAR, ExportCancelled, export
 from models.core import clock
 from models.core.access import Actor
 from models.core.errors import JournalError
@@ -40,6 +40,9 @@ NONE = "-"  # no subject to choose
 
 def _row(label: str, widget, row_id: str) -> Horizontal:
     return Horizontal(Label(label, classes="form-label"), widget, classes="form-row", id=row_id)
+
+
+BY_SUBJECT = (COURSE, PLAN)  # the kinds of one subject's course
 
 
 class ExportScreen(Screen):
@@ -156,11 +159,11 @@ class ExportScreen(Screen):
     def kinds(self) -> list[str]:
         if self.kept:
             return list(KINDS)
-        return [COURSE] if self.taught else []
+        return [COURSE, PLAN] if self.taught else []
 
     def class_choices(self) -> list[tuple[str, str]]:
         """(label, value) of the classes for the chosen kind; "all" for an admin."""
-        if self.chosen("kind") == COURSE:
+        if self.chosen("kind") in BY_SUBJECT:
             own = {c.id: (c.name, c.grade) for c in self.kept} | self.taught
             items = sorted(own.items(), key=lambda kv: (kv[1][1], kv[1][0]))
             out = [(name, str(cid)) for cid, (name, _grade) in items]
@@ -201,8 +204,8 @@ class ExportScreen(Screen):
             ("row-pupil", kind in (DIARY, REPORT_CARD)),
             ("row-from", kind == DIARY),
             ("row-to", kind == DIARY),
-            ("row-subject", kind == COURSE),
-            ("row-period", kind != DIARY),
+            ("row-subject", kind in BY_SUBJECT),
+            ("row-period", kind not in (DIARY, PLAN)),
         ):
             self.query_one(f"#{row}").set_class(not shown, "hidden")
 
@@ -227,7 +230,7 @@ class ExportScreen(Screen):
         wanted = wanted or self.preset[2] or self.chosen("subject")
         info = self.class_info()
         names: list[str] = []
-        if info is not None and self.chosen("kind") == COURSE:
+        if info is not None and self.chosen("kind") in BY_SUBJECT:
             try:
                 courses = class_courses(self.actor, info.id)
             except JournalError:
@@ -236,7 +239,7 @@ class ExportScreen(Screen):
             for c in courses:
                 if (mine or c.teacher_id == self.actor.user_id) and c.subject not in names:
                     names.append(c.subject)
-        elif self.chosen("class") == ALL and self.chosen("kind") == COURSE:
+        elif self.chosen("class") == ALL and self.chosen("kind") in BY_SUBJECT:
             names = sorted(self.all_subjects)  # every class that has it
         select = self.pick("subject")
         select.set_options([(n, n) for n in names] or [(S.EXPORT_NO_SUBJECTS, NONE)])
@@ -287,10 +290,10 @@ class ExportScreen(Screen):
         if kind == DIARY:
             params["date_from"] = self.query_one("#from", Input).value.strip()
             params["date_to"] = self.query_one("#to", Input).value.strip()
-        else:
+        elif kind != PLAN:  # a plan is the year's
             period = self.chosen("period")
             params["period"] = None if period in ("", CURRENT) else period
-        if kind == COURSE:
+        if kind in BY_SUBJECT:
             subject = self.chosen("subject")
             params["subject"] = "" if subject == NONE else subject
         return params

@@ -84,6 +84,7 @@ class GridScreen(Screen):
         Binding("ctrl+a", "accept_all", S.KEY_ACCEPT_ALL, id="accept-all", show=False),  # F1 lists it
         Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
+        Binding("f7", "plan", S.KEY_PLAN, id="plan"),
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
         Binding("enter", "detail", S.KEY_DETAIL, id="detail", show=False),
         Binding("up", "move(-1, 0)", show=False),
@@ -478,6 +479,17 @@ class GridScreen(Screen):
         self.app.push_screen(
             ExportScreen(self.actor, kind="course", class_id=data.class_id, subject=data.subject)
         )
+
+    def action_plan(self) -> None:
+        """F7: the course's КТП against what was taken; loading one. A plan written: the
+        lessons' topics reloaded."""
+        from tui.screens.plan import PlanScreen
+
+        def closed(written: bool | None) -> None:
+            if written:
+                self.reload()
+
+        self.app.push_screen(PlanScreen(self.actor, self.course), closed)
 
     def action_next_period(self) -> None:
         if len(self.periods) < 2:
