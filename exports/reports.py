@@ -277,6 +277,8 @@ def control_sheets(actor: Actor, a: ClassAnalysis, year: str, name: str = "Ко�
             "Уроков",
             "Без отметок",
             "Без темы",
+            "Без д/з",
+            "Не закрыт в свой день",
             "Отметок",
             "Отметок на ученика",
             "Поздних отметок",
@@ -293,6 +295,8 @@ def control_sheets(actor: Actor, a: ClassAnalysis, year: str, name: str = "Ко�
             r.lessons,
             r.without_marks,
             r.without_topic,
+            r.without_homework,
+            r.not_closed,
             r.marks,
             avg(r.marks_per_pupil),
             r.late_marks,
@@ -303,9 +307,10 @@ def control_sheets(actor: Actor, a: ClassAnalysis, year: str, name: str = "Ко�
     sheet.add()
     sheet.add(
         "Сначала — курсы с наибольшим отставанием. Поздняя отметка — внесена позже, чем через "
-        "установленное число дней после урока."
+        "установленное число дней после урока. Урок закрыт, когда у него есть тема, домашнее задание "
+        "(или «без д/з») и отмечена посещаемость."
     )
-    sheet.widths = (30, 20, 8, 10, 9, 9, 10, 10, 10, 10)
+    sheet.widths = (30, 20, 8, 10, 9, 9, 11, 9, 10, 10, 10, 10)
     return [sheet]
 
 

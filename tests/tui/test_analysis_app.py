@@ -102,10 +102,10 @@ async def test_control_view_opens_the_grid_read_only_for_another_teachers_subjec
         app.screen.query_one("#f-end", Input).value = "17.11.2026"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        # 17 Nov only: Russian without a topic and its 4 marks typed 11 days later (today);
-        # one math lesson without a single mark
+        # 17 Nov only: Russian without a topic (nor homework, not closed) and its 4 marks typed
+        # 11 days later (today); one math lesson without a single mark
         control = rows(screen, "control-table")
-        assert control[0][:6] == ["Русский язык", "Иванова М.П.", "1", "0", "1", "4"]
+        assert control[0][:8] == ["Русский язык", "Иванова М.П.", "1", "0", "1", "1", "1", "4"]
         assert control[1][:4] == ["Математика", "Петров И.О.", "1", "1"]
         assert "17.11–17.11.2026" in text(screen, "analysis-detail")
         await pilot.press("5")
