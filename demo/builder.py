@@ -7,9 +7,10 @@ build leaves no half-made school behind:
 - staff, the year, subjects, classes, homerooms, teaching load, subgroups, the weekly
   timetable, the pupils' moves (arrivals, departures, a transfer) and the diary accounts go
   through the services in models/, audited as the administrator or the homeroom teacher;
-- the bulk of the journal (lessons, marks, absences, final marks, subgroup membership and,
-  for the whole-school size, pupils, guardians, enrollments and consents) is inserted in
-  chunks, with one audit entry "demo.build" saying so.
+- the bulk of the journal (lessons with their closing state, marks, absences, final marks,
+  the courses' calendar-thematic plans, subgroup membership and, for the whole-school size,
+  pupils, guardians, enrollments and consents) is inserted in chunks, with one audit entry
+  "demo.build" saying so.
 
 The journal runs from 1 September to today (`full_year`: to the end of the last period, as
 if the year were over: for measurements). Marks follow strong, average and weak pupils; the
@@ -17,15 +18,18 @@ periods that have ended get the suggested period marks (and the year mark once t
 over); absences tell the weekly excuse story (н → б/у with a document, some never excused);
 a few lessons lack a topic or marks, and one careless course lacks its latest period marks,
 so the control reports have something to find. Grade 1 gets no marks (безотметочное
-обучение), as in a real school.
+обучение), as in a real school. Lessons are closed the way teachers close them (demo.closing):
+most on their day, a few days late, some never, and some of today's not yet; every course has
+a КТП for the whole year that its lessons follow (demo.ktp; the careless course lags behind).
 
 Random choices come from fixed seeds, one stream per stage, so the people and logins are the
 same on every build and the journal is the same for the same day (the clock's today).
 
 The build's stages, in the order of `_Builder.run`: demo.timetable (classes, teaching load,
 subgroups, the weekly timetable), demo.people (staff, families, pupils and their moves, the
-subgroups' members), demo.journal (lessons, marks, absences, final marks); their fixed facts
-in demo.data, the plan's objects and the state they share (DemoSchool) in demo.plan.
+subgroups' members), demo.journal (lessons, marks, absences, final marks; the lessons' closing
+from demo.closing), demo.ktp (the courses' plans); their fixed facts in demo.data, the plan's
+objects and the state they share (DemoSchool) in demo.plan.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from decimal import Decimal
 
 from demo.data import EXTRA_DIARY_ACCOUNTS, PASSWORDS, PUBLIC_HOLIDAYS, SCHOOL_NAME, SEED, SIZES, SUBJECTS
 from demo.journal import fill_journal, final_marks
+from demo.ktp import create_plans
 from demo.people import (
     adult_name,
     class_keeper,
@@ -150,6 +155,8 @@ class _Builder(DemoSchool):
         fill_journal(self)
         self.say("Итоговые отметки за прошедшие периоды…")
         final_marks(self)
+        self.say("Календарно-тематические планы (КТП) на год…")
+        create_plans(self)
         self.say("Учётные записи дневника и логины для входа…")
         logins = self._accounts()
         self._finish(logins)
@@ -177,7 +184,9 @@ class _Builder(DemoSchool):
         )
         self.horizon = last_end if self.full_year else min(self.today, last_end)
         year_start = dt.date(self.start_year, 9, 1)
-        self.school_days = _school_days(quarters, year_start, self.horizon)
+        # the whole year's school days (the plans' dates), and the journal's up to its horizon
+        self.year_days = _school_days(quarters, year_start, last_end)
+        self.school_days = [d for d in self.year_days if d <= self.horizon]
         # the days that have passed (events and consents never lie in the future)
         self.past_days = [d for d in self.school_days if d <= self.today]
         # the day the journal is "as of": today, or the end of the year for --full-year
@@ -251,7 +260,7 @@ class _Builder(DemoSchool):
                 "full_year": self.full_year,
                 "as_of": self.as_of,
                 "bulk": (
-                    "уроки, отметки, пропуски, итоговые отметки и состав подгрупп"
+                    "уроки (и их закрытие), отметки, пропуски, итоговые отметки, КТП и состав подгрупп"
                     + (", учащиеся, родители, зачисления и согласия" if self.size == "school" else "")
                     + " вставлены пакетно, без записи о каждой строке"
                 ),

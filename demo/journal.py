@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from demo.closing import CLOSING_FIELDS, close_lessons
 from demo.data import CONTROL_EVERY, LESSON_START, NO_MARKS_GRADE, SEED, SHARE_ASKED, TOPICS
 from demo.plan import DemoSchool, PClass, PCourse, PPupil, at_hour, bulk_insert, bulk_insert_ids
 from models.core.schema import Absence, FinalMark, Lesson, Mark
@@ -75,14 +76,23 @@ class _Journal:
 
 
 def fill_journal(school: DemoSchool) -> None:
+    """The lessons are filled in first (a mark or an absence names its lesson by its place in
+    the list), then inserted with their closing state, which follows their absences."""
     rng = random.Random(SEED + 5)
     lessons, planned = _plan_lessons(school, rng)
-    ids = bulk_insert_ids(Lesson, _LESSON_FIELDS, lessons)
-    school.counts["lessons"] = len(ids)
+    school.journal_lessons = defaultdict(list)
+    for row in lessons:
+        school.journal_lessons[row[0]].append((row[3], row[4]))
+    school.counts["lessons"] = len(lessons)
     journal = _Journal(rng, _plan_days_off(school, rng))
     school.period_marks = defaultdict(list)
-    for lesson_id, lesson in zip(ids, planned, strict=True):
-        _fill_lesson(school, journal, lesson_id, lesson)
+    for place, lesson in enumerate(planned):
+        _fill_lesson(school, journal, place, lesson)
+    states = close_lessons(school, lessons, planned, journal.absences)
+    rows = [row + state for row, state in zip(lessons, states, strict=True)]
+    ids = bulk_insert_ids(Lesson, _LESSON_FIELDS + CLOSING_FIELDS, rows)
+    journal.marks = [(ids[row[0]], *row[1:]) for row in journal.marks]
+    journal.absences = [(ids[row[0]], *row[1:]) for row in journal.absences]
     bulk_insert(Mark, _MARK_FIELDS, journal.marks)
     bulk_insert(Absence, _ABSENCE_FIELDS, journal.absences)
     school.counts["marks"] = len(journal.marks)
@@ -255,6 +265,17 @@ def _period(c: PClass, day: dt.date):
     raise AssertionError(f"{day} вне периодов {c.name}")
 
 
+def lesson_kind(c: PClass, subject: str, index: int) -> str:
+    """The kind of the `index`-th lesson of the course's topic list: "control" (a контрольная),
+    "small" (a самостоятельная) or "plain" (the plan's items follow the same rule)."""
+    every = CONTROL_EVERY.get(subject, 0)
+    if c.grade > NO_MARKS_GRADE and every and index % every == 0:
+        return "control"
+    if c.grade > NO_MARKS_GRADE and every and index % 7 == 3:
+        return "small"
+    return "plain"
+
+
 def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], list[_PlannedLesson]]:
     rows: list[tuple] = []
     meta: list[_PlannedLesson] = []
@@ -262,10 +283,12 @@ def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], 
     small = school.work_types["Самостоятельная работа"].id
     recent = school.as_of - dt.timedelta(days=10)
     last: dict[tuple[int, int], list[int]] = defaultdict(list)
+    school.topic_offsets = {}
     for c in school.classes:
         days = [d for d in school.school_days if any(p.contains(d) for p in c.periods)]
         state: dict[int, list[int]] = {}
         offsets = {course.id: rng.randint(0, 6) for course in c.courses}
+        school.topic_offsets.update(offsets)
         for day in days:
             for number, subject in c.timetable.get(day.isoweekday(), []):
                 for course in c.courses:
@@ -274,15 +297,11 @@ def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], 
                     count = state.setdefault(course.id, [0, 0])
                     count[0] += 1
                     index = count[0] + offsets[course.id]
-                    every = CONTROL_EVERY.get(subject, 0)
-                    kind = "plain"
-                    if c.grade > NO_MARKS_GRADE and every and index % every == 0:
-                        kind = "control"
+                    kind = lesson_kind(c, subject, index)
+                    if kind == "control":
                         count[1] += 1
-                    elif c.grade > NO_MARKS_GRADE and every and index % 7 == 3:
-                        kind = "small"
-                    topic = _topic(c, subject, index, kind, count[1])
-                    homework = _homework(c, subject, index, rng)
+                    topic = lesson_topic(c, subject, index, kind, count[1])
+                    homework = lesson_homework(c, subject, index, rng)
                     late = day > recent or day == school.as_of
                     skip_topic = rng.random() < (0.1 if late else 0.012) or (
                         course.sloppy and rng.random() < 0.35
@@ -305,7 +324,7 @@ def _plan_lessons(school: DemoSchool, rng: random.Random) -> tuple[list[tuple], 
     return rows, meta
 
 
-def _topic(c: PClass, subject: str, index: int, kind: str, controls: int) -> str:
+def lesson_topic(c: PClass, subject: str, index: int, kind: str, controls: int) -> str:
     band = "primary" if c.grade <= 4 else "main"
     topics = (
         TOPICS.get((subject, band))
@@ -323,7 +342,7 @@ def _topic(c: PClass, subject: str, index: int, kind: str, controls: int) -> str
     return topic
 
 
-def _homework(c: PClass, subject: str, index: int, rng: random.Random) -> str:
+def lesson_homework(c: PClass, subject: str, index: int, rng: random.Random) -> str:
     if c.grade == 1 or rng.random() < 0.1:
         return ""
     paragraph = 1 + index // 2

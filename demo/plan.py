@@ -139,7 +139,8 @@ class DemoSchool:
     weights: dict[int, Decimal]  # work type id → weight
     default_weight: Decimal
     horizon: dt.date  # the journal's last day: today, or the year's end (full_year)
-    school_days: list[dt.date]
+    year_days: list[dt.date]  # the school days of the whole year (the plans' dates)
+    school_days: list[dt.date]  # the journal's: the year's up to the horizon
     past_days: list[dt.date]  # the school days that have passed
     as_of: dt.date  # the day the journal is "as of"
     # demo.timetable
@@ -152,6 +153,8 @@ class DemoSchool:
     membership: dict[tuple[int, int, int], int]  # (subgroup, pupil, period) → 1
     # demo.journal
     period_marks: dict[tuple[int, str, int], list[tuple[int, Decimal]]]
+    topic_offsets: dict[int, int]  # course id → where its lessons start in the topic list
+    journal_lessons: dict[int, list[tuple[str, str]]]  # course id → (topic, homework), date order
 
     def __init__(self, size: str, full_year: bool, say: Callable[[str], object]) -> None:
         self.size = size
@@ -176,12 +179,33 @@ class DemoSchool:
 
 
 def bulk_insert(model, fields: Sequence, rows: list[tuple]) -> None:
-    """Bulk insert in chunks (the caller holds the transaction)."""
+    """Bulk insert in chunks (the caller holds the transaction).
+
+    What Peewee's insert_many(rows, fields) sends (the fields not given take their model
+    defaults, each value goes through its field's db_value), the statement written here as
+    text: Peewee composes it value by value, which took most of the build's time."""
     if not rows:
         return
-    size = max(1, CHUNK_VALUES // len(fields))
+    db = model._meta.database
+    given = set(fields)
+    defaults = sorted(
+        (f for f in model._meta.defaults if f not in given), key=lambda f: f._sort_key
+    )  # e.g. created_at, a text's ""
+    columns = [*fields, *defaults]
+    quote = db.quote[0]
+    names = (model._meta.schema, model._meta.table_name)
+    table = ".".join(f"{quote}{name}{quote}" for name in names if name)
+    head = f"INSERT INTO {table} ({', '.join(f'{quote}{c.column_name}{quote}' for c in columns)}) VALUES "
+    one = "(" + ", ".join([db.param] * len(columns)) + ")"
+    convert = [f.db_value for f in fields]
+    later = [(f.db_value, model._meta.defaults[f]) for f in defaults]
+    size = max(1, CHUNK_VALUES // len(columns))
     for batch in chunked(rows, size):
-        model.insert_many(batch, fields=list(fields)).as_rowcount().execute()
+        params: list = []
+        for row in batch:
+            params += [to_db(value) for to_db, value in zip(convert, row, strict=True)]
+            params += [to_db(default() if callable(default) else default) for to_db, default in later]
+        db.execute_sql(head + ", ".join([one] * len(batch)), params)
 
 
 def bulk_insert_ids(model, fields: Sequence, rows: list[tuple]) -> list[int]:

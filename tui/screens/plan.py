@@ -25,9 +25,12 @@ from models.journal.grid import CourseChoice
 from models.journal.plan import PlanPreview, PlanReport, import_plan, plan_report, preview_plan
 from tui import strings as S
 from tui.files import remote, ssh_target
+from tui.screens.journalgrid import shorten
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
 from tui.worker import store_worker
+
+TOPIC_W = 22  # a topic's column at 80 columns (the F9 file has them whole)
 
 
 class PlanScreen(Screen[bool]):
@@ -56,7 +59,7 @@ class PlanScreen(Screen[bool]):
         yield Static("", id="plan-summary")
         with Horizontal(id="plan-file"):
             yield Select([], id="plan-inbox", prompt=S.IMPORT_INBOX_EMPTY, compact=True)
-            yield Input("", id="plan-path", placeholder=S.PLAN_PATH_HINT)
+            yield Input("", id="plan-path", placeholder=S.PLAN_PATH_HINT, compact=True)
         yield Static("", id="plan-upload")
         yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="plan-status")
@@ -112,10 +115,12 @@ class PlanScreen(Screen[bool]):
         for row in report.rows:
             table.add_row(
                 str(row.position),
-                row.planned_topic,
+                shorten(row.planned_topic, TOPIC_W),
                 f"{row.planned_date:%d.%m}" if row.planned_date else "",
                 f"{row.lesson_date:%d.%m}" if row.lesson_date else "",
-                row.lesson_topic if row.lesson_topic != row.planned_topic else S.PLAN_SAME_TOPIC,
+                shorten(row.lesson_topic, TOPIC_W)
+                if row.lesson_topic != row.planned_topic
+                else S.PLAN_SAME_TOPIC,
                 row.state + (" √" if row.closed else ""),
                 key=str(row.position),
             )
