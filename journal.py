@@ -195,6 +195,23 @@ def cmd_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _confirm_import(args: argparse.Namespace, question: str) -> int | None:
+    """An import checked and ready: the exit code to stop with (--dry-run, no terminal to ask
+    on without --yes, the question answered no), or None to write."""
+    if args.dry_run:
+        print("Проверка без записи (--dry-run): ничего не записано.")
+        return EXIT_OK
+    if args.yes:
+        return None
+    if not sys.stdin.isatty():
+        _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
+        return EXIT_USAGE
+    if input(question).strip().lower() not in ("д", "да", "y", "yes"):
+        print("Импорт отменён: ничего не записано.")
+        return EXIT_FAIL
+    return None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a class list (as the system actor): preview, then all rows or none."""
     if args.what == "plan":
@@ -223,17 +240,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     count = len(preview.rows)
-    if args.dry_run:
-        print("Проверка без записи (--dry-run): ничего не записано.")
-        return EXIT_OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
-            return EXIT_USAGE
-        question = f"Импортировать {count} {pupils_word(count)} в класс {school_class.name}? [д/Н] "
-        if input(question).strip().lower() not in ("д", "да", "y", "yes"):
-            print("Импорт отменён: ничего не записано.")
-            return EXIT_FAIL
+    stop = _confirm_import(
+        args, f"Импортировать {count} {pupils_word(count)} в класс {school_class.name}? [д/Н] "
+    )
+    if stop is not None:
+        return stop
     done = import_roster(SYSTEM, school_class.id, parsed.rows, args.start, source=os.path.abspath(args.file))
     print(f"Импортировано учащихся: {done}, класс {school_class.name}.")
     return EXIT_OK
@@ -272,22 +283,10 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
             _print_error(problem)
         _print_error("Ничего не записано: исправьте файл и повторите.")
         return EXIT_USAGE
-    if args.dry_run:
-        print("Проверка без записи (--dry-run): ничего не записано.")
-        return EXIT_OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
-            return EXIT_USAGE
-        names = ", ".join(p.title for p in previews)
-        if input(f"Записать КТП ({parsed.hours} ч) в {names}? [д/Н] ").strip().lower() not in (
-            "д",
-            "да",
-            "y",
-            "yes",
-        ):
-            print("Импорт отменён: ничего не записано.")
-            return EXIT_FAIL
+    names = ", ".join(p.title for p in previews)
+    stop = _confirm_import(args, f"Записать КТП ({parsed.hours} ч) в {names}? [д/Н] ")
+    if stop is not None:
+        return stop
     for done in import_plan(
         SYSTEM, [c.course_id for c in courses], parsed, source=os.path.abspath(args.file)
     ):
@@ -318,17 +317,10 @@ def cmd_import_school(args: argparse.Namespace) -> int:
     if not plan.todo:
         print("Всё из файла уже есть в школе: записывать нечего.")
         return EXIT_OK
-    if args.dry_run:
-        print("Проверка без записи (--dry-run): ничего не записано.")
-        return EXIT_OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            _print_error("стандартный ввод не терминал: подтвердите импорт ключом --yes")
-            return EXIT_USAGE
-        question = f"Записать в школу строк: {plan.todo} ({setup_import.KIND_NAMES[args.what]})? [д/Н] "
-        if input(question).strip().lower() not in ("д", "да", "y", "yes"):
-            print("Импорт отменён: ничего не записано.")
-            return EXIT_FAIL
+    question = f"Записать в школу строк: {plan.todo} ({setup_import.KIND_NAMES[args.what]})? [д/Н] "
+    stop = _confirm_import(args, question)
+    if stop is not None:
+        return stop
     result = setup_import.run_import(
         SYSTEM, sheet, start=args.start, source=os.path.abspath(args.file), generate=args.generate
     )

@@ -92,3 +92,32 @@ def diary_address() -> str:
     slips say it too; exports.paths.connect_hints)."""
     settings = load_settings()
     return connect_hints(settings.ssh_address, settings.ssh_port, settings.web_address)[0]
+
+
+# --- a file coming in: one's inbox (the imports of a class list, a КТП) -------------------------
+
+
+def inbox_choices(actor: Actor) -> list[tuple[str, str]]:
+    """The files in one's inbox, newest first, as (label, name) for a drop-down."""
+    from exports.paths import list_files
+
+    return [(f"{f.name}  ({f.made:%d.%m %H:%M})", f.name) for f in list_files(actor.user_id, inbox=True)]
+
+
+def upload_hint(app: App, actor: Actor, template: str) -> str:
+    """How to put a file into one's inbox from one's own computer (`template` has {command})."""
+    from exports.paths import upload_command
+
+    if app.is_web:
+        return S.IMPORT_UPLOAD_WEB
+    host, port = ssh_target()
+    return template.format(command=upload_command(actor.login, host, port))
+
+
+def inbox_path(actor: Actor, name: object) -> str:
+    """The path of one's own inbox file chosen by name ("" when none is chosen)."""
+    from exports.paths import find_file
+
+    if not name:
+        return ""
+    return str(find_file(actor.user_id, str(name), inbox=True).path)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from peewee import SQL, Case, Function, fn
 
 from models.core import clock
-from models.core.access import Actor, require_staff
+from models.core.access import Actor, require_admin, require_staff
 from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.lookup import get_or_refuse
@@ -385,3 +385,55 @@ def _years_touching(start: dt.date, end: dt.date):
     from models.core.schema import SchoolYear
 
     return SchoolYear.select(SchoolYear.id).where((SchoolYear.start <= end) & (SchoolYear.end >= start))
+
+
+@dataclass(frozen=True)
+class TeacherControl:
+    """One teacher's courses added up: the school's view of who keeps the journal (R14)."""
+
+    teacher_id: int
+    teacher: str
+    courses: int
+    lessons: int
+    without_marks: int
+    without_topic: int
+    without_homework: int
+    not_closed: int  # not closed on the lesson's day
+    late_marks: int
+    marks: int
+
+    @property
+    def not_closed_share(self) -> Decimal:
+        return Decimal(self.not_closed) / self.lessons if self.lessons else Decimal(0)
+
+
+def by_teacher(rows: Iterable[CourseControl]) -> list[TeacherControl]:
+    """Courses grouped by their teacher, the most lessons not closed on their day (by share)
+    first, then by name."""
+    grouped: dict[int, list[CourseControl]] = defaultdict(list)
+    for row in rows:
+        grouped[row.teacher_id].append(row)
+    out = [
+        TeacherControl(
+            teacher_id,
+            courses[0].teacher,
+            len(courses),
+            sum(c.lessons for c in courses),
+            sum(c.without_marks for c in courses),
+            sum(c.without_topic for c in courses),
+            sum(c.without_homework for c in courses),
+            sum(c.not_closed for c in courses),
+            sum(c.late_marks for c in courses),
+            sum(c.marks for c in courses),
+        )
+        for teacher_id, courses in grouped.items()
+    ]
+    return sorted(out, key=lambda t: (-t.not_closed_share, -t.not_closed, t.teacher))
+
+
+@reading
+def school_control(actor: Actor, start: dt.date, end: dt.date) -> list[TeacherControl]:
+    """Every teacher of the school between `start` and `end`, per teacher (the admin)."""
+    require_admin(actor)
+    _check_range(start, end)
+    return by_teacher(_control(SchoolClass.year.in_(_years_touching(start, end)), start, end))

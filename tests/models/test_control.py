@@ -13,7 +13,7 @@ from models.core.errors import NotFound, PermissionDenied, ValidationError
 from models.core.schema import Lesson, Mark
 from models.journal import entries
 from models.journal.plan import confirm_attendance
-from models.reports.control import control_report, teacher_control
+from models.reports.control import control_report, school_control, teacher_control
 from models.school.identity import update_setting
 from models.school.load import create_course
 from models.school.subjects import create_subject
@@ -166,3 +166,19 @@ def test_the_grid_choice_is_read_only_for_another_teacher(small_sqlite):
     math = next(r for r in control_report(s.homeroom, s.class_a, *Q2) if r.course_id == s.math_a)
     assert not math.course_choice(s.homeroom.user_id).own
     assert math.course_choice(s.teacher.user_id).own
+
+
+def test_the_school_per_teacher_for_the_admin(small):
+    """Issue 17, point 4: the admin's view, per teacher over all their courses (Q2: Петров
+    teaches math in 5А and 5Б and English group 2; only 5А's math had lessons)."""
+    s = small
+    plant(s)
+    rows = school_control(s.admin, *Q2)
+    assert [r.teacher for r in rows] == ["Петров И.О.", "Иванова М.П.", "Сидорова А."]
+    petrov = rows[0]
+    assert (petrov.courses, petrov.lessons, petrov.not_closed, petrov.without_topic) == (3, 4, 3, 1)
+    assert (petrov.without_homework, petrov.without_marks, petrov.late_marks, petrov.marks) == (2, 1, 1, 5)
+    assert petrov.not_closed_share == Decimal("0.75")
+    assert (rows[1].lessons, rows[1].not_closed) == (1, 0)
+    with pytest.raises(PermissionDenied):
+        school_control(s.homeroom, *Q2)

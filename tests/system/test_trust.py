@@ -443,6 +443,7 @@ CHECKED_ELSEWHERE = {
     "guardians.foreign_children": "a part of require_guardian_keeper and the guardian search",
     "auditlog.pupil_by_text": "calls auditlog.find_pupils, a read",
     "auditlog.make_filter": "reads through auditlog.find_pupils and user_by_login, reads",
+    "plan.reflow_plan": "a part of entries' add_lesson, update_lesson and delete_lesson, services",
 }
 
 

@@ -153,3 +153,39 @@ async def test_pupils_and_guardians_have_no_analysis(small_sqlite):
             app.action_open("analysis")
             await pilot.pause()
             assert not isinstance(app.screen, AnalysisScreen) and bells == [1]
+
+
+async def test_the_admin_sees_every_teacher_of_the_school(small_sqlite):
+    """Issue 17, point 4: T in the teachers view (the admin) lists the school per teacher, the
+    most lessons not closed on their day first; a homeroom teacher is not offered the key."""
+    from tui.screens.teachers import SchoolTeachersScreen
+
+    s = small_sqlite
+    plant(s)
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await landed(app, pilot, s, "admin")
+        app.push_screen(AnalysisScreen(s.admin))
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        teachers = app.screen
+        assert isinstance(teachers, SchoolTeachersScreen)
+        table = rows(teachers, "teachers-table")
+        assert [r[0] for r in table][:1] == ["Петров И.О."] and len(table) == 3
+        petrov = table[0]
+        assert petrov[2] != "0" and petrov[3] == petrov[2] and petrov[4] == "100%"  # nothing closed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        await landed(app, pilot, s, "ivanova")
+        app.push_screen(AnalysisScreen(s.homeroom))
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        assert "T" not in {k.key_display for k in app.screen.query("FooterKey")}

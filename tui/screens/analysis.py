@@ -160,6 +160,7 @@ class AnalysisScreen(Screen):
         Binding(twin("p,right_square_bracket"), "scope(1)", S.KEY_AN_SCOPE, id="scope", key_display="P"),
         Binding(twin("left_square_bracket"), "scope(-1)", show=False),
         Binding(twin("d"), "range", S.KEY_AN_RANGE, id="range", key_display="D"),
+        Binding(twin("t"), "school_teachers", S.KEY_SCHOOL_TEACHERS, id="school-teachers", key_display="T"),
     ]
 
     def __init__(self, actor: Actor) -> None:
@@ -225,7 +226,15 @@ class AnalysisScreen(Screen):
             return len(self.class_list) > 1
         if action == "range":
             return self.current_tab == "control"
+        if action == "school_teachers":
+            return self.actor.is_admin and self.current_tab == "control"
         return True
+
+    def action_school_teachers(self) -> None:
+        """T (the admin, teachers view): every teacher of the school for the same dates."""
+        from tui.screens.teachers import SchoolTeachersScreen
+
+        self.app.push_screen(SchoolTeachersScreen(self.actor, *self.scope_range()))
 
     @property
     def current_tab(self) -> str:

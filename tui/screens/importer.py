@@ -18,14 +18,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
-from exports.paths import find_file, list_files, upload_command
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
 from models.core.access import Actor
 from models.core.errors import JournalError
 from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
-from tui.files import remote, ssh_target
+from tui.files import inbox_choices, inbox_path, remote, upload_hint
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
 from tui.worker import store_worker
@@ -95,17 +94,12 @@ class ImportScreen(Screen[int | None]):
 
     def action_refresh_inbox(self) -> None:
         """The files in one's inbox, newest first, and how to put one there."""
-        files = list_files(self.actor.user_id, inbox=True)
+        choices = inbox_choices(self.actor)
         select = self.query_one("#import-inbox", Select)
-        select.set_options([(f"{f.name}  ({f.made:%d.%m %H:%M})", f.name) for f in files])
-        if files:
-            select.value = files[0].name
-        if self.app.is_web:
-            upload = S.IMPORT_UPLOAD_WEB
-        else:
-            host, port = ssh_target()
-            upload = S.IMPORT_UPLOAD.format(command=upload_command(self.actor.login, host, port))
-        self.query_one("#import-upload", Static).update(upload)
+        select.set_options(choices)
+        if choices:
+            select.value = choices[0][1]
+        self.query_one("#import-upload", Static).update(upload_hint(self.app, self.actor, S.IMPORT_UPLOAD))
 
     def chosen_path(self) -> str:
         """The inbox file chosen (looked up by name among one's own), else the typed path."""
@@ -113,9 +107,7 @@ class ImportScreen(Screen[int | None]):
         if typed:
             return typed
         value = self.query_one("#import-inbox", Select).value
-        if value is Select.BLANK or not value:
-            return ""
-        return str(find_file(self.actor.user_id, str(value), inbox=True).path)
+        return "" if value is Select.BLANK else inbox_path(self.actor, value)
 
     def show_class(self) -> None:
         name = next((c.name for c in self.kept_classes if c.id == self.class_id), "")

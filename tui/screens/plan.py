@@ -16,7 +16,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from exports.paths import find_file, list_files, upload_command
 from exports.plan_import import read_plan
 from models.core.access import Actor
 from models.core.errors import JournalError
@@ -24,7 +23,7 @@ from models.imports.lesson_plan import ParsedPlan, entry_summary
 from models.journal.grid import CourseChoice
 from models.journal.plan import PlanPreview, PlanReport, import_plan, plan_report, preview_plan
 from tui import strings as S
-from tui.files import remote, ssh_target
+from tui.files import inbox_choices, inbox_path, remote, upload_hint
 from tui.screens.journalgrid import shorten
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
@@ -132,17 +131,12 @@ class PlanScreen(Screen[bool]):
     # --- loading a plan file ------------------------------------------------------------
 
     def action_refresh_inbox(self) -> None:
-        files = list_files(self.actor.user_id, inbox=True)
+        choices = inbox_choices(self.actor)
         select = self.query_one("#plan-inbox", Select)
-        select.set_options([(f"{f.name}  ({f.made:%d.%m %H:%M})", f.name) for f in files])
-        if files:
-            select.value = files[0].name
-        if self.app.is_web:
-            upload = S.IMPORT_UPLOAD_WEB
-        else:
-            host, port = ssh_target()
-            upload = S.PLAN_UPLOAD.format(command=upload_command(self.actor.login, host, port))
-        self.query_one("#plan-upload", Static).update(upload)
+        select.set_options(choices)
+        if choices:
+            select.value = choices[0][1]
+        self.query_one("#plan-upload", Static).update(upload_hint(self.app, self.actor, S.PLAN_UPLOAD))
 
     def chosen_path(self) -> str:
         path_input = self.query_one("#plan-path", Input)
@@ -150,9 +144,7 @@ class PlanScreen(Screen[bool]):
         if typed:
             return typed
         value = self.query_one("#plan-inbox", Select).value
-        if value is Select.BLANK or not value:
-            return ""
-        return str(find_file(self.actor.user_id, str(value), inbox=True).path)
+        return "" if value is Select.BLANK else inbox_path(self.actor, value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_check()
