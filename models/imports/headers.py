@@ -71,6 +71,20 @@ def find_header(
     return None
 
 
+def no_header(what: str, expected: str, fmt: str) -> ValidationError:
+    """The refusal of a table with no header row: `what` (« плана» or ""), the columns
+    expected; a CSV file is also told to check its encoding and separator."""
+    hint = (
+        " Если названия столбцов на месте, проверьте кодировку (UTF-8 или Windows-1251) "
+        "и разделитель («;» или «,»)."
+        if fmt == "csv"
+        else ""
+    )
+    return ValidationError(
+        f"Не найдена строка заголовков{what}: в одной из первых строк должны быть столбцы {expected}.{hint}"
+    )
+
+
 @dataclass(frozen=True)
 class Header:
     index: int  # the header row's index in the table

@@ -37,7 +37,14 @@ from dataclasses import dataclass
 
 from models.core import clock
 from models.core.errors import ValidationError
-from models.imports.headers import cell_text, filled_rows, find_header, normalize_header, read_header
+from models.imports.headers import (
+    cell_text,
+    filled_rows,
+    find_header,
+    no_header,
+    normalize_header,
+    read_header,
+)
 
 MAX_TOPIC = 500  # characters
 MAX_HOURS = 8  # hours of one topic
@@ -481,16 +488,7 @@ def parse_rows(rows: list[list], fmt: str = "csv", *, year_start: int | None = N
     rows = filled_rows(rows)
     found = _find_header([[cell_text(c) for c in r] for r in rows])
     if found is None:
-        hint = (
-            " Если названия столбцов на месте, проверьте кодировку (UTF-8 или Windows-1251) "
-            "и разделитель («;» или «,»)."
-            if fmt == "csv"
-            else ""
-        )
-        raise ValidationError(
-            f"Не найдена строка заголовков плана: в одной из первых строк должны быть столбцы "
-            f"{HEADER_HINT}.{hint}"
-        )
+        raise no_header(" плана", HEADER_HINT, fmt)
     index, columns = found
     columns = _topic_over_content(rows[index], columns)
     header = read_header(rows[index], index, columns)

@@ -44,6 +44,7 @@ from models.imports.headers import (
     filled_rows,
     find_header,
     is_blank,
+    no_header,
     normalize_header,
     read_header,
 )
@@ -208,16 +209,7 @@ def parse_rows(kind: str, rows: list[list], fmt: str = "csv") -> Sheet:
     rows = filled_rows(rows)
     found = _find_header(kind, [[cell_text(c) for c in r] for r in rows])
     if found is None:
-        hint = (
-            " Если названия столбцов на месте, проверьте кодировку (UTF-8 или Windows-1251) "
-            "и разделитель («;» или «,»)."
-            if fmt == "csv"
-            else ""
-        )
-        raise ValidationError(
-            f"Не найдена строка заголовков: в одной из первых строк должны быть столбцы "
-            f"{HEADER_HINT[kind]}.{hint}"
-        )
+        raise no_header("", HEADER_HINT[kind], fmt)
     index, columns = found
     header = read_header(rows[index], index, columns)
     out = []
