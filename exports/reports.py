@@ -394,9 +394,10 @@ def build_course(
 
 def plan_sheet(report, year: str) -> Sheet:
     """A course's КТП beside the lessons in its places (models.journal.plan.PlanReport): what
-    was taken, what is ahead and what is behind its planned date."""
+    was taken, what is ahead and what is behind its planned date; a section's name heads its
+    lessons."""
     name = f"КТП {report.title.split(' · ', 1)[-1]}"
-    sheet = Sheet(name=name, landscape=True, csv_name="КТП", wrap={3, 6})
+    sheet = Sheet(name=name, landscape=True, csv_name="КТП", wrap={2, 5})
     sheet.title_rows.add(
         sheet.add(f"Календарно-тематическое планирование: {report.title}, {year} учебный год")
     )
@@ -408,7 +409,6 @@ def plan_sheet(report, year: str) -> Sheet:
         sheet.add(
             "№ ч",
             "№ урока",
-            "Раздел",
             "Тема по плану",
             "Дата по плану",
             "Дата урока",
@@ -418,11 +418,14 @@ def plan_sheet(report, year: str) -> Sheet:
         )
     )
     sheet.boxed_from = len(sheet.rows) - 1
+    section = ""
     for row in report.rows:
+        if row.section and row.section != section:
+            sheet.bold_rows.add(sheet.add("", "", row.section, "", "", "", "", ""))
+        section = row.section
         sheet.add(
             row.position,
             row.number,
-            row.section,
             row.planned_topic,
             row.planned_date.strftime("%d.%m.%Y") if row.planned_date else "",
             row.lesson_date.strftime("%d.%m.%Y") if row.lesson_date else "",
@@ -430,7 +433,7 @@ def plan_sheet(report, year: str) -> Sheet:
             "да" if row.closed else "",
             row.state,
         )
-    sheet.widths = (5, 7, 18, 40, 11, 11, 40, 7, 11)
+    sheet.widths = (5, 7, 44, 11, 11, 44, 7, 11)
     sheet.freeze = "A4"
     return sheet
 
