@@ -16,6 +16,7 @@ from models.core.schema import (
     Course,
     Lesson,
     Period,
+    PlanItem,
     SchoolClass,
     Subject,
     TimetableEntry,
@@ -113,6 +114,20 @@ def _missing(wanted: dict, existing: dict) -> list[tuple[int, dt.date, int]]:
     return out
 
 
+def _planned_topics(course_ids: set[int]) -> dict[int, set[str]]:
+    """The topics of each course's КТП (models.journal.plan): such a topic on a lesson came
+    from the plan, and the plan moves on to the lessons that remain."""
+    out: dict[int, set[str]] = defaultdict(set)
+    if course_ids:
+        for course_id, topic in (
+            PlanItem.select(PlanItem.course, PlanItem.topic)
+            .where(PlanItem.course.in_(sorted(course_ids)))
+            .tuples()
+        ):
+            out[course_id].add(topic)
+    return out
+
+
 def _existing(class_id: int, start: dt.date, end: dt.date) -> list[Lesson]:
     return list(
         Lesson.select(Lesson, Course, Subject)
@@ -142,11 +157,12 @@ def _plan(class_id: int, period_id, start, end, *, regenerate: bool):
     if regenerate:
         off = [x for x in lessons if (x.course_id, x.date, x.number) not in wanted_keys]
         marked = _has_entries(x.id for x in off)
+        planned = _planned_topics({x.course_id for x in off})
         for lesson in off:
             if lesson.id in marked:
                 reason = "отметки или пропуски"
-            elif lesson.topic or lesson.homework:
-                reason = "тема или задание"
+            elif lesson.homework or (lesson.topic and lesson.topic not in planned.get(lesson.course_id, ())):
+                reason = "тема или задание"  # a topic the course's КТП gave is the plan's, not the teacher's
             else:
                 remove.append(lesson)
                 continue
@@ -182,6 +198,14 @@ def _write_plan(create: list, remove: list) -> None:
         ).execute()
 
 
+def _follow_plans(actor: Actor, course_ids: set[int]) -> None:
+    """Lessons made or removed: the courses' КТП goes to their lessons to come again."""
+    from models.journal.plan import reflow_plan  # (plan.py reads this module's timetable count)
+
+    for course_id in sorted(course_ids):
+        reflow_plan(actor, course_id)
+
+
 @reading
 def preview_generate(
     class_id: int, period_id: int | None = None, start: object = None, end: object = None
@@ -203,6 +227,7 @@ def generate_lessons(
     require_admin(actor)
     school_class, plan, create, _ = _plan(class_id, period_id, start, end, regenerate=False)
     _write_plan(create, [])
+    _follow_plans(actor, {c for c, _, _ in create})
     audit.record(
         actor,
         "lessons.generate",
@@ -242,6 +267,7 @@ def regenerate_future_lessons(actor: Actor, class_id: int, from_date: object = N
         raise ValidationError(f"После {_fmt(start)} у класса {school_class.name} учебных дней нет.")
     school_class, plan, create, remove = _plan(class_id, None, start, periods[-1].end, regenerate=True)
     _write_plan(create, remove)
+    _follow_plans(actor, {c for c, _, _ in create} | {x.course_id for x in remove})
     audit.record(
         actor,
         "lessons.regenerate",

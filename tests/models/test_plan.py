@@ -125,3 +125,20 @@ def test_a_broken_plan_writes_nothing(small, lessons):
     with pytest.raises(ValidationError, match="вид работы «зачётная» не найден"):
         plan.import_plan(s.teacher, [s.math_a], unknown)
     assert PlanItem.select().count() == 0 and topics(s.math_a)[0] == ""
+
+
+def test_lessons_made_from_the_timetable_follow_the_plan_and_go_with_it(small):
+    """Lessons generated after the plan was loaded take its topics; when the timetable drops
+    them, a topic the plan gave does not keep them (only the teacher's own would)."""
+    from models.school.lessons import generate_lessons, regenerate_future_lessons
+    from models.school.timetable import add_timetable_entry, remove_timetable_entry
+
+    s = small
+    plan.import_plan(s.teacher, [s.math_a], parse_rows(ROWS))
+    entry = add_timetable_entry(s.admin, s.math_a, 1, 3, dt.date(2026, 11, 30))  # Mondays, 3rd
+    generate_lessons(s.admin, s.class_a, start="30.11.2026", end="14.12.2026")
+    assert topics(s.math_a) == ["Дроби", "Дроби", "Проценты"]  # 30.11, 7.12, 14.12
+    remove_timetable_entry(s.admin, entry)
+    done = regenerate_future_lessons(s.admin, s.class_a, "01.12.2026")
+    assert done.remove == 2 and not done.kept  # 7.12 and 14.12: the plan's topics, not kept
+    assert topics(s.math_a) == ["Дроби"]
