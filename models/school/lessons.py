@@ -11,6 +11,7 @@ from peewee import chunked
 
 from models.core import audit, clock
 from models.core.access import Actor, require_admin
+from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.schema import (
     Course,
@@ -119,12 +120,11 @@ def _planned_topics(course_ids: set[int]) -> dict[int, set[str]]:
     from the plan, and the plan moves on to the lessons that remain."""
     out: dict[int, set[str]] = defaultdict(set)
     if course_ids:
-        for course_id, topic in (
-            PlanItem.select(PlanItem.course, PlanItem.topic)
-            .where(PlanItem.course.in_(sorted(course_ids)))
-            .tuples()
-        ):
-            out[course_id].add(topic)
+        query = PlanItem.select(PlanItem.course, PlanItem.topic).where(
+            PlanItem.course.in_(sorted(course_ids))
+        )
+        for course_id, planned in tuples(query):
+            out[course_id].add(planned)
     return out
 
 
