@@ -334,9 +334,7 @@ class GridScreen(Screen):
             if change.before != change.after:
                 self.undo_stack.append(Undo(lesson_id, student_id, change.before))
             if change.after.absence and self.is_mounted:  # an absence typed: attendance taken
-                lesson = self.grid.data.lessons[self.grid.col_of(lesson_id, 0) or 0]
-                if lesson.id == lesson_id and not lesson.attendance_taken:
-                    self.grid.lesson_changed(lesson_id, attendance_taken=True)
+                self.grid.lesson_changed(lesson_id, attendance_taken=True)
             last = self.last_of(key, queued)  # (counts this one done)
             if last and self.is_mounted and (queued or self.grid.data.cell(*key) != change.after):
                 self.grid.cell_changed(lesson_id, student_id, change.after)  # no longer grey

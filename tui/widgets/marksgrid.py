@@ -165,16 +165,20 @@ class MarksGrid(Widget, can_focus=True):
         self.refresh_summary(row)
 
     def lesson_changed(self, lesson_id: int, **changes) -> None:
-        """A lesson's own state changed (its attendance taken, closed): its header redrawn."""
+        """A lesson's own state changed (its attendance taken, closed): its header redrawn
+        (nothing when it is as it was)."""
         col = self.col_of(lesson_id)
         if col is None:
             return
-        lesson = replace(self.data.lessons[col], **changes)
+        before = self.data.lessons[col]
+        lesson = replace(before, **changes)
         if "closed" not in changes:
             lesson = replace(
                 lesson,
                 closed=is_closed(lesson.topic, lesson.homework, lesson.no_homework, lesson.attendance_taken),
             )
+        if lesson == before:
+            return
         self.data.lessons[col] = lesson
         self.refresh(Region(0, 0, self.size.width, HEADER))
 
