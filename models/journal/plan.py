@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from models.core import audit, clock
 from models.core.access import Actor, get_course, require_course_teacher, require_staff
 from models.core.errors import ValidationError
-from models.core.schema import Absence, Course, Lesson, Mark, PlanItem, Subject, WorkType, now
+from models.core.locks import take_turns
+from models.core.schema import Absence, Course, Enrollment, Lesson, Mark, PlanItem, Subject, WorkType, now
 from models.core.service import reading, service
 from models.imports.headers import normalize_header
 from models.school.classes import find_class
@@ -92,9 +93,24 @@ def attendance_change(lesson: Lesson, taken: bool) -> bool:
         return taken
     if lesson.date > clock.today():
         raise ValidationError(f"Урок {lesson.date:%d.%m.%Y} ещё не прошёл: посещаемость отмечается на уроке.")
-    if not taken and Absence.select().where(Absence.lesson == lesson.id).exists():
-        raise ValidationError("В уроке отмечены пропуски: посещаемость уже отмечена.")
+    if not taken:
+        # the lesson's cells first (models/core/locks.py): an absence being typed meanwhile
+        # is either seen below or written after this, and then takes the attendance again
+        take_turns([("cell", lesson.id, pupil) for pupil in _pupils_on(lesson)])
+        if Absence.select().where(Absence.lesson == lesson.id).exists():
+            raise ValidationError("В уроке отмечены пропуски: посещаемость уже отмечена.")
     return taken
+
+
+def _pupils_on(lesson: Lesson) -> list[int]:
+    """The pupils of the lesson's class that day: every cell an absence could be typed in."""
+    day = lesson.date
+    query = Enrollment.select(Enrollment.student).where(
+        (Enrollment.school_class == lesson.course.school_class_id)
+        & (Enrollment.start <= day)
+        & (Enrollment.end.is_null() | (Enrollment.end >= day))
+    )
+    return sorted({e.student_id for e in query})
 
 
 @service
