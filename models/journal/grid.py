@@ -35,7 +35,7 @@ from models.core.settings import Settings
 from models.core.settings import load as load_settings
 from models.journal.entries import Cell, read_cells
 from models.journal.grading import Averages, averages, suggest_period_mark
-from models.journal.plan import lesson_closed
+from models.journal.plan import is_closed
 from models.people.names import short_names
 from models.school.calendar import is_for_grade
 
@@ -60,9 +60,13 @@ class GridLesson:
     homework: str
     work_type_id: int | None
     weight: Decimal
-    closed: bool = False  # topic, homework or «без д/з», attendance (models.journal.plan)
     no_homework: bool = False
     attendance_taken: bool = False
+
+    @property
+    def closed(self) -> bool:
+        """Topic, homework or «без д/з», attendance (models.journal.plan)."""
+        return is_closed(self.topic, self.homework, self.no_homework, self.attendance_taken)
 
 
 @dataclass
@@ -248,7 +252,6 @@ def _lessons(
             lesson.homework,
             lesson.work_type_id,
             weights.get(lesson.work_type_id, default_weight) if lesson.work_type_id else default_weight,
-            lesson_closed(lesson),
             lesson.no_homework,
             lesson.attendance_taken,
         )

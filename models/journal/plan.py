@@ -306,15 +306,33 @@ class PlanPreview:
 
 def _entry_problems(parsed: ParsedPlan, index: dict[str, int]) -> list[str]:
     problems = list(parsed.problems)
+    unknown = {
+        e.line for e in parsed.entries if e.work_type and resolve_work_type(e.work_type, index) is None
+    }
+    names = ", ".join(wt.name for wt in WorkType.select().order_by(WorkType.id)) if unknown else ""
     for entry in parsed.entries:
         for problem in entry.problems:
             problems.append(f"строка {entry.line}: {problem}")
-        if entry.work_type and resolve_work_type(entry.work_type, index) is None:
-            names = ", ".join(wt.name for wt in WorkType.select().order_by(WorkType.id))
+        if entry.line in unknown:
             problems.append(f"строка {entry.line}: вид работы «{entry.work_type}» не найден (есть: {names})")
     if not parsed.entries:
         problems.append("В плане нет ни одного урока с номером и темой.")
     return problems
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A parsed plan checked against the school once, whatever the number of courses."""
+
+    parsed: ParsedPlan
+    problems: tuple[str, ...]
+    steps: list[PlanStep]  # one per hour; empty while there are problems
+
+
+def _check(parsed: ParsedPlan) -> _Checked:
+    index = _work_type_index()
+    problems = _entry_problems(parsed, index)
+    return _Checked(parsed, tuple(problems), _expanded(parsed, index) if not problems else [])
 
 
 def _expanded(parsed: ParsedPlan, index: dict[str, int]) -> list[PlanStep]:
@@ -341,31 +359,38 @@ def _course_title(course) -> str:
     return f"{course.school_class.name} · {course.subject.name}{group}"
 
 
-def _preview(course, parsed: ParsedPlan) -> PlanPreview:
-    index = _work_type_index()
-    problems = _entry_problems(parsed, index)
-    steps = _expanded(parsed, index) if not problems else []
+def _preview(course, checked: _Checked) -> PlanPreview:
+    steps = checked.steps
     lessons = _lessons_in_order(course.id)
     to_fill = sum(1 for lesson, _ in zip(lessons, steps, strict=False) if not lesson.topic.strip())
     kept = sum(1 for lesson, _ in zip(lessons, steps, strict=False) if lesson.topic.strip())
     replaced = PlanItem.select().where(PlanItem.course == course.id).count()
-    hours = len(steps) if steps else parsed.hours
+    hours = len(steps) if steps else checked.parsed.hours
     ahead = timetable_lessons_after(
         course.id, max([lesson.date for lesson in lessons], default=clock.today())
     )
     return PlanPreview(
-        course.id, _course_title(course), hours, len(lessons), ahead, to_fill, kept, replaced, tuple(problems)
+        course.id,
+        _course_title(course),
+        hours,
+        len(lessons),
+        ahead,
+        to_fill,
+        kept,
+        replaced,
+        checked.problems,
     )
 
 
 @reading
 def preview_plan(actor: Actor, course_ids: Sequence[int], parsed: ParsedPlan) -> list[PlanPreview]:
     """What importing the plan into each course would do; nothing is written."""
+    checked = _check(parsed)
     out = []
     for course_id in course_ids:
         course = get_course(course_id)
         require_course_teacher(actor, course)
-        out.append(_preview(course, parsed))
+        out.append(_preview(course, checked))
     return out
 
 
@@ -386,16 +411,17 @@ def import_plan(
     """The plan becomes each course's (replacing the one it had) and fills the empty topics of
     its lessons in date order; the work type of a lesson without marks follows the plan too.
     All courses or none: a single problem and nothing is written."""
+    checked = _check(parsed)
+    steps = checked.steps
     done = []
     for course_id in course_ids:
         course = get_course(course_id)
         require_course_teacher(actor, course)
-        preview = _preview(course, parsed)
+        preview = _preview(course, checked)
         if not preview.valid:
             shown = "; ".join(preview.problems[:5])
             more = f" (и ещё {len(preview.problems) - 5})" if len(preview.problems) > 5 else ""
             raise ValidationError(f"План не записан: {shown}{more}.")
-        steps = _expanded(parsed, _work_type_index())
         PlanItem.delete().where(PlanItem.course == course_id).execute()
         PlanItem.insert_many(
             [

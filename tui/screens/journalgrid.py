@@ -709,7 +709,7 @@ class GridScreen(Screen):
         )
         if state is None:
             return
-        grid.lesson_changed(lesson.id, closed=state.closed, attendance_taken=state.attendance_taken)
+        grid.lesson_changed(lesson.id, attendance_taken=state.attendance_taken)
         text = S.ATTENDANCE_CONFIRMED if state.attendance_taken else S.ATTENDANCE_WITHDRAWN
         self.hint(text.format(date=lesson.date))
 

@@ -22,7 +22,6 @@ from models.core import clock
 from models.journal.entries import Cell
 from models.journal.grading import Averages, show_average
 from models.journal.grid import Grid
-from models.journal.plan import is_closed
 from tui.widgets import render
 
 HEADER = 2
@@ -172,11 +171,6 @@ class MarksGrid(Widget, can_focus=True):
             return
         before = self.data.lessons[col]
         lesson = replace(before, **changes)
-        if "closed" not in changes:
-            lesson = replace(
-                lesson,
-                closed=is_closed(lesson.topic, lesson.homework, lesson.no_homework, lesson.attendance_taken),
-            )
         if lesson == before:
             return
         self.data.lessons[col] = lesson
