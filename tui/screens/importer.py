@@ -15,7 +15,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
@@ -24,14 +23,17 @@ from models.core.errors import JournalError
 from models.imports.class_list import ImportPreview, default_start, import_roster, preview_roster_import
 from models.school.classes import ClassInfo, classes_kept_by
 from tui import strings as S
-from tui.files import inbox_choices, inbox_path, remote, upload_hint
+from tui.files import remote
+from tui.screens.inbox import InboxFileScreen
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
-from tui.worker import store_worker
 
 
-class ImportScreen(Screen[int | None]):
+class ImportScreen(InboxFileScreen[int | None]):
     """Dismisses with the number of pupils imported (None if none), for the roster to reload."""
+
+    PREFIX = "import"
+    UPLOAD = S.IMPORT_UPLOAD
 
     BINDINGS = [
         Binding("escape", "close", S.KEY_BACK, id="back"),
@@ -47,7 +49,6 @@ class ImportScreen(Screen[int | None]):
         self.class_id = class_id
         self.kept_classes: list[ClassInfo] = []
         self.initial_path = path
-        self.paths_allowed = True  # a path on this computer: only when not served
         self.parsed: ParsedFile | None = None
         self.preview: ImportPreview | None = None
         self.path = ""
@@ -83,7 +84,6 @@ class ImportScreen(Screen[int | None]):
         else:
             self.show_class()
         served = remote(self.app)
-        self.paths_allowed = not served
         for widget in ("#import-path", "#import-path-label"):
             self.query_one(widget).display = not served
         self.action_refresh_inbox()
@@ -91,23 +91,6 @@ class ImportScreen(Screen[int | None]):
             self.query_one("#import-inbox", Select).focus()
         else:
             self.query_one("#import-path", Input).focus()
-
-    def action_refresh_inbox(self) -> None:
-        """The files in one's inbox, newest first, and how to put one there."""
-        choices = inbox_choices(self.actor)
-        select = self.query_one("#import-inbox", Select)
-        select.set_options(choices)
-        if choices:
-            select.value = choices[0][1]
-        self.query_one("#import-upload", Static).update(upload_hint(self.app, self.actor, S.IMPORT_UPLOAD))
-
-    def chosen_path(self) -> str:
-        """The inbox file chosen (looked up by name among one's own), else the typed path."""
-        typed = self.query_one("#import-path", Input).value.strip() if self.paths_allowed else ""
-        if typed:
-            return typed
-        value = self.query_one("#import-inbox", Select).value
-        return "" if value is Select.BLANK else inbox_path(self.actor, value)
 
     def show_class(self) -> None:
         name = next((c.name for c in self.kept_classes if c.id == self.class_id), "")
@@ -126,40 +109,13 @@ class ImportScreen(Screen[int | None]):
             return len(self.kept_classes) > 1
         return True
 
-    def set_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#import-status", Static)
-        status.update(text)
-        status.set_class(error, "error")
-
     # --- reading and the preview -------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_check()
+    def may_read(self) -> bool:
+        return self.class_id is not None
 
-    def action_check(self) -> None:
-        if self.class_id is None:
-            return
-        try:
-            path = self.chosen_path()
-        except JournalError as exc:
-            self.set_status(str(exc), error=True)
-            return
-        if not path:
-            self.set_status(S.IMPORT_NO_PATH, error=True)
-            return
-        self.clear_preview()
-        self.set_status(S.IMPORT_READING)
-        self.read_file(path)
-
-    @store_worker(exclusive=True, group="import-read")
-    def read_file(self, path: str) -> None:
-        """Reading (and parsing) a file needs no database: a thread keeps the screen alive."""
-        try:
-            parsed = read_roster(path)
-        except JournalError as exc:
-            self.app.call_from_thread(self.set_status, str(exc), error=True)
-            return
-        self.app.call_from_thread(self.show_preview, path, parsed)
+    def read(self, path: str) -> ParsedFile:
+        return read_roster(path)
 
     def clear_preview(self) -> None:
         self.parsed = self.preview = None

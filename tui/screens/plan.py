@@ -13,7 +13,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from exports.plan_import import read_plan
@@ -23,17 +22,20 @@ from models.imports.lesson_plan import ParsedPlan, entry_summary
 from models.journal.grid import CourseChoice
 from models.journal.plan import PlanPreview, PlanReport, import_plan, plan_report, preview_plan
 from tui import strings as S
-from tui.files import inbox_choices, inbox_path, remote, upload_hint
+from tui.files import remote
+from tui.screens.inbox import InboxFileScreen
 from tui.screens.journalgrid import shorten
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
-from tui.worker import store_worker
 
 TOPIC_W = 22  # a topic's column at 80 columns (the F9 file has them whole)
 
 
-class PlanScreen(Screen[bool]):
+class PlanScreen(InboxFileScreen[bool]):
     """Dismisses with True when a plan was written (the grid then reloads its topics)."""
+
+    PREFIX = "plan"
+    UPLOAD = S.PLAN_UPLOAD
 
     BINDINGS = [
         Binding("f5", "check", S.KEY_PLAN_READ, id="plan-read"),
@@ -77,11 +79,6 @@ class PlanScreen(Screen[bool]):
             if action == "import":
                 return self.preview is not None and self.preview.valid
         return True
-
-    def set_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#plan-status", Static)
-        status.update(text)
-        status.set_class(error, "error")
 
     # --- the plan against what was taken ------------------------------------------------
 
@@ -130,48 +127,12 @@ class PlanScreen(Screen[bool]):
 
     # --- loading a plan file ------------------------------------------------------------
 
-    def action_refresh_inbox(self) -> None:
-        choices = inbox_choices(self.actor)
-        select = self.query_one("#plan-inbox", Select)
-        select.set_options(choices)
-        if choices:
-            select.value = choices[0][1]
-        self.query_one("#plan-upload", Static).update(upload_hint(self.app, self.actor, S.PLAN_UPLOAD))
+    def read(self, path: str) -> ParsedPlan:
+        return read_plan(path)
 
-    def chosen_path(self) -> str:
-        path_input = self.query_one("#plan-path", Input)
-        typed = path_input.value.strip() if path_input.display else ""
-        if typed:
-            return typed
-        value = self.query_one("#plan-inbox", Select).value
-        return "" if value is Select.BLANK else inbox_path(self.actor, value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_check()
-
-    def action_check(self) -> None:
-        try:
-            path = self.chosen_path()
-        except JournalError as exc:
-            self.set_status(str(exc), error=True)
-            return
-        if not path:
-            self.set_status(S.IMPORT_NO_PATH, error=True)
-            return
+    def clear_preview(self) -> None:
         self.parsed = self.preview = None
         self.refresh_bindings()
-        self.set_status(S.IMPORT_READING)
-        self.read_file(path)
-
-    @store_worker(exclusive=True, group="plan-read")
-    def read_file(self, path: str) -> None:
-        """Reading a file needs no database: a thread keeps the screen alive."""
-        try:
-            parsed = read_plan(path)
-        except JournalError as exc:
-            self.app.call_from_thread(self.set_status, str(exc), error=True)
-            return
-        self.app.call_from_thread(self.show_preview, path, parsed)
 
     def show_preview(self, path: str, parsed: ParsedPlan) -> None:
         try:
