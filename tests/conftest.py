@@ -55,6 +55,17 @@ def private_exports(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("JOURNAL_EXPORT_DIR", str(tmp_path_factory.mktemp("exports")))
 
 
+def demo_location(backend: str, tmp_path_factory, folder: str) -> str:
+    """Where a module's demo school is built: a new SQLite file, or the test PostgreSQL
+    database emptied first (skipped without one)."""
+    if backend == "sqlite":
+        return str(tmp_path_factory.mktemp(folder) / "journal-demo.sqlite")
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://…")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
 def _reset_postgres(url: str) -> None:
     location = dbmod.resolve(url)
     db = dbmod.make_database(location)

@@ -44,7 +44,7 @@ from models.journal.grid import load_grid
 from models.people import accounts
 from models.school.classes import parse_class_name
 from models.school.identity import init_school
-from tests.conftest import PG_URL, TODAY, _reset_postgres
+from tests.conftest import TODAY, demo_location
 
 Q1_END = dt.date(2026, 10, 25)  # default quarters of 2026/2027: Q1 ended before TODAY
 Q2_END = dt.date(2026, 12, 28)  # … and Q2 has not
@@ -52,13 +52,7 @@ Q2_END = dt.date(2026, 12, 28)  # … and Q2 has not
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = str(tmp_path_factory.mktemp("demo") / "journal-demo.sqlite")
-    else:
-        if not PG_URL:
-            pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://…")
-        _reset_postgres(PG_URL)
-        url = PG_URL
+    url = demo_location(request.param, tmp_path_factory, "demo")
     clock.freeze(TODAY)  # the autouse fixture pins each test; the build runs before it
     try:
         result = build_demo(url)

@@ -14,12 +14,14 @@ from collections import defaultdict
 import pytest
 
 from demo.builder import build_demo
+from demo.closing import CLOSING_FIELDS
 from demo.data import LESSON_START
+from demo.ktp import PLAN_FIELDS
 from models.core import clock, store
 from models.core import db as dbmod
 from models.core.schema import Absence, Course, Lesson, PlanItem, SchoolClass, Subject, User
 from models.journal.plan import lesson_closed
-from tests.conftest import PG_URL, _reset_postgres
+from tests.conftest import demo_location
 
 DAY = dt.date(2026, 11, 25)  # a Wednesday in the 2nd quarter of 2026/2027
 NOW = dt.datetime(2026, 11, 25, 12, 40)  # the 5th lesson (12:35) has begun, the 6th has not
@@ -38,13 +40,7 @@ def _build(url: str):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = str(tmp_path_factory.mktemp("demo-plan") / "journal-demo.sqlite")
-    else:
-        if not PG_URL:
-            pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://…")
-        _reset_postgres(PG_URL)
-        url = PG_URL
+    url = demo_location(request.param, tmp_path_factory, "demo-plan")
     result = _build(url)
     yield url, result
     dbmod.close()
@@ -215,27 +211,8 @@ def test_same_seed_same_plan_and_closing(built, tmp_path):
         pytest.skip("compared once, on SQLite")
 
     def seen() -> tuple[list, list]:
-        plan = list(
-            PlanItem.select(
-                PlanItem.course,
-                PlanItem.position,
-                PlanItem.number,
-                PlanItem.section,
-                PlanItem.topic,
-                PlanItem.homework,
-                PlanItem.work_type,
-                PlanItem.planned_date,
-            )
-            .order_by(PlanItem.id)
-            .tuples()
-        )
-        closing = list(
-            Lesson.select(
-                Lesson.id, Lesson.no_homework, Lesson.homework_at, Lesson.attendance_taken, Lesson.closed_at
-            )
-            .order_by(Lesson.id)
-            .tuples()
-        )
+        plan = list(PlanItem.select(*PLAN_FIELDS).order_by(PlanItem.id).tuples())  # every column but id
+        closing = list(Lesson.select(Lesson.id, *CLOSING_FIELDS).order_by(Lesson.id).tuples())
         return plan, closing
 
     first = seen()
