@@ -16,7 +16,7 @@ from decimal import Decimal
 from exports.layout import Sheet
 from models.core.access import Actor
 from models.core.errors import ValidationError
-from models.journal.grading import Indicators, show_average
+from models.journal.grading import Indicators, show_average, suggestion_rule
 from models.journal.grid import Grid, load_grid
 from models.reports.analysis import ClassAnalysis, PupilRow, class_analysis, percent
 from models.reports.extracts import AbsenceCount
@@ -118,6 +118,7 @@ def ledger_sheet(a: ClassAnalysis, year: str, name: str = "Ведомость") 
     sheet.boxed_to = len(sheet.rows)
     sheet.add()
     sheet.add(STAR_LEGEND)
+    sheet.add(suggestion_rule(a.settings.min_marks_for_period))
     sheet.add(basis_line(a))
     sheet.add("Предметы: " + "; ".join(f"{s.short} — {s.name}" for s in a.subjects if s.short != s.name))
     sheet.widths = (4, 24, *([6] * len(a.subjects)), 8, 10, 9, 9, 6, 18)
@@ -369,7 +370,8 @@ def course_sheet(grid: Grid, year: str, name: str | None = None) -> Sheet:
     sheet.boxed_to = len(sheet.rows)
     sheet.add()
     sheet.add(ABSENCE_LEGEND + " «—» — не в классе в этот день.")
-    sheet.add("Предл. — предложенная итоговая отметка (по средневзвешенному), Итог — выставленная учителем.")
+    sheet.add("Предл. — предложенная итоговая отметка, Итог — выставленная учителем.")
+    sheet.add(suggestion_rule(grid.settings.min_marks_for_period))
     sheet.widths = (4, 24, *([6] * len(grid.lessons)), 6, 8, 8, 7, 6)
     sheet.freeze = "C4"
     # a quarter's lessons do not fit one page's width legibly: pages across, names repeated

@@ -101,11 +101,23 @@ def round_mark(value: Decimal, threshold: Decimal) -> int:
     return min(5, whole + 1) if value - whole >= threshold else max(1, whole)
 
 
-def suggest_period_mark(avg: Averages, threshold: Decimal, min_marks: int) -> str:
-    """The suggestion for a period mark: н/а with fewer than the minimum marks."""
-    if avg.count < max(min_marks, 1) or avg.weighted is None:
+def suggest_period_mark(avg: Averages, threshold: Decimal, min_marks: int, running: bool = False) -> str:
+    """The suggestion for a period mark (RUNNING_RULE): the weighted average rounded; with
+    fewer than the minimum marks н/а, once the period is over — while it runs, the rounded
+    average so far (a forecast: the reports count it and list the pupil as «грозит н/а»)."""
+    if avg.weighted is None or avg.count < 1 or (avg.count < max(min_marks, 1) and not running):
         return NOT_CERTIFIED
     return str(round_mark(avg.weighted, threshold))
+
+
+def suggestion_rule(min_marks: int) -> str:
+    """RUNNING_RULE in words, for every legend that shows a suggested mark."""
+    return (
+        "Предложенная отметка — средневзвешенная, округлённая по правилу школы. При отметках "
+        f"меньше {max(min_marks, 1)}: пока период идёт — средняя на сегодня (прогноз, «грозит н/а»), "
+        "после окончания периода — н/а. Отметки учащегося, перешедшего из другого класса, "
+        "считаются за весь период; поставленные после даты выбытия — не считаются."
+    )
 
 
 def show_average(value: Decimal | None) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from peewee import JOIN, ModelSelect, fn
 
+from models.core import clock
 from models.core.access import Actor, get_course, may_record_absence, require_staff
 from models.core.db import tuples
 from models.core.errors import ValidationError
@@ -21,6 +22,7 @@ from models.core.schema import (
     Enrollment,
     FinalMark,
     Lesson,
+    Mark,
     Period,
     SchoolClass,
     Student,
@@ -87,6 +89,8 @@ class Grid:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (lesson, student)
     finals: dict[int, str] = field(default_factory=dict)
     weights: dict[int, Decimal] = field(default_factory=dict)  # work type → weight
+    # pupil → (mark, weight) of this period given in the subject in another class (moved)
+    elsewhere: dict[int, list[tuple[int, Decimal]]] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     # what the reader may change here (the services check again at each write): lessons, marks
     # and final marks (the course's teacher, an admin); absences (also the homeroom teacher)
@@ -99,11 +103,17 @@ class Grid:
     def has_absences(self, lesson_id: int) -> bool:
         return any(cell.absence for (lesson, _), cell in self.cells.items() if lesson == lesson_id)
 
+    def present(self, student_id: int, day: dt.date) -> bool:
+        """Whether the pupil sat in this course on `day` (outside: «·», and nothing counts)."""
+        return any(p.student_id == student_id and p.present_on(day) for p in self.pupils)
+
     def averages(self, student_id: int) -> Averages:
-        pairs = []
+        """The period's marks of the pupil (PERIOD_RULE of models.reports.analysis): those of
+        the lessons here the pupil sat in, and those brought from another class."""
+        pairs = list(self.elsewhere.get(student_id, ()))
         for lesson in self.lessons:
             cell = self.cells.get((lesson.id, student_id))
-            if cell is None:
+            if cell is None or not cell.marks or not self.present(student_id, lesson.date):
                 continue
             for mark in cell.marks:
                 weight = (
@@ -112,11 +122,18 @@ class Grid:
                 pairs.append((mark.value, weight))
         return averages(pairs)
 
+    def forecast(self, student_id: int) -> bool:
+        """The period runs and the pupil has marks, but fewer than the minimum: the suggestion
+        is the average so far (RUNNING_RULE), not a mark to confirm yet."""
+        count = self.averages(student_id).count
+        return 0 < count < max(self.settings.min_marks_for_period, 1) and clock.today() <= self.period_end
+
     def suggestion(self, student_id: int) -> str:
         return suggest_period_mark(
             self.averages(student_id),
             self.settings.rounding_threshold,
             self.settings.min_marks_for_period,
+            running=clock.today() <= self.period_end,
         )
 
 
@@ -139,6 +156,8 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     pupils, finals = _pupils_with_finals(course, period)
     lessons = _lessons(course, period, weights, default_weight)
     cells = read_cells(Lesson.select(Lesson.id).where(_of_the_period(course, period)))
+    arrived = [p.student_id for p in pupils if p.start > period.start]
+    elsewhere = _marks_elsewhere(course, period, arrived, weights, default_weight) if arrived else {}
     teacher = course.teacher
     return Grid(
         course_id=course.id,
@@ -157,6 +176,7 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         cells=cells,
         finals=finals,
         weights=weights,
+        elsewhere=elsewhere,
         settings=load_settings(),
         may_edit=actor.is_admin or course.teacher_id == actor.user_id,
         may_record_absence=may_record_absence(actor, course),
@@ -232,6 +252,43 @@ def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil]
         if final_value:
             finals[sid] = final_value
     return pupils, finals
+
+
+def _marks_elsewhere(
+    course: Course,
+    period: Period,
+    student_ids: list[int],
+    weights: dict[int, Decimal],
+    default_weight: Decimal,
+) -> dict[int, list[tuple[int, Decimal]]]:
+    """3a. The period's marks in the subject of pupils who came from another class, given
+    there while they were in it (PERIOD_RULE): (value, weight) per pupil."""
+    query = (
+        Mark.select(Mark.student, Mark.value, Mark.work_type, Lesson.work_type)
+        .join(Lesson)
+        .join(Course)
+        .join(
+            Enrollment,
+            on=(
+                (Enrollment.student == Mark.student)
+                & (Enrollment.school_class == Course.school_class)
+                & (Enrollment.start <= Lesson.date)
+                & (Enrollment.end.is_null() | (Enrollment.end >= Lesson.date))
+            ),
+        )
+        .where(
+            Mark.student.in_(student_ids)
+            & (Course.subject == course.subject_id)
+            & (Course.school_class != course.school_class_id)
+            & (Lesson.date >= period.start)
+            & (Lesson.date <= period.end)
+        )
+    )
+    out: dict[int, list[tuple[int, Decimal]]] = {}
+    for sid, value, own_type, lesson_type in tuples(query):
+        kind = own_type or lesson_type
+        out.setdefault(sid, []).append((value, weights.get(kind, default_weight) if kind else default_weight))
+    return out
 
 
 def _of_the_period(course: Course, period: Period):

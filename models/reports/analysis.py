@@ -11,7 +11,9 @@ Before a period ends the analysis counts the suggested marks (a final mark a tea
 already confirmed counts as such) and says how many are suggestions; a pupil with marks but
 fewer than the minimum counts with the rounded average so far and goes on the at-risk list
 ("грозит н/а"). After the end it counts the final marks, and DOMAIN.md's rule holds for
-what is still missing: too few marks suggest н/а.
+what is still missing: too few marks suggest н/а. That is RUNNING_RULE, the journal grid's
+too (models.journal.grading.suggest_period_mark). A pupil's marks count where the pupil sat
+in the lesson, whichever class: PERIOD_RULE below.
 
 Reads: ten small statements per class, the marks and absences aggregated per pupil ×
 subject by the database in one UNION ALL. The SQL is written out (portable: SQLite and
@@ -83,7 +85,7 @@ class PupilSubject(NamedTuple):
     total: int  # Σ marks
     weighted_total: int  # Σ mark × weight×100
     weight_total: int  # Σ weight×100
-    suggested: str | None  # DOMAIN.md's suggestion (н/а below the minimum); None: no marks
+    suggested: str | None  # RUNNING_RULE's suggestion (grading.suggest_period_mark); None: no marks
     final: str  # "" while not set
     mark: str | None  # what the analysis counts: the final mark, else (see module doc)
     lessons: int  # lessons held so far that the pupil attends
@@ -92,6 +94,7 @@ class PupilSubject(NamedTuple):
     unexcused: int  # н
     late: int  # о (not a missed lesson)
     counts: tuple[int, int, int, int, int]  # current marks 5, 4, 3, 2, 1
+    few: bool = False  # marks, but fewer than the minimum (a period)
     period_marks: tuple[str, ...] = ()  # the year: each period's mark ("" none)
     period_set: tuple[bool, ...] = ()  # … and whether the teacher set it (False: suggested)
 
@@ -114,7 +117,7 @@ class PupilSubject(NamedTuple):
     @property
     def too_few(self) -> bool:
         """Marks, but fewer than the minimum, and no final mark yet: н/а threatens."""
-        return not self.final and self.suggested == NOT_CERTIFIED and self.count > 0
+        return not self.final and self.few and self.count > 0
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,7 @@ class _Course(NamedTuple):
     subject_id: int
     subgroup_id: int | None
     teacher: str
+    class_id: int
 
 
 @dataclass
@@ -291,6 +295,10 @@ class _Data:
     names: dict[int, str]  # pupil → "Surname Name", in roster order
     stints: dict[int, list[tuple[dt.date, dt.date | None]]]  # pupil → enrollments
     courses: list[_Course]
+    # pupils who were in another class during the scope: pupil → (class, start, end); their
+    # marks there count too (PERIOD_RULE), and those classes' courses are in `visited`
+    elsewhere: dict[int, list[tuple[int, dt.date, dt.date | None]]]
+    visited: list[_Course]
     subjects: dict[int, tuple[str, str]]  # id → (name, short), in curriculum order
     members: set[tuple[int, int, int]]  # (subgroup, student, period)
     marks: dict[tuple[int, int, int], list[int]]  # (student, subject, period) → _Sums
@@ -311,8 +319,65 @@ def _period_sql(periods: tuple[_Period, ...], params: list) -> str:
     return f"CASE {' '.join(cases)} ELSE 0 END"
 
 
+# PERIOD_RULE, in one place: a pupil's mark or absence counts when the pupil sat in that
+# lesson: enrolled in the lesson's class on its day. So a pupil who moved class in a period
+# brings the period's marks along (both classes' reports count the same marks), and what
+# stands after a departure date (the grid shows «·» there) counts nowhere.
+
+# The class's pupils at some time in the scope (three "?": the class, the last and first day).
+_PUPILS_IN_SCOPE = (
+    "SELECT p.student_id FROM enrollment p "
+    'WHERE p.school_class_id = ? AND p."start" <= ? AND (p."end" IS NULL OR p."end" >= ?)'
+)
+
 # The lessons of the class in the scope (three "?": the class, the first and the last day).
 _IN_SCOPE = 'c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
+
+
+@dataclass(frozen=True)
+class _Sitting:
+    """Whose entries count in the scope, by PERIOD_RULE: the pupils in the class throughout
+    (every entry in its lessons) and the others (only where the pupil was in the lesson's
+    class that day: the class's lessons, and those of the classes they were in meanwhile)."""
+
+    class_id: int
+    classes: tuple[int, ...]  # the class first
+    throughout: tuple[int, ...]
+    partly: tuple[int, ...]
+
+    def sql(self, table: str) -> str:
+        """FROM … WHERE … over `x` (marks or absences), `l` and `c`; two "?": the first and
+        the last day. Ids are the store's integers, written in."""
+
+        def ids(values: tuple[int, ...]) -> str:
+            return ", ".join(str(int(v)) for v in values) or "NULL"
+
+        return (
+            f"FROM {table} x JOIN lesson l ON l.id = x.lesson_id JOIN course c ON c.id = l.course_id "
+            f"WHERE c.school_class_id IN ({ids(self.classes)}) "
+            'AND l."date" >= ? AND l."date" <= ? '
+            f"AND ((x.student_id IN ({ids(self.throughout)}) AND c.school_class_id = {int(self.class_id)}) "
+            f"OR (x.student_id IN ({ids(self.partly)}) AND EXISTS (SELECT 1 FROM enrollment e "
+            "WHERE e.student_id = x.student_id AND e.school_class_id = c.school_class_id "
+            'AND e."start" <= l."date" AND (e."end" IS NULL OR e."end" >= l."date"))))'
+        )
+
+
+def _sitting(
+    class_id: int,
+    stints: dict[int, list[tuple[dt.date, dt.date | None]]],
+    elsewhere: dict[int, list[tuple[int, dt.date, dt.date | None]]],
+    start: dt.date,
+    end: dt.date,
+) -> _Sitting:
+    throughout, partly = [], []
+    for sid, stays in stints.items():
+        if any(a <= start and (b is None or b >= end) for a, b in stays):
+            throughout.append(sid)
+        elif any(a <= end and (b is None or b >= start) for a, b in stays):
+            partly.append(sid)
+    visited = sorted({k for stays in elsewhere.values() for k, _, _ in stays})
+    return _Sitting(class_id, (class_id, *visited), tuple(throughout), tuple(partly))
 
 
 def _load(
@@ -328,17 +393,27 @@ def _load(
     names, stints = _pupils(class_id, pupils_from, end)
     courses, subjects = _courses(class_id)
     members = _subgroup_members(class_id, periods)
-    marks, absences = _marks_and_absences(class_id, periods)
+    lessons = _lessons_held(class_id, periods, min(end, today))
+    elsewhere = _stints_elsewhere(class_id, start, end)
+    visited: list[_Course] = []
+    for other in sorted({k for stays in elsewhere.values() for k, _, _ in stays}):  # (moved)
+        visited.extend(_courses(other)[0])
+        members |= _subgroup_members(other, periods)
+        lessons.update(_lessons_held(other, periods, min(end, today)))
+    sitting = _sitting(class_id, stints, elsewhere, start, end)
+    marks, absences = _marks_and_absences(sitting, periods)
     return _Data(
         names,
         stints,
         courses,
+        elsewhere,
+        visited,
         subjects,
         members,
         marks,
         absences,
-        _lessons_missed_per_day(class_id, start, end),
-        _lessons_held(class_id, periods, min(end, today)),
+        _lessons_missed_per_day(sitting, start, end),
+        lessons,
         _finals(class_id, scopes),
     )
 
@@ -375,9 +450,25 @@ def _courses(class_id: int) -> tuple[list[_Course], dict[int, tuple[str, str]]]:
         (class_id,),
     ):
         initials = "".join(f"{part[0]}." for part in (t_first, t_patr) if part)
-        courses.append(_Course(cid, subject_id, subgroup_id, f"{t_surname} {initials}".strip()))
+        courses.append(_Course(cid, subject_id, subgroup_id, f"{t_surname} {initials}".strip(), class_id))
         subjects[subject_id] = (s_name, s_short or s_name)
     return courses, subjects
+
+
+def _stints_elsewhere(
+    class_id: int, start: dt.date, end: dt.date
+) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+    """2a. The stints in other classes, within the scope, of the class's pupils in the scope:
+    a pupil who moved brings the marks of the period along (PERIOD_RULE)."""
+    elsewhere: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+    for sid, other, a, b in _rows(
+        'SELECT o.student_id, o.school_class_id, o."start", o."end" FROM enrollment o '
+        'WHERE o.school_class_id <> ? AND o."start" <= ? AND (o."end" IS NULL OR o."end" >= ?) '
+        f"AND o.student_id IN ({_PUPILS_IN_SCOPE})",
+        (class_id, end, start, class_id, end, start),
+    ):
+        elsewhere[sid].append((other, _date(a), _opt_date(b)))
+    return dict(elsewhere)
 
 
 def _subgroup_members(class_id: int, periods: tuple[_Period, ...]) -> set[tuple[int, int, int]]:
@@ -399,13 +490,14 @@ def _weight_sql() -> str:
     if not weights:
         return str(int(default))
     cases = " ".join(f"WHEN {int(k)} THEN {int(w)}" for k, w in sorted(weights.items()))
-    return f"CASE COALESCE(m.work_type_id, l.work_type_id) {cases} ELSE {int(default)} END"
+    return f"CASE COALESCE(x.work_type_id, l.work_type_id) {cases} ELSE {int(default)} END"
 
 
 def _marks_and_absences(
-    class_id: int, periods: tuple[_Period, ...]
+    sitting: _Sitting, periods: tuple[_Period, ...]
 ) -> tuple[dict[tuple[int, int, int], list[int]], dict[tuple[int, int, int], tuple[int, ...]]]:
-    """4. Marks and absences per pupil × subject × period, in one round trip.
+    """4. Marks and absences per pupil × subject × period, in one round trip: the class's
+    pupils' in the lessons they sat in, whichever class's (PERIOD_RULE).
 
     The marks come grouped by value too: cheaper for the database than counting each value
     with a CASE, and the distribution comes with it."""
@@ -417,19 +509,18 @@ def _marks_and_absences(
     period_a = _period_sql(periods, absence_params)
     marks: dict[tuple[int, int, int], list[int]] = {}
     absences: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    sat_in = (start, end)
     for sid, subject_id, pid, kind, value, n, w, unexcused, excused, late in _rows(
-        f"SELECT m.student_id, c.subject_id, {period_m}, 0, m.value, COUNT(*), SUM({weight}), "
-        "0, 0, 0 "
-        "FROM mark m JOIN lesson l ON l.id = m.lesson_id JOIN course c ON c.id = l.course_id "
-        f"WHERE {_IN_SCOPE} GROUP BY 1, 2, 3, 5 "
+        f"SELECT x.student_id, c.subject_id, {period_m}, 0, x.value, COUNT(*), "
+        f"SUM({weight}), 0, 0, 0 "
+        f"{sitting.sql('mark')} GROUP BY 1, 2, 3, 5 "
         "UNION ALL "
-        f"SELECT a.student_id, c.subject_id, {period_a}, 1, 0, COUNT(*), 0, "
-        "SUM(CASE WHEN a.code = ? THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN a.code IN (?, ?) THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN a.code = ? THEN 1 ELSE 0 END) "
-        "FROM absence a JOIN lesson l ON l.id = a.lesson_id JOIN course c ON c.id = l.course_id "
-        f"WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
-        [*marks_params, class_id, start, end, *absence_params, ABSENT, *EXCUSED, LATE, class_id, start, end],
+        f"SELECT x.student_id, c.subject_id, {period_a}, 1, 0, COUNT(*), 0, "
+        "SUM(CASE WHEN x.code = ? THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN x.code IN (?, ?) THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN x.code = ? THEN 1 ELSE 0 END) "
+        f"{sitting.sql('absence')} GROUP BY 1, 2, 3",
+        [*marks_params, *sat_in, *absence_params, ABSENT, *EXCUSED, LATE, *sat_in],
     ):
         key = (sid, subject_id, int(pid))
         if kind:
@@ -447,14 +538,14 @@ def _marks_and_absences(
     return marks, absences
 
 
-def _lessons_missed_per_day(class_id: int, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, int]]:
-    """5. Lessons missed per pupil and day (a day counts when every lesson was missed)."""
+def _lessons_missed_per_day(sitting: _Sitting, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, int]]:
+    """5. Lessons missed per pupil and day (a day counts when every lesson was missed), in
+    the lessons they sat in (PERIOD_RULE)."""
     day_missed: dict[int, dict[dt.date, int]] = defaultdict(dict)
     for sid, day, n in _rows(
-        'SELECT a.student_id, l."date", COUNT(*) FROM absence a '
-        "JOIN lesson l ON l.id = a.lesson_id JOIN course c ON c.id = l.course_id "
-        f'WHERE {_IN_SCOPE} AND a.code <> ? GROUP BY a.student_id, l."date"',
-        (class_id, start, end, LATE),
+        f'SELECT x.student_id, l."date", COUNT(*) {sitting.sql("absence")} '
+        'AND x.code <> ? GROUP BY x.student_id, l."date"',
+        (start, end, LATE),
     ):
         day_missed[sid][_date(day)] = n
     return day_missed
@@ -620,7 +711,7 @@ def _reasons(
             reasons.append(Reason("na", name, f"{name}: н/а"))
         elif pace is None or ps.final:
             continue
-        elif ps.count and ps.suggested == NOT_CERTIFIED and ps.count < minimum * pace:
+        elif ps.few and ps.count < minimum * pace:
             name = subjects[subject_id][0]
             reasons.append(
                 Reason("few", name, f"{name}: {ps.count} отм. при минимуме {minimum} — грозит н/а")
@@ -721,15 +812,18 @@ def _scope(frame: _Frame, period: _Period | None, today: dt.date) -> _Scope:
 class _Attendance:
     """Who attends which lessons held: per subject the lessons of its whole-class courses
     (every pupil attends them), per subgroup course those of each period (its members do),
-    and per day the lessons of each course (for pupils in the class for part of the scope)."""
+    and per day the lessons of each course (for pupils in the class for part of the scope,
+    who also attend the lessons of the classes they were in meanwhile: `data.visited`)."""
 
     def __init__(self, data: _Data) -> None:
         self.members = data.members
         self.held = data.lessons
-        self.courses: dict[int, list[_Course]] = defaultdict(list)  # subject → its courses
+        self.courses: dict[int, list[_Course]] = defaultdict(list)  # subject → the class's courses
+        self.attended: dict[int, list[_Course]] = defaultdict(list)  # … and the visited ones'
         self.plain: dict[int, int] = defaultdict(int)  # subject → lessons of whole-class courses
         self.grouped: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # (subgroup, period, n)
-        self.by_day: dict[dt.date, list[tuple[int | None, int, int]]] = defaultdict(list)
+        # day → (class, subgroup, period, lessons)
+        self.by_day: dict[dt.date, list[tuple[int, int | None, int, int]]] = defaultdict(list)
         for course in data.courses:
             self.courses[course.subject_id].append(course)
             for pid, days in self.held.get(course.id, {}).items():
@@ -738,12 +832,17 @@ class _Attendance:
                     self.plain[course.subject_id] += n
                 else:
                     self.grouped[course.subject_id].append((course.subgroup_id, pid, n))
+        subjects = set(data.subjects)
+        for course in (*data.courses, *data.visited):
+            if course.subject_id in subjects:
+                self.attended[course.subject_id].append(course)
+            for pid, days in self.held.get(course.id, {}).items():
                 for day, k in days:
-                    self.by_day[day].append((course.subgroup_id, pid, k))
+                    self.by_day[day].append((course.class_id, course.subgroup_id, pid, k))
 
-    def lessons(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, int]:
+    def lessons(self, sid: int, enrolled: Callable[[int, dt.date], bool] | None) -> dict[int, int]:
         """Per subject the lessons the pupil attends (a subject missing: none);
-        `enrolled` None: in the class throughout the scope."""
+        `enrolled(class, day)`; None: in the class throughout the scope."""
         members = self.members
         if enrolled is None:
             totals = dict(self.plain)
@@ -753,23 +852,28 @@ class _Attendance:
                         totals[subject_id] = totals.get(subject_id, 0) + n
             return totals
         totals = {}
-        for subject_id, courses in self.courses.items():
+        for subject_id, courses in self.attended.items():
             total = 0
             for course in courses:
                 for pid, days in self.held.get(course.id, {}).items():
                     if course.subgroup_id is None or (course.subgroup_id, sid, pid) in members:
-                        total += sum(n for day, n in days if enrolled(day))
+                        total += sum(n for day, n in days if enrolled(course.class_id, day))
             totals[subject_id] = total
         return totals
 
-    def days_missed(self, sid: int, missed: dict[dt.date, int], enrolled: Callable[[dt.date], bool]) -> int:
-        """Days in the class on which the pupil missed every lesson they had."""
+    def days_missed(
+        self, sid: int, missed: dict[dt.date, int], enrolled: Callable[[int, dt.date], bool]
+    ) -> int:
+        """Days on which the pupil missed every lesson they had (in the class, or in the one
+        they were in that day)."""
         members = self.members
         days = 0
         for day, n in missed.items():
-            if not enrolled(day):
-                continue
-            had = sum(k for g, pid, k in self.by_day.get(day, ()) if g is None or (g, sid, pid) in members)
+            had = sum(
+                k
+                for klass, g, pid, k in self.by_day.get(day, ())
+                if enrolled(klass, day) and (g is None or (g, sid, pid) in members)
+            )
             if had and n >= had:
                 days += 1
         return days
@@ -778,7 +882,7 @@ class _Attendance:
 class _Analysis:
     """The analysis of one class over one scope, from the data read in bulk."""
 
-    def __init__(self, scope: _Scope, data: _Data, settings: Settings, today: dt.date):
+    def __init__(self, class_id: int, scope: _Scope, data: _Data, settings: Settings, today: dt.date):
         self.scope = scope
         self.data = data
         self.settings = settings
@@ -789,6 +893,7 @@ class _Analysis:
         self.period_id = scope.period.id if scope.period else None
         self.key = scope.key
         self.ended = scope.ended
+        self.class_id = class_id
 
     def pupil(self, sid: int, name: str) -> PupilRow | None:
         """The pupil's row: a cell per subject they are in; None when only in the previous period."""
@@ -801,17 +906,21 @@ class _Analysis:
             any(a <= p.start and (b is None or b >= p.end) for a, b in stints) for p in scope.periods
         )
 
-        def enrolled(day: dt.date) -> bool:
-            return any(a <= day and (b is None or day <= b) for a, b in stints)
+        stays = [(self.class_id, a, b) for a, b in stints] + data.elsewhere.get(sid, [])
+
+        def enrolled(klass: int, day: dt.date) -> bool:
+            return any(k == klass and a <= day and (b is None or day <= b) for k, a, b in stays)
 
         cells_of = self.period_cells if scope.period else self.year_cells
         cells = cells_of(sid, None if throughout else enrolled)
         days_missed = self.attendance.days_missed(sid, data.day_missed.get(sid, {}), enrolled)
         return _pupil_row(sid, name, _left_on(stints, end), cells, days_missed, data.subjects)
 
-    def period_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
-        """A period, per subject the pupil is in: the final mark, else the suggestion —
-        DOMAIN.md's (too few marks: н/а) once the period is over, the rounded weighted average
+    def period_cells(
+        self, sid: int, enrolled: Callable[[int, dt.date], bool] | None
+    ) -> dict[int, PupilSubject]:
+        """A period, per subject the pupil is in: the final mark, else the suggestion of
+        RUNNING_RULE — too few marks: н/а once the period is over, the rounded weighted average
         so far while it runs."""
         period_id = cast(int, self.period_id)  # the cells of a period (see cells_of): it has an id
         data, key, attended = self.data, self.key, self.attendance.lessons(sid, enrolled)
@@ -828,15 +937,18 @@ class _Analysis:
                 sums, suggested, counted = EMPTY_SUMS, None, None
             elif not sums[3]:  # every weight 0: nothing to average
                 suggested = counted = NOT_CERTIFIED
-            else:
-                counted = _round_sums(sums[2], sums[3], num, den)
-                suggested = NOT_CERTIFIED if sums[0] < min_marks else counted
-                if ended:
-                    counted = suggested
-            cells[subject_id] = _cell(subject_id, sums, absent, final, suggested, counted, lessons)
+            else:  # RUNNING_RULE: too few marks are н/а once the period is over
+                suggested = counted = _round_sums(sums[2], sums[3], num, den)
+                if ended and sums[0] < min_marks:
+                    suggested = counted = NOT_CERTIFIED
+            cells[subject_id] = _cell(
+                subject_id, sums, absent, final, suggested, counted, lessons, few=0 < sums[0] < min_marks
+            )
         return cells
 
-    def year_cells(self, sid: int, enrolled: Callable[[dt.date], bool] | None) -> dict[int, PupilSubject]:
+    def year_cells(
+        self, sid: int, enrolled: Callable[[int, dt.date], bool] | None
+    ) -> dict[int, PupilSubject]:
         """The year, per subject the pupil is in: the year mark, else the one suggested from
         the period marks (each period's final mark, else its suggestion)."""
         data, settings, key = self.data, self.settings, self.key
@@ -920,6 +1032,7 @@ def _cell(
     lessons: int,
     period_marks: tuple[str, ...] = (),
     period_set: tuple[bool, ...] = (),
+    few: bool = False,
 ) -> PupilSubject:
     """One pupil × subject: the sums of the marks, the absences; the final mark counts,
     else `counted`."""
@@ -939,6 +1052,7 @@ def _cell(
         unexcused,
         late,
         tuple(sums[4:9]),  # type: ignore[arg-type]
+        few,
         period_marks,
         period_set,
     )
@@ -985,7 +1099,7 @@ def _analyse(frame: _Frame, period: _Period | None, settings: Settings, today: d
     previous = scope.previous
     pupils_from = previous.start if previous else scope.start
     data = _load(frame, scope.periods, scope.final_scopes, pupils_from, today)
-    analysis = _Analysis(scope, data, settings, today)
+    analysis = _Analysis(frame.id, scope, data, settings, today)
     pupils = [row for sid, name in data.names.items() if (row := analysis.pupil(sid, name))]
     counted = [p for p in pupils if not p.departed]  # pupils who left are out of N
     prev_whole, prev_subjects = _previous_indicators(data, previous) if previous else (None, {})

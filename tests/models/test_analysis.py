@@ -111,8 +111,8 @@ def test_per_pupil_and_subject_figures(planted):
     assert (andreev.suggested, andreev.final, andreev.mark) == ("4", "", "4")
     borisova = a.pupil(p1).subjects[s.math]
     assert (borisova.count, borisova.weighted) == (2, D("3.5"))
-    assert borisova.suggested == NOT_CERTIFIED  # too few marks (DOMAIN.md)
-    assert borisova.mark == "4" and borisova.too_few  # the period runs: 3.5 so far
+    # too few marks while the period runs (RUNNING_RULE): the average so far, 3.5 → 4, flagged
+    assert borisova.suggested == borisova.mark == "4" and borisova.too_few
     vasiliev = a.pupil(p2).subjects[s.math]
     assert (vasiliev.count, vasiliev.suggested) == (3, "3")
     assert vasiliev.weighted == D(8) / D(3)
@@ -349,3 +349,47 @@ def test_class_choices_and_the_whole_school(small_sqlite):
         "4 четверть",
         "2026/2027 год",
     ]
+
+
+def test_a_pupil_who_moved_brings_the_periods_marks_and_what_follows_a_departure_counts_nowhere(
+    planted,
+):
+    """PERIOD_RULE. Дмитриев (p5) was in 5Б until 11 Nov and is in 5А from 12 Nov: his math
+    marks of the 2nd quarter in 5Б (5 on 9 Nov, 4 контрольная w2 on 10 Nov) and in 5А (3 on
+    13 Nov) are one pupil's period: (5 + 8 + 3) / (1 + 2 + 1) = 16 / 4 = 4.0 → 4, three marks.
+    5Б also has a lesson on 16 Nov, after he left, with a mark typed by mistake: it counts
+    nowhere. Григорьева (p3) leaves on 23 Nov; the 2 typed in her lesson of 24 Nov does not count."""
+    s, ids = planted
+    p3, p5 = s.pupils[3], ids["p5"]
+    control = work_type("Контрольная работа")
+    b_days = (dt.date(2026, 11, 9), dt.date(2026, 11, 10), dt.date(2026, 11, 16))
+    in_b = [entries.add_lesson(s.teacher, s.math_b, day).id for day in b_days]
+    # before the move the marks are typed in 5Б (the move is recorded afterwards in plant(),
+    # so here they are written straight into the store, as the journal of 5Б then held them)
+    from models.core.schema import Mark
+
+    Mark.insert_many(
+        [
+            {"lesson": in_b[0], "student": p5, "value": 5, "position": 0},
+            {"lesson": in_b[1], "student": p5, "value": 4, "position": 0, "work_type": control},
+            {"lesson": in_b[2], "student": p5, "value": 2, "position": 0},  # after he left 5Б
+        ]
+    ).execute()
+    entries.set_mark(s.teacher, ids["math"][4], p5, "3")  # 13 Nov, in 5А
+    late = entries.add_lesson(s.teacher, s.math_a, dt.date(2026, 11, 24)).id
+    entries.set_mark(s.teacher, late, p3, "2")
+    roster.leave_student(s.homeroom, p3, dt.date(2026, 11, 23), "в другую школу")
+
+    in_a = class_analysis(s.homeroom, s.class_a, s.q2).pupil(p5).subjects[s.math]
+    assert (in_a.count, in_a.weighted, in_a.suggested) == (3, D(4), "4")
+    # he sat in 5Б's lessons of 9 and 10 Nov and in 5А's of 12, 13, 16 Nov (and 24 Nov)
+    assert in_a.lessons == 2 + 4
+    in_b_report = class_analysis(s.homeroom, s.class_b, s.q2).pupil(p5)
+    assert in_b_report.departed and in_b_report.subjects[s.math][:4] == in_a[:4]  # the same marks
+    assert load_grid(s.homeroom, s.math_a, s.q2).averages(p5).weighted == D(4)
+    assert load_grid(s.homeroom, s.math_a, s.q2).averages(p5).count == 3
+    # the mark after the departure: kept in the store, counted nowhere
+    grigorieva = class_analysis(s.homeroom, s.class_a, s.q2).pupil(p3)
+    assert grigorieva.departed and grigorieva.subjects[s.math].count == 0
+    assert load_grid(s.homeroom, s.math_a, s.q2).averages(p3).count == 0
+    assert Mark.select().where((Mark.lesson == late) & (Mark.student == p3)).count() == 1

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.core import clock
 from models.core.errors import ValidationError
 from models.core.schema import WorkType
 from models.journal import entries, grid
@@ -337,11 +338,25 @@ def test_grid_weighted_average_and_suggestion_from_typed_marks(small):
     # other pupil: 2·1 + 5·2 = 12 over weights 1 + 2 = 3 → 4; mean (2 + 5) / 2 = 3.5; 2 marks < 3
     other = g.averages(other_pupil)
     assert (other.count, other.mean, other.weighted) == (2, D("3.5"), D(4))
-    assert g.suggestion(other_pupil) == NOT_CERTIFIED
-    # the setting lowers the minimum: now 4
+    # RUNNING_RULE: the 2nd quarter runs (today 28 Nov): the average so far, flagged a forecast
+    assert g.suggestion(other_pupil) == "4" and g.forecast(other_pupil) and not g.forecast(pupil)
+    # the setting lowers the minimum: a suggestion to confirm, not a forecast
     update_setting(small.admin, "min_marks_for_period", "2")
     g = grid.load_grid(small.teacher, small.math_a, small.q2)
-    assert g.suggestion(other_pupil) == "4"
+    assert g.suggestion(other_pupil) == "4" and not g.forecast(other_pupil)
+    # after the period's end (29 Dec) too few marks are н/а
+    update_setting(small.admin, "min_marks_for_period", "3")
+    clock.freeze(dt.date(2026, 12, 29))  # (the fixture pins the day again for the next test)
+    g = grid.load_grid(small.teacher, small.math_a, small.q2)
+    assert g.suggestion(other_pupil) == NOT_CERTIFIED and not g.forecast(other_pupil)
+
+
+def test_running_rule_of_the_suggestion():
+    """RUNNING_RULE: too few marks are a forecast while the period runs, н/а after it."""
+    two = averages([(5, D(1)), (4, D(1))])
+    assert suggest_period_mark(two, HALF, 3, running=True) == "5"
+    assert suggest_period_mark(two, HALF, 3, running=False) == NOT_CERTIFIED
+    assert suggest_period_mark(averages([]), HALF, 3, running=True) == NOT_CERTIFIED
 
 
 def test_grid_suggestion_follows_the_school_threshold(small):

@@ -449,6 +449,9 @@ class GridScreen(Screen):
         grid = self.grid
         if not grid.data.pupils:
             return
+        if grid.data.forecast(self.student_id):
+            self.refuse(S.FORECAST_ONLY.format(minimum=grid.data.settings.min_marks_for_period))
+            return
         suggestion = grid.data.suggestion(self.student_id)
         if self.set_final(self.student_id, suggestion):
             self.say_after_move(S.ACCEPTED.format(value=suggestion))
@@ -456,9 +459,15 @@ class GridScreen(Screen):
 
     def action_accept_all(self) -> None:
         grid = self.grid
-        todo = [p for p in grid.data.pupils if p.student_id not in grid.data.finals]
-        if not todo:
+        unset = [p for p in grid.data.pupils if p.student_id not in grid.data.finals]
+        if not unset:
             self.hint(S.ALL_FINALS_SET)
+            return
+        todo = [p for p in unset if not grid.data.forecast(p.student_id)]
+        skipped = len(unset) - len(todo)
+        minimum = grid.data.settings.min_marks_for_period
+        if not todo:
+            self.refuse(S.FORECAST_ONLY.format(minimum=minimum))
             return
 
         def answered(yes: bool | None) -> None:
@@ -467,7 +476,10 @@ class GridScreen(Screen):
             done = sum(1 for p in todo if self.set_final(p.student_id, grid.data.suggestion(p.student_id)))
             self.hint(S.ACCEPTED_ALL.format(count=done))
 
-        self.app.push_screen(ConfirmDialog(S.CONFIRM_ACCEPT_ALL.format(count=len(todo))), answered)
+        question = S.CONFIRM_ACCEPT_ALL.format(count=len(todo))
+        if skipped:
+            question += S.FORECASTS_SKIPPED.format(count=skipped, minimum=minimum)
+        self.app.push_screen(ConfirmDialog(question), answered)
 
     def action_export(self) -> None:
         """This course's journal as a spreadsheet (the export screen, preset)."""
