@@ -50,6 +50,7 @@ def build_world() -> World:
     lesson = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
     entries.set_mark(s.teacher, lesson, s.pupils[1], "5")
     entries.set_absence(s.teacher, lesson, s.pupils[2], "н")
+    entries.set_final_mark(s.teacher, s.math_b, s.pupils_b[0], s.q1, "4")  # freezes his 1st-quarter marks
     empty = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
     lesson_b = entries.add_lesson(s.teacher, s.math_b, PAST_DAY).id
     russian = entries.add_lesson(s.homeroom, s.russian_a, PAST_DAY).id

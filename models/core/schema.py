@@ -384,9 +384,33 @@ class FinalMark(BaseModel):
     entered_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     entered_by_id: int | None
     entered_at = DateTimeField(default=now)
+    # a period mark freezes the period's current marks of the pupil in the subject; the admin
+    # may open them again (models/journal/corrections.py), until the mark is set anew
+    reopened = BooleanField(default=False)
 
     class Meta:
         indexes = ((("student", "subject", "scope"), True),)
+
+
+class Correction(BaseModel):
+    """A mark changed after the edit window, with its reason (R21): the diary shows it on
+    the mark, R14's control counts it. `after_final`: the period mark was already set."""
+
+    id: AutoField[int]
+    lesson = ForeignKeyField(Lesson, on_delete="CASCADE")
+    lesson_id: int
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
+    at = DateTimeField(default=now)
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    user_id: int | None
+    before = CharField(max_length=16)  # "5/4" as the cell read
+    after = CharField(max_length=16)
+    reason = CharField(max_length=300)
+    after_final = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("lesson", "student"), False), (("at",), False))
 
 
 # --- what happened -----------------------------------------------------------------------
@@ -421,6 +445,21 @@ class DiaryView(BaseModel):
 
     class Meta:
         indexes = ((("student", "at"), False),)
+
+
+class WeekAcknowledgement(BaseModel):
+    """A guardian's «Ознакомлен(а)» with a pupil's week in the diary (R6)."""
+
+    id: AutoField[int]
+    user = ForeignKeyField(User, on_delete="RESTRICT")
+    user_id: int
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    student_id: int
+    monday = DateField()
+    at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("student", "monday", "user"), True),)
 
 
 class LoginEvent(BaseModel):
@@ -486,8 +525,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Mark,
     Absence,
     FinalMark,
+    Correction,
     AuditEntry,
     DiaryView,
+    WeekAcknowledgement,
     LoginEvent,
     LoginThrottle,
     SshKey,

@@ -18,6 +18,7 @@ class Settings:
     verify_overdue_days: int = 30
     idle_lock_minutes: int = 10
     late_entry_days: int = 3
+    edit_window_days: int = 7  # after this, changing a mark takes a reason (R21)
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456
     argon2_parallelism: int = 1
@@ -38,6 +39,7 @@ LABELS = {
     "verify_overdue_days": "Дней до напоминания о проверке анкет",
     "idle_lock_minutes": "Блокировка при бездействии, минут",
     "late_entry_days": "Отметка считается поздней через, дней",
+    "edit_window_days": "Отметку можно исправить без причины в течение, дней",
     "argon2_time_cost": "argon2: число проходов",
     "argon2_memory_kib": "argon2: память, КиБ",
     "argon2_parallelism": "argon2: потоков",
@@ -58,6 +60,7 @@ _BOUNDS = {
     "verify_overdue_days": (1, 366),
     "idle_lock_minutes": (1, 240),
     "late_entry_days": (0, 60),
+    "edit_window_days": (0, 90),
     "argon2_time_cost": (1, 10),
     "argon2_memory_kib": (1024, 1024 * 1024),
     "argon2_parallelism": (1, 8),

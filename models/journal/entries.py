@@ -38,7 +38,9 @@ from models.core.schema import (
     now,
 )
 from models.core.service import reading, service
+from models.core.settings import load as load_settings
 from models.core.validation import clean_text, parse_date
+from models.journal import corrections
 from models.journal.grading import (
     ABSENCE_CODES,
     EXCUSED_CODES,
@@ -55,7 +57,7 @@ from models.journal.plan import (
     note_closed,
     reflow_plan,
 )
-from models.school.calendar import for_grade, is_for_grade
+from models.school.calendar import is_for_grade
 
 MAX_MARKS_PER_CELL = 2
 
@@ -94,21 +96,22 @@ def lesson_info(lesson: Lesson) -> LessonInfo:
     )
 
 
-def _period_of(school_class: SchoolClass, day: dt.date) -> Period | None:
-    return Period.get_or_none(
-        for_grade(school_class.year_id, school_class.grade) & (Period.start <= day) & (Period.end >= day)
-    )
-
-
 def _check_lesson_date(course: Course, day: dt.date) -> Period:
+    """A lesson may be on `day`: a school day of an open period of the class."""
     if day.weekday() == 6:
         raise ValidationError(f"{day:%d.%m.%Y} — воскресенье: уроков нет.")
-    period = _period_of(course.school_class, day)
+    period = corrections.period_of(course.school_class, day)
     if period is None:
         raise ValidationError(
             f"Дата {day:%d.%m.%Y} вне учебных периодов класса {course.school_class.name} (каникулы?)."
         )
+    corrections.check_open(period)
     return period
+
+
+def _check_lesson_open(lesson: Lesson) -> None:
+    """The lesson's period is not closed (a closed period is frozen whole)."""
+    corrections.check_open(corrections.period_of(lesson.course.school_class, lesson.date))
 
 
 def _work_type(work_type_id: int | None) -> int | None:
@@ -229,6 +232,7 @@ def update_lesson(actor: Actor, lesson_id: int, *, allow_clash: bool = False, **
     subject of the class has that day: LessonClash unless `allow_clash`)."""
     lesson = _get_lesson(lesson_id)
     require_course_teacher(actor, lesson.course)
+    _check_lesson_open(lesson)
     clean: dict = {}
     for key, value in fields.items():
         if key == "topic":
@@ -298,6 +302,7 @@ def delete_lesson(actor: Actor, lesson_id: int) -> None:
     """A lesson carrying marks or absences is never deleted (nothing is lost)."""
     lesson = _get_lesson(lesson_id)
     require_course_teacher(actor, lesson.course)
+    _check_lesson_open(lesson)
     if (
         Mark.select().where(Mark.lesson == lesson_id).exists()
         or Absence.select().where(Absence.lesson == lesson_id).exists()
@@ -489,7 +494,14 @@ def _check_may_write(actor: Actor, lesson: Lesson, before: Cell, after: Cell) ->
         raise deny("Пропуски в этом уроке отмечает учитель урока или классный руководитель.")
 
 
-def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str) -> CellChange:
+def _graded(cell: Cell) -> tuple[tuple[int, int | None], ...]:
+    """What of a cell's marks counts (a comment alone is no correction)."""
+    return tuple((m.value, m.work_type_id) for m in cell.marks)
+
+
+def _write_cell(
+    actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str, reason: object = ""
+) -> CellChange:
     validate_cell(after)
     ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
@@ -499,6 +511,23 @@ def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, acti
         _check_pupil_in_lesson(ctx.lesson, student_id)
     if before == after:
         return CellChange(lesson_id, student_id, before, after)
+    course = ctx.lesson.course
+    period = corrections.period_of(course.school_class, ctx.lesson.date)
+    corrections.check_open(period)
+    verdict = corrections.Verdict()
+    graded, regraded = _graded(before), _graded(after)
+    if graded != regraded:
+        verdict = corrections.judge_marks_change(
+            actor,
+            student_id=student_id,
+            subject_id=course.subject_id,
+            lesson_date=ctx.lesson.date,
+            period=period,
+            before=ctx.marks,
+            kept=regraded[: len(graded)] == graded,
+            reason=reason,
+            settings=load_settings(),
+        )
     stamp = now()
     if before.marks != after.marks:
         if ctx.marks:
@@ -539,14 +568,12 @@ def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, acti
                 excused_by=actor.user_id or None if excused else ctx.absence.excused_by_id,
                 excused_at=stamp if excused else ctx.absence.excused_at,
             ).where(Absence.id == ctx.absence.id).execute()
-    audit.record(
-        actor,
-        action,
-        "cell",
-        lesson_id,
-        {"student": student_id, **before.as_audit()},
-        {"student": student_id, **after.as_audit()},
-    )
+    written = {"student": student_id, **after.as_audit()}
+    if verdict.correction:
+        corrections.record(actor, lesson_id, student_id, before.text(), after.text(), verdict)
+        written["reason"] = verdict.reason
+        action = "mark.correct"
+    audit.record(actor, action, "cell", lesson_id, {"student": student_id, **before.as_audit()}, written)
     if after.absence is not None:
         attendance_seen(ctx.lesson)  # absences typed: attendance taken
     return CellChange(lesson_id, student_id, before, after)
@@ -554,10 +581,17 @@ def _write_cell(actor: Actor, lesson_id: int, student_id: int, after: Cell, acti
 
 @service
 def set_cell(
-    actor: Actor, lesson_id: int, student_id: int, cell: Cell, *, action: str = "cell.set"
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    cell: Cell,
+    *,
+    action: str = "cell.set",
+    reason: object = "",
 ) -> CellChange:
-    """Replace a cell's whole content (the path every cell write and undo takes)."""
-    return _write_cell(actor, lesson_id, student_id, cell, action)
+    """Replace a cell's whole content (the path every cell write and undo takes). A change of
+    marks after the edit window takes a `reason` (models/journal/corrections.py)."""
+    return _write_cell(actor, lesson_id, student_id, cell, action, reason)
 
 
 def with_mark(before: Cell, mark: MarkEntry | object, *, add: bool = False) -> Cell:
@@ -595,12 +629,13 @@ def set_mark(
     *,
     add: bool = False,
     work_type_id: int | None = None,
+    reason: object = "",
 ) -> CellChange:
     """Set the cell's mark (or, with `add`, a second one). An "о" stays; another code refuses."""
     require_staff(actor)  # pupils and guardians are refused before anything else (R17)
     mark = MarkEntry(parse_mark(value), _work_type(work_type_id))
     before = _cell_of(_load_cell(lesson_id, student_id))
-    return _write_cell(actor, lesson_id, student_id, with_mark(before, mark, add=add), "mark.set")
+    return _write_cell(actor, lesson_id, student_id, with_mark(before, mark, add=add), "mark.set", reason)
 
 
 @service
@@ -618,8 +653,8 @@ def read_cell(actor: Actor, lesson_id: int, student_id: int) -> Cell:
 
 
 @service
-def clear_cell(actor: Actor, lesson_id: int, student_id: int) -> CellChange:
-    return _write_cell(actor, lesson_id, student_id, Cell(), "cell.clear")
+def clear_cell(actor: Actor, lesson_id: int, student_id: int, *, reason: object = "") -> CellChange:
+    return _write_cell(actor, lesson_id, student_id, Cell(), "cell.clear", reason)
 
 
 @service
@@ -643,6 +678,8 @@ def excuse_absences(actor: Actor, absence_ids: list[int], code: str, document: s
         raise NotFound("Часть пропусков не найдена (возможно, их уже исправили).")
     for class_id in {row.lesson.course.school_class_id for row in rows}:
         require_class_keeper(actor, class_id)
+    for row in rows:
+        corrections.check_open(corrections.period_of(row.lesson.course.school_class, row.lesson.date))
     late = [row for row in rows if row.code == LATE]
     if late:
         raise ValidationError("Опоздание («о») не пропуск: его нельзя отметить уважительной причиной.")
@@ -693,6 +730,7 @@ def set_final_mark(
         if period is None or not is_for_grade(period, school_class.year_id, school_class.grade):
             raise ValidationError("Этот учебный период не относится к классу.")
         scope, last_day, first_day = f"P{period.id}", period.end, period.start
+        corrections.check_open(period)
     enrolled = Enrollment.select(Enrollment.id).where(
         (Enrollment.student == student_id)
         & (Enrollment.school_class == school_class.id)
@@ -726,11 +764,13 @@ def set_final_mark(
     if old_value == new_value:
         return FinalMarkChange(student_id, course.subject_id, scope, old_value, new_value)
     if existing and not new_value:
+        if period is not None:
+            corrections.check_final_removal(actor, existing)
         FinalMark.delete().where(FinalMark.id == existing.id).execute()
-    elif existing:
-        FinalMark.update(value=new_value, entered_by=actor.user_id or None, entered_at=now()).where(
-            FinalMark.id == existing.id
-        ).execute()
+    elif existing:  # set anew: the period's marks are frozen again
+        FinalMark.update(
+            value=new_value, entered_by=actor.user_id or None, entered_at=now(), reopened=False
+        ).where(FinalMark.id == existing.id).execute()
     else:
         FinalMark.create(
             student=student_id,

@@ -88,6 +88,7 @@ class Grid:
     lessons: list[GridLesson]
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (lesson, student)
     finals: dict[int, str] = field(default_factory=dict)
+    reopened: set[int] = field(default_factory=set)  # pupils whose frozen marks the admin opened
     weights: dict[int, Decimal] = field(default_factory=dict)  # work type → weight
     # pupil → (mark, weight) of this period given in the subject in another class (moved)
     elsewhere: dict[int, list[tuple[int, Decimal]]] = field(default_factory=dict)
@@ -153,7 +154,7 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     school_class = course.school_class
     period = _period_of_class(period_id, school_class)
     weights, default_weight = _work_type_weights()
-    pupils, finals = _pupils_with_finals(course, period)
+    pupils, finals, reopened = _pupils_with_finals(course, period)
     lessons = _lessons(course, period, weights, default_weight)
     cells = read_cells(Lesson.select(Lesson.id).where(_of_the_period(course, period)))
     arrived = [p.student_id for p in pupils if p.start > period.start]
@@ -175,6 +176,7 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         lessons=lessons,
         cells=cells,
         finals=finals,
+        reopened=reopened,
         weights=weights,
         elsewhere=elsewhere,
         settings=load_settings(),
@@ -205,7 +207,7 @@ def _period_of_class(period_id: int, school_class: SchoolClass) -> Period:
     return period
 
 
-def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil], dict[int, str]]:
+def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil], dict[int, str], set[int]]:
     """1. The pupils of the course in the period (the class's, or its subgroup's members for
     the period), each from when they are in it, with their period mark (one query)."""
     final = FinalMark.alias()
@@ -218,6 +220,7 @@ def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil]
             Student.first_name,
             Student.patronymic,
             final.value,
+            final.reopened,
         )
         .join(Student)
         .join(
@@ -243,15 +246,18 @@ def _pupils_with_finals(course: Course, period: Period) -> tuple[list[GridPupil]
         pupils_q = pupils_q.where(Student.id.in_(members))
     pupils: list[GridPupil] = []
     finals: dict[int, str] = {}
+    reopened: set[int] = set()
     rows = list(tuples(pupils_q))
     names = short_names(
-        (sid, surname, first, patronymic) for _, _, sid, surname, first, patronymic, _ in rows
+        (sid, surname, first, patronymic) for _, _, sid, surname, first, patronymic, _, _ in rows
     )
-    for start, end, sid, _surname, _first, _patronymic, final_value in rows:
+    for start, end, sid, _surname, _first, _patronymic, final_value, opened in rows:
         pupils.append(GridPupil(sid, names[sid], max(start, period.start), end))
         if final_value:
             finals[sid] = final_value
-    return pupils, finals
+        if opened:
+            reopened.add(sid)
+    return pupils, finals, reopened
 
 
 def _marks_elsewhere(

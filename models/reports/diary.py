@@ -29,6 +29,7 @@ from models.core.schema import (
     WorkType,
 )
 from models.core.service import reading, service
+from models.journal.corrections import corrections_of
 from models.journal.grading import Averages, averages, show_average
 from models.school.calendar import is_school_day, periods_for_grade_query
 
@@ -55,6 +56,15 @@ class DiaryLesson:
     planned: bool = False  # a future lesson of the timetable, not yet in the journal
     homework_at: dt.datetime | None = None  # when the homework was set (late evening: parents see it)
     no_homework: bool = False  # «без д/з», said by the teacher
+    corrected: tuple[dt.datetime, str] | None = None  # the latest correction of the mark (R21)
+
+    @property
+    def correction_text(self) -> str:
+        """«исправлено 12.10: ошибка при вводе» on a mark changed after the edit window."""
+        if self.corrected is None:
+            return ""
+        at, reason = self.corrected
+        return f"исправлено {at:%d.%m}: {reason}"
 
     @property
     def homework_text(self) -> str:
@@ -260,6 +270,7 @@ def week(actor: Actor, student_id: int, monday: dt.date) -> list[DiaryDay]:
     saturday = monday + dt.timedelta(days=5)
     lessons = _lessons_of(student_id, monday, saturday)
     marks, absences = _entries(student_id, [lesson.id for lesson in lessons])
+    corrected = corrections_of(student_id, [lesson.id for lesson in lessons])
     taken = {(lesson.date, lesson.course_id, lesson.number) for lesson in lessons}
     planned = _planned(student_id, monday, saturday, taken)
     days = []
@@ -275,6 +286,7 @@ def week(actor: Actor, student_id: int, monday: dt.date) -> list[DiaryDay]:
                 absences.get(lesson.id),
                 homework_at=lesson.homework_at,
                 no_homework=lesson.no_homework,
+                corrected=corrected.get(lesson.id),
             )
             for lesson in lessons
             if lesson.date == day

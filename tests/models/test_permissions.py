@@ -27,7 +27,7 @@ from models.core.service import service
 from models.imports import class_list as importing
 from models.imports import school_sheets as setup_import
 from models.imports.lesson_plan import parse_rows
-from models.journal import attendance, entries, grid, plan, subgroups
+from models.journal import attendance, corrections, entries, grid, plan, subgroups
 from models.journal.entries import Cell, MarkEntry
 from models.people import accounts, credentials, guardians, roster, sshkeys
 from models.reports import diary
@@ -115,6 +115,11 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
         ADMIN,
     ),
     ("calendar.close_period", lambda w, a: close_period(a, w.s.q1), ADMIN),
+    (
+        "corrections.reopen_marks",
+        lambda w, a: corrections.reopen_marks(a, w.s.math_b, w.s.pupils_b[0], w.s.q1),
+        ADMIN,
+    ),
     ("classes.create_class", lambda w, a: create_class(a, w.s.year_id, 6, "А"), ADMIN),
     (
         "classes.set_homeroom",
@@ -417,7 +422,7 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
     ),
     (
         "entries.clear_cell/mark",
-        lambda w, a: entries.clear_cell(a, w.lesson, w.s.pupils[1]),
+        lambda w, a: entries.clear_cell(a, w.lesson, w.s.pupils[1], reason="ошибка при вводе"),
         COURSE,
     ),
     (

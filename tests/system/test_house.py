@@ -61,6 +61,10 @@ def test_every_string_of_tui_strings_is_used_in_tui():
                 used.add(node.name)
     unused = [name for name in defined if name not in used]
     assert not unused, f"tui/strings.py: strings no module of tui/ uses: {', '.join(unused)}"
+    # a name given twice: the later one silently replaces the earlier, and a screen shows
+    # another screen's words (a dialog once asked to reopen a period instead of a pupil's marks)
+    twice = sorted({name for name in defined if defined.count(name) > 1})
+    assert not twice, f"tui/strings.py: names defined twice: {', '.join(twice)}"
 
 
 # --- function size -----------------------------------------------------------------------

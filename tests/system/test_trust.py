@@ -444,6 +444,10 @@ CHECKED_ELSEWHERE = {
     "auditlog.pupil_by_text": "calls auditlog.find_pupils, a read",
     "auditlog.make_filter": "reads through auditlog.find_pupils and user_by_login, reads",
     "plan.reflow_plan": "a part of entries' add_lesson, update_lesson and delete_lesson, services",
+    "corrections.judge_marks_change": "a part of entries' cell writes, services",
+    "corrections.fresh": "a part of corrections.judge_marks_change, inside entries' services",
+    "corrections.record": "a part of entries' cell writes, services",
+    "corrections.check_final_removal": "a part of entries.set_final_mark, a service",
 }
 
 

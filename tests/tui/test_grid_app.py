@@ -171,7 +171,7 @@ async def test_final_marks_from_the_suggestion(small_sqlite):
         s.pupils[0]: "545",
         s.pupils[1]: "334",
         s.pupils[2]: "22",
-    }  # 4.67→5, 3.33→3, <3 marks→н/а
+    }  # 4.67→5, 3.33→3, <3 marks while the quarter runs: a forecast (2), not to confirm
     for pupil, values in marks.items():
         for lesson, value in zip(ids, values, strict=False):
             entries.set_mark(s.teacher, lesson, pupil, value)
@@ -185,16 +185,17 @@ async def test_final_marks_from_the_suggestion(small_sqlite):
         await pilot.press("A")  # a capital A (CapsLock) is the same: one pupil, never the class
         assert FinalMark.get(FinalMark.student == s.pupils[1]).value == "3"
         assert screen.grid.row == 2 and FinalMark.select().count() == 2
-        await pilot.press("ctrl+a")  # the whole class, after a question
+        await pilot.press("a")  # pupil 3's two marks: a forecast, refused with the reason
+        assert "прогноз" in str(screen.query_one("#grid-hint").render()) and screen.grid.row == 2
+        await pilot.press("ctrl+a")  # the whole class, after a question that names the skipped
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, ConfirmDialog) and "Пропущены 1" in app.screen.question
         await pilot.press("enter")
         await pilot.pause()
         assert {f.student_id: f.value for f in FinalMark.select()} == {
             s.pupils[0]: "5",
             s.pupils[1]: "3",
-            s.pupils[2]: "н/а",
-            s.pupils[3]: "н/а",
+            s.pupils[3]: "н/а",  # no marks at all
         }
         await pilot.press("down", "down", "down", "з")  # pupil 4: зач typed over н/а
         await pilot.press("up", "up", "x")  # Latin x is «незач»: the hint says what was set
@@ -364,5 +365,101 @@ async def test_ins_with_a_number_another_subject_has_asks_first(small_sqlite):
             await pilot.pause()
             maths = Lesson.select().where((Lesson.course == s.math_a) & (Lesson.date == day)).count()
             assert maths == (0 if answer == "escape" else 1)
+    finally:
+        await context.__aexit__(None, None, None)
+
+
+def _typed_on(day: dt.date, write) -> None:
+    from models.core import clock
+
+    clock.freeze(day)
+    try:
+        write()
+    finally:
+        clock.freeze(dt.date(2026, 11, 28))
+
+
+@pytest.mark.asyncio
+async def test_a_late_correction_asks_for_a_reason_and_the_diary_shows_it(small_sqlite):
+    """A 3 typed on 16 Nov, 12 days ago (the edit window is 7): typing 4 over it opens the
+    reason form; Esc leaves the 3; picking «работа переписана» with Ctrl+S writes the 4 with it."""
+    from models.core.schema import Correction
+    from models.reports import diary
+    from tui.widgets.dialogs import FormDialog
+
+    s = small_sqlite
+    day = dt.date(2026, 11, 16)
+    lesson = entries.add_lesson(s.teacher, s.math_a, day).id
+    _typed_on(day, lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "3"))
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        assert (screen.grid.row, screen.grid.col) == (0, 0)
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        assert cells(lesson) == {s.pupils[0]: "3"}  # nothing written yet
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and cells(lesson) == {s.pupils[0]: "3"}
+        assert screen.grid.data.cell(lesson, s.pupils[0]).text() == "3"
+        await pilot.press("4")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-reason").value = "работа переписана"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert cells(lesson) == {s.pupils[0]: "4"}
+        assert screen.grid.data.cell(lesson, s.pupils[0]).text() == "4"
+        (c,) = Correction.select()
+        assert (c.before, c.after, c.reason) == ("3", "4", "работа переписана")
+    finally:
+        await context.__aexit__(None, None, None)
+    week = diary.week(s.guardian, s.pupils[0], day)
+    shown = next(x for d in week for x in d.lessons if x.marks)
+    assert shown.correction_text == "исправлено 28.11: работа переписана"
+
+
+@pytest.mark.asyncio
+async def test_a_frozen_period_refuses_and_the_admin_opens_it(small_sqlite):
+    """Андреев's 2nd-quarter mark is set: his marks are frozen (a bell and the reason); the
+    admin opens them with Ctrl+O; the teacher's change then takes a reason."""
+    from tui.widgets.dialogs import FormDialog
+
+    s = small_sqlite
+    lesson = entries.add_lesson(s.teacher, s.math_a, DAYS[0]).id
+    _typed_on(DAYS[0], lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "4"))
+    _typed_on(DAYS[1], lambda: entries.set_final_mark(s.teacher, s.math_a, s.pupils[0], s.q2, "4"))
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("5")
+        await pilot.pause()
+        assert bells and "заморожены" in screen.hint_shown[0]
+        assert cells(lesson) == {s.pupils[0]: "4"}
+        await pilot.press("ctrl+o")  # not the teacher's key
+        await pilot.pause()
+        assert app.screen is screen
+    finally:
+        await context.__aexit__(None, None, None)
+    app, pilot, screen, context, bells = await open_grid(s, "admin", s.math_a)
+    try:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert FinalMark.get(FinalMark.student == s.pupils[0]).reopened
+        assert AuditEntry.select().where(AuditEntry.action == "final_mark.reopen").count() == 1
+    finally:
+        await context.__aexit__(None, None, None)
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)  # after the period mark: always a reason
+        app.screen.query_one("#f-text").value = "пересдал контрольную"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert cells(lesson) == {s.pupils[0]: "5"}
     finally:
         await context.__aexit__(None, None, None)

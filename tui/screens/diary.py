@@ -34,7 +34,8 @@ from tui.widgets.footer import QUIT, KeysFooter
 def lesson_text(lesson: DiaryLesson) -> str:
     """The topic and homework in one line of the week's table (Enter shows them in full)."""
     homework = lesson.homework_text
-    return " · ".join(p for p in (lesson.topic, f"д/з: {homework}" if homework else "") if p)
+    parts = (lesson.correction_text, lesson.topic, f"д/з: {homework}" if homework else "")
+    return " · ".join(p for p in parts if p)
 
 
 def lesson_details(lesson: DiaryLesson) -> str:
@@ -46,6 +47,8 @@ def lesson_details(lesson: DiaryLesson) -> str:
     ]
     if lesson.marks:
         lines.append(f"{S.DIARY_MARKS}: {' '.join(str(m) for m in lesson.marks)}")
+    if lesson.correction_text:
+        lines.append(lesson.correction_text)
     if lesson.absence:
         lines.append(f"{S.DIARY_ABSENCE}: {S.ABSENCE_WORDS.get(lesson.absence, lesson.absence)}")
     return "\n".join(lines)

@@ -23,7 +23,8 @@ from models.core.errors import JournalError, ValidationError
 from models.core.settings import load as load_settings
 from models.core.validation import parse_date
 from models.imports.headers import normalize_header as fold
-from models.journal import entries, plan
+from models.journal import corrections, entries, plan
+from models.journal.corrections import OTHER_REASON, REASONS, ReasonRequired
 from models.journal.entries import Cell, MarkEntry, parse_cell
 from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
 from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
@@ -85,6 +86,7 @@ class GridScreen(Screen):
         Binding("f8", "delete_lesson", S.KEY_DELETE_LESSON, id="delete-lesson"),
         Binding("f9", "export", S.KEY_EXPORT_HERE, id="export"),
         Binding("f7", "plan", S.KEY_PLAN, id="plan"),
+        Binding("ctrl+o", "reopen", S.KEY_REOPEN_MARKS, id="reopen", show=False),  # admin; F1 lists it
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
         Binding("enter", "detail", S.KEY_DETAIL, id="detail", show=False),
         Binding("up", "move(-1, 0)", show=False),
@@ -151,6 +153,8 @@ class GridScreen(Screen):
         """A colleague's course: its edit keys are not offered (the services refuse them too);
         the homeroom teacher keeps Del and Ctrl+Z for the absences they may record."""
         data = self.grid.data if self.is_mounted and self.query(MarksGrid) else None
+        if action == "reopen":
+            return self.actor.is_admin
         if data is None or data.may_edit:
             return True
         if action in ("clear", "undo"):
@@ -342,6 +346,14 @@ class GridScreen(Screen):
         def failed(exc: JournalError) -> None:
             nonlocal refused
             refused = True
+            if isinstance(exc, ReasonRequired):  # a correction after the edit window: ask why
+                if queued:
+                    self.last_of(key, queued)
+                    with contextlib.suppress(JournalError):
+                        self.grid.cell_changed(lesson_id, student_id, entries.read_cell(self.actor, *key))
+                again = functools.partial(service, self.actor, lesson_id, student_id, *args, **kwargs)
+                self.ask_reason(lesson_id, student_id, lambda reason: again(reason=reason))
+                return
             if not queued:
                 self.refuse(str(exc))
                 return
@@ -363,6 +375,59 @@ class GridScreen(Screen):
         self.queued_cells[key] = self.queued_cells.get(key, 0) + 1
         self.grid.cell_changed(lesson_id, student_id, expected, pending=True)
         return True
+
+    def ask_reason(self, lesson_id: int, student_id: int, write: Callable[[str], entries.CellChange]) -> None:
+        """A mark changed after the edit window (or after the period mark, opened by the
+        admin): the reason from a short list or in words, then the same write with it. Esc:
+        nothing changes."""
+        lesson = next((x for x in self.grid.data.lessons if x.id == lesson_id), None)
+        name = next((p.name for p in self.grid.data.pupils if p.student_id == student_id), "")
+        window = self.grid.data.settings.edit_window_days
+        title = S.REASON_TITLE.format(name=name, date=lesson.date if lesson else clock.today(), days=window)
+        choices = tuple((r, r) for r in (*REASONS, OTHER_REASON))
+
+        def submit(values: dict) -> entries.CellChange:
+            text = str(values.get("text") or "").strip()
+            picked = str(values.get("reason") or "")
+            return write(f"{picked}: {text}" if text and picked != OTHER_REASON else text or picked)
+
+        def done(change: object) -> None:
+            if not isinstance(change, entries.CellChange):
+                self.hint(S.CORRECTION_CANCELLED)
+                return
+            if change.before != change.after:
+                self.undo_stack.append(Undo(lesson_id, student_id, change.before))
+            self.grid.cell_changed(lesson_id, student_id, change.after)
+            self.hint(S.CORRECTION_SAVED)
+
+        fields = [Field("reason", S.F_REASON, choices=choices), Field("text", S.F_REASON_TEXT)]
+        self.app.push_screen(FormDialog(title, fields, submit), done)
+
+    def action_reopen(self) -> None:
+        """The admin opens the pupil's frozen marks of this period for correction (or freezes
+        them again): the period mark stays, each change then takes a reason."""
+        data = self.grid.data
+        if not data.pupils:
+            return
+        sid, name = self.student_id, self.pupil.name
+        if sid not in data.finals:
+            self.refuse(S.NOT_FROZEN.format(name=name))
+            return
+        reopen = sid not in data.reopened
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                state = corrections.reopen_marks(self.actor, data.course_id, sid, data.period_id, reopen)
+            except JournalError as exc:
+                self.refuse(str(exc))
+                return
+            (data.reopened.add if state else data.reopened.discard)(sid)
+            self.hint((S.MARKS_REOPENED if state else S.MARKS_REFROZEN).format(name=name))
+
+        question = S.CONFIRM_REOPEN_MARKS if reopen else S.CONFIRM_REFREEZE_MARKS
+        self.app.push_screen(ConfirmDialog(question.format(name=name, period=data.period_name)), answered)
 
     def last_of(self, key: tuple[int, int], queued: bool) -> bool:
         """A queued write of this cell is done: True if no later one is still waiting."""
@@ -440,6 +505,17 @@ class GridScreen(Screen):
                     self.actor, step.lesson_id, step.student_id, step.before, action="cell.undo"
                 )
                 self.grid.cell_changed(step.lesson_id, step.student_id, change.after)
+        except ReasonRequired:
+            assert step.lesson_id is not None and isinstance(step.before, Cell)
+            lesson_id, before = step.lesson_id, step.before
+            self.ask_reason(
+                lesson_id,
+                step.student_id,
+                lambda reason: entries.set_cell(
+                    self.actor, lesson_id, step.student_id, before, action="cell.undo", reason=reason
+                ),
+            )
+            return
         except JournalError as exc:
             self.refuse(str(exc))
             return
