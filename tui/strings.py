@@ -589,6 +589,7 @@ AN_COL_NO_TOPIC = "Б/тем"
 AN_COL_NO_HOMEWORK = "Б/дз"
 AN_COL_NOT_CLOSED = "Незак"
 AN_COL_LATE = "Позд"
+AN_COL_CORRECTED = "Испр"  # corrections after the edit window / after the period mark
 AN_COL_PER_PUPIL = "Отм/уч"
 AN_COL_NO_FINAL = "Б/ит"
 AN_CONTROL_HINT = (
@@ -989,8 +990,21 @@ CONFIRM_PLAN_REPLACES = " Прежний КТП ({count} ч) будет заме
 # the school's teachers (tui/screens/teachers.py)
 KEY_SCHOOL_TEACHERS = "Учителя школы"
 TEACHERS_TITLE = "Учителя школы: ведение журнала {start:%d.%m}–{end:%d.%m.%Y}"
-TEACHERS_COLUMNS = ("Учитель", "Курсов", "Ур", "Незак", "Доля", "Б/тем", "Б/дз", "Б/отм", "Позд")
+TEACHERS_COLUMNS = (
+    "Учитель",
+    "Курсов",
+    "Ур",
+    "Незак",
+    "Доля",
+    "Б/тем",
+    "Б/дз",
+    "Б/отм",
+    "Позд",
+    "Испр",
+    "П/ит",
+)
 TEACHERS_HINT = (
     "Сверху — больше всего уроков, не закрытых в свой день (тема, д/з или «без д/з», посещаемость). "
+    "Испр — исправления отметок после окна правки (с причиной), П/ит — из них после итоговой. "
     "Класс за классом — вид «Учителя» анализа."
 )

@@ -1,7 +1,9 @@
 """Control of subject teachers (R14): for a class and a date range, per course (subject ×
 teacher [× subgroup]) the lessons held, lessons with no mark at all, lessons with no topic,
 marks entered late (Mark.entered_at more than Settings.late_entry_days after the lesson),
-marks per pupil and, once a period is over, pupils without its final mark. Worst first.
+corrections after the edit window and after the period mark (R21, with their reasons: the
+Correction rows), marks per pupil and, once a period is over, pupils without its final mark.
+Worst first.
 
 The same figures for a teacher's own courses feed the duties dashboard (models.reports.duties).
 Bulk reads: seven queries whatever the number of courses; portable SQL.
@@ -23,6 +25,7 @@ from models.core.db import tuples
 from models.core.errors import ValidationError
 from models.core.lookup import get_or_refuse
 from models.core.schema import (
+    Correction,
     Course,
     Enrollment,
     FinalMark,
@@ -59,6 +62,8 @@ class CourseControl:
     finals_missing: int
     without_homework: int = 0  # neither homework nor an explicit «без д/з»
     not_closed: int = 0  # not closed on the lesson's day (topic, д/з, attendance: plan.py)
+    corrections: int = 0  # marks changed after the edit window, with a reason
+    after_final: int = 0  # … of those, after the pupil's period mark (opened by the admin)
 
     @property
     def marks_per_pupil(self) -> Decimal | None:
@@ -69,7 +74,12 @@ class CourseControl:
     @property
     def problems(self) -> int:
         return (
-            self.without_marks + self.without_topic + self.late_marks + self.finals_missing + self.not_closed
+            self.without_marks
+            + self.without_topic
+            + self.late_marks
+            + self.finals_missing
+            + self.not_closed
+            + self.after_final
         )
 
     @property
@@ -144,6 +154,7 @@ class _Reads:
     # without a mark, without homework or «без д/з», not closed on the day)
     marks: dict[int, int]  # course → marks
     late: dict[int, int]  # course → marks entered late
+    corrected: dict[int, tuple[int, int]]  # course → (corrections, of them after the period mark)
     periods: list[Period]  # the classes' periods that touch the range
     stints: dict[int, list[tuple[int, dt.date, dt.date | None]]]  # class → (pupil, start, end)
     members: dict[int, dict[int, set[int]]]  # subgroup → period → pupils
@@ -168,7 +179,8 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
     members = _subgroup_members({c.subgroup_id for c in courses if c.subgroup_id}, periods)
     finals = _finals_given(class_ids, [p for p in periods if p.end < today])
     taught = _taught_since(course_ids)
-    reads = _Reads(today, lessons, marks, late, periods, stints, members, finals, taught)
+    corrected = _corrections(course_ids, start, held_until)
+    reads = _Reads(today, lessons, marks, late, corrected, periods, stints, members, finals, taught)
     return worst_first(_course_control(course, reads) for course in courses)
 
 
@@ -217,6 +229,22 @@ def _marks_entered(
         if (_as_date(entered) - _as_date(day)).days > late_entry_days:
             late[course_id] += n
     return marks, late
+
+
+def _corrections(course_ids: list[int], start: dt.date, held_until: dt.date) -> dict[int, tuple[int, int]]:
+    """Corrections per course in the range's lessons: all of them, and those after the
+    period mark."""
+    out: dict[int, tuple[int, int]] = {}
+    if held_until < start:
+        return out
+    for course_id, n, after_final in tuples(
+        Correction.select(Lesson.course, fn.COUNT(Correction.id), _count_if(Correction.after_final == True))  # noqa: E712
+        .join(Lesson)
+        .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
+        .group_by(SQL("1"))
+    ):
+        out[course_id] = (n, int(after_final or 0))
+    return out
 
 
 def _taught_since(course_ids: list[int]) -> dict[int, dt.date]:
@@ -317,6 +345,8 @@ def _course_control(course: Course, reads: _Reads) -> CourseControl:
         finals_missing=missing,
         without_homework=no_homework,
         not_closed=not_closed,
+        corrections=reads.corrected.get(course.id, (0, 0))[0],
+        after_final=reads.corrected.get(course.id, (0, 0))[1],
     )
 
 
@@ -401,6 +431,8 @@ class TeacherControl:
     not_closed: int  # not closed on the lesson's day
     late_marks: int
     marks: int
+    corrections: int = 0  # after the edit window, with a reason
+    after_final: int = 0  # … after the period mark
 
     @property
     def not_closed_share(self) -> Decimal:
@@ -425,6 +457,8 @@ def by_teacher(rows: Iterable[CourseControl]) -> list[TeacherControl]:
             sum(c.not_closed for c in courses),
             sum(c.late_marks for c in courses),
             sum(c.marks for c in courses),
+            sum(c.corrections for c in courses),
+            sum(c.after_final for c in courses),
         )
         for teacher_id, courses in grouped.items()
     ]

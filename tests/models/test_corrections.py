@@ -170,3 +170,31 @@ def test_a_closed_period_is_frozen_whole(s):
     close_period(s.admin, s.q1, closed=False)
     entries.set_mark(s.teacher, lesson, s.pupils[0], "5")
     assert marks_of(lesson, s.pupils[0]) == [5]
+
+
+def test_the_control_lists_corrections_and_those_after_the_period_mark_per_teacher(s):
+    """R14: Петров corrects a 2nd-quarter mark after the window (1), and a 1st-quarter one
+    after Андреев's period mark, opened by the admin (1 more, after the mark)."""
+    from models.reports.control import control_report, school_control
+
+    q2_lesson = entries.add_lesson(s.teacher, s.math_a, OUTSIDE).id
+    typed_on(OUTSIDE, lambda: entries.set_mark(s.teacher, q2_lesson, s.pupils[1], "3"))
+    entries.set_mark(s.teacher, q2_lesson, s.pupils[1], "4", reason="ошибка при вводе")
+    q1_lesson = entries.add_lesson(s.teacher, s.math_a, PAST_DAY).id
+    typed_on(PAST_DAY, lambda: entries.set_mark(s.teacher, q1_lesson, s.pupils[0], "3"))
+    typed_on(
+        dt.date(2026, 10, 24), lambda: entries.set_final_mark(s.teacher, s.math_a, s.pupils[0], s.q1, "3")
+    )
+    corrections.reopen_marks(s.admin, s.math_a, s.pupils[0], s.q1)
+    entries.set_mark(s.teacher, q1_lesson, s.pupils[0], "4", reason="работа переписана")
+    year = (dt.date(2026, 9, 1), dt.date(2026, 12, 28))
+    (math,) = [r for r in control_report(s.homeroom, s.class_a, *year) if r.subject == "Математика"]
+    assert (math.corrections, math.after_final) == (2, 1)
+    (q2,) = [
+        r
+        for r in control_report(s.homeroom, s.class_a, dt.date(2026, 11, 5), year[1])
+        if r.subject == "Математика"
+    ]
+    assert (q2.corrections, q2.after_final) == (1, 0)
+    petrov = next(t for t in school_control(s.admin, *year) if t.teacher_id == s.teacher.user_id)
+    assert (petrov.corrections, petrov.after_final) == (2, 1)

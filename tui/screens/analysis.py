@@ -414,6 +414,7 @@ class AnalysisScreen(Screen):
             S.AN_COL_NO_HOMEWORK,
             S.AN_COL_NOT_CLOSED,
             S.AN_COL_LATE,
+            S.AN_COL_CORRECTED,
             S.AN_COL_PER_PUPIL,
             S.AN_COL_NO_FINAL,
         )
@@ -432,6 +433,7 @@ class AnalysisScreen(Screen):
                 str(row.without_homework),
                 str(row.not_closed),
                 str(row.late_marks),
+                f"{row.corrections}/{row.after_final}" if row.corrections else "0",
                 show_average(per_pupil) if per_pupil is not None else S.AN_NONE,
                 f"{row.finals_missing}/{row.finals_due}" if row.finals_due else S.AN_NONE,
                 key=str(row.course_id),

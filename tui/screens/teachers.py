@@ -58,4 +58,6 @@ class SchoolTeachersScreen(Screen):
             str(row.without_homework),
             str(row.without_marks),
             str(row.late_marks),
+            str(row.corrections),
+            str(row.after_final),
         )
