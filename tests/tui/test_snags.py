@@ -287,4 +287,4 @@ async def test_the_teachers_tab_of_a_period_ahead_keeps_the_names(small_sqlite):
         assert "Петров И.О." in names and "Иванова М.П." in names
         teacher_column = table.ordered_columns[1]
         assert teacher_column.get_render_width(table) >= max(map(len, names))
-        assert {str(table.get_row_at(i)[8]) for i in range(table.row_count)} == {"—"}
+        assert {str(table.get_row_at(i)[9]) for i in range(table.row_count)} == {"—"}
