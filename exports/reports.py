@@ -473,15 +473,19 @@ def activity_sheets(
             "Кем приходится",
             "Вход в дневник",
             "Последний просмотр",
+            "Просмотров за 7 дн.",
             "Дней за 7",
+            "Просмотров за 30 дн.",
             "Дней за 30",
+            "Ознакомлен(а) с неделей",
         )
     )
     sheet.boxed_from = len(sheet.rows) - 1
     for i, pupil in enumerate(act.pupils, start=1):
         first = len(sheet.rows)
+        acknowledged = f"неделя с {pupil.acknowledged:%d.%m.%Y}" if pupil.acknowledged else "нет"
         if not pupil.guardians:
-            sheet.add(i, pupil.name, "представителя нет", "", "", "", "", "")
+            sheet.add(i, pupil.name, "представителя нет", "", "", "", "", "", "", "", "")
         for j, g in enumerate(pupil.guardians):
             sheet.add(
                 i if j == 0 else "",
@@ -490,14 +494,34 @@ def activity_sheets(
                 g.relation,
                 "есть" if g.has_login else "нет",
                 f"{g.last_view:%d.%m.%Y %H:%M}" if g.last_view else "ни разу",
+                g.views_7,
                 g.days_7,
+                g.views_30,
                 g.days_30,
+                acknowledged if j == 0 else "",
+            )
+        if len(pupil.guardians) > 1:  # the family together
+            sheet.add(
+                "",
+                "",
+                "Семья вместе",
+                "",
+                "",
+                "",
+                pupil.views_7,
+                pupil.days_7,
+                pupil.views_30,
+                pupil.days_30,
+                "",
             )
         sheet.ruled.add(first)
     sheet.boxed_to = len(sheet.rows)
     sheet.add()
-    sheet.add("Сначала — семьи, которые давно не заходили в дневник или не заходили ни разу.")
-    sheet.widths = (4, 24, 30, 14, 10, 18, 9, 9)
+    sheet.add(
+        "Сначала — семьи, которые давно не заходили в дневник или не заходили ни разу. Просмотры — "
+        "каждое открытие дневника, недели или отметок периода; дни — в сколько разных дней."
+    )
+    sheet.widths = (4, 24, 30, 14, 10, 18, 10, 9, 10, 9, 16)
     return [sheet]
 
 

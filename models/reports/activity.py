@@ -1,10 +1,12 @@
 """Parents' activity in the electronic diary (R6, R9): per pupil of a class, which guardians
-have a diary login, when the family last looked, on how many days of the last 7 and 30,
-never at all; the share of active families. The silent ones first.
+have a diary login, when the family last looked, how many views in the last 7 and 30 days
+(and on how many days), never at all; the last week a guardian acknowledged («Ознакомлен(а)»);
+the share of active families. The silent ones first. Per guardian and per family (the pupil).
 
 Views come from DiaryView, recorded whenever a guardian opens their child's diary, a week or
-a period (models.reports.diary.record_view). A family is active when a guardian looked within the
-last 30 days. Four queries; DATE() and COUNT(DISTINCT …) are portable.
+a period (models.reports.diary.record_view): ten views on one day are ten views, on one day.
+A family is active when a guardian looked within the last 30 days. Five queries; DATE() and
+COUNT(DISTINCT …) are portable.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from models.core import clock
 from models.core.access import GUARDIAN, Actor, require_staff
 from models.core.db import tuples
 from models.core.lookup import get_or_refuse
-from models.core.schema import DiaryView, Enrollment, Guardian, SchoolClass, Student, StudentGuardian, User
+from models.core.schema import (
+    DiaryView,
+    Enrollment,
+    Guardian,
+    SchoolClass,
+    Student,
+    StudentGuardian,
+    User,
+    WeekAcknowledgement,
+)
 from models.core.service import reading
 from models.people.names import short_names
 
@@ -38,6 +49,8 @@ class GuardianActivity:
     last_view: dt.datetime | None
     days_7: int  # days with a view in the last 7 days (today included)
     days_30: int
+    views_7: int = 0  # views in the last 7 days
+    views_30: int = 0
 
     @property
     def has_login(self) -> bool:
@@ -52,6 +65,9 @@ class PupilActivity:
     last_view: dt.datetime | None  # the family's latest
     days_7: int  # days on which any guardian looked
     days_30: int
+    views_7: int = 0  # the family's views (all its guardians)
+    views_30: int = 0
+    acknowledged: dt.date | None = None  # the Monday of the latest week a guardian acknowledged
 
     @property
     def with_login(self) -> tuple[GuardianActivity, ...]:
@@ -114,16 +130,23 @@ def class_activity(actor: Actor, class_id: int) -> ClassActivity:
     since_30 = dt.datetime.combine(today - dt.timedelta(days=ACTIVE_DAYS - 1), dt.time())
     views = _views_per_guardian(ids, since_7, since_30)
     family = _family_days(ids, since_7, since_30)
+    acknowledged = _acknowledged(ids)
     shown = short_names((sid, surname, first_name, "") for sid, surname, first_name in pupils)
     rows = []
     for sid, _surname, _first_name in pupils:
         guardians = tuple(
-            GuardianActivity(gid, name, relation, login, has_password, *views.get((sid, gid), (None, 0, 0)))
+            GuardianActivity(
+                gid, name, relation, login, has_password, *views.get((sid, gid), (None, 0, 0, 0, 0))
+            )
             for gid, name, relation, login, has_password in links.get(sid, [])
         )
         lasts = [g.last_view for g in guardians if g.last_view]
-        d7, d30 = family.get(sid, (0, 0))
-        rows.append(PupilActivity(sid, shown[sid], guardians, max(lasts, default=None), d7, d30))
+        d7, d30, v7, v30 = family.get(sid, (0, 0, 0, 0))
+        rows.append(
+            PupilActivity(
+                sid, shown[sid], guardians, max(lasts, default=None), d7, d30, v7, v30, acknowledged.get(sid)
+            )
+        )
     rows.sort(key=_silent_first)
     return ClassActivity(school_class.id, school_class.name, today, tuple(rows))
 
@@ -192,37 +215,64 @@ def _days_since(since: dt.datetime):
     return fn.COUNT(Case(None, [(DiaryView.at >= since, fn.DATE(DiaryView.at))], None).distinct())
 
 
+def _views_since(since: dt.datetime):
+    """How many views since `since`."""
+    return fn.SUM(Case(None, [(DiaryView.at >= since, 1)], 0))
+
+
+def _acknowledged(ids: list[int]) -> dict[int, dt.date]:
+    """Per pupil the Monday of the latest week a guardian acknowledged."""
+    return {
+        sid: _day(monday)
+        for sid, monday in tuples(
+            WeekAcknowledgement.select(WeekAcknowledgement.student, fn.MAX(WeekAcknowledgement.monday))
+            .where(WeekAcknowledgement.student.in_(ids))
+            .group_by(WeekAcknowledgement.student)
+        )
+    }
+
+
 def _views_per_guardian(
     ids: list[int], since_7: dt.datetime, since_30: dt.datetime
 ) -> dict[tuple[int, int], tuple]:
-    """Views by guardians of these pupils: per pupil × guardian, the last one and the days
-    with a view in the last 7 and 30 days."""
+    """Views by guardians of these pupils: per pupil × guardian, the last one, the days with a
+    view and the views in the last 7 and 30 days."""
     views: dict[tuple[int, int], tuple] = {}
-    for sid, gid, last, d7, d30 in tuples(
+    for sid, gid, last, d7, d30, v7, v30 in tuples(
         DiaryView.select(
             DiaryView.student,
             User.guardian,
             fn.MAX(DiaryView.at),
             _days_since(since_7),
             _days_since(since_30),
+            _views_since(since_7),
+            _views_since(since_30),
         )
         .join(User, on=(DiaryView.user == User.id))
         .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN))
         .group_by(DiaryView.student, User.guardian)
     ):
-        views[(sid, gid)] = (_moment(last), d7, d30)
+        views[(sid, gid)] = (_moment(last), d7, d30, int(v7 or 0), int(v30 or 0))
     return views
 
 
-def _family_days(ids: list[int], since_7: dt.datetime, since_30: dt.datetime) -> dict[int, tuple[int, int]]:
-    """The family's days: per pupil, the distinct days in the last 7 and 30 on which any
-    guardian looked."""
-    family: dict[int, tuple[int, int]] = {}
-    for sid, d7, d30 in tuples(
-        DiaryView.select(DiaryView.student, _days_since(since_7), _days_since(since_30))
+def _family_days(
+    ids: list[int], since_7: dt.datetime, since_30: dt.datetime
+) -> dict[int, tuple[int, int, int, int]]:
+    """The family's figures: per pupil, the distinct days in the last 7 and 30 on which any
+    guardian looked, and the views of all its guardians then."""
+    family: dict[int, tuple[int, int, int, int]] = {}
+    for sid, d7, d30, v7, v30 in tuples(
+        DiaryView.select(
+            DiaryView.student,
+            _days_since(since_7),
+            _days_since(since_30),
+            _views_since(since_7),
+            _views_since(since_30),
+        )
         .join(User, on=(DiaryView.user == User.id))
         .where(DiaryView.student.in_(ids) & (User.role == GUARDIAN) & (DiaryView.at >= since_30))
         .group_by(DiaryView.student)
     ):
-        family[sid] = (d7, d30)
+        family[sid] = (d7, d30, int(v7 or 0), int(v30 or 0))
     return family

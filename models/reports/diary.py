@@ -1,7 +1,8 @@
 """The pupils' and guardians' read-only diary, and the record of who viewed it (R6, R17).
 
 Readers reach only their own child (models.core.access.require_reader_of_student); every view by
-a pupil or a guardian is recorded, which the parents'-activity analysis reads.
+a pupil or a guardian is recorded, which the parents'-activity analysis reads, and so is a
+guardian's «Ознакомлен(а)» with a week — the only thing a diary reader writes, about themself.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import fn
+
 from models.core import clock
 from models.core.access import GUARDIAN, STUDENT, Actor, require_reader_of_student
+from models.core.errors import ValidationError
 from models.core.schema import (
     Absence,
     Course,
@@ -26,7 +30,9 @@ from models.core.schema import (
     SubgroupMember,
     Subject,
     TimetableEntry,
+    WeekAcknowledgement,
     WorkType,
+    now,
 )
 from models.core.service import reading, service
 from models.journal.corrections import corrections_of
@@ -364,3 +370,44 @@ def record_view(actor: Actor, student_id: int, what: str, ref: str = "") -> None
     if actor.role not in (STUDENT, GUARDIAN):
         return  # staff reading a diary is not parents' activity
     DiaryView.insert(user=actor.user_id, student=student_id, what=what, ref=ref).execute()
+
+
+@service
+def acknowledge_week(actor: Actor, student_id: int, monday: dt.date) -> dt.datetime:
+    """A guardian's «Ознакомлен(а)» with the pupil's week (R6): kept once per guardian and
+    week (again: the first time stays); the homeroom teacher sees it in parents' activity.
+    Only a guardian of the pupil, and only for a week that has begun."""
+    require_reader_of_student(actor, student_id)
+    if actor.role != GUARDIAN:
+        raise ValidationError("Отметку «Ознакомлен(а)» ставит родитель (законный представитель).")
+    monday = monday_of(monday)
+    if monday > clock.today():
+        raise ValidationError("Эта неделя ещё не началась: ознакомиться с ней пока нельзя.")
+    seen = WeekAcknowledgement.get_or_none(
+        (WeekAcknowledgement.student == student_id)
+        & (WeekAcknowledgement.monday == monday)
+        & (WeekAcknowledgement.user == actor.user_id)
+    )
+    if seen is not None:
+        return seen.at
+    at = now()
+    WeekAcknowledgement.insert(
+        user=actor.user_id, student=student_id, monday=monday, at=at
+    ).on_conflict_ignore().execute()
+    return at
+
+
+@reading
+def week_acknowledged(actor: Actor, student_id: int, monday: dt.date) -> dt.datetime | None:
+    """When a guardian of the pupil first acknowledged the week (None: not yet)."""
+    require_reader_of_student(actor, student_id)
+    first = (
+        WeekAcknowledgement.select(fn.MIN(WeekAcknowledgement.at))
+        .where(
+            (WeekAcknowledgement.student == student_id) & (WeekAcknowledgement.monday == monday_of(monday))
+        )
+        .scalar()
+    )
+    if first is None or isinstance(first, dt.datetime):
+        return first
+    return dt.datetime.fromisoformat(str(first))

@@ -456,12 +456,15 @@ def test_meeting_report(filled_sqlite, out_dir):
         "Кем приходится",
         "Вход в дневник",
         "Последний просмотр",
+        "Просмотров за 7 дн.",
         "Дней за 7",
+        "Просмотров за 30 дн.",
         "Дней за 30",
+        "Ознакомлен(а) с неделей",
     ]
     mother = next(r for r in activity if len(r) > 2 and r[2] == "Андреева Ольга")
     assert mother[1] == "Андреев Андрей" and mother[3:5] == ["мать", "есть"]
-    assert mother[5].startswith("28.11.2026 ") and mother[6:] == [1, 1]
+    assert mother[5].startswith("28.11.2026 ") and mother[6:] == [1, 1, 1, 1, "нет"]
     nobody = next(r for r in activity if len(r) > 1 and r[1] == "Борисова Бэлла")
     assert nobody[2] == "представителя нет"
     risk = strip(xlsx_rows(path, "Группа риска"))

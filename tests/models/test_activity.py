@@ -53,6 +53,7 @@ def test_views_last_days_and_the_silent_first(small):
     ]
     andreev = act.pupils[-1]
     assert (andreev.days_7, andreev.days_30) == (2, 3)  # 28 and 25 | 28, 25 and 10 Nov
+    assert (andreev.views_7, andreev.views_30) == (3, 4)  # twice today counts twice
     assert andreev.last_view.date() == TODAY and andreev.active
     mother = andreev.guardians[0]
     assert mother.has_login and mother.relation == "мать" and (mother.days_7, mother.days_30) == (2, 3)
@@ -77,3 +78,40 @@ def test_pupils_and_guardians_are_refused(small_sqlite):
     for reader in (s.student, s.guardian):
         with pytest.raises(PermissionDenied):
             class_activity(reader, s.class_a)
+
+
+def test_views_per_family_and_the_weeks_acknowledged(small):
+    """A family of two: the mother looks 10 times today, the father once on 25 Nov — the
+    family counts 11 views on 2 days; each a figure of their own. The mother acknowledges the
+    week of 23 Nov (twice: the first time stays); the homeroom teacher sees that Monday."""
+    s = small
+    p0 = s.pupils[0]
+    father = guardians.add_guardian(s.homeroom, p0, {"surname": "Андреев", "first_name": "Пётр"}, "отец")
+    issued = accounts.issue_credentials(s.homeroom, guardian_id=father.id)
+    father_actor = actor_of(User.get_by_id(issued.user_id))
+    viewed(s.guardian, p0, *[TODAY] * 10)
+    viewed(father_actor, p0, dt.date(2026, 11, 25))
+    monday = dt.date(2026, 11, 23)
+    assert class_activity(s.homeroom, s.class_a).pupils[-1].acknowledged is None
+    first = diary.acknowledge_week(s.guardian, p0, dt.date(2026, 11, 26))  # any day of the week
+    assert diary.acknowledge_week(s.guardian, p0, monday) == first
+    assert diary.week_acknowledged(s.student, p0, monday) == first
+    andreev = next(p for p in class_activity(s.homeroom, s.class_a).pupils if p.student_id == p0)
+    assert (andreev.views_7, andreev.days_7, andreev.views_30) == (11, 2, 11)
+    views = {g.relation: (g.views_7, g.days_7) for g in andreev.guardians}
+    assert views == {"мать": (10, 1), "отец": (1, 1)}
+    assert andreev.acknowledged == monday
+
+
+def test_only_a_guardian_acknowledges_their_childs_begun_week(small):
+    from models.core.errors import ValidationError
+
+    s = small
+    with pytest.raises(ValidationError):
+        diary.acknowledge_week(s.student, s.pupils[0], TODAY)  # the pupil: no
+    with pytest.raises(PermissionDenied):
+        diary.acknowledge_week(s.guardian, s.pupils[1], TODAY)  # another family's child
+    with pytest.raises(ValidationError):
+        diary.acknowledge_week(s.guardian, s.pupils[0], TODAY + dt.timedelta(days=7))  # ahead
+    with pytest.raises(ValidationError):
+        diary.acknowledge_week(s.homeroom, s.pupils[0], TODAY)  # staff: not theirs to say

@@ -534,6 +534,7 @@ EXEMPT = {
     "identity.init_school": "creates the school and its first admin: there is no actor yet",
     "accounts.change_password": "one's own password: test_own_password_for_everyone",
     "diary.record_view": "a reader's own diary view, logged (R6): test_diary_views_are_recorded_for_…",
+    "diary.acknowledge_week": "a guardian's own «Ознакомлен(а)» (R6): test_activity.py's tests",
     "sshkeys.log_in_with_key": "a login by key, like authenticate(): no actor yet (tests/system/test_ssh.py)",
     "files.record_file": "one's own file downloaded or uploaded, logged (152-FZ) like a diary view: "
     "tests/system/test_files.py (a disabled account's transfer refused)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from models.journal import entries
@@ -86,3 +87,24 @@ async def test_future_school_days_show_the_planned_lessons(small_sqlite):
         assert ["Вт 01.12", "", "уроков нет", "", ""] in rows
         await pilot.press("left")  # this week's past Monday: no planned lesson is made up
         assert not any(r[4] == "по расписанию" for r in table_rows(screen))
+
+
+@pytest.mark.asyncio
+async def test_a_guardian_acknowledges_the_week_with_one_key(small_sqlite):
+    """O: «Ознакомлен(а)» with the week on screen; the title says when; the homeroom teacher's
+    parents' activity shows the week."""
+    from models.reports.activity import class_activity
+
+    s = small_sqlite
+    app = JournalApp(source="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        result = accounts.authenticate(s.guardian.login, s.passwords[s.guardian.login])
+        app.land(result)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiaryScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "ознакомлен(а) 28.11" in str(screen.query_one("#diary-title", Static).render())
+    andreev = next(p for p in class_activity(s.homeroom, s.class_a).pupils if p.student_id == s.pupils[0])
+    assert andreev.acknowledged == dt.date(2026, 11, 23)

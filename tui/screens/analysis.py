@@ -442,7 +442,9 @@ class AnalysisScreen(Screen):
     def show_parents(self) -> None:
         table = self.query_one("#parents-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(S.AN_COL_PUPIL, S.AN_COL_LOGINS, S.AN_COL_LAST, S.AN_COL_7, S.AN_COL_30)
+        table.add_columns(
+            S.AN_COL_PUPIL, S.AN_COL_LOGINS, S.AN_COL_LAST, S.AN_COL_7, S.AN_COL_30, S.AN_COL_ACK
+        )
         activity = self.activity
         if activity is None:
             return
@@ -453,8 +455,9 @@ class AnalysisScreen(Screen):
                 Text(p.name, style="bold") if p.never else p.name,
                 logins,
                 last,
-                str(p.days_7),
-                str(p.days_30),
+                S.AN_VIEWS.format(views=p.views_7, days=p.days_7),
+                S.AN_VIEWS.format(views=p.views_30, days=p.days_30),
+                f"{p.acknowledged:%d.%m}" if p.acknowledged else S.AN_NONE,
                 key=str(p.student_id),
             )
 

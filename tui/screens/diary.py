@@ -11,17 +11,19 @@ from textual.widgets import DataTable, Header, Static
 
 from exports.family import card_pdf, week_pdf
 from models.core import clock
-from models.core.access import Actor
+from models.core.access import GUARDIAN, Actor
 from models.reports.diary import (
     Child,
     DiaryDay,
     DiaryLesson,
+    acknowledge_week,
     children,
     monday_of,
     period_marks,
     periods_of,
     record_view,
     week,
+    week_acknowledged,
 )
 from tui import strings as S
 from tui.attempt import attempt
@@ -68,6 +70,7 @@ class DiaryScreen(Screen):
         Binding("tab", "next_child", S.KEY_CHILD, id="child"),
         Binding(twin("s"), "download_week", S.KEY_DOWNLOAD_WEEK, id="download-week", key_display="S"),
         Binding(twin("t"), "download_card", S.KEY_DOWNLOAD_CARD, id="download-card", key_display="T"),
+        Binding(twin("o"), "acknowledge", S.KEY_ACKNOWLEDGE, id="acknowledge", key_display="O"),
         QUIT,
     ]
 
@@ -110,8 +113,9 @@ class DiaryScreen(Screen):
         days = week(self.actor, self.child.student_id, self.monday)
         record_view(self.actor, self.child.student_id, "week", self.monday.isoformat())
         title = S.DIARY_TITLE.format(name=self.child.name, class_name=self.child.class_name)
+        note = self.week_note()
         self.query_one("#diary-title", Static).update(
-            f"{title}\n{S.WEEK_OF.format(start=self.monday, end=saturday)}"
+            f"{title}\n{S.WEEK_OF.format(start=self.monday, end=saturday)}" + (f" · {note}" if note else "")
         )
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -127,6 +131,26 @@ class DiaryScreen(Screen):
                 table.add_row(label, str(lesson.number), lesson.subject, lesson.entry, text)
                 self.rows.append((day, lesson))
                 label = ""
+
+    def week_note(self) -> str:
+        """Beside the week's dates: when a guardian acknowledged it (O in the footer does it)."""
+        at = attempt(self, lambda: week_acknowledged(self.actor, self.child.student_id, self.monday))
+        return S.WEEK_ACKNOWLEDGED.format(at=at) if at is not None else ""
+
+    def action_acknowledge(self) -> None:
+        """«Ознакомлен(а)» with the week on screen (a guardian; R6)."""
+        if not self.kids or self.showing_marks:
+            return
+        if self.actor.role != GUARDIAN:
+            self.notify(S.ACKNOWLEDGE_GUARDIANS_ONLY, severity="warning")
+            return
+        if attempt(self, lambda: acknowledge_week(self.actor, self.child.student_id, self.monday)):
+            self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "acknowledge":
+            return self.actor.role == GUARDIAN
+        return True
 
     def show_marks(self) -> None:
         periods = periods_of(self.actor, self.child.student_id)
