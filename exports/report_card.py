@@ -110,13 +110,16 @@ def card_sheet(
     homeroom: str,
     period_names: list[str],
     only: int | None = None,
+    among: set[int] | None = None,
 ) -> Sheet:
-    """Every current pupil's card (or only one pupil's), one block after another, never
-    split across pages."""
+    """Every current pupil's card (or only one pupil's, or those `among`), one block after
+    another, never split across pages."""
     sheet = Sheet(name="Табель", csv_name="Табель")
     page = 0
     for pupil in a.pupils:
         if (pupil.departed and only is None) or (only is not None and pupil.student_id != only):
+            continue
+        if among is not None and pupil.student_id not in among:
             continue
         rows, titles, headers, (b0, b1) = _block(
             a, pupil, year, days.get(pupil.student_id, AbsenceCount()), homeroom, period_names
@@ -163,6 +166,7 @@ def build_report_card(
     homeroom: str = "",
     period_names: list[str] | None = None,
     student_id: int | None = None,
+    among: set[int] | None = None,
 ) -> tuple[ClassAnalysis, list[Sheet]]:
     """The report card of a class for a period (or the year: `period_id` None, with the
     periods' names for the columns); with `student_id`, that pupil's card alone."""
@@ -170,8 +174,8 @@ def build_report_card(
     data = class_range(actor, class_id, a.start, min(a.end, max(a.start, clock.today())))
     days, _ = absence_counts(data)
     names = list(period_names or []) if period_id is None else []
-    if student_id is not None:
-        card = card_sheet(a, year, days, homeroom, names, only=student_id)
+    if student_id is not None or among is not None:
+        card = card_sheet(a, year, days, homeroom, names, only=student_id, among=among)
         card.main = True
         return a, [card]
     return a, report_card_sheets(a, year, days, homeroom, names)

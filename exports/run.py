@@ -305,6 +305,7 @@ class _Plan:
     period: PeriodInfo | None  # None: the year
     pupil_id: int | None = None  # the diary of one pupil
     dates: tuple[dt.date, dt.date] | None = None  # the diary's days
+    paper: tuple[int, ...] | None = None  # the pupils of the school's paper policy (R23)
     course_ids: list[int] = field(default_factory=list)  # the course's
     subject: str = ""  # the course's subject, as the school calls it
 
@@ -319,7 +320,31 @@ def _plan_card(actor: Actor, request: _Request, school_class: ClassInfo, period:
     _check_class(actor, school_class)
     periods = _periods(school_class)
     start, end = (period.start, period.end) if period else (periods[0].start, periods[-1].end)
+    paper = _paper_of(request, school_class)
+    if paper is not None:
+        return _Plan(school_class, period, paper=paper)
     return _Plan(school_class, period, pupil_id=_pupil_of(actor, request, school_class, start, end))
+
+
+PAPER_WORDS = ("paper", "бумажные")  # `--pupil paper`: the pupils of the paper policy
+
+
+def _paper_of(request: _Request, school_class: ClassInfo) -> tuple[int, ...] | None:
+    """With `pupil` «paper», the class's pupils who get paper duplicates by the school's policy
+    (models.reports.paper); None otherwise. A policy of none refuses: there are no duplicates."""
+    if request.pupil.lower() not in PAPER_WORDS:
+        return None
+    from models.core.settings import PAPER_POLICIES
+    from models.reports.paper import paper_pupils
+
+    policy = load_settings().paper_policy
+    pupils = paper_pupils(school_class.id, clock.today(), policy)
+    if not pupils:
+        raise ValidationError(
+            f"{school_class.name}: бумажные дубликаты {PAPER_POLICIES[policy]} — выгружать некому "
+            "(настройка школы «Бумажные дубликаты»)."
+        )
+    return tuple(pupils)
 
 
 def _pupil_of(
@@ -372,6 +397,9 @@ def _plan_diary(actor: Actor, request: _Request, school_class: ClassInfo, period
         periods = _periods(school_class)
         span = (period.start, period.end) if period else (periods[0].start, periods[-1].end)
     dates = _diary_range(request.date_from, request.date_to, span)
+    paper = _paper_of(request, school_class)
+    if paper is not None:
+        return _Plan(school_class, period, dates=dates, paper=paper)
     pupil_id = _pupil_of(actor, request, school_class, *dates)
     return _Plan(school_class, period, pupil_id=pupil_id, dates=dates)
 
@@ -392,9 +420,8 @@ def _diary_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
 
     school_class, pupil_id = plan.school_class, plan.pupil_id
     start, end = plan.dates  # type: ignore[misc]
-    diary, sheets = build_diary(
-        actor, school_class.id, start, end, [pupil_id] if pupil_id is not None else None
-    )
+    only = [pupil_id] if pupil_id is not None else (list(plan.paper) if plan.paper else None)
+    diary, sheets = build_diary(actor, school_class.id, start, end, only)
     if not sheets:
         if pupil_id is not None:
             raise ValidationError(
@@ -423,12 +450,13 @@ def _report_card_doc(actor: Actor, kind: ExportKind, plan: _Plan) -> _Doc:
         homeroom=school_class.homeroom_name,
         period_names=[p.name for p in periods],
         student_id=plan.pupil_id,
+        among=set(plan.paper) if plan.paper else None,
     )
     who = [p.name for p in a.pupils if p.student_id == plan.pupil_id]
     if plan.pupil_id is not None and not who:
         raise ValidationError(f"Учащийся не числился в {school_class.name} в этот период.")
     base = safe_filename(kind.file_word, school_class.name, *who, *_scope_words(period, year))
-    count = 1 if who else sum(1 for p in a.pupils if not p.departed)
+    count = 1 if who else len(plan.paper) if plan.paper else sum(1 for p in a.pupils if not p.departed)
     return _Doc(base, sheets, count, a.scope)
 
 
@@ -492,6 +520,19 @@ def _record_export(actor: Actor, kind: ExportKind, plan: _Plan, doc: _Doc, where
     record_export(actor, kind.audit_kind, where, doc.count)
 
 
+def _record_class_export(actor: Actor, kind: ExportKind, plan: _Plan, doc: _Doc, where: str) -> None:
+    """A diary extract's or report cards' entry names the class and what it covers, so that
+    the paper duties (models.reports.paper) see them done."""
+    from models.people.credentials import record_export
+    from models.reports.analysis import report_target
+
+    if plan.pupil_id is not None:  # one pupil's: not the class's duplicates
+        record_export(actor, kind.audit_kind, where, doc.count)
+        return
+    scope = doc.scope or (f"D{plan.dates[0].isoformat()}" if plan.dates else "")
+    record_export(actor, kind.audit_kind, report_target(plan.school_class.id, scope, where), doc.count)
+
+
 def _record_report_export(actor: Actor, kind: ExportKind, plan: _Plan, doc: _Doc, where: str) -> None:
     """The class report's entry names the analysis it carries (models.reports.analysis)."""
     from models.reports.analysis import record_report_export
@@ -530,6 +571,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {
             audit_kind="diary",
             build=_diary_doc,
             plan=_plan_diary,
+            record=_record_class_export,
             pupil_and_dates=True,
             one_pupil=True,
         ),
@@ -540,6 +582,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {
             audit_kind="report_card",
             build=_report_card_doc,
             plan=_plan_card,
+            record=_record_class_export,
             one_pupil=True,
         ),
         ExportKind(

@@ -509,6 +509,7 @@ F_EXPORT_TO = "По (ДД.ММ.ГГГГ)"
 F_EXPORT_FORMAT = "Формат"
 EXPORT_WHOLE_SCHOOL = "Вся школа"
 EXPORT_WHOLE_CLASS = "Весь класс"
+EXPORT_PAPER_PUPILS = "Для бумажного дневника ({policy})"
 EXPORT_YEAR = "Год"
 EXPORT_NO_SUBJECTS = "нет предметов"
 EXPORT_FORMATS = (
@@ -641,6 +642,8 @@ DUTY_TEXT = {
     "subgroups": "{class_name}: не все распределены по подгруппам ({period}) — предметов {count}",
     "teachers": "{class_name}: учителя с пробелами в журнале — {count}",
     "analysis": "{class_name}: анализ за «{period}» не выгружен",
+    "paper_week": "{class_name}: выписка в бумажный дневник за неделю не сделана — учащихся {count}",
+    "paper_term": "{class_name}: табели за «{period}» в бумажный дневник не выгружены — {count}",
     "own_not_closed": "Не закрыто уроков сегодня: {count} (тема, д/з, посещаемость)",
     "own_no_marks": "Мои уроки без единой отметки — {count}",
     "own_no_topic": "Мои уроки без темы — {count}",

@@ -31,6 +31,24 @@ class Settings:
     ssh_port: int = 2222
     web_address: str = ""  # the browser address for pupils and guardians ("https://…")
     inbox_max_mb: int = 20  # the largest file one may upload to inbox/ for an import
+    paper_policy: str = "all"  # paper duplicates (R23): all | no_consent | none (models/reports/paper.py)
+
+
+# Paper duplicates (R23; models/reports/paper.py): for everyone, only for pupils whose data may
+# not be processed, or for no one — and the words a school may type for them.
+PAPER_ALL, PAPER_NO_CONSENT, PAPER_NONE = "all", "no_consent", "none"
+PAPER_POLICIES = {
+    PAPER_ALL: "всем учащимся",
+    PAPER_NO_CONSENT: "только учащимся без согласия на обработку ПДн",
+    PAPER_NONE: "не ведутся",
+}
+_PAPER_WORDS = {"все": PAPER_ALL, "всем": PAPER_ALL, "без согласия": PAPER_NO_CONSENT, "нет": PAPER_NONE}
+
+
+def parse_policy(raw: object) -> str | None:
+    """A paper policy from its code or a Russian word (None: not one)."""
+    text = " ".join(str(raw).strip().lower().split())
+    return text if text in PAPER_POLICIES else _PAPER_WORDS.get(text)
 
 
 LABELS = {
@@ -52,6 +70,7 @@ LABELS = {
     "ssh_port": "Порт SSH",
     "web_address": "Адрес журнала в браузере (ученики, родители)",
     "inbox_max_mb": "Наибольший загружаемый файл (inbox), МБ",
+    "paper_policy": "Бумажные дубликаты дневника и табеля: все / без согласия / нет",
 }
 
 _BOUNDS = {
@@ -80,6 +99,11 @@ def parse_value(key: str, raw: object) -> object:
     if key not in kinds:
         raise ValidationError(f"Неизвестная настройка: {key}")
     kind = kinds[key]
+    if key == "paper_policy":
+        policy = parse_policy(raw)
+        if policy is None:
+            raise ValidationError(f"«{LABELS[key]}»: «{raw}» — укажите «все», «без согласия» или «нет»")
+        return policy
     if kind == "str":
         text = str(raw).strip()
         if text and not _ADDRESS.match(text):

@@ -44,6 +44,7 @@ from models.journal.attendance import excuse_pass_due, school_day
 from models.people.credentials import class_credentials
 from models.reports.analysis import EXPORT_ACTION, report_target
 from models.reports.control import control_report, teacher_control
+from models.reports.paper import CARD_ACTION, DIARY_ACTION, exported_since, paper_pupils
 from models.school.calendar import current_year_id, periods_for_grade_query
 from models.school.classes import ClassInfo, classes_kept_by
 
@@ -57,6 +58,8 @@ SECTIONS = {
     "subgroups": "subgroups",
     "teachers": "analysis",
     "analysis": "analysis",
+    "paper_week": "exports",
+    "paper_term": "exports",
     "own_not_closed": "journal",
     "own_no_marks": "journal",
     "own_no_topic": "journal",
@@ -71,6 +74,8 @@ HOMEROOM_KINDS = (
     "subgroups",
     "teachers",
     "analysis",
+    "paper_week",
+    "paper_term",
 )
 TEACHER_KINDS = ("own_not_closed", "own_no_marks", "own_no_topic", "own_finals")
 
@@ -283,7 +288,25 @@ def homeroom_duties(actor: Actor, school_class: ClassInfo, today: dt.date) -> li
     last = ended[-1] if ended else None
     missing = 0 if last is None or analysis_exported(cid, f"P{last.id}") else 1
     out.append(duty("analysis", missing, period=last.name if last else ""))
+    out.extend(paper_duties(cid, name, last, today, settings.paper_policy))
     return out
+
+
+def paper_duties(class_id: int, name: str, last: Period | None, today: dt.date, policy: str) -> list[Duty]:
+    """R8 and R10 by the school's paper policy (models.reports.paper): the week's diary
+    extracts of the paper pupils until a class extract left this week; the report cards of the
+    last period over until they did. A policy of none asks for neither."""
+    pupils = len(paper_pupils(class_id, today, policy))
+    monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time())
+    week = 0 if not pupils or exported_since(DIARY_ACTION, class_id, monday) else pupils
+    term = 0
+    if pupils and last is not None:
+        since = dt.datetime.combine(last.start, dt.time())
+        term = 0 if exported_since(CARD_ACTION, class_id, since, f"P{last.id}") else pupils
+    return [
+        Duty("paper_week", week, SECTIONS["paper_week"], class_id, name),
+        Duty("paper_term", term, SECTIONS["paper_term"], class_id, name, period=last.name if last else ""),
+    ]
 
 
 def lessons_today(actor: Actor, today: dt.date) -> list[TodayLesson]:

@@ -210,7 +210,9 @@ def test_diary_extract_of_a_class_xlsx(filled, out_dir):
     entries_ = audit("export.diary")
     assert len(entries_) == 1
     assert entries_[0].user_id == s.homeroom.user_id
-    assert json.loads(entries_[0].new) == {"target": str(path), "count": 4}
+    # … with the class and the days it covers (the paper duty sees it done)
+    target = f"class={s.class_a};scope=D2026-11-16;{path}"
+    assert json.loads(entries_[0].new) == {"target": target, "count": 4}
 
 
 def test_diary_of_one_pupil_ods_and_a_date_range(filled_sqlite, out_dir):

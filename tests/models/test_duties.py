@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from models.core.errors import PermissionDenied
+from models.core.errors import PermissionDenied, ValidationError
 from models.journal import entries
 from models.people import guardians, roster
 from models.reports import analysis
@@ -49,6 +49,10 @@ def test_a_homeroom_teachers_duties(small):
         # lesson has neither a mark nor a topic
         ("teachers", "5А"): 4,
         ("analysis", "5А"): 1,  # the 1st quarter's report not exported
+        # paper duplicates for everyone (the default policy): this week's extracts, the 1st
+        # quarter's report cards
+        ("paper_week", "5А"): 4,
+        ("paper_term", "5А"): 4,
         # her own Russian: the 1st quarter's final marks of 4 pupils
         ("own_not_closed", ""): 0,  # no lesson of hers today
         ("own_no_marks", ""): 0,
@@ -132,3 +136,30 @@ def test_the_admin_s_set_up_steps_count_what_the_year_has(small_sqlite):
     board = dashboard(s.admin)
     assert not board.setup_pending and all(step.done for step in board.setup)
     assert dashboard(s.homeroom).setup == ()  # the checklist is the administrator's alone
+
+
+def test_paper_duties_follow_the_schools_policy_and_go_when_exported(small_sqlite, tmp_path):
+    """R23: «без согласия» — only Васильев, Григорьева and Борисова have no consent in force
+    once Андреев's mother gave hers (for him and herself); «нет» — no paper duties. A class
+    extract this week and the 1st quarter's report cards of the paper pupils end them."""
+    from exports.run import export
+    from models.school.identity import update_setting
+
+    s = small_sqlite
+    guardians.record_consent(s.homeroom, s.pupils[0], dt.date(2026, 9, 2), guardian_id=s.guardian_id)
+    update_setting(s.admin, "paper_policy", "без согласия")
+    board = counts(dashboard(s.homeroom))
+    assert (board[("paper_week", "5А")], board[("paper_term", "5А")]) == (3, 3)
+    (path,) = export(
+        s.homeroom, "report-card", class_name="5А", period="1", pupil="paper", out=f"{tmp_path}/"
+    )
+    assert path.exists()
+    board = counts(dashboard(s.homeroom))
+    assert (board[("paper_week", "5А")], board[("paper_term", "5А")]) == (3, 0)
+    export(s.homeroom, "diary", class_name="5А", pupil="бумажные", out=f"{tmp_path}/")
+    assert counts(dashboard(s.homeroom))[("paper_week", "5А")] == 0
+    update_setting(s.admin, "paper_policy", "нет")
+    clock_board = counts(dashboard(s.homeroom))
+    assert (clock_board[("paper_week", "5А")], clock_board[("paper_term", "5А")]) == (0, 0)
+    with pytest.raises(ValidationError, match="выгружать некому"):
+        export(s.homeroom, "diary", class_name="5А", pupil="paper", out=f"{tmp_path}/")

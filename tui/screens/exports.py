@@ -21,6 +21,8 @@ from exports.run import ALL, COURSE, DIARY, KINDS, PLAN, REPORT_CARD, YEAR, Expo
 from models.core import clock
 from models.core.access import Actor
 from models.core.errors import JournalError
+from models.core.settings import PAPER_NONE, PAPER_POLICIES
+from models.core.settings import load as load_settings
 from models.journal.grid import course_choices
 from models.people.names import short_names
 from models.people.roster import class_roster
@@ -34,6 +36,7 @@ from tui.widgets.footer import KeysFooter
 from tui.worker import store_worker
 
 WHOLE = "class"  # the pupil choice "the whole class"
+PAPER = "paper"  # … "the pupils of the paper policy" (R23; exports.run.PAPER_WORDS)
 CURRENT = "current"  # the whole school's period: each class its current one
 NONE = "-"  # no subject to choose
 
@@ -211,6 +214,9 @@ class ExportScreen(Screen):
 
     def fill_pupils(self, info: ClassInfo | None) -> None:
         options = [(S.EXPORT_WHOLE_CLASS, WHOLE)]
+        policy = load_settings().paper_policy
+        if info is not None and policy != PAPER_NONE:  # the default: the paper duplicates
+            options.insert(0, (S.EXPORT_PAPER_PUPILS.format(policy=PAPER_POLICIES[policy]), PAPER))
         if info is not None and self.chosen("kind") in (DIARY, REPORT_CARD):
             periods = periods_for_grade(info.year_id, info.grade)
             if periods:
@@ -224,7 +230,7 @@ class ExportScreen(Screen):
                     options.append((f"{number}. {names[p.id]}", str(p.id)))
         select = self.pick("pupil")
         select.set_options(options)
-        select.value = WHOLE
+        select.value = options[0][1]
 
     def fill_subjects(self, wanted: str | None = None) -> None:
         wanted = wanted or self.preset[2] or self.chosen("subject")
@@ -286,7 +292,10 @@ class ExportScreen(Screen):
         }
         if kind in (DIARY, REPORT_CARD):
             pupil = self.chosen("pupil")
-            params["pupil_id"] = None if pupil in ("", WHOLE) else pupil
+            if pupil == PAPER:
+                params["pupil"] = PAPER
+            else:
+                params["pupil_id"] = None if pupil in ("", WHOLE) else pupil
         if kind == DIARY:
             params["date_from"] = self.query_one("#from", Input).value.strip()
             params["date_to"] = self.query_one("#to", Input).value.strip()
