@@ -408,6 +408,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_archive(args: argparse.Namespace) -> int:
+    """The year's archive (R22): `journal archive --year 2026/2027 -o DIR [--close]` writes it,
+    `journal archive verify DIR` checks it against its manifest (exports/archive.py)."""
+    from exports.archive import verify_archive, write_archive
+    from models.core.access import SYSTEM
+
+    if args.rest[:1] == ["verify"]:
+        if len(args.rest) != 2:
+            _print_error("Укажите папку архива: journal archive verify DIR")
+            return EXIT_USAGE
+        verdict = verify_archive(args.rest[1])
+        if verdict.problem:
+            _print_error(verdict.problem)
+            return EXIT_FAIL
+        for title, names in (
+            ("изменён", verdict.changed),
+            ("нет файла", verdict.missing),
+            ("лишний", verdict.extra),
+        ):
+            for name in names:
+                print(f"{title}: {name}")
+        if verdict.ok:
+            print(f"Архив цел: файлов {verdict.checked}, все совпадают с манифестом ({verdict.sums}).")
+            return EXIT_OK
+        print(
+            f"Архив изменён: файлов {verdict.checked}, изменено {len(verdict.changed)}, нет {len(verdict.missing)}, лишних {len(verdict.extra)}."
+        )
+        return EXIT_FAIL
+    if args.rest or not args.year or not args.out:
+        _print_error(
+            "Укажите год и папку: journal archive --year 2026/2027 -o DIR (или: journal archive verify DIR)"
+        )
+        return EXIT_USAGE
+    _open(args)
+    if args.close:
+        from models.school.calendar import close_year
+
+        close_year(SYSTEM, args.year)
+
+    def progress(done: int, total: int, label: str) -> None:
+        print(f"[{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
+
+    archive = write_archive(SYSTEM, args.year, args.out, progress)
+    print(f"Архив {archive.year}: файлов {len(archive.files)} в {archive.folder}; манифест {archive.sums}.")
+    return EXIT_OK
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     """Export the audit log (who changed what and when), filtered; acts as the system like
     `journal export`, and the export is itself audited (export.audit)."""
@@ -685,6 +732,22 @@ def _add_export(sub) -> None:
     p.add_argument("-o", "--out", metavar="ФАЙЛ|ПАПКА|ПАПКА/|-", help=OUT_HELP)
 
 
+def _add_archive(sub) -> None:
+    p = _command(
+        sub,
+        "archive",
+        cmd_archive,
+        "архив учебного года: журналы предметов и сводные ведомости (PDF и xlsx) с манифестом; "
+        "verify DIR — проверить архив",
+    )
+    p.add_argument("rest", nargs="*", metavar="verify DIR", help="verify DIR — проверить архив по манифесту")
+    p.add_argument("--year", metavar="ГОД", help="учебный год, например 2026/2027")
+    p.add_argument("-o", "--out", metavar="DIR", help="новая или пустая папка архива")
+    p.add_argument(
+        "--close", action="store_true", help="сначала закрыть все периоды года (год станет только для чтения)"
+    )
+
+
 def _add_audit(sub) -> None:
     p = _command(sub, "audit", cmd_audit, "выгрузить журнал изменений: кто, что и когда изменил")
     p.add_argument("--since", metavar="ДАТА", help="с какого дня (ДД.ММ.ГГГГ)")
@@ -814,6 +877,7 @@ COMMANDS = (
     _add_user,
     _add_import,
     _add_export,
+    _add_archive,
     _add_audit,
     _add_serve,
 )

@@ -148,6 +148,7 @@ def _xlsx(sheets: list[Sheet]) -> bytes:
         ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if sheet.landscape else ws.ORIENTATION_PORTRAIT
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.oddFooter.right.text = "Стр. &P из &N"  # pages numbered when printed
         if sheet.fit_width:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.page_setup.fitToWidth = 1

@@ -44,10 +44,17 @@ def font_files() -> tuple[Path, Path]:
 
 
 def new_document() -> FPDF:
-    """An empty A4 document with the font registered, pages broken automatically."""
+    """An empty A4 document with the font registered, pages broken automatically and
+    numbered at the foot («Стр. 3 из 12»)."""
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    class Numbered(FPDF):
+        def footer(self) -> None:
+            self.set_y(-MARGIN_MM + 2)
+            self.set_font(FONT, "", BASE_PT - 2)
+            self.cell(0, 4, f"Стр. {self.page_no()} из {{nb}}", align="R")
+
+    pdf = Numbered(orientation="P", unit="mm", format="A4")
     regular, bold = font_files()
     pdf.add_font(FONT, "", str(regular))
     pdf.add_font(FONT, "B", str(bold))
@@ -93,27 +100,61 @@ def _runs(sheet: Sheet) -> list[tuple[str, int, int]]:
     return runs
 
 
+UNIT_MM = 1.9  # a spreadsheet column width unit (a character) on paper at BASE_PT
+
+
+def _column_groups(sheet: Sheet, widths: list[float], page_mm: float) -> list[list[int]]:
+    """The columns of each page across: all of them when they fit the page's width at
+    their size; else the repeated name columns (`repeat_columns`, "A:B") and as many of
+    the others as fit, page after page (a quarter's lessons of a course journal)."""
+    if sum(widths) * UNIT_MM <= page_mm * 1.35:  # a little narrower still reads well
+        return [list(range(len(widths)))]
+    keep = 0
+    if sheet.repeat_columns:
+        last = sheet.repeat_columns.split(":")[-1]
+        keep = ord(last.upper()) - ord("A") + 1
+    fixed = list(range(keep))
+    room = page_mm * 1.35 - sum(widths[c] for c in fixed) * UNIT_MM
+    groups: list[list[int]] = []
+    current: list[int] = []
+    used = 0.0
+    for c in range(keep, len(widths)):
+        need = widths[c] * UNIT_MM
+        if current and used + need > room:
+            groups.append(fixed + current)
+            current, used = [], 0.0
+        current.append(c)
+        used += need
+    if current:
+        groups.append(fixed + current)
+    return groups
+
+
 def _sheet(pdf: FPDF, sheet: Sheet) -> None:
     from exports.layout import _adaptive_widths
 
-    pdf.add_page(orientation="L" if sheet.landscape else "P")
+    orientation = "L" if sheet.landscape else "P"
+    pdf.add_page(orientation=orientation)
     widths = [float(w) for w in (list(sheet.widths) or _adaptive_widths(sheet))]
     width = sheet.width
     widths = (widths + [8.0] * width)[:width]
     repeated = sheet.repeated_rows
     headers = [r for r in repeated if r in sheet.header_rows]
     titles = [r for r in repeated if r not in sheet.header_rows]
-    for kind, first, end in _runs(sheet):
-        if first in sheet.breaks and first > 0:
-            pdf.add_page(orientation="L" if sheet.landscape else "P")
-            if titles:  # whose page this is, again
-                _paragraphs(pdf, sheet, titles[0], titles[-1] + 1)
-        if kind == "text":
-            _paragraphs(pdf, sheet, first, end)
-        else:
-            rows = list(range(first, end))
-            repeat = [h for h in headers if h < first] if headers and first > headers[-1] else []
-            _table(pdf, sheet, repeat + rows, widths)
+    for i, columns in enumerate(_column_groups(sheet, widths, pdf.epw)):
+        if i:
+            pdf.add_page(orientation=orientation)
+        for kind, first, end in _runs(sheet):
+            if first in sheet.breaks and first > 0:
+                pdf.add_page(orientation=orientation)
+                if titles:  # whose page this is, again
+                    _paragraphs(pdf, sheet, titles[0], titles[-1] + 1)
+            if kind == "text":
+                _paragraphs(pdf, sheet, first, end)
+            else:
+                rows = list(range(first, end))
+                repeat = [h for h in headers if h < first] if headers and first > headers[-1] else []
+                _table(pdf, sheet, repeat + rows, widths, columns)
 
 
 def _paragraphs(pdf: FPDF, sheet: Sheet, first: int, end: int) -> None:
@@ -133,7 +174,7 @@ def _paragraphs(pdf: FPDF, sheet: Sheet, first: int, end: int) -> None:
     pdf.set_font(FONT, "", BASE_PT)
 
 
-def _table(pdf: FPDF, sheet: Sheet, rows: list[int], widths: list[float]) -> None:
+def _table(pdf: FPDF, sheet: Sheet, rows: list[int], widths: list[float], columns: list[int]) -> None:
     from fpdf.fonts import FontFace
 
     heading_rows = 0
@@ -142,7 +183,7 @@ def _table(pdf: FPDF, sheet: Sheet, rows: list[int], widths: list[float]) -> Non
     pdf.set_font(FONT, "", BASE_PT)
     bold = FontFace(emphasis="BOLD")
     with pdf.table(
-        col_widths=widths,
+        col_widths=[widths[c] for c in columns],
         width=pdf.epw,
         align="LEFT",
         v_align="TOP",
@@ -158,6 +199,6 @@ def _table(pdf: FPDF, sheet: Sheet, rows: list[int], widths: list[float]) -> Non
         for r in rows:
             values = list(sheet.rows[r]) + [None] * (sheet.width - len(sheet.rows[r]))
             row = table.row(style=bold if r in sheet.bold_rows else None)
-            for c, value in enumerate(values[: sheet.width]):
-                row.cell(text_of(value), style=bold if (r, c) in sheet.bold_cells else None)
+            for c in columns:
+                row.cell(text_of(values[c]), style=bold if (r, c) in sheet.bold_cells else None)
     pdf.ln(1.5)

@@ -123,6 +123,21 @@ def close_period(actor: Actor, period_id: int, closed: bool = True) -> PeriodInf
     return period_info(Period.get_by_id(period.id))
 
 
+@service
+def close_year(actor: Actor, year_name: str) -> int:
+    """Close every period of the year (the year's archive): the year stays readable, and
+    nothing in it changes until the admin reopens a period. Returns the periods closed now."""
+    require_admin(actor)
+    year = SchoolYear.get_or_none(SchoolYear.name == str(year_name).strip())
+    if year is None:
+        raise ValidationError(f"Учебного года «{year_name}» нет.")
+    ids = [p.id for p in Period.select(Period.id).where((Period.year == year.id) & (Period.closed == False))]  # noqa: E712
+    if ids:
+        Period.update(closed=True).where(Period.id.in_(ids)).execute()
+        audit.record(actor, "year.close", "school_year", year.id, None, {"periods": ids})
+    return len(ids)
+
+
 @reading
 def year_for(day: dt.date) -> SchoolYear | None:
     return SchoolYear.get_or_none((SchoolYear.start <= day) & (SchoolYear.end >= day))

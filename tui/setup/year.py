@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from models.core import clock
+from models.core.errors import JournalError
 from models.school.calendar import (
     PERIOD_KINDS,
     PeriodInfo,
@@ -30,6 +31,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.setup.pane import Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import Field
+from tui.worker import store_worker
 
 
 class YearPane(Pane):
@@ -40,6 +42,7 @@ class YearPane(Pane):
         Binding("insert", "add", S.KEY_ADD_PERIOD, id="add-period", key_display="Ins"),
         Binding("delete", "delete", S.KEY_DELETE_PERIOD, id="delete-period", key_display="Del"),
         Binding(twin("p"), "promote", S.KEY_PROMOTE, id="promote", key_display="P"),
+        Binding(twin("a"), "archive", S.KEY_ARCHIVE_YEAR, id="archive-year", key_display="A"),
         Binding(twin("left_square_bracket"), "year(-1)", S.KEY_OTHER_YEAR, id="prev-year", key_display="[ ]"),
         Binding(twin("right_square_bracket"), "year(1)", S.KEY_OTHER_YEAR, id="next-year", show=False),
     ]
@@ -208,3 +211,32 @@ class YearPane(Pane):
                 self.app.notify(S.PROMOTED.format(year=result.year_name, moved=result.moved))
 
         self.ask(question, promote)
+
+    def action_archive(self) -> None:
+        """The year's archive (R22) into the admin's own files («Мои файлы»: over SFTP or in the
+        browser): every course's journal and every class's summary sheets, PDF and xlsx, with
+        the manifest. A worker writes it; the app stays usable meanwhile."""
+        year = self.owner.year
+        if year is None:
+            return
+        self.ask(S.CONFIRM_ARCHIVE.format(year=year.name), lambda: self.write_archive(year.name))
+
+    @store_worker(exclusive=True, group="archive")
+    def write_archive(self, year_name: str) -> None:
+        from exports.archive import archive_zip
+        from exports.paths import user_folder
+
+        app = self.app
+        app.call_from_thread(app.notify, S.ARCHIVE_RUNNING.format(year=year_name), timeout=8)
+
+        def progress(done: int, total: int, label: str) -> None:
+            text = S.ARCHIVE_PROGRESS.format(done=done + 1, total=total, label=label)
+            app.call_from_thread(app.notify, text, timeout=3)
+
+        try:
+            path, archive = archive_zip(self.actor, year_name, user_folder(self.actor.user_id), progress)
+        except JournalError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", timeout=12)
+            return
+        done = S.ARCHIVE_DONE.format(count=len(archive.files), name=path.name, sums=archive.sums)
+        app.call_from_thread(app.notify, done, timeout=20)
