@@ -34,6 +34,7 @@ from models.reports import diary
 from models.school.calendar import (
     add_period,
     close_period,
+    close_year,
     create_year,
     delete_period,
     list_periods,
@@ -115,6 +116,7 @@ MATRIX: list[tuple[str, Call, set[str]]] = [
         ADMIN,
     ),
     ("calendar.close_period", lambda w, a: close_period(a, w.s.q1), ADMIN),
+    ("calendar.close_year", lambda w, a: close_year(a, "2026/2027"), ADMIN),
     (
         "corrections.reopen_marks",
         lambda w, a: corrections.reopen_marks(a, w.s.math_b, w.s.pupils_b[0], w.s.q1),

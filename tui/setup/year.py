@@ -42,7 +42,7 @@ class YearPane(Pane):
         Binding("insert", "add", S.KEY_ADD_PERIOD, id="add-period", key_display="Ins"),
         Binding("delete", "delete", S.KEY_DELETE_PERIOD, id="delete-period", key_display="Del"),
         Binding(twin("p"), "promote", S.KEY_PROMOTE, id="promote", key_display="P"),
-        Binding(twin("a"), "archive", S.KEY_ARCHIVE_YEAR, id="archive-year", key_display="A"),
+        Binding(twin("a"), "archive", S.KEY_ARCHIVE_YEAR, id="archive-year", key_display="A", show=False),
         Binding(twin("left_square_bracket"), "year(-1)", S.KEY_OTHER_YEAR, id="prev-year", key_display="[ ]"),
         Binding(twin("right_square_bracket"), "year(1)", S.KEY_OTHER_YEAR, id="next-year", show=False),
     ]
