@@ -180,8 +180,9 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
         weights=weights,
         elsewhere=elsewhere,
         settings=load_settings(),
-        may_edit=actor.is_admin or course.teacher_id == actor.user_id,
-        may_record_absence=may_record_absence(actor, course),
+        # a closed period reads only (models.journal.corrections): nothing to type into
+        may_edit=not period.closed and (actor.is_admin or course.teacher_id == actor.user_id),
+        may_record_absence=not period.closed and may_record_absence(actor, course),
     )
 
 
@@ -354,6 +355,7 @@ class CourseChoice:
     teacher: str
     own: bool  # the user teaches it (may write marks)
     lessons_today: int
+    year_id: int = 0  # the class's school year (a closed year's journal opens read-only)
 
     @property
     def title(self) -> str:
@@ -390,6 +392,7 @@ def course_choices(actor: Actor, year_id: int, today: dt.date) -> list[CourseCho
             teacher=f"{c.teacher.surname} {c.teacher.first_name[:1]}.".strip(),
             own=c.teacher_id == actor.user_id,
             lessons_today=today_counts.get(c.id, 0),
+            year_id=c.school_class.year_id,
         )
         for c in query
     ]

@@ -463,3 +463,54 @@ async def test_a_frozen_period_refuses_and_the_admin_opens_it(small_sqlite):
         assert cells(lesson) == {s.pupils[0]: "5"}
     finally:
         await context.__aexit__(None, None, None)
+
+
+@pytest.mark.asyncio
+async def test_a_closed_year_reads_and_refuses_every_change(small_sqlite):
+    """The year closed for the archive (journal archive --close): its journal opens, shows
+    every mark, says «только просмотр», and a typed mark is refused with the reason."""
+    from models.school.calendar import close_year
+
+    s = small_sqlite
+    lesson = entries.add_lesson(s.teacher, s.math_a, DAYS[0]).id
+    entries.set_mark(s.teacher, lesson, s.pupils[0], "4")
+    close_year(s.admin, "2026/2027")
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        assert not screen.grid.data.may_edit and "только просмотр" in str(
+            screen.query_one("#grid-title").render()
+        )
+        assert screen.grid.data.cell(lesson, s.pupils[0]).text() == "4"
+        await pilot.press("5")
+        await pilot.pause()
+        assert bells and cells(lesson) == {s.pupils[0]: "4"}
+        assert "закрыт администратором" in screen.hint_shown[0]
+    finally:
+        await context.__aexit__(None, None, None)
+
+
+@pytest.mark.asyncio
+async def test_the_course_picker_steps_through_the_years(small_sqlite):
+    """[ ] in the journal picker: another year's courses (the next one has none yet)."""
+    from textual.widgets import Static
+
+    from models.school.calendar import create_year
+    from tui.screens.journalgrid import CoursePickerScreen
+
+    s = small_sqlite
+    create_year(s.admin, 2027)
+    result = accounts.authenticate("petrov", s.passwords["petrov"])
+    app = JournalApp(source="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.land(result)
+        await pilot.pause()
+        app.push_screen(CoursePickerScreen(result.actor))
+        await pilot.pause()
+        picker = app.screen
+        assert picker.choices and all(c.year_id == s.year_id for c in picker.choices)
+        await pilot.press("]")
+        await pilot.pause()
+        assert picker.choices == [] and "2027/2028" in str(picker.query_one(".screen-title", Static).render())
+        await pilot.press("[")
+        await pilot.pause()
+        assert picker.choices and "выберите" in str(picker.query_one(".screen-title", Static).render())

@@ -28,7 +28,7 @@ from models.journal.corrections import OTHER_REASON, REASONS, ReasonRequired
 from models.journal.entries import Cell, MarkEntry, parse_cell
 from models.journal.grading import EXEMPT, FAILED, NOT_CERTIFIED, PASSED
 from models.journal.grid import CourseChoice, course_choices, load_grid, work_types
-from models.school.calendar import current_year_id, period_at, periods_for_grade
+from models.school.calendar import current_year_id, list_years, period_at, periods_for_grade
 from tui import strings as S
 from tui.attempt import attempt
 from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value, twin, twin_keys
@@ -104,7 +104,7 @@ class GridScreen(Screen):
         super().__init__()
         self.actor = actor
         self.course = course
-        year_id = current_year_id()
+        year_id = course.year_id or current_year_id()  # an earlier year's course: its periods
         self.periods = periods_for_grade(year_id, course.grade) if year_id else []
         current = period_at(self.periods, clock.today())
         self.period_id = period_id or (current.id if current else self.periods[0].id)
@@ -836,12 +836,15 @@ class CoursePickerScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", S.KEY_BACK, id="back"),
         Binding("enter", "open", S.KEY_OPEN, id="open", show=False),
+        Binding(twin("left_square_bracket"), "year(-1)", S.KEY_OTHER_YEAR, id="prev-year", key_display="[ ]"),
+        Binding(twin("right_square_bracket"), "year(1)", S.KEY_OTHER_YEAR, id="next-year", show=False),
     ]
 
     def __init__(self, actor: Actor) -> None:
         super().__init__()
         self.actor = actor
         self.choices: list[CourseChoice] = []
+        self.year_id = current_year_id()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -850,9 +853,30 @@ class CoursePickerScreen(Screen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        year_id = current_year_id()
+        self.show_year()
+
+    def action_year(self, step: int) -> None:
+        """[ ]: an earlier year's journals (a closed year reads only), and back."""
+        years = [y.id for y in list_years()]
+        if self.year_id not in years:
+            return
+        index = years.index(self.year_id) + step
+        if 0 <= index < len(years):
+            self.year_id = years[index]
+            self.show_year()
+
+    def show_year(self) -> None:
+        year_id = self.year_id
         self.choices = course_choices(self.actor, year_id, clock.today()) if year_id else []
+        text = S.PICK_COURSE
+        if year_id != current_year_id():
+            year = next((y for y in list_years() if y.id == year_id), None)
+            text = S.PICK_COURSE_OF_YEAR.format(year=year.name if year else "")
+        if not self.choices:
+            text = S.NO_COURSES if year_id == current_year_id() else f"{text}\n{S.NO_COURSES}"
+        self.query_one(".screen-title", Static).update(text)
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         table.add_columns(S.COL_CLASS, S.COL_SUBJECT, S.COL_TEACHER, S.COL_TODAY)
         # a long subject («Основы духовно-нравственной культуры народов России») is shortened so
         # «Сегодня» stays on the screen: the class, teacher and today columns keep their room
@@ -861,8 +885,6 @@ class CoursePickerScreen(Screen):
             group = f" ({choice.subgroup})" if choice.subgroup else ""
             today = S.LESSONS_TODAY.format(count=choice.lessons_today) if choice.lessons_today else ""
             table.add_row(choice.class_name, shorten(f"{choice.subject}{group}", room), choice.teacher, today)
-        if not self.choices:
-            self.query_one(".screen-title", Static).update(S.NO_COURSES)
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
