@@ -8,6 +8,7 @@ WAL, synchronous=FULL, foreign keys, a 30 s busy timeout and BEGIN IMMEDIATE wri
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import stat
 import threading
@@ -37,6 +38,16 @@ def tuples(query: peewee.BaseQuery) -> Iterator[tuple[Any, ...]]:
     """The rows of `query.tuples()`, typed as tuples: Peewee's stubs give .tuples() the type of
     the query itself, whose rows would be model instances (`for a, b in tuples(query)`)."""
     return iter(query.tuples())
+
+
+def as_date(value: object) -> dt.date:
+    """A date as a raw query hands it back: SQLite as text, PostgreSQL as a date (or a
+    timestamp, whose day it is)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 SQLITE_PRAGMAS = (

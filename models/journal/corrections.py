@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from models.core import audit, clock
 from models.core.access import Actor, get_course, require_admin
+from models.core.db import as_date
 from models.core.errors import ValidationError
 from models.core.lookup import get_or_refuse
 from models.core.schema import Correction, FinalMark, Mark, Period, SchoolClass, Student, now
@@ -69,17 +70,9 @@ def fresh(actor: Actor, marks: Iterable[Mark]) -> bool:
     """Every mark was typed today by this user: changing them mends a slip."""
     today = clock.today()
     return all(
-        m.entered_by_id == actor.user_id and m.entered_by_id is not None and _day(m.entered_at) == today
+        m.entered_by_id == actor.user_id and m.entered_by_id is not None and as_date(m.entered_at) == today
         for m in marks
     )
-
-
-def _day(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def parse_reason(text: object) -> str:
@@ -182,7 +175,7 @@ def check_final_removal(actor: Actor, existing: FinalMark) -> None:
     it today (a slip), removes it; otherwise the admin opens the marks first."""
     if actor.is_admin or existing.reopened:
         return
-    if existing.entered_by_id == actor.user_id and _day(existing.entered_at) == clock.today():
+    if existing.entered_by_id == actor.user_id and as_date(existing.entered_at) == clock.today():
         return
     raise ValidationError(
         f"Итоговую отметку «{existing.value}» убрать нельзя: она замораживает текущие отметки "

@@ -20,7 +20,7 @@ from peewee import JOIN, Case, fn
 
 from models.core import clock
 from models.core.access import GUARDIAN, Actor, require_staff
-from models.core.db import tuples
+from models.core.db import as_date, tuples
 from models.core.lookup import get_or_refuse
 from models.core.schema import (
     DiaryView,
@@ -101,14 +101,6 @@ class ClassActivity:
     def share_active(self) -> Decimal | None:
         """Share of families active in the last 30 days, %."""
         return Decimal(self.active) * 100 / len(self.pupils) if self.pupils else None
-
-
-def _day(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _moment(value: object) -> dt.datetime | None:
@@ -223,7 +215,7 @@ def _views_since(since: dt.datetime):
 def _acknowledged(ids: list[int]) -> dict[int, dt.date]:
     """Per pupil the Monday of the latest week a guardian acknowledged."""
     return {
-        sid: _day(monday)
+        sid: as_date(monday)
         for sid, monday in tuples(
             WeekAcknowledgement.select(WeekAcknowledgement.student, fn.MAX(WeekAcknowledgement.monday))
             .where(WeekAcknowledgement.student.in_(ids))

@@ -32,7 +32,7 @@ from typing import NamedTuple, cast
 
 from models.core import clock
 from models.core.access import Actor, require_staff
-from models.core.db import database
+from models.core.db import as_date, database
 from models.core.errors import NotFound, ValidationError
 from models.core.service import reading
 from models.core.settings import Settings
@@ -216,17 +216,8 @@ def _rows(sql: str, params: tuple | list = ()) -> list[tuple]:
     return database.execute_sql(sql, tuple(params)).fetchall()
 
 
-def _date(value: object) -> dt.date:
-    """SQLite hands dates back as text, PostgreSQL as dates."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _opt_date(value: object) -> dt.date | None:
-    return None if value is None else _date(value)
+    return None if value is None else as_date(value)
 
 
 def _marks(n: int) -> str:
@@ -267,7 +258,9 @@ def _frame(class_id: int) -> _Frame:
     if not rows:
         raise NotFound("Такого класса нет.")
     cid, grade, letter, year_id, year_name = rows[0][:5]
-    periods = tuple(_Period(pid, name, _date(a), _date(b)) for *_, pid, name, a, b in rows if pid is not None)
+    periods = tuple(
+        _Period(pid, name, as_date(a), as_date(b)) for *_, pid, name, a, b in rows if pid is not None
+    )
     return _Frame(cid, f"{grade}{letter}", grade, year_id, year_name, periods)
 
 
@@ -433,7 +426,7 @@ def _pupils(
         (class_id, end, start),
     ):
         people[sid] = (sid, surname, first_name, patronymic or "")
-        stints[sid].append((_date(a), _opt_date(b)))
+        stints[sid].append((as_date(a), _opt_date(b)))
     shown = short_names(people.values())
     names = {sid: shown[sid] for sid in people}  # roster order
     return names, dict(stints)
@@ -467,7 +460,7 @@ def _stints_elsewhere(
         f"AND o.student_id IN ({_PUPILS_IN_SCOPE})",
         (class_id, end, start, class_id, end, start),
     ):
-        elsewhere[sid].append((other, _date(a), _opt_date(b)))
+        elsewhere[sid].append((other, as_date(a), _opt_date(b)))
     return dict(elsewhere)
 
 
@@ -547,7 +540,7 @@ def _lessons_missed_per_day(sitting: _Sitting, start: dt.date, end: dt.date) -> 
         'AND x.code <> ? GROUP BY x.student_id, l."date"',
         (start, end, LATE),
     ):
-        day_missed[sid][_date(day)] = n
+        day_missed[sid][as_date(day)] = n
     return day_missed
 
 
@@ -566,7 +559,7 @@ def _lessons_held(
         f"JOIN course c ON c.id = l.course_id WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
         (*params, class_id, start, held_until),
     ):
-        lessons[course_id].setdefault(int(pid), []).append((_date(day), n))
+        lessons[course_id].setdefault(int(pid), []).append((as_date(day), n))
     return lessons
 
 

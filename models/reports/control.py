@@ -21,7 +21,7 @@ from peewee import SQL, Case, Function, fn
 
 from models.core import clock
 from models.core.access import Actor, require_admin, require_staff
-from models.core.db import tuples
+from models.core.db import as_date, tuples
 from models.core.errors import ValidationError
 from models.core.lookup import get_or_refuse
 from models.core.schema import (
@@ -123,14 +123,6 @@ def _count_if(condition) -> Function:
     return fn.SUM(Case(None, [(condition, SQL("1"))], SQL("0")))
 
 
-def _as_date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def worst_first(rows: Iterable[CourseControl]) -> list[CourseControl]:
     return sorted(
         rows,
@@ -226,7 +218,7 @@ def _marks_entered(
         .group_by(SQL("1"), SQL("2"), SQL("3"))
     ):
         marks[course_id] += n
-        if (_as_date(entered) - _as_date(day)).days > late_entry_days:
+        if (as_date(entered) - as_date(day)).days > late_entry_days:
             late[course_id] += n
     return marks, late
 
@@ -261,7 +253,7 @@ def _taught_since(course_ids: list[int]) -> dict[int, dt.date]:
     )
     for query in firsts:
         for course_id, day in tuples(query):
-            day = _as_date(day)
+            day = as_date(day)
             since[course_id] = min(day, since.get(course_id, day))
     return since
 
