@@ -3,8 +3,9 @@ can check.
 
 `journal archive --year 2026/2027 -o DIR` writes, per class, in DIR/<class>/:
 
-- the journal of every course (Журнал_<класс>_<предмет>_<год>): a sheet per period with its
-  lessons (dates), topics and homework, marks and absences, the averages and the period mark;
+- the journal of every course (Журнал_<класс>_<предмет>_<год>): per period (and subgroup) the
+  marks and absences by lesson date with the averages and the period mark, then the lessons'
+  topics and homework; last the period and year marks of every pupil;
 - the class's summary sheets (Сводная_<класс>_<год>): the сводная ведомость успеваемости of
   every period and of the year (period and year marks per pupil and subject), and a signature
   sheet (классный руководитель, заместитель директора, директор);
@@ -93,7 +94,8 @@ def signature_sheet(class_name: str, year: str, homeroom: str) -> Sheet:
 
 def _documents(actor: Actor, year: SchoolYear, progress: Progress | None):
     """(class folder, file stem, sheets) of every document of the year, class by class."""
-    from exports.reports import build_course, ledger_sheet
+    from exports.reports import course_sheet, ledger_sheet, lessons_sheet, year_marks_sheet
+    from models.journal.grid import load_grid
     from models.reports.analysis import class_analysis
     from models.reports.extracts import class_courses
 
@@ -105,15 +107,26 @@ def _documents(actor: Actor, year: SchoolYear, progress: Progress | None):
         periods = periods_for_grade(year.id, info.grade)
         if not periods:
             continue
-        chosen = [(p.id, p.name) for p in periods]
-        by_subject: dict[str, list[int]] = {}
+        whole_year = class_analysis(actor, info.id, None)
+        by_subject: dict[str, list] = {}
         for course in class_courses(actor, info.id):
-            by_subject.setdefault(course.subject, []).append(course.course_id)
-        for subject, course_ids in by_subject.items():
-            sheets = build_course(actor, course_ids, chosen, year.name)
+            by_subject.setdefault(course.subject, []).append(course)
+        for subject, courses in by_subject.items():
+            sheets = []
+            for course in courses:  # a subgroup's course has a journal of its own
+                group = f" {course.subgroup}" if course.subgroup else ""
+                for p in periods:
+                    grid = load_grid(actor, course.course_id, p.id)
+                    sheets.append(course_sheet(grid, year.name, f"{p.name}{group}"))
+                    sheets.append(lessons_sheet(grid, year.name, f"Уроки {p.name}{group}"))
+            if any(s.subject_id == courses[0].subject_id for s in whole_year.subjects):
+                names = [p.name for p in periods]
+                sheets.append(
+                    year_marks_sheet(whole_year, courses[0].subject_id, names, year.name, "Итоговые")
+                )
             yield info.name, safe_filename("Журнал", info.name, subject, label), sheets
         ledgers = [ledger_sheet(class_analysis(actor, info.id, p.id), year.name, p.name) for p in periods]
-        ledgers.append(ledger_sheet(class_analysis(actor, info.id, None), year.name, "Год"))
+        ledgers.append(ledger_sheet(whole_year, year.name, "Год"))
         ledgers.append(signature_sheet(info.name, year.name, info.homeroom_name))
         yield info.name, safe_filename("Сводная", info.name, label), ledgers
 

@@ -374,14 +374,64 @@ def course_sheet(grid: Grid, year: str, name: str | None = None) -> Sheet:
         )
     sheet.boxed_to = len(sheet.rows)
     sheet.add()
-    sheet.add(ABSENCE_LEGEND + " «—» — не в классе в этот день.")
-    sheet.add("Предл. — предложенная итоговая отметка, Итог — выставленная учителем.")
-    sheet.add(suggestion_rule(grid.settings.min_marks_for_period))
+    sheet.add(
+        ABSENCE_LEGEND
+        + " «—» — не в классе в этот день. Итог — выставленная учителем. "
+        + suggestion_rule(grid.settings.min_marks_for_period)
+    )
     sheet.widths = (4, 24, *([6] * len(grid.lessons)), 6, 8, 8, 7, 6)
     sheet.freeze = "C4"
     # a quarter's lessons do not fit one page's width legibly: pages across, names repeated
     sheet.fit_width = len(grid.lessons) <= FIT_LESSONS
     sheet.repeat_columns = "A:B"
+    return sheet
+
+
+def lessons_sheet(grid: Grid, year: str, name: str) -> Sheet:
+    """The lessons of a course in a period as the paper journal's right-hand page: the date and
+    number, the topic, the homework (or «без д/з»), attendance taken."""
+    group = f" ({grid.subgroup})" if grid.subgroup else ""
+    sheet = Sheet(name=name, csv_name=name, wrap={2, 3})
+    sheet.title_rows.add(sheet.add(f"Уроки: {grid.subject}{group}, {grid.class_name} класс"))
+    sheet.add(f"{grid.period_name} {year} · учитель {grid.teacher}")
+    sheet.header_rows.add(sheet.add("Дата", "№", "Тема урока", "Домашнее задание", "Явка"))
+    sheet.boxed_from = len(sheet.rows) - 1
+    for lesson in grid.lessons:
+        homework = lesson.homework or ("без д/з" if lesson.no_homework else "")
+        sheet.add(
+            f"{lesson.date:%d.%m.%Y}",
+            lesson.number,
+            lesson.topic,
+            homework,
+            "да" if lesson.attendance_taken else "",
+        )
+    sheet.boxed_to = len(sheet.rows)
+    sheet.widths = (11, 4, 40, 34, 6)
+    return sheet
+
+
+def year_marks_sheet(a: ClassAnalysis, subject_id: int, periods: list[str], year: str, name: str) -> Sheet:
+    """A subject's period marks and year mark per pupil of the class (the year's analysis):
+    in brackets a period's mark the teacher did not set (the suggestion)."""
+    subject = a.subject(subject_id)
+    sheet = Sheet(name=name, csv_name=name)
+    sheet.title_rows.add(sheet.add(f"Итоговые отметки: {subject.name}, {a.class_name} класс, {year}"))
+    sheet.header_rows.add(sheet.add("№", "Учащийся", *periods, "Год"))
+    sheet.boxed_from = len(sheet.rows) - 1
+    for i, pupil in enumerate(a.pupils, start=1):
+        cell = pupil.subjects.get(subject_id)
+        if cell is None:
+            continue
+        marks = [
+            m if done or not m else f"({m})"
+            for m, done in zip(cell.period_marks, cell.period_set, strict=False)
+        ]
+        year_mark = cell.final or (f"({cell.suggested})" if cell.suggested else "")
+        sheet.add(i, pupil.name, *marks, year_mark)
+    sheet.boxed_to = len(sheet.rows)
+    sheet.add()
+    sheet.add("В скобках — предложенная отметка: учитель её не выставил.")
+    sheet.widths = (4, 26, *([10] * len(periods)), 8)
     return sheet
 
 

@@ -63,6 +63,14 @@ def test_the_archive_holds_every_course_and_class_and_verifies(school, tmp_path)
     pages = len(pdf.pages)
     assert f"Стр. 1 из {pages}" in pdf.pages[0].extract_text()
     assert "Лист подписей" in pdf.pages[-1].extract_text() and "Директор" in pdf.pages[-1].extract_text()
+    # the course's journal: marks and lessons (topics, homework) per period, then the period
+    # and year marks
+    math = load_workbook(io.BytesIO((folder / "5А/Журнал_5А_Математика_2026-2027.xlsx").read_bytes()))
+    assert math.sheetnames[:2] == ["1 четверть", "Уроки 1 четверть"] and math.sheetnames[-1] == "Итоговые"
+    taught = [r for r in math["Уроки 2 четверть"].iter_rows(values_only=True)]
+    assert ("16.11.2026", 1, "Дроби", "№ 12, 15", "да") in [tuple(x or "" for x in r) for r in taught]
+    finals = [r for r in math["Итоговые"].iter_rows(values_only=True) if r[1] == "Андреев Андрей"]
+    assert finals[0][2] == "5"  # his 1st-quarter mark, set by the teacher
     journal_pdf = PdfReader(folder / "5А/Журнал_5А_Математика_2026-2027.pdf")
     text = "".join(p.extract_text() for p in journal_pdf.pages)
     assert "Журнал: Математика, 5А класс" in text and "5/4" in text  # Андреев's 16 Nov
