@@ -33,8 +33,8 @@ from exports.layout import Sheet, render
 from models.core import clock
 from models.core.access import Actor, require_admin
 from models.core.errors import StorageError, ValidationError
-from models.core.schema import SchoolYear, now
-from models.school.calendar import periods_for_grade
+from models.core.schema import now
+from models.school.calendar import YearInfo, periods_for_grade, year_named
 from models.school.classes import list_classes
 
 SUMS = "SHA256SUMS"
@@ -67,14 +67,6 @@ class Verdict:
         return not (self.changed or self.missing or self.extra or self.problem)
 
 
-def _year(name: str) -> SchoolYear:
-    year = SchoolYear.get_or_none(SchoolYear.name == str(name).strip())
-    if year is None:
-        names = ", ".join(y.name for y in SchoolYear.select().order_by(SchoolYear.start)) or "нет ни одного"
-        raise ValidationError(f"Учебного года «{name}» нет (есть: {names}).")
-    return year
-
-
 def signature_sheet(class_name: str, year: str, homeroom: str) -> Sheet:
     sheet = Sheet(name="Подписи", csv_name="Подписи")
     sheet.title_rows.add(sheet.add(f"Лист подписей: журнал {class_name} класса, {year} учебный год"))
@@ -92,7 +84,7 @@ def signature_sheet(class_name: str, year: str, homeroom: str) -> Sheet:
     return sheet
 
 
-def _documents(actor: Actor, year: SchoolYear, progress: Progress | None):
+def _documents(actor: Actor, year: YearInfo, progress: Progress | None):
     """(class folder, file stem, sheets) of every document of the year, class by class."""
     from exports.reports import course_sheet, ledger_sheet, lessons_sheet, year_marks_sheet
     from models.journal.grid import load_grid
@@ -138,7 +130,7 @@ def write_archive(
     from models.people.credentials import record_export
 
     require_admin(actor)
-    year = _year(year_name)
+    year = year_named(year_name)
     folder = Path(os.path.expanduser(str(out)))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ValidationError(f"Папка «{folder}» не пуста: архив пишется в новую или пустую папку.")
@@ -163,7 +155,7 @@ def _remove_written(folder: Path) -> None:
         folder.rmdir()
 
 
-def _write(actor: Actor, year: SchoolYear, folder: Path, progress: Progress | None) -> Archive:
+def _write(actor: Actor, year: YearInfo, folder: Path, progress: Progress | None) -> Archive:
     archive = Archive(folder, year.name)
     for class_name, stem, sheets in _documents(actor, year, progress):
         place = folder / safe_filename(class_name)

@@ -123,14 +123,22 @@ def close_period(actor: Actor, period_id: int, closed: bool = True) -> PeriodInf
     return period_info(Period.get_by_id(period.id))
 
 
+@reading
+def year_named(name: str) -> YearInfo:
+    """The school year called `name` («2026/2027»), or ValidationError listing those there are."""
+    year = SchoolYear.get_or_none(SchoolYear.name == str(name).strip())
+    if year is None:
+        names = ", ".join(y.name for y in SchoolYear.select().order_by(SchoolYear.start)) or "нет ни одного"
+        raise ValidationError(f"Учебного года «{name}» нет (есть: {names}).")
+    return YearInfo(year.id, year.name, year.start, year.end, year.start.year)
+
+
 @service
 def close_year(actor: Actor, year_name: str) -> int:
     """Close every period of the year (the year's archive): the year stays readable, and
     nothing in it changes until the admin reopens a period. Returns the periods closed now."""
     require_admin(actor)
-    year = SchoolYear.get_or_none(SchoolYear.name == str(year_name).strip())
-    if year is None:
-        raise ValidationError(f"Учебного года «{year_name}» нет.")
+    year = year_named(year_name)
     ids = [p.id for p in Period.select(Period.id).where((Period.year == year.id) & (Period.closed == False))]  # noqa: E712
     if ids:
         Period.update(closed=True).where(Period.id.in_(ids)).execute()
