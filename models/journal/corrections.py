@@ -4,8 +4,9 @@
   audited as every write. After it, changing or removing a mark takes a reason (REASONS or
   free text): the change is audited with it, kept as a Correction, shown in the diary on
   that mark and counted in R14's control. A mark the same teacher typed today is a slip
-  mended at once, not a correction. A mark typed late into an empty cell is no correction:
-  the control lists it as a late entry (Settings.late_entry_days).
+  mended at once, not a correction — unless the cell was corrected already: then every change
+  of it is explained (an undo of a correction too). A mark typed late into an empty cell is
+  no correction: the control lists it as a late entry (Settings.late_entry_days).
 - Once a pupil's period mark is set, the period's current marks of the pupil in the subject
   are frozen; the admin may open them again (audited), and a change then always takes a
   reason (`after_final`). Setting the period mark again freezes them again.
@@ -120,6 +121,7 @@ class Verdict:
 def judge_marks_change(
     actor: Actor,
     *,
+    lesson_id: int,
     student_id: int,
     subject_id: int,
     lesson_date: dt.date,
@@ -136,11 +138,21 @@ def judge_marks_change(
     if final is not None and not final.reopened:
         raise ValidationError(frozen_message(final, period))  # type: ignore[arg-type]
     after_final = final is not None
-    if kept or (fresh(actor, before) and not after_final):
-        return Verdict()  # a new mark (late or not), or a slip mended today
+    if kept:
+        return Verdict()  # a new mark (late or not), a second one beside the first
+    if fresh(actor, before) and not after_final and not _corrected(lesson_id, student_id):
+        return Verdict()  # a slip mended today (a cell once corrected is explained every time)
     if after_final or window_over(lesson_date, settings):
         return Verdict(parse_reason(reason), after_final)
     return Verdict()
+
+
+def _corrected(lesson_id: int, student_id: int) -> bool:
+    return (
+        Correction.select(Correction.id)
+        .where((Correction.lesson == lesson_id) & (Correction.student == student_id))
+        .exists()
+    )
 
 
 def record(actor: Actor, lesson_id: int, student_id: int, before: str, after: str, verdict: Verdict) -> None:

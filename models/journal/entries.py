@@ -519,6 +519,7 @@ def _write_cell(
     if graded != regraded:
         verdict = corrections.judge_marks_change(
             actor,
+            lesson_id=lesson_id,
             student_id=student_id,
             subject_id=course.subject_id,
             lesson_date=ctx.lesson.date,

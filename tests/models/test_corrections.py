@@ -198,3 +198,16 @@ def test_the_control_lists_corrections_and_those_after_the_period_mark_per_teach
     assert (q2.corrections, q2.after_final) == (1, 0)
     petrov = next(t for t in school_control(s.admin, *year) if t.teacher_id == s.teacher.user_id)
     assert (petrov.corrections, petrov.after_final) == (2, 1)
+
+
+def test_a_cell_once_corrected_is_explained_every_time_the_same_day_too(s):
+    """The 4 written with a reason is the teacher's own of today, yet changing it back (an
+    undo) or again takes a reason: the diary must not show «исправлено» on a mark put back."""
+    lesson = entries.add_lesson(s.teacher, s.math_a, OUTSIDE).id
+    pupil = s.pupils[0]
+    typed_on(OUTSIDE, lambda: entries.set_mark(s.teacher, lesson, pupil, "3"))
+    entries.set_mark(s.teacher, lesson, pupil, "4", reason="работа переписана")
+    with pytest.raises(ReasonRequired):
+        entries.set_mark(s.teacher, lesson, pupil, "3")
+    entries.set_mark(s.teacher, lesson, pupil, "3", reason="ошибка при вводе")
+    assert marks_of(lesson, pupil) == [3] and Correction.select().count() == 2

@@ -514,3 +514,33 @@ async def test_the_course_picker_steps_through_the_years(small_sqlite):
         await pilot.press("[")
         await pilot.pause()
         assert picker.choices and "выберите" in str(picker.query_one(".screen-title", Static).render())
+
+
+@pytest.mark.asyncio
+async def test_undoing_a_late_correction_asks_why_and_esc_keeps_it_to_undo(small_sqlite):
+    from tui.widgets.dialogs import FormDialog
+
+    s = small_sqlite
+    day = dt.date(2026, 11, 16)
+    lesson = entries.add_lesson(s.teacher, s.math_a, day).id
+    _typed_on(day, lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "3"))
+    app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
+    try:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # the first reason of the list
+        await pilot.pause()
+        assert cells(lesson) == {s.pupils[0]: "4"} and len(screen.undo_stack) == 1
+        await pilot.press("ctrl+z")  # the 3 back is a change after the window too
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert cells(lesson) == {s.pupils[0]: "4"} and len(screen.undo_stack) == 1  # still to undo
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert cells(lesson) == {s.pupils[0]: "3"} and screen.undo_stack == []
+    finally:
+        await context.__aexit__(None, None, None)

@@ -376,10 +376,16 @@ class GridScreen(Screen):
         self.grid.cell_changed(lesson_id, student_id, expected, pending=True)
         return True
 
-    def ask_reason(self, lesson_id: int, student_id: int, write: Callable[[str], entries.CellChange]) -> None:
+    def ask_reason(
+        self,
+        lesson_id: int,
+        student_id: int,
+        write: Callable[[str], entries.CellChange],
+        undoing: Undo | None = None,
+    ) -> None:
         """A mark changed after the edit window (or after the period mark, opened by the
         admin): the reason from a short list or in words, then the same write with it. Esc:
-        nothing changes."""
+        nothing changes (an undo asked about stays to be undone: `undoing`)."""
         lesson = next((x for x in self.grid.data.lessons if x.id == lesson_id), None)
         name = next((p.name for p in self.grid.data.pupils if p.student_id == student_id), "")
         window = self.grid.data.settings.edit_window_days
@@ -395,7 +401,10 @@ class GridScreen(Screen):
             if not isinstance(change, entries.CellChange):
                 self.hint(S.CORRECTION_CANCELLED)
                 return
-            if change.before != change.after:
+            if undoing is not None:
+                if undoing in self.undo_stack:
+                    self.undo_stack.remove(undoing)  # undone now
+            elif change.before != change.after:
                 self.undo_stack.append(Undo(lesson_id, student_id, change.before))
             self.grid.cell_changed(lesson_id, student_id, change.after)
             self.hint(S.CORRECTION_SAVED)
@@ -508,12 +517,14 @@ class GridScreen(Screen):
         except ReasonRequired:
             assert step.lesson_id is not None and isinstance(step.before, Cell)
             lesson_id, before = step.lesson_id, step.before
+            self.undo_stack.append(step)  # still to undo until the reason is given
             self.ask_reason(
                 lesson_id,
                 step.student_id,
                 lambda reason: entries.set_cell(
                     self.actor, lesson_id, step.student_id, before, action="cell.undo", reason=reason
                 ),
+                undoing=step,
             )
             return
         except JournalError as exc:
