@@ -73,6 +73,9 @@ ACTION_LABELS: dict[str, str] = {
     "cell.undo": "отмена исправления",
     "absence.excuse": "уважительная причина пропуска",
     "final_mark.set": "итоговая отметка",
+    "mark.correct": "исправление отметки с причиной",
+    "final_mark.reopen": "отметки периода открыты для исправления",
+    "final_mark.refreeze": "отметки периода снова заморожены",
     "lesson.add": "новый урок",
     "lesson.update": "тема и задание урока",
     "lesson.delete": "удаление урока",
@@ -123,6 +126,7 @@ ACTION_LABELS: dict[str, str] = {
     "period.delete": "удаление периода",
     "period.close": "закрытие периода",
     "period.reopen": "открытие периода",
+    "year.close": "закрытие учебного года",
     "class.create": "новый класс",
     "class.update": "переименование класса",
     "class.delete": "удаление класса",
@@ -155,6 +159,8 @@ EXPORT_LABELS = {
     "missing_consents": "список без согласий",
     "credential_slips": "бланки логинов",
     "audit": "журнал изменений",
+    "plan": "КТП",
+    "archive": "архив учебного года",
 }
 EXPORT_ACTION = "export.audit"  # how an export of this log is itself recorded
 
@@ -229,6 +235,8 @@ FIELD_LABELS: dict[str, str] = {
     "codes": "коды пропусков",
     "ids": "пропусков",
     "document": "документ",
+    "reopened": "открыты для исправления",
+    "periods": "периоды",
     "course": "нагрузка",
     "course_id": "нагрузка",
     "courses": "нагрузка",
