@@ -62,6 +62,16 @@ def small(small_once):
         txn.rollback()
 
 
+def typed_on(day, write):
+    """A write made on `day` (a mark then carries that day as when it was typed); today is
+    the tests' pinned day again afterwards."""
+    clock.freeze(day)
+    try:
+        return write()
+    finally:
+        clock.freeze(TODAY)
+
+
 def last_audit() -> AuditEntry:
     return AuditEntry.select().order_by(AuditEntry.id.desc()).first()
 

@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from models.core import clock
 from models.core.errors import PermissionDenied, ValidationError
 from models.core.schema import AuditEntry, Correction, FinalMark, Mark
 from models.journal import corrections, entries
@@ -17,19 +16,11 @@ from models.reports import diary
 from models.school.calendar import close_period
 from models.school.identity import update_setting
 from tests.factory import PAST_DAY, SmallSchool
+from tests.shared import typed_on
 
 TODAY = dt.date(2026, 11, 28)
 INSIDE = dt.date(2026, 11, 23)  # 5 days ago: inside the window
 OUTSIDE = dt.date(2026, 11, 16)  # 12 days ago: outside it
-
-
-def typed_on(day: dt.date, write):
-    """A write made on `day` (the mark then carries that day as when it was typed)."""
-    clock.freeze(day)
-    try:
-        return write()
-    finally:
-        clock.freeze(TODAY)
 
 
 def marks_of(lesson: int, pupil: int) -> list[int]:

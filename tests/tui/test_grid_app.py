@@ -16,7 +16,7 @@ from models.core.schema import Absence, AuditEntry, FinalMark, Mark
 from models.journal import entries
 from models.people import accounts
 from tests.factory import SmallSchool
-from tests.shared import course_choice
+from tests.shared import course_choice, typed_on
 from tui.app import JournalApp
 from tui.keys import absence_code, mark_value
 from tui.screens.journalgrid import GridScreen
@@ -369,16 +369,6 @@ async def test_ins_with_a_number_another_subject_has_asks_first(small_sqlite):
         await context.__aexit__(None, None, None)
 
 
-def _typed_on(day: dt.date, write) -> None:
-    from models.core import clock
-
-    clock.freeze(day)
-    try:
-        write()
-    finally:
-        clock.freeze(dt.date(2026, 11, 28))
-
-
 @pytest.mark.asyncio
 async def test_a_late_correction_asks_for_a_reason_and_the_diary_shows_it(small_sqlite):
     """A 3 typed on 16 Nov, 12 days ago (the edit window is 7): typing 4 over it opens the
@@ -390,7 +380,7 @@ async def test_a_late_correction_asks_for_a_reason_and_the_diary_shows_it(small_
     s = small_sqlite
     day = dt.date(2026, 11, 16)
     lesson = entries.add_lesson(s.teacher, s.math_a, day).id
-    _typed_on(day, lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "3"))
+    typed_on(day, lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "3"))
     app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
     try:
         assert (screen.grid.row, screen.grid.col) == (0, 0)
@@ -428,8 +418,8 @@ async def test_a_frozen_period_refuses_and_the_admin_opens_it(small_sqlite):
 
     s = small_sqlite
     lesson = entries.add_lesson(s.teacher, s.math_a, DAYS[0]).id
-    _typed_on(DAYS[0], lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "4"))
-    _typed_on(DAYS[1], lambda: entries.set_final_mark(s.teacher, s.math_a, s.pupils[0], s.q2, "4"))
+    typed_on(DAYS[0], lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "4"))
+    typed_on(DAYS[1], lambda: entries.set_final_mark(s.teacher, s.math_a, s.pupils[0], s.q2, "4"))
     app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
     try:
         await pilot.press("5")
@@ -523,7 +513,7 @@ async def test_undoing_a_late_correction_asks_why_and_esc_keeps_it_to_undo(small
     s = small_sqlite
     day = dt.date(2026, 11, 16)
     lesson = entries.add_lesson(s.teacher, s.math_a, day).id
-    _typed_on(day, lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "3"))
+    typed_on(day, lambda: entries.set_mark(s.teacher, lesson, s.pupils[0], "3"))
     app, pilot, screen, context, bells = await open_grid(s, "petrov", s.math_a)
     try:
         await pilot.press("4")
