@@ -15,19 +15,44 @@ from peewee import (
     DateField,
     DateTimeField,
     DecimalField,
+    Expression,
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelAlias,
+    ModelSelect,
     SmallIntegerField,
     TextField,
 )
 
-from models.core import clock
+from models.core import clock, tenancy
 from models.core.db import database
 
 
 def now() -> dt.datetime:
     return clock.now()
+
+
+class SchoolSelect(ModelSelect):
+    """A select whose joins between two school-owned tables also join on the school
+    (`… ON mark.lesson_id = lesson.id AND mark.school_id = lesson.school_id`): every table of
+    a school's query is held to the one school, and a cluster distributed by school (Citus)
+    can run the whole query on the school's node."""
+
+    def _normalize_join(self, src, dest, on, attr):
+        on, attr, constructor, join_ctx = super()._normalize_join(src, dest, on, attr)
+        left, right = _school_column(src), _school_column(dest)
+        if left is not None and right is not None and isinstance(on, Expression):
+            on = on & (left == right)
+        return on, attr, constructor, join_ctx
+
+
+def _school_column(source: object):
+    """The school column of a joined model or alias whose rows always have a school."""
+    model = source.model if isinstance(source, ModelAlias) else source
+    if isinstance(model, type) and getattr(model, "_strictly_school_owned", False):
+        return source.school  # type: ignore[attr-defined]
+    return None
 
 
 class BaseModel(Model):
@@ -38,6 +63,10 @@ class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+    @classmethod
+    def select(cls, *fields):
+        return SchoolSelect(cls, fields or cls._meta.sorted_fields, is_default=not fields)
 
 
 # --- the school and its calendar -------------------------------------------------------
@@ -50,21 +79,65 @@ class School(BaseModel):
     created_at = DateTimeField(default=now)
 
 
-class Setting(BaseModel):
+class SchoolOwned(BaseModel):
+    """A row that belongs to one school (models.core.tenancy): it takes the school in scope
+    when inserted, and every select, update and delete of it stays within that school."""
+
+    _strictly_school_owned = True
+    school = ForeignKeyField(School, default=tenancy.current, backref="+", on_delete="RESTRICT")
+    school_id: int
+
+    @classmethod
+    def select(cls, *fields):
+        return cls._within_school(super().select(*fields))
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        return cls._within_school(super().update(__data, **update))
+
+    @classmethod
+    def delete(cls):
+        return cls._within_school(super().delete())
+
+    @classmethod
+    def _within_school(cls, query):
+        school = tenancy.filter_value()
+        return query if school is None else query.where(cls.school == school)
+
+
+class DistrictOrSchool(SchoolOwned):
+    """A row of a school or, with no school, of the district itself: an account (the district
+    administrator's has none), an audit entry, a login attempt."""
+
+    _strictly_school_owned = False
+    school = ForeignKeyField(
+        School, null=True, default=tenancy.current_or_none, backref="+", on_delete="RESTRICT"
+    )
+    school_id: int | None  # type: ignore[assignment]
+
+
+class Setting(SchoolOwned):
     """Per-school settings as key/value text; models.core.settings knows the types and defaults."""
 
-    key = CharField(primary_key=True)
+    id: AutoField[int]
+    key = CharField()
     value = TextField()
 
+    class Meta:
+        indexes = ((("school", "key"), True),)
 
-class SchoolYear(BaseModel):
+
+class SchoolYear(SchoolOwned):
     id: AutoField[int]
-    name = CharField(unique=True)  # "2026/2027"
+    name = CharField()  # "2026/2027"
     start = DateField()
     end = DateField()
 
+    class Meta:
+        indexes = ((("school", "name"), True),)
 
-class Period(BaseModel):
+
+class Period(SchoolOwned):
     """A quarter, half-year or trimester of a year, for a range of grades."""
 
     id: AutoField[int]
@@ -80,13 +153,13 @@ class Period(BaseModel):
     closed = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("year", "kind", "number", "grade_from"), True),)
+        indexes = ((("school", "year", "kind", "number", "grade_from"), True),)
 
 
 # --- people ------------------------------------------------------------------------------
 
 
-class Student(BaseModel):
+class Student(SchoolOwned):
     id: AutoField[int]
     surname = CharField()
     first_name = CharField()
@@ -104,7 +177,7 @@ class Student(BaseModel):
         indexes = ((("surname", "first_name"), False),)
 
 
-class Guardian(BaseModel):
+class Guardian(SchoolOwned):
     id: AutoField[int]
     surname = CharField()
     first_name = CharField()
@@ -117,7 +190,7 @@ class Guardian(BaseModel):
     created_at = DateTimeField(default=now)
 
 
-class StudentGuardian(BaseModel):
+class StudentGuardian(SchoolOwned):
     id: AutoField[int]
     student = ForeignKeyField(Student, backref="guardian_links", on_delete="RESTRICT")
     student_id: int
@@ -126,10 +199,10 @@ class StudentGuardian(BaseModel):
     relation = CharField(default="")  # мать, отец, опекун, …
 
     class Meta:
-        indexes = ((("student", "guardian"), True),)
+        indexes = ((("school", "student", "guardian"), True),)
 
 
-class Consent(BaseModel):
+class Consent(SchoolOwned):
     """Consent to personal-data processing (152-FZ), given by a guardian or an adult pupil."""
 
     id: AutoField[int]
@@ -143,7 +216,7 @@ class Consent(BaseModel):
     recorded_at = DateTimeField(default=now)
 
 
-class User(BaseModel):
+class User(DistrictOrSchool):
     """A personal account: staff (admin, teacher) or a diary reader (student, guardian)."""
 
     id: AutoField[int]
@@ -178,7 +251,7 @@ class User(BaseModel):
 # --- classes, subjects, teaching load --------------------------------------------------
 
 
-class SchoolClass(BaseModel):
+class SchoolClass(SchoolOwned):
     id: AutoField[int]
     year = ForeignKeyField(SchoolYear, backref="classes", on_delete="RESTRICT")
     year_id: int
@@ -188,14 +261,14 @@ class SchoolClass(BaseModel):
     homeroom_id: int | None
 
     class Meta:
-        indexes = ((("year", "grade", "letter"), True),)
+        indexes = ((("school", "year", "grade", "letter"), True),)
 
     @property
     def name(self) -> str:
         return f"{self.grade}{self.letter}"
 
 
-class Enrollment(BaseModel):
+class Enrollment(SchoolOwned):
     """A pupil's membership of a class from `start` to `end` (inclusive; NULL: still there)."""
 
     id: AutoField[int]
@@ -213,20 +286,26 @@ class Enrollment(BaseModel):
         indexes = ((("school_class", "start"), False),)
 
 
-class Subject(BaseModel):
+class Subject(SchoolOwned):
     id: AutoField[int]
-    name = CharField(unique=True)
+    name = CharField()
     short_name = CharField(default="")
 
+    class Meta:
+        indexes = ((("school", "name"), True),)
 
-class WorkType(BaseModel):
+
+class WorkType(SchoolOwned):
     id: AutoField[int]
-    name = CharField(unique=True)
+    name = CharField()
     weight = DecimalField(max_digits=4, decimal_places=2, default=1)
     is_default = BooleanField(default=False)
 
+    class Meta:
+        indexes = ((("school", "name"), True),)
 
-class Subgroup(BaseModel):
+
+class Subgroup(SchoolOwned):
     id: AutoField[int]
     school_class = ForeignKeyField(SchoolClass, backref="subgroups", on_delete="RESTRICT")
     school_class_id: int
@@ -236,10 +315,10 @@ class Subgroup(BaseModel):
     name = CharField(default="")
 
     class Meta:
-        indexes = ((("school_class", "subject", "number"), True),)
+        indexes = ((("school", "school_class", "subject", "number"), True),)
 
 
-class SubgroupMember(BaseModel):
+class SubgroupMember(SchoolOwned):
     id: AutoField[int]
     subgroup = ForeignKeyField(Subgroup, backref="members", on_delete="RESTRICT")
     subgroup_id: int
@@ -249,10 +328,10 @@ class SubgroupMember(BaseModel):
     period_id: int
 
     class Meta:
-        indexes = ((("subgroup", "student", "period"), True), (("student", "period"), False))
+        indexes = ((("school", "subgroup", "student", "period"), True), (("student", "period"), False))
 
 
-class Course(BaseModel):
+class Course(SchoolOwned):
     """Teaching load (нагрузка): a class × subject × teacher, for a subgroup where split."""
 
     id: AutoField[int]
@@ -269,7 +348,7 @@ class Course(BaseModel):
         indexes = ((("school_class", "subject", "subgroup"), False),)
 
 
-class TimetableEntry(BaseModel):
+class TimetableEntry(SchoolOwned):
     """The weekly template: a course on a weekday (1 = Monday) at a lesson number."""
 
     id: AutoField[int]
@@ -284,7 +363,7 @@ class TimetableEntry(BaseModel):
 # --- the journal itself ------------------------------------------------------------------
 
 
-class Lesson(BaseModel):
+class Lesson(SchoolOwned):
     id: AutoField[int]
     course = ForeignKeyField(Course, backref="lessons", on_delete="RESTRICT")
     course_id: int
@@ -301,10 +380,10 @@ class Lesson(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("course", "date", "number"), True), (("date",), False))
+        indexes = ((("school", "course", "date", "number"), True), (("date",), False))
 
 
-class PlanItem(BaseModel):
+class PlanItem(SchoolOwned):
     """One lesson (one hour) of a course's calendar-thematic plan (КТП), in the plan's order:
     `position` 1, 2, … goes to the course's lessons of the year in date order."""
 
@@ -322,10 +401,10 @@ class PlanItem(BaseModel):
 
     class Meta:
         table_name = "plan_item"
-        indexes = ((("course", "position"), True),)
+        indexes = ((("school", "course", "position"), True),)
 
 
-class Mark(BaseModel):
+class Mark(SchoolOwned):
     """A current mark: 1–5, one or two per cell (position 1 and 2)."""
 
     id: AutoField[int]
@@ -343,10 +422,10 @@ class Mark(BaseModel):
     entered_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("lesson", "student", "position"), True), (("student",), False))
+        indexes = ((("school", "lesson", "student", "position"), True), (("student",), False))
 
 
-class Absence(BaseModel):
+class Absence(SchoolOwned):
     """н / б / у / о in a lesson, with the excuse document once corrected (R13)."""
 
     id: AutoField[int]
@@ -364,10 +443,10 @@ class Absence(BaseModel):
     entered_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("lesson", "student"), True), (("student",), False))
+        indexes = ((("school", "lesson", "student"), True), (("student",), False))
 
 
-class FinalMark(BaseModel):
+class FinalMark(SchoolOwned):
     """A period or year mark per pupil and subject; `scope` is "P<period id>" or "Y<year id>"."""
 
     id: AutoField[int]
@@ -389,10 +468,10 @@ class FinalMark(BaseModel):
     reopened = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("student", "subject", "scope"), True),)
+        indexes = ((("school", "student", "subject", "scope"), True),)
 
 
-class Correction(BaseModel):
+class Correction(SchoolOwned):
     """A mark changed after the edit window, with its reason (R21): the diary shows it on
     the mark, R14's control counts it. `after_final`: the period mark was already set."""
 
@@ -416,7 +495,7 @@ class Correction(BaseModel):
 # --- what happened -----------------------------------------------------------------------
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(DistrictOrSchool):
     id: AutoField[int]
     at = DateTimeField(default=now, index=True)
     user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
@@ -433,7 +512,7 @@ class AuditEntry(BaseModel):
         indexes = ((("entity", "entity_id"), False),)
 
 
-class DiaryView(BaseModel):
+class DiaryView(SchoolOwned):
     id: AutoField[int]
     at = DateTimeField(default=now)
     user = ForeignKeyField(User, on_delete="RESTRICT")
@@ -447,7 +526,7 @@ class DiaryView(BaseModel):
         indexes = ((("student", "at"), False),)
 
 
-class WeekAcknowledgement(BaseModel):
+class WeekAcknowledgement(SchoolOwned):
     """A guardian's «Ознакомлен(а)» with a pupil's week in the diary (R6)."""
 
     id: AutoField[int]
@@ -459,10 +538,10 @@ class WeekAcknowledgement(BaseModel):
     at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("student", "monday", "user"), True),)
+        indexes = ((("school", "student", "monday", "user"), True),)
 
 
-class LoginEvent(BaseModel):
+class LoginEvent(DistrictOrSchool):
     id: AutoField[int]
     at = DateTimeField(default=now, index=True)
     login = CharField()
@@ -485,7 +564,7 @@ class LoginThrottle(BaseModel):
     failed_at = DateTimeField(null=True, index=True)
 
 
-class SshKey(BaseModel):
+class SshKey(SchoolOwned):
     """A public key a staff member registered for logging in to `journal serve ssh`."""
 
     id: AutoField[int]
@@ -499,7 +578,7 @@ class SshKey(BaseModel):
     last_used_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("user", "fingerprint"), True),)
+        indexes = ((("school", "user", "fingerprint"), True),)
 
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 import peewee
 
 from models.core import db as dbmod
+from models.core import tenancy
 from models.core.db import Location, database, resolve
 from models.core.errors import SchemaOutdated, StorageError
 from models.core.schema import (
@@ -89,7 +90,15 @@ def open_store(url: str | None = None, *, create: bool = False) -> Location:
         raise SchemaOutdated(
             f"База данных создана более новой версией журнала (схема {version}). Обновите программу."
         )
+    enter_only_school()
     return location
+
+
+def enter_only_school() -> None:
+    """Work in the store's school when it has exactly one (every SQLite store, a district
+    of one); with several, no school until a login or --school chooses one."""
+    ids = [school_id for (school_id,) in School.select(School.id).limit(2).tuples()]
+    tenancy.enter(ids[0] if len(ids) == 1 else None)
 
 
 def is_initialized() -> bool:
@@ -122,8 +131,9 @@ def check() -> CheckReport:
         version = schema_version()
         if version != known_migrations():
             problems.append(f"версия схемы {version}, программе нужна {known_migrations()} (journal migrate)")
-        problems += rule_problems()
-        counts = _counts()
+        with tenancy.district():  # the whole store: every school of a district
+            problems += rule_problems()
+            counts = _counts()
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         problems.append(f"записи не читаются: {exc}")
         counts = {}
@@ -174,6 +184,7 @@ def rule_problems() -> list[str]:
 
 def _counts() -> dict[str, int]:
     return {
+        "schools": School.select().count(),
         "classes": SchoolClass.select().count(),
         "students": Student.select().count(),
         "guardians": Guardian.select().count(),

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, cast
 
-from models.core import clock
+from models.core import clock, tenancy
 from models.core.access import Actor, require_staff
 from models.core.db import as_date, database
 from models.core.errors import NotFound, ValidationError
@@ -208,7 +208,10 @@ class ClassAnalysis:
 
 def _rows(sql: str, params: tuple | list = ()) -> list[tuple]:
     """Run portable SQL written with "?" placeholders; plain tuples back. Dates go to SQLite
-    as ISO text (as peewee stores them), to PostgreSQL as dates."""
+    as ISO text (as peewee stores them), to PostgreSQL as dates. `$school` is the school in
+    scope (models.core.tenancy): every table of every query here is held to it, as the
+    models' own queries are."""
+    sql = sql.replace("$school", str(int(tenancy.current())))
     if database.param != "?":
         sql = sql.replace("?", database.param)
     else:
@@ -249,10 +252,10 @@ class _Frame:
 def _frame(class_id: int) -> _Frame:
     rows = _rows(
         'SELECT c.id, c.grade, c.letter, c.year_id, y.name, p.id, p.name, p."start", p."end" '
-        "FROM school_class c JOIN school_year y ON y.id = c.year_id "
-        "LEFT JOIN period p ON p.year_id = c.year_id AND p.grade_from <= c.grade "
-        "AND p.grade_to >= c.grade "
-        'WHERE c.id = ? ORDER BY p."start"',
+        "FROM school_class c JOIN school_year y ON y.id = c.year_id AND y.school_id = c.school_id "
+        "LEFT JOIN period p ON p.year_id = c.year_id AND p.school_id = c.school_id "
+        "AND p.grade_from <= c.grade AND p.grade_to >= c.grade "
+        'WHERE c.school_id = $school AND c.id = ? ORDER BY p."start"',
         (class_id,),
     )
     if not rows:
@@ -268,7 +271,9 @@ def _weights() -> tuple[dict[int, int], int]:
     """Work-type weights ×100 as integers (exact sums on both databases), and the default's."""
     weights: dict[int, int] = {}
     default = 100
-    for wt_id, weight, is_default in _rows("SELECT id, weight, is_default FROM work_type"):
+    for wt_id, weight, is_default in _rows(
+        "SELECT id, weight, is_default FROM work_type WHERE school_id = $school"
+    ):
         weights[wt_id] = int(Decimal(str(weight)) * 100)
         if is_default:
             default = weights[wt_id]
@@ -320,11 +325,11 @@ def _period_sql(periods: tuple[_Period, ...], params: list) -> str:
 # The class's pupils at some time in the scope (three "?": the class, the last and first day).
 _PUPILS_IN_SCOPE = (
     "SELECT p.student_id FROM enrollment p "
-    'WHERE p.school_class_id = ? AND p."start" <= ? AND (p."end" IS NULL OR p."end" >= ?)'
+    'WHERE p.school_id = $school AND p.school_class_id = ? AND p."start" <= ? AND (p."end" IS NULL OR p."end" >= ?)'
 )
 
 # The lessons of the class in the scope (three "?": the class, the first and the last day).
-_IN_SCOPE = 'c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
+_IN_SCOPE = 'c.school_id = $school AND c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
 
 
 @dataclass(frozen=True)
@@ -346,12 +351,14 @@ class _Sitting:
             return ", ".join(str(int(v)) for v in values) or "NULL"
 
         return (
-            f"FROM {table} x JOIN lesson l ON l.id = x.lesson_id JOIN course c ON c.id = l.course_id "
-            f"WHERE c.school_class_id IN ({ids(self.classes)}) "
+            f"FROM {table} x JOIN lesson l ON l.id = x.lesson_id AND l.school_id = x.school_id "
+            "JOIN course c ON c.id = l.course_id AND c.school_id = x.school_id "
+            f"WHERE x.school_id = $school AND c.school_class_id IN ({ids(self.classes)}) "
             'AND l."date" >= ? AND l."date" <= ? '
             f"AND ((x.student_id IN ({ids(self.throughout)}) AND c.school_class_id = {int(self.class_id)}) "
             f"OR (x.student_id IN ({ids(self.partly)}) AND EXISTS (SELECT 1 FROM enrollment e "
-            "WHERE e.student_id = x.student_id AND e.school_class_id = c.school_class_id "
+            "WHERE e.school_id = x.school_id AND e.student_id = x.student_id "
+            "AND e.school_class_id = c.school_class_id "
             'AND e."start" <= l."date" AND (e."end" IS NULL OR e."end" >= l."date"))))'
         )
 
@@ -420,8 +427,8 @@ def _pupils(
     stints: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     for sid, surname, first_name, patronymic, a, b in _rows(
         'SELECT e.student_id, s.surname, s.first_name, s.patronymic, e."start", e."end" '
-        "FROM enrollment e JOIN student s ON s.id = e.student_id "
-        'WHERE e.school_class_id = ? AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
+        "FROM enrollment e JOIN student s ON s.id = e.student_id AND s.school_id = e.school_id "
+        'WHERE e.school_id = $school AND e.school_class_id = ? AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
         'ORDER BY s.surname, s.first_name, s.id, e."start"',
         (class_id, end, start),
     ):
@@ -438,8 +445,10 @@ def _courses(class_id: int) -> tuple[list[_Course], dict[int, tuple[str, str]]]:
     subjects: dict[int, tuple[str, str]] = {}
     for cid, subject_id, subgroup_id, s_name, s_short, t_surname, t_first, t_patr in _rows(
         "SELECT c.id, c.subject_id, c.subgroup_id, j.name, j.short_name, u.surname, "
-        "u.first_name, u.patronymic FROM course c JOIN subject j ON j.id = c.subject_id "
-        "JOIN app_user u ON u.id = c.teacher_id WHERE c.school_class_id = ? ORDER BY j.id, c.id",
+        "u.first_name, u.patronymic FROM course c "
+        "JOIN subject j ON j.id = c.subject_id AND j.school_id = c.school_id "
+        "JOIN app_user u ON u.id = c.teacher_id "
+        "WHERE c.school_id = $school AND c.school_class_id = ? ORDER BY j.id, c.id",
         (class_id,),
     ):
         initials = "".join(f"{part[0]}." for part in (t_first, t_patr) if part)
@@ -456,7 +465,7 @@ def _stints_elsewhere(
     elsewhere: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
     for sid, other, a, b in _rows(
         'SELECT o.student_id, o.school_class_id, o."start", o."end" FROM enrollment o '
-        'WHERE o.school_class_id <> ? AND o."start" <= ? AND (o."end" IS NULL OR o."end" >= ?) '
+        'WHERE o.school_id = $school AND o.school_class_id <> ? AND o."start" <= ? AND (o."end" IS NULL OR o."end" >= ?) '
         f"AND o.student_id IN ({_PUPILS_IN_SCOPE})",
         (class_id, end, start, class_id, end, start),
     ):
@@ -470,8 +479,8 @@ def _subgroup_members(class_id: int, periods: tuple[_Period, ...]) -> set[tuple[
     return set(
         _rows(
             "SELECT m.subgroup_id, m.student_id, m.period_id FROM subgroup_member m "
-            "JOIN subgroup g ON g.id = m.subgroup_id "
-            f"WHERE g.school_class_id = ? AND m.period_id IN ({_marks(len(ids))})",
+            "JOIN subgroup g ON g.id = m.subgroup_id AND g.school_id = m.school_id "
+            f"WHERE m.school_id = $school AND g.school_class_id = ? AND m.period_id IN ({_marks(len(ids))})",
             (class_id, *ids),
         )
     )
@@ -556,7 +565,7 @@ def _lessons_held(
     period_l = _period_sql(periods, params)
     for course_id, day, pid, n in _rows(
         f'SELECT l.course_id, l."date", {period_l}, COUNT(*) FROM lesson l '
-        f"JOIN course c ON c.id = l.course_id WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
+        f"JOIN course c ON c.id = l.course_id AND c.school_id = l.school_id WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
         (*params, class_id, start, held_until),
     ):
         lessons[course_id].setdefault(int(pid), []).append((as_date(day), n))
@@ -570,8 +579,8 @@ def _finals(class_id: int, scopes: list[str]) -> dict[tuple[int, int, str], str]
         (sid, subject_id, scope): value
         for sid, subject_id, scope, value in _rows(
             "SELECT f.student_id, f.subject_id, f.scope, f.value FROM final_mark f "
-            f"WHERE f.scope IN ({_marks(len(scopes))}) AND f.student_id IN "
-            "(SELECT e.student_id FROM enrollment e WHERE e.school_class_id = ?)",
+            f"WHERE f.school_id = $school AND f.scope IN ({_marks(len(scopes))}) AND f.student_id IN "
+            "(SELECT e.student_id FROM enrollment e WHERE e.school_id = $school AND e.school_class_id = ?)",
             (*scopes, class_id),
         )
     }

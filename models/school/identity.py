@@ -3,7 +3,7 @@ logins, and the school's settings (admin)."""
 
 from __future__ import annotations
 
-from models.core import audit
+from models.core import audit, tenancy
 from models.core.access import ADMIN, SYSTEM, Actor, require_admin
 from models.core.errors import ValidationError
 from models.core.schema import (
@@ -32,7 +32,8 @@ def init_school(
         raise ValidationError("Укажите название школы.")
     login = admin_login.strip().lower()
     check_new_password(admin_password, login)
-    School.create(name=name.strip())
+    school = School.create(name=name.strip())
+    tenancy.enter(school.id)
     for wt_name, weight, is_default in DEFAULT_WORK_TYPES:
         WorkType.create(name=wt_name, weight=weight, is_default=is_default)
     admin = User.create(
@@ -72,7 +73,7 @@ def update_setting(actor: Actor, key: str, value: str) -> object:
     old = Setting.get_or_none(Setting.key == key)
     stored = str(parsed) if not isinstance(parsed, bool) else ("1" if parsed else "0")
     Setting.insert(key=key, value=stored).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: stored}
+        conflict_target=[Setting.school, Setting.key], update={Setting.value: stored}
     ).execute()
     audit.record(actor, "setting.update", "setting", None, {key: old.value if old else None}, {key: stored})
     return parsed

@@ -25,6 +25,7 @@ from tests.shared import run_journal as run
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "first-admin-pass"
 COUNT_KEYS = [
+    "schools",
     "classes",
     "students",
     "guardians",
@@ -116,6 +117,7 @@ def test_check_json_prints_the_documented_object(tmp_path, capsys):
         "integrity": "ok",
         "schema_version": known_migrations(),
         "counts": {
+            "schools": 1,
             "classes": 0,
             "students": 0,
             "guardians": 0,
@@ -136,7 +138,7 @@ def test_check_text_output_names_each_count(tmp_path, capsys):
     assert run(["--db", str(path), "check"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == ["Целостность: ok", f"Версия схемы: {known_migrations()}"]
-    assert lines[2:] == [f"  {key}: {1 if key == 'users' else 0}" for key in COUNT_KEYS]
+    assert lines[2:] == [f"  {key}: {1 if key in ('schools', 'users') else 0}" for key in COUNT_KEYS]
 
 
 def test_check_of_a_missing_file_says_what_to_do_without_a_traceback(tmp_path):

@@ -1,0 +1,86 @@
+"""Which school the process works in (issue 20: many schools in one PostgreSQL database).
+
+Every school-owned row carries its school (models.core.schema.SchoolOwned), and every query
+of such a model is made within the school in scope: `select`, `update` and `delete` add
+`school_id = <scope>` to the main table, each join between two school-owned tables adds
+equal schools to its ON clause, and an insert takes the scope as its school. A session's
+scope is set once, at login, from the account (one process per session, tui/serve), so a
+teacher can reach no other school's row by any id; a command-line tool chooses its school
+with --school, or gets the only one there is.
+
+No scope at all is an error, not "everything": a query made before a school was chosen
+fails loudly (NoSchool). The district's reports read across schools inside `district()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from models.core.errors import JournalError
+
+
+class NoSchool(JournalError):
+    """A school's data was reached with no school in scope: a programming error, reported
+    in Russian should it ever reach a screen."""
+
+
+ALL = -1  # the district's own reads: no school filter
+_scope: int | None = None
+
+
+def current() -> int:
+    """The school in scope (an insert's default school); NoSchool outside one."""
+    if _scope is None or _scope == ALL:
+        raise NoSchool("Не выбрана школа: действие выполняется только внутри одной школы.")
+    return _scope
+
+
+def current_or_none() -> int | None:
+    """The school in scope, or None (the district's own entries: its audit, its logins)."""
+    return None if _scope in (None, ALL) else _scope
+
+
+def filter_value() -> int | None:
+    """The school_id every query must match, or None in the district's reads; NoSchool when
+    no school was chosen."""
+    if _scope is None:
+        raise NoSchool("Не выбрана школа: данные школы читаются только внутри неё.")
+    return None if _scope == ALL else _scope
+
+
+def enter(school_id: int | None) -> None:
+    """The process works in this school from now on (a session at login, a tool at start);
+    None: no school (before login)."""
+    global _scope
+    _scope = school_id
+
+
+def chosen() -> int | None:
+    """The raw scope: a school id, ALL or None."""
+    return _scope
+
+
+@contextlib.contextmanager
+def within(school_id: int) -> Iterator[None]:
+    """Work in `school_id` for a while (the district admin creating a school, the district
+    report reading one school after another), then back to the previous scope."""
+    global _scope
+    previous = _scope
+    _scope = school_id
+    try:
+        yield
+    finally:
+        _scope = previous
+
+
+@contextlib.contextmanager
+def district() -> Iterator[None]:
+    """Read across every school (a login's lookup, the district's reports)."""
+    global _scope
+    previous = _scope
+    _scope = ALL
+    try:
+        yield
+    finally:
+        _scope = previous
