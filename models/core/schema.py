@@ -110,7 +110,7 @@ class DistrictOrSchool(SchoolOwned):
     administrator's has none), an audit entry, a login attempt."""
 
     _strictly_school_owned = False
-    school = ForeignKeyField(
+    school = ForeignKeyField(  # type: ignore[assignment]
         School, null=True, default=tenancy.current_or_none, backref="+", on_delete="RESTRICT"
     )
     school_id: int | None  # type: ignore[assignment]
