@@ -56,11 +56,6 @@ def enter(school_id: int | None) -> None:
     _scope = school_id
 
 
-def chosen() -> int | None:
-    """The raw scope: a school id, ALL or None."""
-    return _scope
-
-
 @contextlib.contextmanager
 def within(school_id: int) -> Iterator[None]:
     """Work in `school_id` for a while (the district admin creating a school, the district
@@ -74,13 +69,6 @@ def within(school_id: int) -> Iterator[None]:
         _scope = previous
 
 
-@contextlib.contextmanager
-def district() -> Iterator[None]:
+def district() -> contextlib.AbstractContextManager[None]:
     """Read across every school (a login's lookup, the district's reports)."""
-    global _scope
-    previous = _scope
-    _scope = ALL
-    try:
-        yield
-    finally:
-        _scope = previous
+    return within(ALL)
