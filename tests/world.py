@@ -4,11 +4,13 @@ sessions, built once per backend; each test runs in a transaction rolled back af
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 
+from models.core import tenancy
 from models.core.access import Actor
 from models.core.db import database
 from models.core.schema import ALL_MODELS, Absence
@@ -40,9 +42,14 @@ class World:
     # teacher, password reset (by another admin). Each must now be refused everything.
     stale: dict[str, Actor] = field(default_factory=dict)
     baseline: dict[str, list[tuple]] | None = None  # every row as built (see snapshot())
+    school_id: int = 0  # the small school's (another school's calls look its rows up in it)
 
     def actor(self, role: str) -> Actor:
         return getattr(self.s, role)
+
+    def home(self) -> contextlib.AbstractContextManager[None]:
+        """Within the small school, whatever the scope of the call (tests/models/test_isolation.py)."""
+        return tenancy.within(self.school_id)
 
 
 def build_world() -> World:
@@ -75,7 +82,9 @@ def build_world() -> World:
     accounts.set_user_active(s.admin, stale["disabled"].user_id, False)
     accounts.update_staff_user(s.admin, stale["demoted"].user_id, role="teacher")
     accounts.reset_password(s.admin, stale["reset"].user_id)
-    return World(s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare, stale)
+    return World(
+        s, lesson, empty, lesson_b, russian, absence_id, consent.id, spare, stale, school_id=tenancy.current()
+    )
 
 
 def build_world_and_baseline() -> World:

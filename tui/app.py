@@ -14,10 +14,11 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.widgets import Input
 
-from models.core.access import Actor, on_session_ended
+from models.core.access import Actor, begin_session, on_session_ended
 from models.core.errors import JournalError
 from models.core.service import STORE_FAILURES, storage_failure
 from models.core.settings import load as load_settings
+from models.core.store import enter_only_school
 from models.people.accounts import LoginResult, session_ended
 from models.school.classes import classes_kept_by
 from models.school.identity import demo_logins, school_name
@@ -171,6 +172,7 @@ class JournalApp(App):
     # --- the session --------------------------------------------------------------------
 
     def logged_in(self, result: LoginResult, password: str) -> None:
+        begin_session(result.actor)  # the process works in the user's school from now on
         self.session = result
         self.screens_allowed = None
         if self.idle_seconds is None:
@@ -209,6 +211,7 @@ class JournalApp(App):
             return
         self.session = None
         self.locked = False
+        enter_only_school()  # the login screen again: no user's school any more
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.sub_title = school_name()

@@ -8,14 +8,17 @@ child's diary to read.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.core import tenancy
 from models.core.errors import PermissionDenied, SessionEnded
 from models.core.lookup import get_or_refuse
-from models.core.schema import Course, SchoolClass, StudentGuardian, User
+from models.core.schema import Course, SchoolClass, Student, StudentGuardian, User
 
 ADMIN, TEACHER, STUDENT, GUARDIAN = "admin", "teacher", "student", "guardian"
+DISTRICT = "district"  # the district's education office: schools, their admins, reports
 STAFF_ROLES = (ADMIN, TEACHER)
 ROLES = (ADMIN, TEACHER, STUDENT, GUARDIAN)
 ROLE_NAMES = {
@@ -23,6 +26,7 @@ ROLE_NAMES = {
     TEACHER: "учитель",
     STUDENT: "учащийся",
     GUARDIAN: "родитель",
+    DISTRICT: "администратор района",
 }
 
 
@@ -38,6 +42,7 @@ class Actor:
     guardian_id: int | None = None
     source: str = ""  # where the session comes from (SSH_CLIENT), for the audit log
     epoch: int = 0  # the account's session_epoch at login: a later change ends the session
+    school_id: int | None = None  # the account's school; None: the district's own account
 
     @property
     def is_staff(self) -> bool:
@@ -46,6 +51,10 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
+
+    @property
+    def is_district(self) -> bool:
+        return self.role == DISTRICT
 
 
 def actor_of(user: User, source: str = "") -> Actor:
@@ -59,6 +68,7 @@ def actor_of(user: User, source: str = "") -> Actor:
         guardian_id=user.guardian_id,
         source=source,
         epoch=user.session_epoch,
+        school_id=user.school_id,
     )
 
 
@@ -68,6 +78,7 @@ SYSTEM = Actor(user_id=0, login="system", role=ADMIN, name="система")
 ACCOUNT_DISABLED = "Учётная запись отключена: сеанс завершён. Обратитесь к администратору."
 ROLE_CHANGED = "Права учётной записи изменены: сеанс завершён, войдите снова."
 PASSWORD_REPLACED = "Пароль учётной записи сменён или сброшен: сеанс завершён, войдите с новым паролем."
+OTHER_SCHOOL = "Это данные другой школы: учётная запись работает только в своей школе."
 
 _session_listeners: list[Callable[[Actor, str], None]] = []
 
@@ -81,16 +92,18 @@ def session_problem(actor: Actor) -> str | None:
     """
     if actor.user_id == SYSTEM.user_id:
         return None
-    row = (
-        User.select(User.active, User.role, User.student, User.guardian, User.session_epoch)
-        .where(User.id == actor.user_id)
-        .tuples()
-        .first()
-    )
+    with tenancy.district():  # the account, wherever it is: a school's or the district's
+        row = (
+            User.select(User.active, User.role, User.student, User.guardian, User.session_epoch, User.school)
+            .where(User.id == actor.user_id)
+            .tuples()
+            .first()
+        )
     if row is None or not row[0]:
         return ACCOUNT_DISABLED
-    active, role, student_id, guardian_id, epoch = row
-    if role != actor.role or student_id != actor.student_id or guardian_id != actor.guardian_id:
+    active, role, student_id, guardian_id, epoch, school_id = row
+    links = (role, student_id, guardian_id, school_id)
+    if links != (actor.role, actor.student_id, actor.guardian_id, actor.school_id):
         return ROLE_CHANGED
     if epoch != actor.epoch:
         return PASSWORD_REPLACED
@@ -99,13 +112,16 @@ def session_problem(actor: Actor) -> str | None:
 
 def require_current(actor: Actor) -> None:
     """Refuse an act of a session whose account changed since login; tell the listeners
-    (the app ends such a session at once, whichever screen the refusal reached)."""
+    (the app ends such a session at once, whichever screen the refusal reached). Then
+    refuse a school's account acting outside its school (issue 20): every act of a school's
+    user is made in that school's scope, so no id of another school's row reaches anything."""
     problem = session_problem(actor)
-    if problem is None:
-        return
-    for listener in list(_session_listeners):
-        listener(actor, problem)
-    raise SessionEnded(problem)
+    if problem is not None:
+        for listener in list(_session_listeners):
+            listener(actor, problem)
+        raise SessionEnded(problem)
+    if actor.school_id is not None and tenancy.current_or_none() != actor.school_id:
+        raise PermissionDenied(OTHER_SCHOOL)
 
 
 def on_session_ended(listener: Callable[[Actor, str], None]) -> Callable[[], None]:
@@ -120,6 +136,40 @@ def end_sessions(user_id: int) -> None:
     User.update(session_epoch=User.session_epoch + 1).where(User.id == user_id).execute()
 
 
+def account_named(login: str) -> User | None:
+    """The account of this login anywhere in the district (logins are unique across it)."""
+    with tenancy.district():
+        return User.get_or_none(User.login == login)
+
+
+def logins_taken(starting_with: str = "") -> set[str]:
+    """The logins in use across the district (a new account's must be free in all of it)."""
+    with tenancy.district():
+        query = User.select(User.login)
+        if starting_with:
+            query = query.where(User.login.startswith(starting_with))
+        return {login for (login,) in query.tuples()}
+
+
+def account_by_id(user_id: int) -> User | None:
+    with tenancy.district():
+        return User.get_or_none(User.id == user_id)
+
+
+def in_school_of(user: User | None) -> contextlib.AbstractContextManager[None]:
+    """The scope an account's own login works in: its school, the district's for the
+    district's accounts, and the scope as it is for a login that names no account."""
+    if user is None:
+        return contextlib.nullcontext()
+    return tenancy.within(tenancy.ALL if user.school_id is None else user.school_id)
+
+
+def begin_session(actor: Actor) -> None:
+    """The session's process works in the actor's school from now on (none for the district's
+    administrator, whose services choose the school they read)."""
+    tenancy.enter(actor.school_id)
+
+
 def audit_user_id(actor: Actor) -> int | None:
     return actor.user_id or None
 
@@ -129,8 +179,17 @@ def deny(message: str = "Недостаточно прав для этого д�
 
 
 def require_staff(actor: Actor) -> None:
+    if actor.is_district:
+        raise deny("Администратор района не ведёт журналы школ: ему доступны школы и отчёты района.")
     if not actor.is_staff:
         raise deny("Учащиеся и родители не работают в журнале: доступен только дневник.")
+
+
+def require_district(actor: Actor) -> None:
+    """The district's administrator (or the system: the command line)."""
+    if actor.user_id == SYSTEM.user_id or actor.is_district:
+        return
+    raise deny("Это действие доступно только администратору района.")
 
 
 def require_admin(actor: Actor) -> None:
@@ -184,8 +243,10 @@ def may_read_class(actor: Actor, class_id: int) -> bool:
 
 
 def require_reader_of_student(actor: Actor, student_id: int) -> None:
-    """Staff may read any pupil; a pupil only themself; a guardian only their own children."""
+    """Staff may read any pupil of their school; a pupil only themself; a guardian only their
+    own children."""
     if actor.is_staff:
+        get_or_refuse(Student, student_id)  # of this school: another's pupil is not found
         return
     if actor.role == STUDENT and actor.student_id == student_id:
         return

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.core import tenancy
 from models.core.errors import ValidationError
 from models.core.schema import Setting
 
@@ -129,7 +130,10 @@ def parse_value(key: str, raw: object) -> object:
 
 
 def load() -> Settings:
-    """The school's settings: stored values over the defaults (one query)."""
+    """The school's settings: stored values over the defaults (one query). With no school in
+    scope (a district's login screen, its administrator): the defaults."""
+    if tenancy.current_or_none() is None:
+        return Settings()
     stored = {row.key: row.value for row in Setting.select()}
     values: dict[str, Any] = {k: parse_value(k, v) for k, v in stored.items() if k in LABELS}
     return replace(Settings(), **values)

@@ -15,6 +15,7 @@ fails loudly (NoSchool). The district's reports read across schools inside `dist
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 
 from models.core.errors import JournalError
@@ -26,47 +27,58 @@ class NoSchool(JournalError):
 
 
 ALL = -1  # the district's own reads: no school filter
-_scope: int | None = None
+_session: int | None = None  # the process's school, set at login or a tool's start (enter)
+_override = threading.local()  # within(): this thread only, for a while
+
+
+def _scope() -> int | None:
+    stack = getattr(_override, "stack", None)
+    return stack[-1] if stack else _session
 
 
 def current() -> int:
     """The school in scope (an insert's default school); NoSchool outside one."""
-    if _scope is None or _scope == ALL:
+    scope = _scope()
+    if scope is None or scope == ALL:
         raise NoSchool("Не выбрана школа: действие выполняется только внутри одной школы.")
-    return _scope
+    return scope
 
 
 def current_or_none() -> int | None:
     """The school in scope, or None (the district's own entries: its audit, its logins)."""
-    return None if _scope in (None, ALL) else _scope
+    scope = _scope()
+    return None if scope in (None, ALL) else scope
 
 
 def filter_value() -> int | None:
     """The school_id every query must match, or None in the district's reads; NoSchool when
     no school was chosen."""
-    if _scope is None:
+    scope = _scope()
+    if scope is None:
         raise NoSchool("Не выбрана школа: данные школы читаются только внутри неё.")
-    return None if _scope == ALL else _scope
+    return None if scope == ALL else scope
 
 
 def enter(school_id: int | None) -> None:
-    """The process works in this school from now on (a session at login, a tool at start);
-    None: no school (before login)."""
-    global _scope
-    _scope = school_id
+    """The process works in this school from now on, in every thread (a session at login, a
+    tool at start); None: no school (before login, a district administrator's session)."""
+    global _session
+    _session = school_id
 
 
 @contextlib.contextmanager
 def within(school_id: int) -> Iterator[None]:
-    """Work in `school_id` for a while (the district admin creating a school, the district
-    report reading one school after another), then back to the previous scope."""
-    global _scope
-    previous = _scope
-    _scope = school_id
+    """Work in `school_id` for a while in this thread (the district admin creating a school,
+    the district report reading one school after another, a login's lookup), then back to
+    the previous scope. Other threads keep theirs: the SSH server checks many logins at once."""
+    stack = getattr(_override, "stack", None)
+    if stack is None:
+        stack = _override.stack = []
+    stack.append(school_id)
     try:
         yield
     finally:
-        _scope = previous
+        stack.pop()
 
 
 def district() -> contextlib.AbstractContextManager[None]:

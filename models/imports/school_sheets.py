@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from models.core import audit, clock
-from models.core.access import ADMIN, STAFF_ROLES, TEACHER, Actor, require_admin
+from models.core.access import ADMIN, STAFF_ROLES, TEACHER, Actor, logins_taken, require_admin
 from models.core.errors import ValidationError
 from models.core.lookup import get_or_refuse
 from models.core.schema import Course, SchoolClass, SchoolYear, Subgroup, Subject, TimetableEntry, User
@@ -386,6 +386,7 @@ class _StaffLogins:
     def __init__(self) -> None:
         users = list(User.select())
         self.by_login = {u.login: u for u in users}
+        self.elsewhere = logins_taken() - set(self.by_login)  # other schools' of the district
         self.by_name: dict[tuple, list[User]] = defaultdict(list)
         for u in users:
             if u.role in STAFF_ROLES:
@@ -418,13 +419,15 @@ class _StaffLogins:
             if user in same_person:
                 return "есть"
             problems.append(f"Логин «{login}» уже занят: {_text(user.surname)} {_text(user.first_name)}.")
+        elif login in self.elsewhere:
+            problems.append(f"Логин «{login}» уже занят в другой школе района.")
         return "новый"
 
     def _new_login(self, names: dict[str, str]) -> str:
         """The surname and initials in Latin letters, numbered when already taken."""
         base = _login_base(names["surname"], names["first_name"], names["patronymic"])
         login, n = base, 2
-        while login in self.by_login or login in self.in_file:
+        while login in self.by_login or login in self.elsewhere or login in self.in_file:
             login, n = f"{base}{n}", n + 1
         return login
 

@@ -16,9 +16,13 @@ from models.core.access import (
     STAFF_ROLES,
     STUDENT,
     Actor,
+    account_by_id,
+    account_named,
     actor_of,
     deny,
     end_sessions,
+    in_school_of,
+    logins_taken,
     require_admin,
     require_class_keeper,
     session_problem,
@@ -131,9 +135,16 @@ def authenticate(login: str, password: str, source: str = "", at: dt.datetime | 
 
 @service
 def _attempt(login: str, password: str, source: str, at: dt.datetime) -> LoginResult | str:
-    settings = load_settings()
     login = login.strip().lower()[:64]
-    user = User.get_or_none(User.login == login)
+    user = account_named(login)
+    with in_school_of(user):  # its school's settings; its login event in its school
+        return _check_password(login, password, user, source, at)
+
+
+def _check_password(
+    login: str, password: str, user: User | None, source: str, at: dt.datetime
+) -> LoginResult | str:
+    settings = load_settings()
     counters = user if user is not None else _throttle(login)
     if counters.locked_until and counters.locked_until > at:
         burn_time(settings)
@@ -266,10 +277,15 @@ def resume_session(user_id: int, source: str = "") -> LoginResult:
     only the user id. It is accepted only while that login is fresh and the account may
     still log in; nothing is written. The previous login shown on home is the one before it.
     """
-    user = User.get_or_none(User.id == user_id)
+    user = account_by_id(user_id)
     at = now()
     if user is None or not user.active:
         raise AuthenticationError(FAILED)
+    with in_school_of(user):
+        return _resumed(user, source, at)
+
+
+def _resumed(user: User, source: str, at: dt.datetime) -> LoginResult:
     if user.locked_until and user.locked_until > at:
         raise AuthenticationError(LOCKED)
     logins = (
@@ -300,7 +316,7 @@ def _check_login(login: str) -> str:
         raise ValidationError(
             "Логин: 3–32 символа, латинские строчные буквы, цифры, точка, дефис или подчёркивание."
         )
-    if User.select().where(User.login == login).exists():
+    if account_named(login) is not None:
         raise ValidationError(f"Логин «{login}» уже занят.")
     return login
 
@@ -485,7 +501,7 @@ def transliterate(text: str) -> str:
 
 def _free_login(base: str) -> str:
     base = (base or "user")[:24]
-    taken = {u.login for u in User.select(User.login).where(User.login.startswith(base))}
+    taken = logins_taken(starting_with=base)
     if base not in taken and len(base) >= 3:
         return base
     n = 2

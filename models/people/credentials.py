@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from models.core import audit, clock
 from models.core.access import GUARDIAN, STUDENT, Actor, require_class_keeper, require_staff
-from models.core.schema import Enrollment, Guardian, Student, StudentGuardian, User
+from models.core.lookup import get_or_refuse
+from models.core.schema import Enrollment, Guardian, SchoolClass, Student, StudentGuardian, User
 from models.core.service import reading, service
 from models.people.roster import latest_enrollments
 
@@ -42,6 +43,7 @@ def _name(p) -> str:
 def class_credentials(actor: Actor, class_id: int) -> list[CredentialRow]:
     """Every current pupil of the class, each followed by their guardians (four queries)."""
     require_class_keeper(actor, class_id)
+    get_or_refuse(SchoolClass, class_id)
     today = clock.today()
     pupils = list(
         Student.select()

@@ -420,6 +420,7 @@ class RosterRow:
 def class_roster(actor: Actor, class_id: int, start: dt.date, end: dt.date) -> list[RosterRow]:
     """Every pupil enrolled in the class at any time in [start, end], by surname (one query)."""
     require_staff(actor)
+    get_or_refuse(SchoolClass, class_id)
     query = (
         Enrollment.select(Enrollment, Student)
         .join(Student)
@@ -436,6 +437,7 @@ def class_roster(actor: Actor, class_id: int, start: dt.date, end: dt.date) -> l
 @reading
 def student_history(actor: Actor, student_id: int) -> list[EnrollmentInfo]:
     require_staff(actor)
+    get_or_refuse(Student, student_id)
     query = (
         Enrollment.select(Enrollment, SchoolClass)
         .join(SchoolClass)

@@ -17,7 +17,7 @@ import struct
 from dataclasses import dataclass
 
 from models.core import audit
-from models.core.access import STAFF_ROLES, Actor, actor_of, deny, require_staff
+from models.core.access import STAFF_ROLES, Actor, account_named, actor_of, deny, in_school_of, require_staff
 from models.core.errors import AuthenticationError, ValidationError
 from models.core.lookup import get_or_refuse
 from models.core.schema import LoginEvent, SshKey, User, now
@@ -196,14 +196,15 @@ def list_ssh_keys(actor: Actor, user_id: int | None = None) -> list[SshKeyInfo]:
 
 def _usable_key(login: str, fingerprint: str, at: dt.datetime) -> tuple[User, SshKey] | str:
     """The account and its key if this key may log in now, else the refusal message."""
-    user = User.get_or_none(User.login == login.strip().lower())
+    user = account_named(login.strip().lower())
     if user is None or not user.active or user.role not in STAFF_ROLES:
         return FAILED
     if user.locked_until and user.locked_until > at:
         return LOCKED
     if user.must_change_password:
         return FAILED  # the forced change needs the password: the client falls back to it
-    key = SshKey.get_or_none((SshKey.user == user.id) & (SshKey.fingerprint == fingerprint))
+    with in_school_of(user):
+        key = SshKey.get_or_none((SshKey.user == user.id) & (SshKey.fingerprint == fingerprint))
     if key is None:
         return FAILED
     return user, key
@@ -227,9 +228,12 @@ def log_in_with_key(login: str, fingerprint: str, source: str = "") -> LoginResu
     if isinstance(found, str):
         raise AuthenticationError(found)
     user, key = found
-    User.update(last_login_at=at, last_login_source=source).where(User.id == user.id).execute()
-    SshKey.update(last_used_at=at).where(SshKey.id == key.id).execute()
-    LoginEvent.insert(login=user.login, user=user.id, success=True, reason="ssh-key", source=source).execute()
+    with in_school_of(user):
+        User.update(last_login_at=at, last_login_source=source).where(User.id == user.id).execute()
+        SshKey.update(last_used_at=at).where(SshKey.id == key.id).execute()
+        LoginEvent.insert(
+            login=user.login, user=user.id, success=True, reason="ssh-key", source=source
+        ).execute()
     return LoginResult(
         actor=actor_of(user, source),
         must_change_password=False,

@@ -4,19 +4,13 @@ logins, and the school's settings (admin)."""
 from __future__ import annotations
 
 from models.core import audit, tenancy
-from models.core.access import ADMIN, SYSTEM, Actor, require_admin
-from models.core.errors import ValidationError
+from models.core.access import SYSTEM, Actor, account_by_id, require_admin
 from models.core.schema import (
     School,
     Setting,
-    User,
-    WorkType,
 )
 from models.core.service import reading, service
 from models.core.settings import LABELS, parse_value
-from models.core.settings import load as load_settings
-from models.people.passwords import check_new_password, hash_password
-from models.school.subjects import DEFAULT_WORK_TYPES
 
 # --- the school ------------------------------------------------------------------------------
 
@@ -25,27 +19,13 @@ from models.school.subjects import DEFAULT_WORK_TYPES
 def init_school(
     name: str, admin_login: str, admin_password: str, *, admin_surname: str = "Администратор"
 ) -> int:
-    """A new, empty school with its first admin; refuses a store that already has a school."""
-    if School.select().exists():
-        raise ValidationError("В этой базе данных школа уже создана.")
-    if not name.strip():
-        raise ValidationError("Укажите название школы.")
-    login = admin_login.strip().lower()
-    check_new_password(admin_password, login)
-    school = School.create(name=name.strip())
-    tenancy.enter(school.id)
-    for wt_name, weight, is_default in DEFAULT_WORK_TYPES:
-        WorkType.create(name=wt_name, weight=weight, is_default=is_default)
-    admin = User.create(
-        login=login,
-        role=ADMIN,
-        surname=admin_surname,
-        first_name="школы",
-        password_hash=hash_password(admin_password, load_settings()),
-        must_change_password=False,
-    )
-    audit.record(SYSTEM, "school.init", "school", None, new={"name": name, "admin": login})
-    return admin.id
+    """A new, empty school with its first admin, and the process works in it from now on.
+    SQLite: refused when the file has a school; PostgreSQL: one more school of the district."""
+    from models.school.district import found_school
+
+    admin = found_school(name, admin_login, admin_password, admin_surname, by=SYSTEM)
+    tenancy.enter(account_by_id(admin.user_id).school_id)
+    return admin.user_id
 
 
 DEMO_LOGINS_KEY = "demo.logins"
@@ -56,13 +36,17 @@ def demo_logins() -> list[dict]:
     """The demo school's printed logins (public by design); empty for a real school."""
     import json
 
+    if tenancy.current_or_none() is None:  # a district's login screen: no school's logins
+        return []
     row = Setting.get_or_none(Setting.key == DEMO_LOGINS_KEY)
     return json.loads(row.value) if row else []
 
 
 @reading
 def school_name() -> str:
-    school = School.select().first()
+    """The name of the school in scope ("" with none: a district's login screen)."""
+    scope = tenancy.current_or_none()
+    school = School.get_or_none(School.id == scope) if scope is not None else None
     return school.name if school else ""
 
 

@@ -1,0 +1,109 @@
+"""The district (issue 20): its administrator adds schools and their administrators, logs in
+like anyone, never edits a journal; logins are unique across the district and a login finds
+its account in whichever school it is. SQLite keeps one school per file."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.core import db as dbmod
+from models.core import tenancy
+from models.core.access import DISTRICT, OTHER_SCHOOL, SYSTEM, begin_session
+from models.core.errors import AuthenticationError, PermissionDenied, ValidationError
+from models.core.schema import AuditEntry, School, User, WorkType
+from models.people import accounts
+from models.school import district
+from models.school.subjects import create_subject
+from tests.shared import small, small_once  # noqa: F401 (fixtures)
+
+PASSWORD = "district-pass-2026"
+
+
+@pytest.fixture
+def office(small):
+    """The small school's database as a district of one school with its office's account
+    (PostgreSQL only: an SQLite file holds one school)."""
+    if dbmod.is_sqlite():
+        pytest.skip("a district runs on PostgreSQL")
+    district.create_district_admin(SYSTEM, "rono", PASSWORD)
+    return accounts.authenticate("rono", PASSWORD).actor
+
+
+def test_sqlite_keeps_one_school_per_file(small):
+    if not dbmod.is_sqlite():
+        pytest.skip("the SQLite rule")
+    with pytest.raises(ValidationError) as refused:
+        district.found_school("Школа № 2", "admin2", "admin2-pass-2026", "Администратор", by=SYSTEM)
+    assert refused.value.message == district.ONE_SCHOOL_PER_FILE
+    with pytest.raises(ValidationError):
+        district.create_district_admin(SYSTEM, "rono", PASSWORD)
+    assert School.select().count() == 1
+
+
+def test_the_district_admin_adds_a_school_whose_admin_logs_in_there(office, small):
+    first = tenancy.current()
+    issued = district.add_school(office, "Школа № 2", "admin2")
+    assert issued.role == "admin" and len(issued.password) >= 8
+    second = School.get(School.name == "Школа № 2").id
+    login = accounts.authenticate("admin2", issued.password)
+    assert login.must_change_password  # a one-time password
+    assert login.actor.school_id == second and login.actor.role == "admin"
+    with tenancy.within(second):  # the new school has its work types and nothing of the first
+        assert WorkType.select().count() >= 3
+        assert not User.select().where(User.login == small.teacher.login).exists()
+    assert tenancy.current() == first  # adding a school moved nobody's scope
+    names = [(s.name, s.admins) for s in district.list_schools(office)]
+    assert ("Школа № 2", ("admin2",)) in names
+    with tenancy.within(second):
+        entry = AuditEntry.get(AuditEntry.action == "school.init")
+    assert entry.user_id == office.user_id
+
+
+def test_the_district_admin_edits_no_journal(office, small):
+    with tenancy.within(tenancy.current()), pytest.raises(PermissionDenied) as refused:
+        create_subject(office, "Астрономия")
+    assert "района" in refused.value.message
+    assert office.role == DISTRICT and office.school_id is None
+
+
+def test_a_school_admin_adds_no_school(office, small):
+    with pytest.raises(PermissionDenied):
+        district.add_school(small.admin, "Школа № 3", "admin3")
+    with pytest.raises(PermissionDenied):
+        district.list_schools(small.admin)
+
+
+def test_logins_are_unique_across_the_district(office, small):
+    with pytest.raises(ValidationError) as taken:
+        district.add_school(office, "Школа № 2", small.teacher.login)
+    assert "занят" in taken.value.message
+    district.add_school(office, "Школа № 2", "admin2", "admin2-pass-2026")
+    with pytest.raises(ValidationError):  # a school admin cannot take another school's login
+        accounts.create_staff_user(small.admin, "admin2", "teacher", "Петров", "Пётр")
+    with pytest.raises(ValidationError):
+        district.add_school(office, "школа № 2", "admin3")  # the same name, any case
+
+
+def test_a_login_finds_its_school_and_acts_only_there(office, small):
+    district.add_school(office, "Школа № 2", "admin2", "admin2-pass-2026")
+    tenancy.enter(None)  # the district's login screen: no school yet
+    try:
+        stranger = accounts.authenticate("admin2", "admin2-pass-2026").actor
+        mine = accounts.authenticate(small.admin.login, small.passwords[small.admin.login]).actor
+        begin_session(mine)
+        assert tenancy.current() == small.admin.school_id
+        with pytest.raises(PermissionDenied) as refused:
+            create_subject(stranger, "Астрономия")
+        assert refused.value.message == OTHER_SCHOOL
+        with pytest.raises(AuthenticationError):
+            accounts.authenticate("admin2", "wrong-password")
+    finally:
+        tenancy.enter(small.admin.school_id)
+
+
+def test_the_district_resets_a_school_admins_password(office, small):
+    issued = district.reset_school_admin(office, small.admin.school_id, small.admin.login)
+    login = accounts.authenticate(small.admin.login, issued.password)
+    assert login.must_change_password
+    with pytest.raises(ValidationError):
+        district.reset_school_admin(office, small.admin.school_id, small.teacher.login)
