@@ -83,6 +83,7 @@ class IssuedCredential:
     password: str
     person: str  # the one person the slip is for (R19)
     role: str
+    school_id: int | None = None  # set where the district issued it (a new school's admin)
 
 
 def user_info(user: User) -> UserInfo:

@@ -80,7 +80,7 @@ def found_school(
             must_change_password=admin_password is None,
         )
         audit.record(by, "school.init", "school", school.id, new={"name": name, "admin": login})
-    return IssuedCredential(admin.id, login, secret, actor_of(admin).name, ADMIN)
+    return IssuedCredential(admin.id, login, secret, actor_of(admin).name, ADMIN, school.id)
 
 
 @service
@@ -114,7 +114,7 @@ def reset_school_admin(actor: Actor, school_id: int, login: str) -> IssuedCreden
             session_epoch=User.session_epoch + 1,
         ).where(User.id == user.id).execute()
         audit.record(actor, "user.reset_password", "user", user.id, new={"login": user.login})
-    return IssuedCredential(user.id, user.login, secret, actor_of(user).name, ADMIN)
+    return IssuedCredential(user.id, user.login, secret, actor_of(user).name, ADMIN, school.id)
 
 
 def _school(school_id: int) -> School:

@@ -4,7 +4,7 @@ logins, and the school's settings (admin)."""
 from __future__ import annotations
 
 from models.core import audit, tenancy
-from models.core.access import SYSTEM, Actor, account_by_id, require_admin
+from models.core.access import SYSTEM, Actor, require_admin
 from models.core.schema import (
     School,
     Setting,
@@ -24,7 +24,7 @@ def init_school(
     from models.school.district import found_school
 
     admin = found_school(name, admin_login, admin_password, admin_surname, by=SYSTEM)
-    tenancy.enter(account_by_id(admin.user_id).school_id)
+    tenancy.enter(admin.school_id)
     return admin.user_id
 
 
