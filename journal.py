@@ -16,10 +16,13 @@ def _print_error(message: str) -> None:
     print(f"journal: {message}", file=sys.stderr)
 
 
-def _open(args: argparse.Namespace) -> None:
-    from models.core.store import open_store
+def _open(args: argparse.Namespace, *, school: bool = True) -> None:
+    """The store of --db, in the school of --school (the only one where there is one);
+    `school=False`: a command of the whole store (check, backup, the app's login)."""
+    from models.core.store import choose_school, open_store
 
     open_store(args.db)
+    choose_school(getattr(args, "school", None), required=school)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -27,7 +30,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tui.serve.zygote import serve
 
         return serve(args.zygote_fd, main)
-    _open(args)
+    _open(args, school=False)
     if args.session_fd is not None:  # started by `journal serve ssh` for one connection
         from tui.serve.handoff import run_served_session
 
@@ -50,18 +53,47 @@ def _read_new_password(args: argparse.Namespace) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from models.core.store import open_store
-    from models.school.identity import init_school
+    """A new school (SQLite: the file's one school; PostgreSQL: one more of the district), or
+    with --district the district office's administrator."""
+    from models.core.store import is_initialized, open_store
 
     location = open_store(args.db, create=True)
-    from models.core.store import is_initialized
+    if args.district:
+        from models.core.access import SYSTEM
+        from models.school.district import create_district_admin
 
-    if is_initialized():
+        create_district_admin(SYSTEM, args.district, _read_new_password(args))
+        print(f"Администратор района создан в {location.describe()}: {args.district.strip().lower()}")
+        return EXIT_OK
+    if is_initialized() and location.kind == "sqlite":
         _print_error(f"в базе {location.describe()} школа уже создана")
         return EXIT_FAIL
+    from models.school.identity import init_school
+
     password = _read_new_password(args)
     init_school(args.school, args.admin, password)
-    print(f"Школа создана в {location.describe()}. Администратор: {args.admin.strip().lower()}")
+    print(
+        f"Школа «{args.school.strip()}» создана в {location.describe()}. Администратор: {args.admin.strip().lower()}"
+    )
+    return EXIT_OK
+
+
+def cmd_schools(args: argparse.Namespace) -> int:
+    """The district's schools: number, name, administrators."""
+    from models.core.access import SYSTEM
+    from models.school.district import list_schools
+
+    _open(args, school=False)
+    schools = list_schools(SYSTEM)
+    if args.json:
+        print(
+            json.dumps(
+                [{"id": s.id, "name": s.name, "admins": list(s.admins)} for s in schools], ensure_ascii=False
+            )
+        )
+        return EXIT_OK
+    for school in schools:
+        print(f"{school.id:>5}  {school.name}  (администраторы: {', '.join(school.admins) or 'нет'})")
     return EXIT_OK
 
 
@@ -108,7 +140,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from models.core.store import check
 
-    _open(args)
+    _open(args, school=False)
     report = check()
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
@@ -123,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.core.store import backup
 
-    _open(args)
+    _open(args, school=False)
     report = backup(args.dest)
     print(
         f"Копия {args.dest} создана и проверена: целостность {report.integrity}, отметок {report.counts['marks']}."
@@ -574,27 +606,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _db_option(p: argparse.ArgumentParser) -> None:
-    """Every command and sub-command takes --db too (after its name)."""
+SCHOOL_HELP = "школа района: название или номер (journal schools); в базе одной школы не нужна"
+
+
+def _db_option(p: argparse.ArgumentParser, *, school: bool = True) -> None:
+    """Every command and sub-command takes --db too (after its name), and --school."""
     p.add_argument("--db", help=DB_HELP, default=argparse.SUPPRESS)
+    if school:
+        p.add_argument("--school", metavar="ШКОЛА", help=SCHOOL_HELP, default=argparse.SUPPRESS)
 
 
-def _command(sub, name: str, func, help_text: str) -> argparse.ArgumentParser:
+def _command(sub, name: str, func, help_text: str, *, school: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help_text, description=help_text)
-    _db_option(p)
+    _db_option(p, school=school)
     p.set_defaults(func=func)
     return p
 
 
 def _add_init(sub) -> None:
-    p = _command(sub, "init", cmd_init, "создать пустую школу и её первого администратора")
+    p = _command(
+        sub,
+        "init",
+        cmd_init,
+        "создать пустую школу и её первого администратора (PostgreSQL: ещё одну школу района)",
+        school=False,
+    )
     p.add_argument("--admin", default="admin", help="логин администратора (admin)")
-    p.add_argument("--school", default="Школа", help="название школы")
+    p.add_argument("--school", default="Школа", help="название новой школы")
+    p.add_argument(
+        "--district", metavar="ЛОГИН", help="создать администратора района (PostgreSQL), а не школу"
+    )
     p.add_argument("--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода")
 
 
+def _add_schools(sub) -> None:
+    p = _command(sub, "schools", cmd_schools, "школы района: номер, название, администраторы", school=False)
+    p.add_argument("--json", action="store_true")
+
+
 def _add_demo(sub) -> None:
-    p = _command(sub, "demo", cmd_demo, "создать (если нет) демонстрационную школу и открыть её")
+    p = _command(
+        sub, "demo", cmd_demo, "создать (если нет) демонстрационную школу и открыть её", school=False
+    )
     p.add_argument(
         "--size",
         choices=("small", "school"),
@@ -607,25 +660,35 @@ def _add_demo(sub) -> None:
 
 
 def _add_check(sub) -> None:
-    p = _command(sub, "check", cmd_check, "проверить целостность базы и показать число записей")
+    p = _command(sub, "check", cmd_check, "проверить целостность базы и показать число записей", school=False)
     p.add_argument("--json", action="store_true")
 
 
 def _add_backup(sub) -> None:
-    p = _command(sub, "backup", cmd_backup, "сделать согласованную копию базы во время работы и проверить её")
+    p = _command(
+        sub,
+        "backup",
+        cmd_backup,
+        "сделать согласованную копию базы во время работы и проверить её",
+        school=False,
+    )
     p.add_argument("dest", help="файл копии (не должен существовать); PostgreSQL: pg_dump -Fc")
 
 
 def _add_restore(sub) -> None:
     p = _command(
-        sub, "restore", cmd_restore, "восстановить базу из резервной копии (журнал должен быть остановлен)"
+        sub,
+        "restore",
+        cmd_restore,
+        "восстановить базу из резервной копии (журнал должен быть остановлен)",
+        school=False,
     )
     p.add_argument("source", help="файл копии: journal backup (SQLite) или pg_dump -Fc (PostgreSQL)")
     p.add_argument("--yes", action="store_true", help="не спрашивать подтверждения")
 
 
 def _add_migrate(sub) -> None:
-    _command(sub, "migrate", cmd_migrate, "обновить схему базы данных до текущей версии")
+    _command(sub, "migrate", cmd_migrate, "обновить схему базы данных до текущей версии", school=False)
 
 
 USER_ACTIONS = (
@@ -770,7 +833,11 @@ def _add_audit(sub) -> None:
 
 def _add_serve(sub) -> None:
     p = _command(
-        sub, "serve", cmd_serve, "открыть журнал по сети: по SSH с учётными записями журнала или в браузере"
+        sub,
+        "serve",
+        cmd_serve,
+        "открыть журнал по сети: по SSH с учётными записями журнала или в браузере",
+        school=False,
     )
     serve = p.add_subparsers(dest="what", metavar="как", required=True)
     _add_serve_ssh(serve)
@@ -781,7 +848,7 @@ def _add_serve_ssh(serve) -> None:
     s = serve.add_parser(
         "ssh", help="SSH-сервер: вход логином и паролем журнала", description="SSH-сервер журнала"
     )
-    _db_option(s)
+    _db_option(s, school=False)
     s.add_argument("--listen", type=_listen, default=("0.0.0.0", 2222), help="ХОСТ:ПОРТ (0.0.0.0:2222)")
     s.add_argument(
         "--host-key", help="файл ключа сервера (по умолчанию рядом с базой: <база>.ssh_host_ed25519_key)"
@@ -831,7 +898,7 @@ def _add_serve_web(serve) -> None:
         help="журнал в браузере (textual-serve), за обратным прокси с TLS",
         description="журнал в браузере",
     )
-    _db_option(w)
+    _db_option(w, school=False)
     w.add_argument("--listen", type=_listen, default=("127.0.0.1", 8000), help="ХОСТ:ПОРТ (127.0.0.1:8000)")
     w.add_argument(
         "--public-url", help="адрес, под которым прокси показывает журнал, например https://journal.school.ru"
@@ -869,6 +936,7 @@ def _add_serve_web(serve) -> None:
 # the commands in the order `journal --help` lists them
 COMMANDS = (
     _add_init,
+    _add_schools,
     _add_demo,
     _add_check,
     _add_backup,

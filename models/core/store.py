@@ -16,7 +16,7 @@ import peewee
 from models.core import db as dbmod
 from models.core import tenancy
 from models.core.db import Location, database, resolve
-from models.core.errors import SchemaOutdated, StorageError
+from models.core.errors import NotFound, SchemaOutdated, StorageError, ValidationError
 from models.core.schema import (
     Absence,
     Enrollment,
@@ -97,8 +97,29 @@ def open_store(url: str | None = None, *, create: bool = False) -> Location:
 def enter_only_school() -> None:
     """Work in the store's school when it has exactly one (every SQLite store, a district
     of one); with several, no school until a login or --school chooses one."""
-    ids = [school_id for (school_id,) in School.select(School.id).limit(2).tuples()]
-    tenancy.enter(ids[0] if len(ids) == 1 else None)
+    choose_school(None, required=False)
+
+
+def choose_school(choice: str | None, *, required: bool) -> None:
+    """The command line's school: `--school` by name (any case) or number; without it the
+    only school there is. A district's store with several needs the choice where a command
+    works in one school (`required`); otherwise it works in none (the login chooses)."""
+    with tenancy.district():
+        schools = [(school_id, name) for school_id, name in School.select(School.id, School.name).tuples()]
+    if choice:
+        wanted = choice.strip().casefold()
+        found = [sid for sid, name in schools if str(sid) == wanted or name.casefold() == wanted]
+        if not found:
+            listed = "; ".join(f"{sid} — {name}" for sid, name in sorted(schools)[:12])
+            raise NotFound(f"Школы «{choice.strip()}» в базе нет. Школы: {listed or 'ни одной'}.")
+        tenancy.enter(found[0])
+    elif len(schools) > 1 and required:
+        raise ValidationError(
+            f"В базе несколько школ района ({len(schools)}): укажите школу, --school НАЗВАНИЕ или номер "
+            "(список: journal schools)."
+        )
+    else:
+        tenancy.enter(schools[0][0] if len(schools) == 1 else None)
 
 
 def is_initialized() -> bool:

@@ -65,7 +65,7 @@ def test_init_creates_a_school_and_an_admin_who_can_log_in(tmp_path):
         stdin=PASSWORD + "\n",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"Школа создана в {path}. Администратор: director"
+    assert result.stdout.strip() == f"Школа «Школа № 5» создана в {path}. Администратор: director"
     assert result.stderr == ""
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

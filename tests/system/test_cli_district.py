@@ -1,0 +1,84 @@
+"""The `journal` command for a district on PostgreSQL (issue 20): `init` adds a school each
+time and, with --district, the office's administrator; `schools` lists them; a command that
+works in one school needs --school there, by name or number."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from models.core import db as dbmod
+from models.core import tenancy
+from models.core.schema import School, User
+from models.core.store import open_store
+from models.people import accounts
+from tests.conftest import PG_URL, _reset_postgres
+from tests.shared import run_journal as run
+
+
+@pytest.fixture
+def district_db(tmp_path):
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://… (set by .ci/run)")
+    _reset_postgres(PG_URL)
+    yield PG_URL
+    dbmod.close()
+
+
+def test_init_adds_schools_and_the_district_admin(district_db, capsys):
+    db = district_db
+    assert (
+        run(
+            ["init", "--db", db, "--school", "Школа № 1", "--admin", "adm1", "--password-stdin"],
+            "adm1-pass-2026\n",
+        )
+        == 0
+    )
+    assert (
+        run(
+            ["init", "--db", db, "--school", "Гимназия № 2", "--admin", "adm2", "--password-stdin"],
+            "adm2-pass-2026\n",
+        )
+        == 0
+    )
+    assert run(["init", "--db", db, "--district", "rono", "--password-stdin"], "rono-pass-2026\n") == 0
+    capsys.readouterr()
+    # the same name again, or a login of another school: refused, nothing written
+    assert (
+        run(
+            ["init", "--db", db, "--school", "гимназия № 2", "--admin", "adm3", "--password-stdin"],
+            "adm3-pass-2026\n",
+        )
+        == 2
+    )
+    assert (
+        run(
+            ["init", "--db", db, "--school", "Лицей", "--admin", "adm1", "--password-stdin"],
+            "adm4-pass-2026\n",
+        )
+        == 2
+    )
+    assert "занят" in capsys.readouterr().err
+    assert run(["schools", "--db", db, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(s["name"], s["admins"]) for s in listed] == [("Гимназия № 2", ["adm2"]), ("Школа № 1", ["adm1"])]
+
+    assert run(["user", "list", "--db", db]) == 2  # which school?
+    assert "--school" in capsys.readouterr().err
+    assert run(["user", "list", "--db", db, "--school", "школа № 1"]) == 0
+    out = capsys.readouterr().out
+    assert "adm1" in out and "adm2" not in out and "rono" not in out
+    assert run(["user", "list", "--db", db, "--school", str(listed[0]["id"])]) == 0
+    assert "adm2" in capsys.readouterr().out
+    assert run(["user", "list", "--db", db, "--school", "Лицей"]) == 2
+    assert "Школы «Лицей» в базе нет" in capsys.readouterr().err
+
+    open_store(db)
+    assert tenancy.current_or_none() is None  # several schools: none until a login chooses
+    with tenancy.district():
+        assert School.select().count() == 2
+        assert User.get(User.login == "rono").school_id is None
+    office = accounts.authenticate("rono", "rono-pass-2026").actor
+    assert office.role == "district" and office.school_id is None
+    assert accounts.authenticate("adm2", "adm2-pass-2026").actor.school_id == listed[0]["id"]
