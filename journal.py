@@ -413,6 +413,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from exports.run import STDOUT, export
     from models.core.access import SYSTEM
 
+    if args.what == "district-report":
+        return cmd_export_district(args)
     _open(args)
 
     def progress(done: int, total: int, label: str) -> None:
@@ -437,6 +439,27 @@ def cmd_export(args: argparse.Namespace) -> int:
         for path in paths:
             print(path)
         print(f"Файлов записано: {len(paths)}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export_district(args: argparse.Namespace) -> int:
+    """The district's report: every school by grade, then the district (as the system)."""
+    from exports.district import export_district_report
+    from exports.run import STDOUT
+    from models.core.access import SYSTEM
+
+    period = None
+    if args.period not in (None, ""):
+        if not str(args.period).isdigit() or not 1 <= int(args.period) <= 4:
+            _print_error("отчёт района: --period — номер периода года, от 1 до 4")
+            return EXIT_USAGE
+        period = int(args.period)
+    _open(args, school=False)
+    fmt = "csv" if args.out == STDOUT else args.format
+    paths = export_district_report(SYSTEM, period, fmt, args.out, args.csv_sep)
+    if args.out != STDOUT:
+        for path in paths:
+            print(path)
     return EXIT_OK
 
 
@@ -756,10 +779,10 @@ def _add_export(sub) -> None:
     )
     p.add_argument(
         "what",
-        choices=["diary", "report-card", "class-report", "meeting", "course", "plan"],
+        choices=["diary", "report-card", "class-report", "meeting", "course", "plan", "district-report"],
         help="diary — выписка из дневника, report-card — табель, class-report — анализ периода и "
         "контроль, meeting — к родительскому собранию, course — журнал предмета, plan — КТП: "
-        "план и пройденное (с --subject)",
+        "план и пройденное (с --subject), district-report — отчёт района по школам и классам",
     )
     p.add_argument(
         "--class", dest="class_name", metavar="КЛАСС", help="класс, например 5А, или all — вся школа"

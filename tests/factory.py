@@ -53,21 +53,22 @@ class SmallSchool:
     passwords: dict[str, str] = field(default_factory=dict)
 
 
-def build_small_school() -> SmallSchool:
-    admin_id = init_school("Тестовая школа", "admin", "admin-secret-1")
+def build_small_school(name: str = "Тестовая школа", suffix: str = "") -> SmallSchool:
+    """The small school; `suffix` on its staff's logins makes another of a district's."""
+    admin_id = init_school(name, f"admin{suffix}", "admin-secret-1")
     # keep argon2 fast in tests; the production defaults are exercised by the benchmark
     update_setting(SYSTEM, "argon2_memory_kib", "1024")
     update_setting(SYSTEM, "argon2_time_cost", "1")
     admin = actor(admin_id)
     year_id = create_year(admin, YEAR)
     homeroom = accounts.create_staff_user(
-        admin, "ivanova", "teacher", "Иванова", "Мария", "Петровна", password="ivanova-pass"
+        admin, f"ivanova{suffix}", "teacher", "Иванова", "Мария", "Петровна", password="ivanova-pass"
     )
     teacher = accounts.create_staff_user(
-        admin, "petrov", "teacher", "Петров", "Игорь", "Олегович", password="petrov-pass"
+        admin, f"petrov{suffix}", "teacher", "Петров", "Игорь", "Олегович", password="petrov-pass"
     )
     other = accounts.create_staff_user(
-        admin, "sidorova", "teacher", "Сидорова", "Анна", "", password="sidorova-pass"
+        admin, f"sidorova{suffix}", "teacher", "Сидорова", "Анна", "", password="sidorova-pass"
     )
     class_a = create_class(admin, year_id, 5, "А", homeroom.user_id).id
     class_b = create_class(admin, year_id, 5, "Б", other.user_id).id
@@ -135,10 +136,10 @@ def build_small_school() -> SmallSchool:
         q1=q1,
         q2=q2,
         passwords={
-            "admin": "admin-secret-1",
-            "ivanova": "ivanova-pass",
-            "petrov": "petrov-pass",
-            "sidorova": "sidorova-pass",
+            f"admin{suffix}": "admin-secret-1",
+            f"ivanova{suffix}": "ivanova-pass",
+            f"petrov{suffix}": "petrov-pass",
+            f"sidorova{suffix}": "sidorova-pass",
             g_cred.login: g_cred.password,
             s_cred.login: s_cred.password,
         },

@@ -113,6 +113,11 @@ def _moment(value: object) -> dt.datetime | None:
 def class_activity(actor: Actor, class_id: int) -> ClassActivity:
     """The parents' activity of the class's current pupils (staff)."""
     require_staff(actor)
+    return activity_of(class_id)
+
+
+def activity_of(class_id: int) -> ClassActivity:
+    """class_activity's figures, for a service that has checked its actor (the district's report)."""
     school_class = get_or_refuse(SchoolClass, class_id)
     today = clock.today()
     pupils = _current_pupils(class_id, today)

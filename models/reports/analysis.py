@@ -674,6 +674,9 @@ def _mean(marks: list[str]) -> Decimal | None:
     return Decimal(sum(numeric)) / len(numeric) if numeric else None
 
 
+mean_mark = _mean  # the district's report averages its grades' marks the same way
+
+
 def _share(part: int, whole: int) -> Decimal:
     return Decimal(part) * 100 / whole if whole else Decimal(0)
 
@@ -1160,6 +1163,18 @@ def current_period_index(periods: tuple | list, today: dt.date) -> int | None:
         if p.end < today:
             best = i
     return best if best is not None else (0 if periods else None)
+
+
+def analysis_of(class_id: int, number: int | None) -> ClassAnalysis | None:
+    """The class's analysis for its `number`-th period of the year (None: the one running
+    today, else the last over); None where the class has no such period. For a service that
+    has checked its actor (the district's report)."""
+    frame = _frame(class_id)
+    today = clock.today()
+    index = current_period_index(frame.periods, today) if number is None else number - 1
+    if index is None or not 0 <= index < len(frame.periods):
+        return None
+    return _analyse(frame, frame.periods[index], load_settings(), today)
 
 
 @reading

@@ -457,6 +457,12 @@ def by_teacher(rows: Iterable[CourseControl]) -> list[TeacherControl]:
     return sorted(out, key=lambda t: (-t.not_closed_share, -t.not_closed, t.teacher))
 
 
+def classes_control(class_ids: list[int], start: dt.date, end: dt.date) -> list[CourseControl]:
+    """Every course of these classes between `start` and `end`, for a service that has
+    checked its actor (the district's report)."""
+    return _control(SchoolClass.id.in_(class_ids), start, end) if class_ids else []
+
+
 @reading
 def school_control(actor: Actor, start: dt.date, end: dt.date) -> list[TeacherControl]:
     """Every teacher of the school between `start` and `end`, per teacher (the admin)."""

@@ -5,6 +5,7 @@ works in one school needs --school there, by name or number."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,26 @@ def test_init_adds_schools_and_the_district_admin(district_db, capsys):
     office = accounts.authenticate("rono", "rono-pass-2026").actor
     assert office.role == "district" and office.school_id is None
     assert accounts.authenticate("adm2", "adm2-pass-2026").actor.school_id == listed[0]["id"]
+
+
+def test_export_district_report_writes_the_report(tmp_path, capsys):
+    """One school on SQLite is a district of one: its report, to a file and to stdout."""
+    from tests.shared import run_journal
+
+    db = str(tmp_path / "school.sqlite")
+    assert (
+        run_journal(["init", "--db", db, "--school", "Школа № 9", "--password-stdin"], "first-admin-pass\n")
+        == 0
+    )
+    assert run_journal(["export", "district-report", "--db", db, "--period", "7"]) == 2
+    assert "от 1 до 4" in capsys.readouterr().err
+    assert run_journal(["export", "district-report", "--db", db, "--period", "1", "-o", "-"]) == 0
+    lines = capsys.readouterr().out.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Отчёт района: 1-й период")
+    assert lines[1].split(";")[:4] == ["Школа", "Класс", "Классов", "N"]
+    assert [line.split(";")[:2] for line in lines[2:]] == [["Школа № 9", "все"], ["Район", "все"]]
+    out = tmp_path / "out/"
+    assert run_journal(["export", "district-report", "--db", db, "-o", f"{out}/", "--format", "pdf"]) == 0
+    written = capsys.readouterr().out.strip()
+    assert written.endswith(".pdf") and Path(written).read_bytes()[:5] == b"%PDF-"
+    assert oct(Path(written).stat().st_mode & 0o777) == "0o600"
