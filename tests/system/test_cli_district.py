@@ -11,7 +11,7 @@ import pytest
 
 from models.core import db as dbmod
 from models.core import tenancy
-from models.core.schema import School, User
+from models.core.schema import AuditEntry, School, User
 from models.core.store import open_store
 from models.people import accounts
 from tests.conftest import PG_URL, _reset_postgres
@@ -106,3 +106,9 @@ def test_export_district_report_writes_the_report(tmp_path, capsys):
     written = capsys.readouterr().out.strip()
     assert written.endswith(".pdf") and Path(written).read_bytes()[:5] == b"%PDF-"
     assert oct(Path(written).stat().st_mode & 0o777) == "0o600"
+    open_store(db)
+    with tenancy.district():
+        entry = (
+            AuditEntry.select().where(AuditEntry.action == "export.district").order_by(AuditEntry.id).first()
+        )
+    assert entry is not None and entry.school_id is None and written in entry.new
