@@ -109,6 +109,9 @@ def test_export_district_report_writes_the_report(tmp_path, capsys):
     open_store(db)
     with tenancy.district():
         entry = (
-            AuditEntry.select().where(AuditEntry.action == "export.district").order_by(AuditEntry.id).first()
+            AuditEntry.select()
+            .where(AuditEntry.action == "export.district")
+            .order_by(AuditEntry.id.desc())
+            .first()
         )
     assert entry is not None and entry.school_id is None and written in entry.new
