@@ -196,7 +196,11 @@ class JournalApp(App):
         self.sub_title = f"{school_name()} · {result.actor.name}"
         tidy_files()  # the journal removes what it keeps no longer (152-FZ)
         # imported here: the login screen comes up without the journal's screens loaded
-        if result.actor.is_staff:
+        if result.actor.is_district:
+            from tui.screens.district import DistrictScreen
+
+            self.switch_screen(DistrictScreen(result.actor))
+        elif result.actor.is_staff:
             from tui.screens.home import HomeScreen
 
             self.switch_screen(HomeScreen(result))
