@@ -98,6 +98,7 @@ def cmd_schools(args: argparse.Namespace) -> int:
 
 
 DEMO_ROLES = {
+    "district": "район",
     "admin": "администратор",
     "homeroom": "кл. руководитель",
     "teacher": "учитель",
@@ -121,15 +122,23 @@ def demo_login_lines(logins: list[dict]) -> list[str]:
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.builder import build_demo
 
-    result = build_demo(
-        args.db, size=args.size, full_year=args.full_year, progress=None if args.json else print
-    )
+    say = None if args.json else print
+    if args.size == "district":
+        from demo.district import build_district
+
+        result = build_district(args.db, args.schools, progress=say)
+    else:
+        result = build_demo(args.db, size=args.size, full_year=args.full_year, progress=say)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
-        print(f"Демонстрационная школа: {result.db}")
+        print(
+            f"{'Демонстрационный район' if args.size == 'district' else 'Демонстрационная школа'}: {result.db}"
+        )
         print("Войдите под любым логином (роль, логин, пароль, кто):")
         print("\n".join(demo_login_lines(result.logins)))
+        if args.size == "district":
+            print("В школе № K района те же логины с суффиксом «.sK» (K от 2), пароли те же.")
     if args.no_open:
         return EXIT_OK
     from tui.app import run_app
@@ -673,10 +682,11 @@ def _add_demo(sub) -> None:
     )
     p.add_argument(
         "--size",
-        choices=("small", "school"),
+        choices=("small", "school", "district"),
         default="small",
-        help="small: 2 класса; school: 1–11 классы",
+        help="small: 2 класса; school: 1–11 классы; district: район из школ (PostgreSQL)",
     )
+    p.add_argument("--schools", type=int, default=10, help="district: сколько школ (10)")
     p.add_argument("--full-year", action="store_true", help="заполнить весь учебный год (для замеров)")
     p.add_argument("--no-open", action="store_true", help="не открывать приложение")
     p.add_argument("--json", action="store_true", help="вывести базу и логины одним JSON-объектом")

@@ -35,12 +35,15 @@ Cell = tuple[int, int, int, int]  # lesson, student, value, acting user
 
 def worker() -> int:
     job = json.loads(sys.stdin.readline())
+    from models.core import tenancy
     from models.core.access import actor_of
     from models.core.schema import User
     from models.core.store import open_store
     from models.journal import entries
 
     open_store(job["db"])
+    if job.get("school"):
+        tenancy.enter(job["school"])  # a district's database: the writers' school
     actors = {uid: actor_of(User.get_by_id(uid)) for uid in {c[3] for c in job["cells"]}}
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
@@ -128,17 +131,22 @@ def run_writers(
     overlap: int = 0,
     exclude_lessons: frozenset[int] = frozenset(),
     on_go: Callable[[], None] = lambda: None,
+    school: int | None = None,
 ) -> dict:
     """Start the writers together, wait for them, verify the store; returns the figures.
 
     With `overlap`, each writer also types the first `overlap` cells of the next writer's
     share, at the same time and with the same value (a mark depends only on its cell), so
-    two sessions write one cell and every acknowledged value can still be checked."""
+    two sessions write one cell and every acknowledged value can still be checked. `school`:
+    the school of a district's database the writers type in."""
     from models.core import db as dbmod
+    from models.core import tenancy
     from models.core.schema import AuditEntry, Mark
     from models.core.store import check, open_store
 
     open_store(db_path)
+    if school:
+        tenancy.enter(school)
     wanted = processes * marks_per_process
     cells = [cell for cell in empty_cells(wanted + 2000) if cell[0] not in exclude_lessons][:wanted]
     audits_before = AuditEntry.select().where(AuditEntry.action == "mark.set").count()
@@ -165,7 +173,7 @@ def run_writers(
         if overlap and processes > 1:
             after = ((i + 1) % processes) * marks_per_process
             mine = mine + cells[after : after + overlap]
-        proc.stdin.write(json.dumps({"db": db_path, "cells": mine}) + "\n")
+        proc.stdin.write(json.dumps({"db": db_path, "cells": mine, "school": school}) + "\n")
         proc.stdin.flush()
         procs.append(proc)
     failed_to_start = 0
@@ -198,6 +206,8 @@ def run_writers(
     latencies = [ms for r in results for ms in r["latencies_ms"]]
 
     open_store(db_path)
+    if school:
+        tenancy.enter(school)
     present = {}
     for lesson, student, value in Mark.select(Mark.lesson, Mark.student, Mark.value).tuples():
         present[(lesson, student)] = value

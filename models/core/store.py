@@ -122,6 +122,13 @@ def choose_school(choice: str | None, *, required: bool) -> None:
         tenancy.enter(schools[0][0] if len(schools) == 1 else None)
 
 
+def refresh_statistics() -> None:
+    """After a bulk load (the demo district's copied schools): the planner's statistics
+    again, or PostgreSQL plans the next queries for empty tables (seconds instead of ms)."""
+    if not dbmod.is_sqlite():
+        dbmod.database.execute_sql("ANALYZE")
+
+
 def is_initialized() -> bool:
     return School.table_exists() and School.select().exists()
 

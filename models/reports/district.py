@@ -19,7 +19,7 @@ from models.core.access import Actor, require_district
 from models.core.schema import School, SchoolClass, SchoolYear
 from models.core.service import reading, service
 from models.journal.grading import Indicators, indicators
-from models.reports.activity import activity_of
+from models.reports.activity import families_by_class
 from models.reports.analysis import ClassAnalysis, analysis_of, mean_mark
 from models.reports.control import classes_control
 
@@ -162,13 +162,18 @@ def _school_grades(number: int | None, today: dt.date) -> dict[int, _Tally]:
     grades: dict[int, _Tally] = {}
     ranges: dict[tuple[dt.date, dt.date], list[int]] = {}
     grade_of: dict[int, int] = {}
-    classes = SchoolClass.select(SchoolClass.id, SchoolClass.grade).where(SchoolClass.year == year_id)
-    for class_id, grade in classes.order_by(SchoolClass.grade, SchoolClass.letter).tuples():
+    classes = list(
+        SchoolClass.select(SchoolClass.id, SchoolClass.grade)
+        .where(SchoolClass.year == year_id)
+        .order_by(SchoolClass.grade, SchoolClass.letter)
+        .tuples()
+    )
+    families = families_by_class([class_id for class_id, _ in classes])
+    for class_id, grade in classes:
         analysis = analysis_of(class_id, number)
         if analysis is None:
             continue
-        activity = activity_of(class_id)
-        grades.setdefault(grade, _Tally()).add_class(analysis, len(activity.pupils), activity.active)
+        grades.setdefault(grade, _Tally()).add_class(analysis, *families[class_id])
         ranges.setdefault((analysis.start, analysis.end), []).append(class_id)
         grade_of[class_id] = grade
     for (start, end), class_ids in ranges.items():

@@ -107,3 +107,25 @@ def test_the_district_resets_a_school_admins_password(office, small):
     assert login.must_change_password
     with pytest.raises(ValidationError):
         district.reset_school_admin(office, small.admin.school_id, small.teacher.login)
+
+
+def test_a_copied_school_is_the_same_school_under_new_ids(office, small):
+    """The demo district's copies: every row of every table, its own ids, logins suffixed,
+    the same passwords; the source school unchanged."""
+    from models.core.schema import ALL_MODELS, SchoolOwned
+    from models.reports.district import ALL_GRADES, district_report
+
+    first = tenancy.current()
+    owned = [m for m in ALL_MODELS if issubclass(m, SchoolOwned)]
+    before = {m._meta.table_name: m.select().count() for m in owned}
+    with pytest.raises(PermissionDenied):
+        district.copy_school(office, first, "Копия", ".s2")
+    copy = district.copy_school(SYSTEM, first, "Школа-копия", ".s2")
+    with tenancy.within(copy):
+        copied = {m._meta.table_name: m.select().count() for m in owned}
+        assert User.get(User.login == small.teacher.login + ".s2").role == "teacher"
+    assert copied == before and {m._meta.table_name: m.select().count() for m in owned} == before
+    teacher = accounts.authenticate(small.teacher.login + ".s2", small.passwords[small.teacher.login]).actor
+    assert teacher.school_id == copy
+    lines = {r.school_id: r for r in district_report(SYSTEM, 1).rows if r.grade == ALL_GRADES}
+    assert lines[copy].indicators == lines[first].indicators and lines[copy].classes == lines[first].classes

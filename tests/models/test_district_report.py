@@ -11,6 +11,7 @@ import pytest
 from models.core import db as dbmod
 from models.core import tenancy
 from models.core.access import SYSTEM
+from models.core.db import database
 from models.core.errors import PermissionDenied
 from models.journal import entries
 from models.people import accounts
@@ -109,3 +110,17 @@ def test_only_the_district_reads_it(two_schools):
             create_district_admin(SYSTEM, "rono", "rono-pass-2026")
         office = accounts.authenticate("rono", "rono-pass-2026").actor
         assert _row(district_report(office, 1), DISTRICT_NAME, ALL_GRADES).indicators.n == 10
+
+
+def test_families_counted_for_a_school_as_the_class_screen_counts_them(two_schools):
+    from models.reports import activity, diary
+
+    first, _ = two_schools
+    with database.atomic() as txn:
+        diary.record_view(first.guardian, first.pupils[0], "open")  # the mother looks today
+        bulk = activity.families_by_class([first.class_a, first.class_b])
+        for class_id in (first.class_a, first.class_b):
+            screen = activity.class_activity(first.admin, class_id)
+            assert bulk[class_id] == (len(screen.pupils), screen.active)
+        assert bulk[first.class_a] == (4, 1)
+        txn.rollback()

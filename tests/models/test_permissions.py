@@ -558,6 +558,7 @@ EXEMPT = {
     "district.add_school": "the district's, not a school role's: tests/models/test_district.py",
     "district.reset_school_admin": "the district's: tests/models/test_district.py",
     "district.record_district_export": "the district's own export, audited: tests/system/test_cli_district.py",
+    "district.copy_school": "the demo district's copy of a school (SYSTEM only): tests/models/test_district.py",
     "district.create_district_admin": "the command line's (SYSTEM): tests/models/test_district.py",
     "files.record_file": "one's own file downloaded or uploaded, logged (152-FZ) like a diary view: "
     "tests/system/test_files.py (a disabled account's transfer refused)",
