@@ -193,7 +193,8 @@ class JournalApp(App):
         """The user's first screen: home for staff, the diary for pupils and guardians."""
         self.session = result
         self.screens_allowed = None
-        self.sub_title = f"{school_name()} · {result.actor.name}"
+        school = school_name()
+        self.sub_title = f"{school} · {result.actor.name}" if school else result.actor.name
         tidy_files()  # the journal removes what it keeps no longer (152-FZ)
         # imported here: the login screen comes up without the journal's screens loaded
         if result.actor.is_district:

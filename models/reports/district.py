@@ -22,6 +22,7 @@ from models.journal.grading import Indicators, indicators
 from models.reports.activity import families_by_class
 from models.reports.analysis import ClassAnalysis, analysis_of, mean_mark
 from models.reports.control import classes_control
+from models.school.district import natural_order
 
 ALL_GRADES = 0  # a school's (or the district's) line over every grade
 DISTRICT_NAME = "Район"
@@ -191,7 +192,7 @@ def district_report(actor: Actor, period_number: int | None = None) -> DistrictR
     require_district(actor)
     today = clock.today()
     with tenancy.district():
-        schools = list(School.select(School.id, School.name).order_by(School.name).tuples())
+        schools = sorted(School.select(School.id, School.name).tuples(), key=lambda s: natural_order(s[1]))
     rows: list[DistrictRow] = []
     district = _Tally()
     by_grade: dict[int, _Tally] = {}

@@ -11,6 +11,7 @@ school's administrator.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from peewee import ForeignKeyField, sort_models  # type: ignore[attr-defined]
@@ -139,8 +140,13 @@ def list_schools(actor: Actor) -> list[SchoolInfo]:
             .tuples()
         ):
             admins.setdefault(school_id, []).append(login)
-        schools = list(School.select().order_by(School.name))
+        schools = sorted(School.select(), key=lambda s: natural_order(s.name))
     return [SchoolInfo(s.id, s.name, tuple(admins.get(s.id, ()))) for s in schools]
+
+
+def natural_order(name: str) -> tuple:
+    """«№ 8» before «№ 10»: digits compared as numbers."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name))
 
 
 @service

@@ -115,11 +115,32 @@ def _pct(value) -> str:
     return percent(value) if value is not None else "—"
 
 
-def report_cells(row: DistrictRow) -> tuple[str, ...]:
+SHORT_WORDS = (
+    ("средняя общеобразовательная школа", "СОШ"),
+    ("основная общеобразовательная школа", "ООШ"),
+    ("начальная общеобразовательная школа", "НОШ"),
+    ("(демонстрационная)", ""),
+)
+SCHOOL_WIDTH = 20
+
+
+def short_school(name: str) -> str:
+    """A school's name for a narrow column: what is inside «…» if any, the usual words
+    abbreviated (МБОУ «Средняя общеобразовательная школа № 7» → СОШ № 7)."""
+    inner = name.split("«", 1)[1].split("»", 1)[0] if "«" in name and "»" in name else name
+    for words, short in SHORT_WORDS:
+        at = inner.lower().find(words)
+        if at >= 0:
+            inner = inner[:at] + short + inner[at + len(words) :]
+    inner = " ".join(inner.split())
+    return inner if len(inner) <= SCHOOL_WIDTH else inner[: SCHOOL_WIDTH - 1] + "…"
+
+
+def report_cells(row: DistrictRow, first_of_school: bool = True) -> tuple[str, ...]:
     i = row.indicators
     mean = f"{i.mean:.2f}".replace(".", ",") if i.mean is not None else "—"
     return (
-        row.school,
+        short_school(row.school) if first_of_school else "",
         S.ALL_GRADES_LABEL if row.grade == ALL_GRADES else str(row.grade),
         str(i.n),
         _pct(i.success),
@@ -184,8 +205,10 @@ class DistrictReportScreen(Screen):
         self.query_one("#district-report-title", Static).update(title)
         table = self.query_one(DataTable)
         table.clear()
+        previous = None
         for row in report.rows:
-            table.add_row(*report_cells(row))
+            table.add_row(*report_cells(row, row.school != previous))
+            previous = row.school
 
     def action_export(self) -> None:
         self.write_file(self.period)
