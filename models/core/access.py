@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from models.core import tenancy
 from models.core.errors import PermissionDenied, SessionEnded
 from models.core.lookup import get_or_refuse
 from models.core.schema import Course, SchoolClass, Student, StudentGuardian, User
+
+T = TypeVar("T")
 
 ADMIN, TEACHER, STUDENT, GUARDIAN = "admin", "teacher", "student", "guardian"
 DISTRICT = "district"  # the district's education office: schools, their admins, reports
@@ -162,6 +165,18 @@ def in_school_of(user: User | None) -> contextlib.AbstractContextManager[None]:
     if user is None:
         return contextlib.nullcontext()
     return tenancy.within(tenancy.ALL if user.school_id is None else user.school_id)
+
+
+def in_school_of_actor(actor: Actor, call: Callable[..., T]) -> Callable[..., T]:
+    """`call` made within the actor's school, in whichever thread runs it (the SSH server
+    checks and records many users' acts in one process: its SFTP transfers, its sessions'
+    start); the district's and the system's within the whole district."""
+
+    def run(*args: Any, **kwargs: Any) -> T:
+        with tenancy.within(tenancy.ALL if actor.school_id is None else actor.school_id):
+            return call(*args, **kwargs)
+
+    return run
 
 
 def begin_session(actor: Actor) -> None:

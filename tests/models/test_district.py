@@ -129,3 +129,27 @@ def test_a_copied_school_is_the_same_school_under_new_ids(office, small):
     assert teacher.school_id == copy
     lines = {r.school_id: r for r in district_report(SYSTEM, 1).rows if r.grade == ALL_GRADES}
     assert lines[copy].indicators == lines[first].indicators and lines[copy].classes == lines[first].classes
+
+
+def test_the_ssh_servers_calls_run_in_the_users_school(office, small):
+    """The SSH server's process works in no school (a district's): an SFTP transfer of a
+    teacher is recorded within her school (access.in_school_of_actor), never refused."""
+    from models.core.access import in_school_of_actor
+    from models.people.files import record_file
+
+    school = tenancy.current()
+    district.add_school(office, "Школа № 2", "admin2", "admin2-pass-2026")
+    tenancy.enter(None)
+    try:
+        with pytest.raises(PermissionDenied):
+            record_file(small.teacher, "upload", "list.csv", 44, "sftp")
+        in_school_of_actor(small.teacher, record_file)(small.teacher, "upload", "list.csv", 44, "sftp")
+        with tenancy.within(school):
+            entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+        assert (entry.action, entry.school_id, entry.user_id) == (
+            "file.upload",
+            school,
+            small.teacher.user_id,
+        )
+    finally:
+        tenancy.enter(school)

@@ -33,7 +33,7 @@ import asyncssh
 from asyncssh import FXF_APPEND, FXF_CREAT, FXF_TRUNC, FXF_WRITE, SFTPAttrs, SFTPName
 
 from exports.paths import INBOX, SLIP_PREFIX, purge_expired, user_folder
-from models.core.access import Actor
+from models.core.access import Actor, in_school_of_actor
 from models.core.errors import JournalError
 from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, session_ended
@@ -284,7 +284,8 @@ class JournalSFTPServer(asyncssh.SFTPServer):
 
     async def _record(self, action: str, name: str, size: int) -> None:
         try:
-            await asyncio.to_thread(record_file, self.actor, action, name, size, self.via)
+            record = in_school_of_actor(self.actor, record_file)
+            await asyncio.to_thread(record, self.actor, action, name, size, self.via)
         except JournalError as exc:
             raise asyncssh.SFTPFailure(exc.message, "ru") from None
 
@@ -300,8 +301,8 @@ async def open_file_server(chan, login: LoginResult | None, channel: str) -> Jou
         refusal = MUST_CHANGE
     else:
         try:
-            await asyncio.to_thread(require_file_transfer, actor)
-            settings = await asyncio.to_thread(load_settings)
+            await asyncio.to_thread(in_school_of_actor(actor, require_file_transfer), actor)
+            settings = await asyncio.to_thread(in_school_of_actor(actor, load_settings))
             cap = settings.inbox_max_mb * 1024 * 1024
             await asyncio.to_thread(purge_expired, settings.files_keep_days)
         except JournalError as exc:

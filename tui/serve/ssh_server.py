@@ -41,6 +41,7 @@ from pathlib import Path
 
 import asyncssh
 
+from models.core.access import in_school_of_actor
 from models.core.errors import AuthenticationError, JournalError
 from models.core.settings import LABELS, Settings
 from models.core.settings import load as load_settings
@@ -857,7 +858,7 @@ def _account_now(login: LoginResult, source: str) -> tuple[LoginResult, Settings
     problem = session_ended(login.actor)
     if problem is not None:
         raise AuthenticationError(problem)
-    return resume_session(login.actor.user_id, source), load_settings()
+    return resume_session(login.actor.user_id, source), in_school_of_actor(login.actor, load_settings)()
 
 
 def set_window_size(fd: int, width: int, height: int) -> None:
