@@ -581,6 +581,43 @@ class SshKey(SchoolOwned):
         indexes = ((("school", "user", "fingerprint"), True),)
 
 
+class Arrival(SchoolOwned):
+    """A pupil who came from another school of the district (models.people.moves): where
+    from, when they left there, and when this school enrolled them in a class."""
+
+    id: AutoField[int]
+    student = ForeignKeyField(Student, backref="+", on_delete="RESTRICT")
+    student_id: int
+    from_school = ForeignKeyField(School, backref="+", on_delete="RESTRICT")
+    from_school_id: int
+    from_student_id = IntegerField()
+    from_class = CharField(default="")
+    left_on = DateField()
+    enrolled_on = DateField(null=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("school", "student"), True),)
+
+
+class CarriedMark(SchoolOwned):
+    """A mark of the period given in the pupil's previous school: it counts here as a mark
+    from another class does (models.reports.analysis's PERIOD_RULE), in the subject of the
+    same name."""
+
+    id: AutoField[int]
+    student = ForeignKeyField(Student, backref="+", on_delete="RESTRICT")
+    student_id: int
+    subject = CharField()
+    date = DateField()
+    value = SmallIntegerField()
+    weight = IntegerField()  # ×100, as the sending school weighed it
+    work_type = CharField(default="")
+
+    class Meta:
+        indexes = ((("school", "student", "date"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     School,
     Setting,
@@ -611,4 +648,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     LoginEvent,
     LoginThrottle,
     SshKey,
+    Arrival,
+    CarriedMark,
 )

@@ -104,8 +104,14 @@ def choose_school(choice: str | None, *, required: bool) -> None:
     """The command line's school: `--school` by name (any case) or number; without it the
     only school there is. A district's store with several needs the choice where a command
     works in one school (`required`); otherwise it works in none (the login chooses)."""
-    with tenancy.district():
-        schools = [(school_id, name) for school_id, name in School.select(School.id, School.name).tuples()]
+    try:
+        with tenancy.district():
+            schools = [(school_id, name) for school_id, name in School.select(School.id, School.name).tuples()]
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        if required:
+            raise StorageError(f"Не удалось прочитать школы базы данных: {exc}") from exc
+        tenancy.enter(None)  # `journal check` says what is wrong with the store
+        return
     if choice:
         wanted = choice.strip().casefold()
         found = [sid for sid, name in schools if str(sid) == wanted or name.casefold() == wanted]

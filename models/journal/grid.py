@@ -38,6 +38,7 @@ from models.core.settings import load as load_settings
 from models.journal.entries import Cell, read_cells
 from models.journal.grading import Averages, averages, suggest_period_mark
 from models.journal.plan import is_closed
+from models.people.moves import carried_marks
 from models.people.names import short_names
 from models.school.calendar import is_for_grade
 
@@ -159,6 +160,8 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     cells = read_cells(Lesson.select(Lesson.id).where(_of_the_period(course, period)))
     arrived = [p.student_id for p in pupils if p.start > period.start]
     elsewhere = _marks_elsewhere(course, period, arrived, weights, default_weight) if arrived else {}
+    for sid, pairs in carried_marks(arrived, course.subject.name, period.start, period.end).items():
+        elsewhere.setdefault(sid, []).extend(pairs)  # brought from another school (models.people.moves)
     teacher = course.teacher
     return Grid(
         course_id=course.id,

@@ -402,6 +402,7 @@ def _load(
         lessons.update(_lessons_held(other, periods, min(end, today)))
     sitting = _sitting(class_id, stints, elsewhere, start, end)
     marks, absences = _marks_and_absences(sitting, periods)
+    _add_carried(marks, sitting, subjects, periods)
     return _Data(
         names,
         stints,
@@ -538,6 +539,36 @@ def _marks_and_absences(
         sums[3] += w  # Σ weight (×100)
         sums[9 - value] += n  # counts of 5, 4, 3, 2, 1 at [4]…[8]
     return marks, absences
+
+
+def _add_carried(
+    marks: dict[tuple[int, int, int], list[int]],
+    sitting: _Sitting,
+    subjects: dict[int, tuple[str, str]],
+    periods: tuple[_Period, ...],
+) -> None:
+    """4a. Marks brought from another school of the district (models.people.moves), in the
+    subject of the same name: they count as marks brought from another class do."""
+    pupils = (*sitting.throughout, *sitting.partly)
+    if not pupils:
+        return
+    by_name = {name: sid for sid, (name, _short) in subjects.items()}
+    for sid, subject, day, value, weight in _rows(
+        'SELECT m.student_id, m.subject, m."date", m.value, m.weight FROM carried_mark m '
+        f"WHERE m.school_id = $school AND m.student_id IN ({', '.join(str(int(p)) for p in pupils)}) "
+        'AND m."date" >= ? AND m."date" <= ?',
+        (periods[0].start, periods[-1].end),
+    ):
+        subject_id = by_name.get(subject)
+        period = next((p for p in periods if p.start <= as_date(day) <= p.end), None)
+        if subject_id is None or period is None:
+            continue
+        sums = marks.setdefault((sid, subject_id, period.id), [0, 0, 0, 0, 0, 0, 0, 0, 0])
+        sums[0] += 1
+        sums[1] += value
+        sums[2] += value * weight
+        sums[3] += weight
+        sums[9 - value] += 1
 
 
 def _lessons_missed_per_day(sitting: _Sitting, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, int]]:

@@ -559,6 +559,9 @@ EXEMPT = {
     "district.reset_school_admin": "the district's: tests/models/test_district.py",
     "district.record_district_export": "the district's own export, audited: tests/system/test_cli_district.py",
     "district.copy_school": "the demo district's copy of a school (SYSTEM only): tests/models/test_district.py",
+    "moves.move_to_school": "needs a second school (PostgreSQL): tests/models/test_moves.py, "
+    "its class keeper only; another school's account refused by test_isolation.py",
+    "moves.enrol_arrival": "needs a second school: tests/models/test_moves.py",
     "district.create_district_admin": "the command line's (SYSTEM): tests/models/test_district.py",
     "files.record_file": "one's own file downloaded or uploaded, logged (152-FZ) like a diary view: "
     "tests/system/test_files.py (a disabled account's transfer refused)",
