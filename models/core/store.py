@@ -106,7 +106,9 @@ def choose_school(choice: str | None, *, required: bool) -> None:
     works in one school (`required`); otherwise it works in none (the login chooses)."""
     try:
         with tenancy.district():
-            schools = [(school_id, name) for school_id, name in School.select(School.id, School.name).tuples()]
+            schools = [
+                (school_id, name) for school_id, name in School.select(School.id, School.name).tuples()
+            ]
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         if required:
             raise StorageError(f"Не удалось прочитать школы базы данных: {exc}") from exc
