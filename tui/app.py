@@ -191,6 +191,7 @@ class JournalApp(App):
 
     def land(self, result: LoginResult) -> None:
         """The user's first screen: home for staff, the diary for pupils and guardians."""
+        begin_session(result.actor)
         self.session = result
         self.screens_allowed = None
         school = school_name()

@@ -261,3 +261,15 @@ def carried_marks(
     ):
         out.setdefault(sid, []).append((value, Decimal(weight) / 100))
     return out
+
+
+@reading
+def other_schools(actor: Actor) -> list[tuple[int, str]]:
+    """The district's other schools a pupil may move to: (id, name) in natural order."""
+    require_staff(actor)
+    from models.school.district import natural_order
+
+    here = tenancy.current()
+    with tenancy.district():
+        rows = [(sid, name) for sid, name in School.select(School.id, School.name).tuples() if sid != here]
+    return sorted(rows, key=lambda row: natural_order(row[1]))

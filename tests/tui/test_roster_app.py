@@ -451,3 +451,62 @@ async def test_a_departure_dated_before_marks_says_what_becomes_of_them(small_sq
         await pilot.press("escape")  # «no»: nothing written
         await pilot.pause()
         assert rows(screen)[2][2] == "учится"  # still in the class
+
+
+@pytest.mark.asyncio
+async def test_a_pupil_moves_to_another_school_and_is_enrolled_there(small):
+    """M on the roster: the pupil goes to the district's other school with the period's marks;
+    there P lists the arrival and Enter enrols them into the class (PostgreSQL)."""
+    from models.core import db as dbmod
+    from models.core import tenancy
+    from tests.factory import build_small_school
+    from tui.screens.arrivals import ArrivalsScreen
+
+    if dbmod.is_sqlite():
+        pytest.skip("a district runs on PostgreSQL")
+    s = small
+    first = tenancy.current()
+    lesson = entries.add_lesson(s.teacher, s.math_a, BEFORE).id
+    entries.set_mark(s.teacher, lesson, s.pupils[0], "5")
+    second = build_small_school("Школа № 2", suffix="2")
+    tenancy.enter(first)
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_roster(app, pilot, s)
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        fill(form, on="25.11.2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "«Школа № 2» с 25.11.2026" in app.screen.question
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(screen)[0][2].startswith("выбыл")
+        assert any("передано в новую школу: 1" in m for m in notes(app))
+    app = JournalApp(source="")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_as(app, pilot, "ivanova2", second.passwords["ivanova2"], RosterScreen)
+        assert tenancy.current() == second.admin.school_id
+        await pilot.press("p")
+        await pilot.pause()
+        arrivals = app.screen
+        assert isinstance(arrivals, ArrivalsScreen)
+        assert table_rows(arrivals, "#arrivals")[0][:5] == [
+            "Андреев Андрей",
+            "Тестовая школа",
+            "5А",
+            "24.11.2026",
+            "1",
+        ]
+        await pilot.press("enter")
+        await pilot.pause()
+        fill(app.screen, on="25.11.2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert table_rows(arrivals, "#arrivals")[0][5] == "25.11.2026"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Андреев Андрей" in [row[1] for row in rows(screen)]
+    tenancy.enter(first)

@@ -21,7 +21,7 @@ from models.core import clock
 from models.core.access import Actor
 from models.core.errors import ValidationError
 from models.core.validation import parse_date
-from models.people import roster
+from models.people import moves, roster
 from models.people.classlist import (
     ClassListRow,
     MissingConsent,
@@ -127,6 +127,8 @@ class RosterScreen(Screen):
         Binding(twin("v"), "verify", S.KEY_VERIFIED, id="verify", key_display="V"),
         Binding(twin("t"), "transfer", S.KEY_TRANSFER, id="transfer", key_display="T"),
         Binding(twin("d"), "depart", S.KEY_DEPART, id="depart", key_display="D"),
+        Binding(twin("m"), "move_school", S.KEY_MOVE_SCHOOL, id="move-school", key_display="M"),
+        Binding(twin("p"), "arrivals", S.KEY_ARRIVALS, id="arrivals", key_display="P"),
         Binding("delete", "remove", S.KEY_REMOVE_PUPIL, id="remove-pupil", key_display="Del"),
         Binding(twin("s"), "missing_consents", S.KEY_NO_CONSENT, id="no-consent", key_display="S"),
         Binding(twin("slash"), "filter", S.KEY_ROSTER_FILTER, id="filter", key_display="/"),
@@ -138,6 +140,7 @@ class RosterScreen(Screen):
         super().__init__()
         self.actor = actor
         self.kept_classes: list[ClassInfo] = []
+        self.other_schools: list[tuple[int, str]] = []
         self.class_index = 0
         self.all_rows: list[ClassListRow] = []
         self.rows: list[ClassListRow] = []  # shown: filtered and sorted
@@ -153,6 +156,8 @@ class RosterScreen(Screen):
 
     def on_mount(self) -> None:
         self.kept_classes = classes_kept_by(self.actor)
+        # a district's other schools: moving a pupil there and the arrivals (none: keys hidden)
+        self.other_schools = attempt(self, lambda: moves.other_schools(self.actor)) or []
         table = self.table
         table.add_columns(*S.ROSTER_COLUMNS)
         if not self.kept_classes:
@@ -177,6 +182,8 @@ class RosterScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_class":
             return len(self.kept_classes) > 1
+        if action in ("move_school", "arrivals") and not self.other_schools:
+            return False  # one school in the store (every SQLite file)
         if action == "card" and self.query_one("#roster-filter", Input).has_focus:
             return False  # Enter in the filter goes back to the list
         return bool(self.kept_classes) or action in ("back", "filter")
@@ -409,6 +416,45 @@ class RosterScreen(Screen):
             done=lambda v: S.DEPARTED_DONE.format(name=pupil.short_name, day=v["day"]),
             again=self.action_depart,
         )
+
+    def action_move_school(self, values: dict | None = None) -> None:
+        """The pupil goes to another school of the district (models.people.moves)."""
+        row, here = self.selected, self.school_class
+        if row is None:
+            return
+        schools = self.other_schools
+        if not schools:
+            self.notify(S.NO_OTHER_SCHOOL, severity="warning")
+            return
+        values = values or {}
+        choices = tuple((name, str(sid)) for sid, name in schools)
+        names = {value: name for name, value in choices}
+        pupil = row.student
+
+        def change(v: dict) -> object:
+            result = moves.move_to_school(self.actor, pupil.id, int(v["to_school"]), v["day"])
+            self.notify(S.MOVED_MARKS.format(marks=result.marks))
+            return result
+
+        self.dated_change(
+            S.MOVE_SCHOOL_TITLE.format(name=pupil.short_name),
+            [
+                Field("to_school", S.F_TO_SCHOOL, values.get("to_school", ""), choices=choices),
+                Field("on", S.F_MOVE_DATE, values.get("on", day_text(clock.today()))),
+            ],
+            S.F_MOVE_DATE,
+            question=lambda v: S.CONFIRM_MOVE_SCHOOL.format(
+                name=pupil.full_name, school=names[v["to_school"]], day=v["day"], class_name=here.name
+            ),
+            change=change,
+            done=lambda v: S.MOVED_SCHOOL_DONE.format(name=pupil.short_name, school=names[v["to_school"]]),
+            again=self.action_move_school,
+        )
+
+    def action_arrivals(self) -> None:
+        from tui.screens.arrivals import ArrivalsScreen
+
+        self.app.push_screen(ArrivalsScreen(self.actor, self.school_class), lambda _: self.reload())
 
     def action_remove(self) -> None:
         row = self.selected
