@@ -8,7 +8,7 @@ from pathlib import Path
 
 from exports.files import csv_separator, safe_filename
 from exports.layout import Sheet
-from exports.reports import avg
+from exports.reports import IND_HEADER, avg
 from exports.run import export_target, write_document
 from models.core.access import Actor
 from models.reports.analysis import percent
@@ -24,16 +24,7 @@ HEADER = [
     "Школа",
     "Класс",
     "Классов",
-    "N",
-    "«5»",
-    "«4»",
-    "«3»",
-    "«2»",
-    "н/а",
-    "Успеваемость, %",
-    "Качество, %",
-    "СОУ, %",
-    "Средний балл",
+    *IND_HEADER[2:],  # N, «5» … «2», н/а, успеваемость, качество, СОУ, средний балл
     "Пропущено уроков, %",
     "Без уважительной причины",
     "Семьи смотрят дневник (30 дней), %",

@@ -311,7 +311,8 @@ def _resumed(user: User, source: str, at: dt.datetime) -> LoginResult:
 # --- staff accounts (admin) ----------------------------------------------------------------
 
 
-def _check_login(login: str) -> str:
+def check_free_login(login: str) -> str:
+    """A new account's login, well formed and free across the district."""
     login = login.strip().lower()
     if not LOGIN_RE.match(login):
         raise ValidationError(
@@ -341,7 +342,7 @@ def create_staff_user(
     require_admin(actor)
     if role not in STAFF_ROLES:
         raise ValidationError("Сотрудник может быть администратором или учителем.")
-    login = _check_login(login)
+    login = check_free_login(login)
     _check_name(surname, first_name)
     settings = load_settings()
     one_time = password is None

@@ -38,18 +38,10 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.core.validation import parse_date
+from models.people.guardians import GUARDIAN_FIELDS
 from models.people.roster import leave_student
 
 STUDENT_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "sex", "address", "phone", "email")
-GUARDIAN_FIELDS = (
-    "surname",
-    "first_name",
-    "patronymic",
-    "phone",
-    "email",
-    "address",
-    "may_receive_credentials",
-)
 
 
 @dataclass(frozen=True)

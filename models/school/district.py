@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from peewee import ForeignKeyField, sort_models  # type: ignore[attr-defined]
 
 from models.core import audit, tenancy
-from models.core.access import ADMIN, DISTRICT, SYSTEM, Actor, account_named, actor_of, deny, require_district
+from models.core.access import ADMIN, DISTRICT, SYSTEM, Actor, actor_of, deny, require_district
 from models.core.db import database, is_sqlite
 from models.core.errors import NotFound, ValidationError
 from models.core.schema import ALL_MODELS, School, SchoolOwned, User, WorkType
 from models.core.service import reading, service
 from models.core.settings import load as load_settings
-from models.people.accounts import LOGIN_RE, IssuedCredential
+from models.people.accounts import LOGIN_RE, IssuedCredential, check_free_login
 from models.people.passwords import check_new_password, generate_password, hash_password
 from models.school.subjects import DEFAULT_WORK_TYPES
 
@@ -38,17 +38,6 @@ class SchoolInfo:
     id: int
     name: str
     admins: tuple[str, ...]  # the logins of its administrators
-
-
-def _check_free_login(login: str) -> str:
-    login = login.strip().lower()
-    if not LOGIN_RE.match(login):
-        raise ValidationError(
-            "Логин: 3–32 символа, латинские строчные буквы, цифры, точка, дефис или подчёркивание."
-        )
-    if account_named(login) is not None:
-        raise ValidationError(f"Логин «{login}» уже занят.")
-    return login
 
 
 def found_school(
@@ -66,7 +55,7 @@ def found_school(
         raise ValidationError(ONE_SCHOOL_PER_FILE)
     if name.lower() in (school.lower() for school in existing):
         raise ValidationError(f"Школа «{name}» в районе уже есть.")
-    login = _check_free_login(admin_login)
+    login = check_free_login(admin_login)
     if admin_password is not None:
         check_new_password(admin_password, login)
     school = School.create(name=name)
@@ -156,7 +145,7 @@ def create_district_admin(actor: Actor, login: str, password: str, surname: str 
         raise deny("Администратора района создают командой journal init --district.")
     if is_sqlite():
         raise ValidationError("Район работает в базе PostgreSQL: в файле SQLite — одна школа.")
-    login = _check_free_login(login)
+    login = check_free_login(login)
     check_new_password(password, login)
     with tenancy.district():
         user = User.create(
