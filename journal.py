@@ -592,6 +592,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         locked_exit_minutes=args.locked_exit or None,
         public_keys=not args.no_keys,
         prefork=not args.no_prefork,
+        db_connections=args.db_connections,
     )
     try:
         check_limits(options)
@@ -917,6 +918,12 @@ def _add_serve_ssh(serve) -> None:
         help="минут заблокированного сеанса до отключения (20; 0 — не отключать)",
     )
     s.add_argument("--no-keys", action="store_true", help="не принимать вход по ключам SSH")
+    s.add_argument(
+        "--db-connections",
+        type=int,
+        default=4,
+        help="соединений сервера с базой для входов и передачи файлов, не больше (4); у каждого сеанса — одно своё",
+    )
     s.add_argument(
         "--no-prefork",
         action="store_true",

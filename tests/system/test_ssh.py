@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -354,9 +355,22 @@ def test_the_limits_are_validated_and_a_quarter_is_kept_for_staff():
         {"max_startups": 0},
         {"per_source_max_startups": 0},
         {"login_grace": 0},
+        {"db_connections": 0},
     ):
         with pytest.raises(JournalError):
             check_limits(ServeOptions(db="", **wrong))
+
+
+async def test_the_servers_store_calls_run_in_a_pool_of_its_size(make_server, small_sqlite):
+    """--db-connections: the server's logins and transfers run in at most that many
+    threads, each with at most one connection."""
+    server = await make_server(db_connections=2)
+    assert server.store_pool._max_workers == 2
+    assert asyncio.get_running_loop()._default_executor is server.store_pool  # to_thread uses it
+    names = await asyncio.gather(
+        *(asyncio.to_thread(lambda: threading.current_thread().name) for _ in range(8))
+    )
+    assert {name.rsplit("_", 1)[0] for name in names} == {"journal-store"} and len(set(names)) <= 2
 
 
 async def test_a_connection_runs_one_app_and_closes_when_it_ends(make_server, small_sqlite):

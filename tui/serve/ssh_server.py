@@ -36,6 +36,7 @@ import sys
 import termios
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +118,10 @@ class ServeOptions:
     locked_exit_minutes: float | None = 20.0  # the app ends after its lock held this long
     public_keys: bool = True
     prefork: bool = True  # sessions forked from one ready process (tui/serve/zygote.py)
+    # the server's own connections to the database (logins, key checks, file transfers): its
+    # store calls run in a pool of this many threads, each holding at most one connection;
+    # every session is a process of its own with one connection
+    db_connections: int = 4
 
     def reserve(self) -> int:
         if self.staff_reserve is None:
@@ -142,6 +147,8 @@ def check_limits(options: ServeOptions) -> None:
         raise JournalError("--max-startups и --per-source-max-startups: нужно не меньше 1")
     if options.login_grace <= 0:
         raise JournalError("--login-grace: нужно больше 0 секунд")
+    if not 1 <= options.db_connections <= 64:
+        raise JournalError("--db-connections: от 1 до 64")
 
 
 # --- the host key ---------------------------------------------------------------------------
@@ -190,6 +197,9 @@ class JournalSSHServer:
         self.refused: set[_Connection] = set()  # over the startup caps, being told why
         self.acceptor: asyncssh.SSHAcceptor | None = None
         self.zygote = ZygoteClient(options.app_command, {**os.environ, "JOURNAL_DB": options.db})
+        # the pool of the server's store calls (asyncio.to_thread, once started): at most
+        # db_connections threads, so at most that many connections however many log in at once
+        self.store_pool = ThreadPoolExecutor(options.db_connections, thread_name_prefix="journal-store")
 
     @property
     def port(self) -> int:
@@ -222,6 +232,7 @@ class JournalSSHServer:
         return ""
 
     async def start(self) -> None:
+        asyncio.get_running_loop().set_default_executor(self.store_pool)
         if self.options.prefork:
             self.zygote.start()
         self.acceptor = await asyncssh.create_server(
@@ -258,6 +269,7 @@ class JournalSSHServer:
         if tasks:
             await asyncio.wait(tasks, timeout=KILL_GRACE_SECONDS + 2)
         await self.zygote.close()
+        self.store_pool.shutdown(wait=False, cancel_futures=True)
 
     async def serve_forever(self, ready: Callable[[JournalSSHServer], None] | None = None) -> None:
         """Serve until SIGINT or SIGTERM; `ready` is called once the port is open."""
