@@ -39,10 +39,10 @@ def _pct(value: Decimal | None) -> str:
     return percent(value) if value is not None else "—"
 
 
-def _line(row: DistrictRow) -> list:
+def _line(row: DistrictRow, named: bool = True) -> list:
     i = row.indicators
     return [
-        row.school,
+        row.school if named else "",
         "все" if row.grade == ALL_GRADES else f"{row.grade}-е",
         row.classes,
         i.n,
@@ -69,10 +69,12 @@ def district_sheet(report: DistrictReport) -> Sheet:
     title = f"Отчёт района: {report.title}, на {report.today:%d.%m.%Y}"
     rows: list[list] = [[title], HEADER]
     bold: set[int] = set()
-    for row in report.rows:
+    previous = None
+    for row in report.rows:  # the school named on its first line and on its total
         if row.grade == ALL_GRADES:
             bold.add(len(rows))
-        rows.append(_line(row))
+        rows.append(_line(row, row.school != previous or row.grade == ALL_GRADES))
+        previous = row.school
     return Sheet(
         name="Район",
         rows=rows,
