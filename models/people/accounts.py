@@ -228,8 +228,14 @@ def change_password(actor: Actor, old_password: str, new_password: str) -> Actor
     """The user changes their own password (forced after an issued or reset one).
 
     Every other session of the account ends (someone who knew the old password is out); the
-    session that changed it goes on as the returned actor.
+    session that changed it goes on as the returned actor. The district's administrator's
+    account has no school: it is changed within the district's scope.
     """
+    with in_school_of(account_by_id(actor.user_id)):
+        return _change_own_password(actor, old_password, new_password)
+
+
+def _change_own_password(actor: Actor, old_password: str, new_password: str) -> Actor:
     user = User.get_by_id(actor.user_id)
     settings = load_settings()
     if not verify(user.password_hash, old_password, settings):

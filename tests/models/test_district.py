@@ -153,3 +153,15 @@ def test_the_ssh_servers_calls_run_in_the_users_school(office, small):
         )
     finally:
         tenancy.enter(school)
+
+
+def test_the_district_admin_changes_their_own_password(office, small):
+    tenancy.enter(None)  # their session works in no school
+    try:
+        changed = accounts.change_password(office, PASSWORD, "rono-new-pass-2026")
+        assert accounts.authenticate("rono", "rono-new-pass-2026").actor.epoch == changed.epoch
+        with tenancy.district():
+            entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+        assert (entry.action, entry.school_id) == ("password.change", None)
+    finally:
+        tenancy.enter(small.admin.school_id)
