@@ -18,8 +18,9 @@ ACTIONS = ("download", "upload", "delete", "expired")
 
 @reading
 def require_file_transfer(actor: Actor) -> None:
-    """SFTP and scp are for staff: pupils and guardians download in the browser only."""
-    if not actor.is_staff:
+    """SFTP and scp are for staff and the district's administrator (their reports): pupils and
+    guardians download in the browser only."""
+    if not (actor.is_staff or actor.is_district):
         raise deny("Передача файлов по SFTP — только для сотрудников школы. Откройте дневник в браузере.")
 
 
