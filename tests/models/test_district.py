@@ -165,3 +165,12 @@ def test_the_district_admin_changes_their_own_password(office, small):
         assert (entry.action, entry.school_id) == ("password.change", None)
     finally:
         tenancy.enter(small.admin.school_id)
+
+
+def test_the_district_admin_may_fetch_files_by_sftp(office, small):
+    from models.people.files import require_file_transfer
+
+    with tenancy.district():
+        require_file_transfer(office)  # their district reports
+    with pytest.raises(PermissionDenied):
+        require_file_transfer(small.guardian)
