@@ -141,17 +141,17 @@ def move_to_school(actor: Actor, student_id: int, school_id: int, on: object) ->
     source = tenancy.current()
     leave_student(actor, student_id, last_day, left_to=target.name)
     with tenancy.within(target.id):
-        arrival_id = _receive(card, guardians, marks, source, student_id, school_class.name, last_day)
+        arrival = _receive(card, guardians, marks, source, student_id, school_class.name, last_day)
         audit.record(
             actor,
             "student.move_in",
             "student",
-            arrival_id,
+            arrival.student_id,
             None,
-            {"from_school": source, "marks": len(marks)},
+            {"from_school": source, "from_class": school_class.name, "marks": len(marks)},
         )
     audit.record(actor, "student.move_out", "student", student_id, None, {"to_school": target.id, "on": day})
-    return MoveResult(arrival_id, target.name, len(marks))
+    return MoveResult(arrival.id, target.name, len(marks))
 
 
 def _receive(
@@ -162,7 +162,7 @@ def _receive(
     source_id: int,
     class_name: str,
     left_on: dt.date,
-) -> int:
+) -> Arrival:
     """In the receiving school (in scope): the pupil's card, guardians, marks and arrival."""
     student = Student.create(**card)
     for relation, fields in guardians:
@@ -177,7 +177,7 @@ def _receive(
         from_class=class_name,
         left_on=left_on,
     )
-    return arrival.id
+    return arrival
 
 
 @reading

@@ -12,7 +12,7 @@ import pytest
 from models.core import db as dbmod
 from models.core import tenancy
 from models.core.errors import NotFound, PermissionDenied
-from models.core.schema import Enrollment, Mark, School
+from models.core.schema import AuditEntry, Enrollment, Mark, School
 from models.journal import entries
 from models.journal.grid import load_grid
 from models.people import guardians, moves
@@ -66,6 +66,8 @@ def test_the_pupil_arrives_with_the_periods_marks(small):
         assert [(g.surname, g.phone) for g in guardians.guardians_of(second.admin, arrival.student_id)] == [
             ("Андреева", "+7 900 000-00-01")
         ]
+        came = AuditEntry.get(AuditEntry.action == "student.move_in")
+        assert (came.entity_id, came.user_id) == (arrival.student_id, small.homeroom.user_id)
         moves.enrol_arrival(second.admin, arrival.id, second.class_a, MOVE_ON)
         grid = load_grid(second.admin, second.math_a, second.q2)
         assert grid.averages(arrival.student_id).mean == Decimal(4)  # 5 and 3 brought along
