@@ -88,7 +88,8 @@ def add_school(
 @service
 def reset_school_admin(actor: Actor, school_id: int, login: str) -> IssuedCredential:
     """A new one-time password for a school's administrator (the district office's help
-    when a school has locked itself out); their open sessions end."""
+    when a school has locked itself out): the account is enabled and unlocked again, its
+    open sessions end."""
     require_district(actor)
     school = _school(school_id)
     with tenancy.within(school.id):
