@@ -6,7 +6,9 @@ and prints one JSON object with DESIGN.md's figure names (where the project meas
 With `--db postgresql://…/scratch` the same figures are measured on PostgreSQL: the demo is
 built into that database unless it already holds it, and the run writes into it (use a
 scratch database); the writers are then 100 processes whose cells partly overlap
-(writers100_*), and the backup is pg_dump's.
+(writers100_*), and the backup is pg_dump's. With `--district N` as well, the demo is then
+copied into N schools of that database and the district's figures follow (district_report_s,
+school_report_s: benchmarks/district.py).
 
 Measured now: demo_build_s, grid_load_ms (models.journal.grid.load_grid of a ~35-pupil course for
 the current period), mark_service_ms_p50/_p99 (models.journal.entries.set_mark in-process: write +
@@ -295,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ui", action="store_true", help="skip the pseudo-terminal figures")
     parser.add_argument("--writers", type=int, default=30, help="writer processes (30)")
     parser.add_argument("--writer-marks", type=int, help="marks per writer (quick 40, else 500)")
+    parser.add_argument(
+        "--district",
+        type=int,
+        metavar="N",
+        help="PostgreSQL: then copy the demo into N schools and measure the district",
+    )
     args = parser.parse_args(argv)
 
     from models.core import clock
@@ -377,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             figures.update(run_writers(work, args.writers, marks, log=log))
             log(f"writers: {figures['writers_errors']} errors, {figures['writers_lost']} lost")
+
+        # 4. a district of N schools in the same database (issue 20): benchmarks/district.py
+        if postgres and args.district:
+            from benchmarks import district as district_bench
+
+            figures.update(district_bench.measure(work, args.district, writers=0))
     finally:
         dbmod.close()
         if args.keep:
