@@ -1017,6 +1017,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if exc.__class__.__name__ in ("ValidationError", "NotFound") else EXIT_FAIL
     except KeyboardInterrupt:
         return EXIT_FAIL
+    except BrokenPipeError:  # `journal check | head`: the reader has gone, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
