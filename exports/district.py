@@ -3,7 +3,6 @@ and the district administrator's screen write it as xlsx, ods, csv or pdf."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from exports.files import csv_separator, safe_filename
@@ -35,10 +34,6 @@ HEADER = [
 ]
 
 
-def _pct(value: Decimal | None) -> str:
-    return percent(value) if value is not None else "—"
-
-
 def _line(row: DistrictRow, named: bool = True) -> list:
     i = row.indicators
     return [
@@ -51,17 +46,17 @@ def _line(row: DistrictRow, named: bool = True) -> list:
         i.n3,
         i.n2,
         i.n_na,
-        _pct(i.success),
-        _pct(i.quality),
-        _pct(i.sou),
+        percent(i.success),
+        percent(i.quality),
+        percent(i.sou),
         avg(i.mean),
-        _pct(row.missed_share),
+        percent(row.missed_share),
         row.unexcused,
-        _pct(row.active_share),
+        percent(row.active_share),
         row.lessons_held,
-        _pct(row.not_closed_share),
+        percent(row.not_closed_share),
         row.without_marks,
-        _pct(row.late_share),
+        percent(row.late_share),
     ]
 
 

@@ -159,12 +159,15 @@ def account_by_id(user_id: int) -> User | None:
         return User.get_or_none(User.id == user_id)
 
 
+def _within_school(school_id: int | None) -> contextlib.AbstractContextManager[None]:
+    """An account's school, or the whole district for an account of none."""
+    return tenancy.within(tenancy.ALL if school_id is None else school_id)
+
+
 def in_school_of(user: User | None) -> contextlib.AbstractContextManager[None]:
     """The scope an account's own login works in: its school, the district's for the
     district's accounts, and the scope as it is for a login that names no account."""
-    if user is None:
-        return contextlib.nullcontext()
-    return tenancy.within(tenancy.ALL if user.school_id is None else user.school_id)
+    return contextlib.nullcontext() if user is None else _within_school(user.school_id)
 
 
 def in_school_of_actor(actor: Actor, call: Callable[..., T]) -> Callable[..., T]:
@@ -173,7 +176,7 @@ def in_school_of_actor(actor: Actor, call: Callable[..., T]) -> Callable[..., T]
     start); the district's and the system's within the whole district."""
 
     def run(*args: Any, **kwargs: Any) -> T:
-        with tenancy.within(tenancy.ALL if actor.school_id is None else actor.school_id):
+        with _within_school(actor.school_id):
             return call(*args, **kwargs)
 
     return run

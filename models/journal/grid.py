@@ -160,8 +160,9 @@ def load_grid(actor: Actor, course_id: int, period_id: int) -> Grid:
     cells = read_cells(Lesson.select(Lesson.id).where(_of_the_period(course, period)))
     arrived = [p.student_id for p in pupils if p.start > period.start]
     elsewhere = _marks_elsewhere(course, period, arrived, weights, default_weight) if arrived else {}
-    for sid, pairs in carried_marks(arrived, course.subject.name, period.start, period.end).items():
-        elsewhere.setdefault(sid, []).extend(pairs)  # brought from another school (models.people.moves)
+    if arrived:  # marks brought from another school too (models.people.moves)
+        for sid, pairs in carried_marks(arrived, course.subject.name, period.start, period.end).items():
+            elsewhere.setdefault(sid, []).extend(pairs)
     teacher = course.teacher
     return Grid(
         course_id=course.id,

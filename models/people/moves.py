@@ -16,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from peewee import fn
+
 from models.core import audit, tenancy
 from models.core.access import Actor, require_class_keeper, require_staff
 from models.core.errors import NotFound, ValidationError
@@ -28,7 +30,6 @@ from models.core.schema import (
     Guardian,
     Lesson,
     Mark,
-    Period,
     School,
     SchoolClass,
     Student,
@@ -38,8 +39,9 @@ from models.core.schema import (
 )
 from models.core.service import reading, service
 from models.core.validation import parse_date
+from models.journal.corrections import period_of
 from models.people.guardians import GUARDIAN_FIELDS
-from models.people.roster import leave_student
+from models.people.roster import leave_student, student_info
 
 STUDENT_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "sex", "address", "phone", "email")
 
@@ -78,25 +80,12 @@ def _current_class(student_id: int, day: dt.date) -> Enrollment:
     return enrollment
 
 
-def _period_on(school_class: SchoolClass, day: dt.date) -> Period | None:
-    return (
-        Period.select()
-        .where(
-            (Period.year == school_class.year_id)
-            & (Period.grade_from <= school_class.grade)
-            & (Period.grade_to >= school_class.grade)
-            & (Period.start <= day)
-            & (Period.end >= day)
-        )
-        .first()
-    )
-
-
 def _period_marks(student_id: int, start: dt.date, until: dt.date) -> list[dict]:
     """The pupil's marks given from `start` to `until` (any class of the school), as they
     travel: subject by name, day, value, weight ×100, work type by name."""
-    weights = {w.id: (w.name, int(w.weight * 100)) for w in WorkType.select()}
-    default = next((w for w in WorkType.select() if w.is_default), None)
+    types = list(WorkType.select())
+    weights = {w.id: (w.name, int(w.weight * 100)) for w in types}
+    default = next((w for w in types if w.is_default), None)
     fallback = (default.name, int(default.weight * 100)) if default else ("", 100)
     rows = (
         Mark.select(Subject.name, Lesson.date, Mark.value, Mark.work_type, Lesson.work_type)
@@ -129,7 +118,7 @@ def move_to_school(actor: Actor, student_id: int, school_id: int, on: object) ->
     enrollment = _current_class(student_id, last_day)
     require_class_keeper(actor, enrollment.school_class_id)
     school_class = enrollment.school_class
-    period = _period_on(school_class, last_day)
+    period = period_of(school_class, last_day)
     marks = _period_marks(student_id, period.start, last_day) if period else []
     guardians = [
         (link.relation, {f: getattr(link.guardian, f) for f in GUARDIAN_FIELDS})
@@ -170,28 +159,29 @@ def _receive(
         StudentGuardian.create(student=student.id, guardian=guardian.id, relation=relation)
     if marks:
         CarriedMark.insert_many([{**m, "student": student.id} for m in marks]).execute()
-    arrival = Arrival.create(
+    return Arrival.create(
         student=student.id,
         from_school=source,
         from_student_id=source_id,
         from_class=class_name,
         left_on=left_on,
     )
-    return arrival
 
 
 @reading
 def arrivals(actor: Actor) -> list[ArrivalInfo]:
     """The pupils who came from other schools of the district, newest first (staff)."""
     require_staff(actor)
-    counts: dict[int, int] = {}
-    for (sid,) in CarriedMark.select(CarriedMark.student).tuples():
-        counts[sid] = counts.get(sid, 0) + 1
+    counts = dict(
+        CarriedMark.select(CarriedMark.student, fn.COUNT(CarriedMark.id))
+        .group_by(CarriedMark.student)
+        .tuples()
+    )
     with tenancy.district():
         names = dict(School.select(School.id, School.name).tuples())
     out = []
     for a in Arrival.select(Arrival, Student).join(Student).order_by(Arrival.id.desc()):
-        name = " ".join(p for p in (a.student.surname, a.student.first_name, a.student.patronymic) if p)
+        name = student_info(a.student).full_name
         out.append(
             ArrivalInfo(
                 a.id,

@@ -529,16 +529,23 @@ def _marks_and_absences(
         if kind:
             absences[key] = (n, int(unexcused), int(excused), int(late))
             continue
-        sums = marks.get(key)
-        if sums is None:
-            sums = marks[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
-        w = int(w)
-        sums[0] += n  # count
-        sums[1] += value * n  # Σ marks
-        sums[2] += value * w  # Σ mark × weight (×100)
-        sums[3] += w  # Σ weight (×100)
-        sums[9 - value] += n  # counts of 5, 4, 3, 2, 1 at [4]…[8]
+        _count_marks(marks, key, value, n, int(w))
     return marks, absences
+
+
+def _count_marks(
+    marks: dict[tuple[int, int, int], list[int]], key: tuple[int, int, int], value: int, n: int, w: int
+) -> None:
+    """`n` marks of `value` weighing `w` (×100) together, added to the pupil's sums in the
+    subject and period (`key`)."""
+    sums = marks.get(key)
+    if sums is None:
+        sums = marks[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+    sums[0] += n  # count
+    sums[1] += value * n  # Σ marks
+    sums[2] += value * w  # Σ mark × weight (×100)
+    sums[3] += w  # Σ weight (×100)
+    sums[9 - value] += n  # counts of 5, 4, 3, 2, 1 at [4]…[8]
 
 
 def _add_carried(
@@ -561,14 +568,8 @@ def _add_carried(
     ):
         subject_id = by_name.get(subject)
         period = next((p for p in periods if p.start <= as_date(day) <= p.end), None)
-        if subject_id is None or period is None:
-            continue
-        sums = marks.setdefault((sid, subject_id, period.id), [0, 0, 0, 0, 0, 0, 0, 0, 0])
-        sums[0] += 1
-        sums[1] += value
-        sums[2] += value * weight
-        sums[3] += weight
-        sums[9 - value] += 1
+        if subject_id is not None and period is not None:
+            _count_marks(marks, (sid, subject_id, period.id), value, 1, weight)
 
 
 def _lessons_missed_per_day(sitting: _Sitting, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, int]]:

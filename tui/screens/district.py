@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Header, Static
 from exports.district import export_district_report
 from models.core.access import Actor
 from models.core.errors import JournalError
+from models.journal.grading import show_average
 from models.people.accounts import IssuedCredential
 from models.reports.analysis import percent
 from models.reports.district import ALL_GRADES, DistrictReport, DistrictRow, district_report
@@ -111,10 +112,6 @@ class DistrictScreen(Screen):
         self.app.push_screen(DistrictReportScreen(self.actor))
 
 
-def _pct(value) -> str:
-    return percent(value) if value is not None else "—"
-
-
 SHORT_WORDS = (
     ("средняя общеобразовательная школа", "СОШ"),
     ("основная общеобразовательная школа", "ООШ"),
@@ -138,18 +135,17 @@ def short_school(name: str) -> str:
 
 def report_cells(row: DistrictRow, first_of_school: bool = True) -> tuple[str, ...]:
     i = row.indicators
-    mean = f"{i.mean:.2f}".replace(".", ",") if i.mean is not None else "—"
     return (
         short_school(row.school) if first_of_school else "",
         S.ALL_GRADES_LABEL if row.grade == ALL_GRADES else str(row.grade),
         str(i.n),
-        _pct(i.success),
-        _pct(i.quality),
-        _pct(i.sou),
-        mean,
-        _pct(row.missed_share),
-        _pct(row.active_share),
-        _pct(row.not_closed_share),
+        percent(i.success),
+        percent(i.quality),
+        percent(i.sou),
+        show_average(i.mean) or "—",
+        percent(row.missed_share),
+        percent(row.active_share),
+        percent(row.not_closed_share),
     )
 
 
