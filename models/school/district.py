@@ -164,7 +164,8 @@ def create_district_admin(actor: Actor, login: str, password: str, surname: str 
 
 def _copy_table(model, source: int, school: int, offsets: dict[str, int], suffix: str) -> int:
     """One table's rows of `source` as `school`'s: ids shifted by the table's offset, each
-    reference by its table's, logins suffixed (unique across the district). One statement."""
+    reference by its table's (a reference to another school, arrival.from_school, as it is),
+    logins suffixed (unique across the district). One statement."""
     table = model._meta.table_name
     columns, values = [], []
     for f in model._meta.sorted_fields:
@@ -174,7 +175,7 @@ def _copy_table(model, source: int, school: int, offsets: dict[str, int], suffix
             values.append(str(int(school)))
         elif f is model._meta.primary_key:
             values.append(f"{column} + {offsets[table]}")
-        elif isinstance(f, ForeignKeyField):
+        elif isinstance(f, ForeignKeyField) and f.rel_model is not School:
             values.append(f"{column} + {offsets[f.rel_model._meta.table_name]}")
         elif model is User and f.name == "login":
             values.append(f"{column} || '{suffix}'")
@@ -201,17 +202,10 @@ def copy_school(actor: Actor, source_id: int, name: str, suffix: str) -> int:
     owned = [m for m in ALL_MODELS if issubclass(m, SchoolOwned)]
     with tenancy.district():
         school = School.create(name=" ".join(name.split()))
-        offsets = {}
-        for model in owned:
-            (top,) = database.execute_sql(
-                f'SELECT COALESCE(MAX(id), 0) FROM "{model._meta.table_name}"'
-            ).fetchone()
-            offsets[model._meta.table_name] = int(top)
-        offsets["school"] = 0
-        # every reference is shifted by its table's offset; copying in dependency order
-        shift = {m._meta.table_name: offsets[m._meta.table_name] - _lowest(m, source_id) + 1 for m in owned}
-        for model in sort_models(owned):
-            _copy_table(model, source_id, school.id, shift | {"school": 0}, suffix)
+        # each table's rows land above its highest id; every reference moves with its table
+        shift = {m._meta.table_name: _highest(m) - _lowest(m, source_id) + 1 for m in owned}
+        for model in sort_models(owned):  # referenced tables first
+            _copy_table(model, source_id, school.id, shift, suffix)
         for model in owned:
             table = model._meta.table_name
             database.execute_sql(
