@@ -393,3 +393,12 @@ def close() -> None:
 
 def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def days_after(later: peewee.Node, earlier: peewee.Node) -> peewee.Node:
+    """The whole days from the date `earlier` to the day of `later` (a date or a timestamp),
+    as an SQL expression: SQLite counts Julian days (of two midnights: a whole number),
+    PostgreSQL subtracts dates."""
+    if is_sqlite():
+        return peewee.fn.julianday(peewee.fn.DATE(later)) - peewee.fn.julianday(earlier)
+    return peewee.fn.DATE(later) - earlier

@@ -15,8 +15,9 @@ what is still missing: too few marks suggest н/а. That is RUNNING_RULE, the jo
 too (models.journal.grading.suggest_period_mark). A pupil's marks count where the pupil sat
 in the lesson, whichever class: PERIOD_RULE below.
 
-Reads: ten small statements per class, the marks and absences aggregated per pupil ×
-subject by the database in one UNION ALL. The SQL is written out (portable: SQLite and
+Reads: a dozen statements whatever the number of classes analysed together (one class; a
+school's, for the school's and the district's reports), the marks and absences aggregated per
+pupil × subject by the database. The SQL is written out (portable: SQLite and
 PostgreSQL, identifiers quoted where they are keywords) because building it with peewee
 costs about 0.2 ms a statement, more than running it; rows come back as plain tuples.
 """
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, cast
@@ -249,22 +250,31 @@ class _Frame:
     periods: tuple[_Period, ...]
 
 
-def _frame(class_id: int) -> _Frame:
-    rows = _rows(
+def _frames(where: str, params: tuple) -> list[_Frame]:
+    """The classes matching `where` (a condition on `c`, the class) with their periods, by
+    grade and letter."""
+    frames: dict[int, _Frame] = {}
+    for cid, grade, letter, year_id, year_name, pid, name, a, b in _rows(
         'SELECT c.id, c.grade, c.letter, c.year_id, y.name, p.id, p.name, p."start", p."end" '
         "FROM school_class c JOIN school_year y ON y.id = c.year_id AND y.school_id = c.school_id "
         "LEFT JOIN period p ON p.year_id = c.year_id AND p.school_id = c.school_id "
         "AND p.grade_from <= c.grade AND p.grade_to >= c.grade "
-        'WHERE c.school_id = $school AND c.id = ? ORDER BY p."start"',
-        (class_id,),
-    )
-    if not rows:
+        f'WHERE c.school_id = $school AND {where} ORDER BY c.grade, c.letter, c.id, p."start"',
+        params,
+    ):
+        frame = frames.get(cid)
+        if frame is None:
+            frame = frames[cid] = _Frame(cid, f"{grade}{letter}", grade, year_id, year_name, ())
+        if pid is not None:
+            frames[cid] = replace(frame, periods=(*frame.periods, _Period(pid, name, as_date(a), as_date(b))))
+    return list(frames.values())
+
+
+def _frame(class_id: int) -> _Frame:
+    frames = _frames("c.id = ?", (class_id,))
+    if not frames:
         raise NotFound("Такого класса нет.")
-    cid, grade, letter, year_id, year_name = rows[0][:5]
-    periods = tuple(
-        _Period(pid, name, as_date(a), as_date(b)) for *_, pid, name, a, b in rows if pid is not None
-    )
-    return _Frame(cid, f"{grade}{letter}", grade, year_id, year_name, periods)
+    return frames[0]
 
 
 def _weights() -> tuple[dict[int, int], int]:
@@ -288,10 +298,16 @@ class _Course(NamedTuple):
     class_id: int
 
 
+Stint = tuple[dt.date, dt.date | None]
+
+
 @dataclass
 class _Data:
+    """What one class's analysis reads. The dictionaries keyed by pupil or course may hold
+    other classes' too (the classes read together share them: models.reports.district)."""
+
     names: dict[int, str]  # pupil → "Surname Name", in roster order
-    stints: dict[int, list[tuple[dt.date, dt.date | None]]]  # pupil → enrollments
+    stints: dict[int, list[Stint]]  # pupil → enrollments
     courses: list[_Course]
     # pupils who were in another class during the scope: pupil → (class, start, end); their
     # marks there count too (PERIOD_RULE), and those classes' courses are in `visited`
@@ -300,10 +316,10 @@ class _Data:
     subjects: dict[int, tuple[str, str]]  # id → (name, short), in curriculum order
     members: set[tuple[int, int, int]]  # (subgroup, student, period)
     marks: dict[tuple[int, int, int], list[int]]  # (student, subject, period) → _Sums
-    absences: dict[tuple[int, int, int], tuple[int, ...]]  # → all, н, б+у, о
+    absences: dict[tuple[int, int, int], list[int]]  # → all, н, б+у, о
     day_missed: dict[int, dict[dt.date, int]]  # pupil → day → lessons missed
     lessons: dict[int, dict[int, list[tuple[dt.date, int]]]]  # course → period → (day, n)
-    finals: dict[tuple[int, int, str], str]  # (student, subject, scope) → value
+    finals: dict[tuple[int, int, str], str]  # (student, subject, scope) → value, the class's pupils'
 
 
 def _period_sql(periods: tuple[_Period, ...], params: list) -> str:
@@ -317,172 +333,177 @@ def _period_sql(periods: tuple[_Period, ...], params: list) -> str:
     return f"CASE {' '.join(cases)} ELSE 0 END"
 
 
+def _ids(values: Iterable[int]) -> str:
+    """Ids of the store (integers) written into a statement's IN (…)."""
+    return ", ".join(str(int(v)) for v in values) or "NULL"
+
+
+def _overlaps(stints: Iterable[Stint], start: dt.date, end: dt.date) -> bool:
+    return any(a <= end and (b is None or b >= start) for a, b in stints)
+
+
 # PERIOD_RULE, in one place: a pupil's mark or absence counts when the pupil sat in that
 # lesson: enrolled in the lesson's class on its day. So a pupil who moved class in a period
 # brings the period's marks along (both classes' reports count the same marks), and what
-# stands after a departure date (the grid shows «·» there) counts nowhere.
-
-# The class's pupils at some time in the scope (three "?": the class, the last and first day).
-_PUPILS_IN_SCOPE = (
-    "SELECT p.student_id FROM enrollment p "
-    'WHERE p.school_id = $school AND p.school_class_id = ? AND p."start" <= ? AND (p."end" IS NULL OR p."end" >= ?)'
-)
-
-# The lessons of the class in the scope (three "?": the class, the first and the last day).
-_IN_SCOPE = 'c.school_id = $school AND c.school_class_id = ? AND l."date" >= ? AND l."date" <= ?'
+# stands after a departure date (the grid shows «·» there) counts nowhere. The entries of a
+# pupil count the same whichever class is analysed, so classes read together share them.
 
 
 @dataclass(frozen=True)
 class _Sitting:
-    """Whose entries count in the scope, by PERIOD_RULE: the pupils in the class throughout
-    (every entry in its lessons) and the others (only where the pupil was in the lesson's
-    class that day: the class's lessons, and those of the classes they were in meanwhile)."""
+    """Whose entries are read, and in which classes' lessons (the classes analysed and those
+    their pupils were in meanwhile), by PERIOD_RULE: a pupil in a class throughout the scope
+    sat in each of its lessons (`throughout`: pupil → that class), another one only where
+    enrolled in the lesson's class on its day (`partly`)."""
 
-    class_id: int
-    classes: tuple[int, ...]  # the class first
-    throughout: tuple[int, ...]
+    throughout: dict[int, int]
     partly: tuple[int, ...]
+    classes: tuple[int, ...]
+
+    @property
+    def pupils(self) -> tuple[int, ...]:
+        return (*self.throughout, *self.partly)
 
     def sql(self, table: str) -> str:
         """FROM … WHERE … over `x` (marks or absences), `l` and `c`; two "?": the first and
-        the last day. Ids are the store's integers, written in."""
-
-        def ids(values: tuple[int, ...]) -> str:
-            return ", ".join(str(int(v)) for v in values) or "NULL"
-
+        the last day. A pupil's rows in the class throughout come from every class read:
+        keep those `sat_in` (the enrollment is checked per entry only for the others)."""
         return (
             f"FROM {table} x JOIN lesson l ON l.id = x.lesson_id AND l.school_id = x.school_id "
             "JOIN course c ON c.id = l.course_id AND c.school_id = x.school_id "
-            f"WHERE x.school_id = $school AND c.school_class_id IN ({ids(self.classes)}) "
-            'AND l."date" >= ? AND l."date" <= ? '
-            f"AND ((x.student_id IN ({ids(self.throughout)}) AND c.school_class_id = {int(self.class_id)}) "
-            f"OR (x.student_id IN ({ids(self.partly)}) AND EXISTS (SELECT 1 FROM enrollment e "
+            f"WHERE x.school_id = $school AND c.school_class_id IN ({_ids(self.classes)}) "
+            f'AND l."date" >= ? AND l."date" <= ? AND (x.student_id IN ({_ids(self.throughout)}) '
+            f"OR (x.student_id IN ({_ids(self.partly)}) AND EXISTS (SELECT 1 FROM enrollment e "
             "WHERE e.school_id = x.school_id AND e.student_id = x.student_id "
             "AND e.school_class_id = c.school_class_id "
             'AND e."start" <= l."date" AND (e."end" IS NULL OR e."end" >= l."date"))))'
         )
 
-
-def _sitting(
-    class_id: int,
-    stints: dict[int, list[tuple[dt.date, dt.date | None]]],
-    elsewhere: dict[int, list[tuple[int, dt.date, dt.date | None]]],
-    start: dt.date,
-    end: dt.date,
-) -> _Sitting:
-    throughout, partly = [], []
-    for sid, stays in stints.items():
-        if any(a <= start and (b is None or b >= end) for a, b in stays):
-            throughout.append(sid)
-        elif any(a <= end and (b is None or b >= start) for a, b in stays):
-            partly.append(sid)
-    visited = sorted({k for stays in elsewhere.values() for k, _, _ in stays})
-    return _Sitting(class_id, (class_id, *visited), tuple(throughout), tuple(partly))
+    def sat_in(self, pupil: int, class_id: int) -> bool:
+        """Whether an entry read in a lesson of `class_id` counts for the pupil."""
+        return self.throughout.get(pupil, class_id) == class_id
 
 
-def _load(
-    frame: _Frame,
-    periods: tuple[_Period, ...],
-    scopes: list[str],
-    pupils_from: dt.date,
-    today: dt.date,
-) -> _Data:
-    """Everything the analysis of `periods` needs, in bulk (eight statements)."""
-    class_id = frame.id
-    start, end = periods[0].start, periods[-1].end
-    names, stints = _pupils(class_id, pupils_from, end)
-    courses, subjects = _courses(class_id)
-    members = _subgroup_members(class_id, periods)
-    lessons = _lessons_held(class_id, periods, min(end, today))
-    elsewhere = _stints_elsewhere(class_id, start, end)
-    visited: list[_Course] = []
-    for other in sorted({k for stays in elsewhere.values() for k, _, _ in stays}):  # (moved)
-        visited.extend(_courses(other)[0])
-        members |= _subgroup_members(other, periods)
-        lessons.update(_lessons_held(other, periods, min(end, today)))
-    sitting = _sitting(class_id, stints, elsewhere, start, end)
-    marks, absences = _marks_and_absences(sitting, periods)
+def _load(class_ids: list[int], scope: _Scope, today: dt.date) -> dict[int, _Data]:
+    """Everything the analyses of these classes over `scope` need, in bulk: ten statements
+    whatever the number of classes (one; or a school's, of one period scheme), split per class."""
+    start, end, periods = scope.start, scope.end, scope.periods
+    rosters = _pupils(class_ids, scope.previous.start if scope.previous else start, end)
+    in_scope = {
+        k: [sid for sid, stints in roster[1].items() if _overlaps(stints, start, end)]
+        for k, roster in rosters.items()
+    }
+    stays = _stays(sorted({sid for pupils in in_scope.values() for sid in pupils}), start, end)
+    classes = (*class_ids, *sorted({k for held in stays.values() for k, _, _ in held} - set(class_ids)))
+    courses, subjects = _courses(classes)
+    held_until = min(end, today)
+    members, lessons = _subgroup_members(classes, periods), _lessons_held(classes, periods, held_until)
+    throughout = {
+        sid: k
+        for k, (_names, stints) in rosters.items()
+        for sid, stays_in_k in stints.items()
+        if any(a <= start and (b is None or b >= end) for a, b in stays_in_k)
+    }
+    sitting = _Sitting(throughout, tuple(sorted(set(stays) - set(throughout))), classes)
+    marks = _mark_sums(sitting, periods)
     _add_carried(marks, sitting, subjects, periods)
-    return _Data(
-        names,
-        stints,
-        courses,
-        elsewhere,
-        visited,
-        subjects,
-        members,
-        marks,
-        absences,
-        _lessons_missed_per_day(sitting, start, end),
-        lessons,
-        _finals(class_id, scopes),
-    )
+    absences, day_missed = _absences(sitting, periods)
+    finals = _finals(sorted({sid for names, _ in rosters.values() for sid in names}), scope.final_scopes)
+    out = {}
+    for k in class_ids:
+        names, stints = rosters.get(k, ({}, {}))
+        elsewhere = {
+            sid: other for sid in in_scope.get(k, ()) if (other := [s for s in stays[sid] if s[0] != k])
+        }
+        visited = sorted({other for held in elsewhere.values() for other, _, _ in held})
+        out[k] = _Data(
+            names,
+            stints,
+            courses.get(k, []),
+            elsewhere,
+            [course for other in visited for course in courses.get(other, [])],
+            subjects.get(k, {}),
+            members,
+            marks,
+            absences,
+            day_missed,
+            lessons,
+            {key: value for sid in names for key, value in finals.get(sid, ())},
+        )
+    return out
 
 
 def _pupils(
-    class_id: int, start: dt.date, end: dt.date
-) -> tuple[dict[int, str], dict[int, list[tuple[dt.date, dt.date | None]]]]:
-    """1. Pupils in the class at some time between `start` and `end` (the scope, or from the
-    previous period on), in roster order, and their stints in the class."""
-    people: dict[int, tuple[int, str, str, str]] = {}
-    stints: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for sid, surname, first_name, patronymic, a, b in _rows(
-        'SELECT e.student_id, s.surname, s.first_name, s.patronymic, e."start", e."end" '
+    class_ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, tuple[dict[int, str], dict[int, list[Stint]]]]:
+    """1. Per class the pupils in it at some time between `start` and `end` (the scope, or
+    from the previous period on), in roster order, and their stints in the class."""
+    people: dict[int, dict[int, tuple[int, str, str, str]]] = defaultdict(dict)
+    stints: dict[int, dict[int, list[Stint]]] = defaultdict(lambda: defaultdict(list))
+    for k, sid, surname, first_name, patronymic, a, b in _rows(
+        'SELECT e.school_class_id, e.student_id, s.surname, s.first_name, s.patronymic, e."start", e."end" '
         "FROM enrollment e JOIN student s ON s.id = e.student_id AND s.school_id = e.school_id "
-        'WHERE e.school_id = $school AND e.school_class_id = ? AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
+        f"WHERE e.school_id = $school AND e.school_class_id IN ({_ids(class_ids)}) "
+        'AND e."start" <= ? AND (e."end" IS NULL OR e."end" >= ?) '
         'ORDER BY s.surname, s.first_name, s.id, e."start"',
-        (class_id, end, start),
+        (end, start),
     ):
-        people[sid] = (sid, surname, first_name, patronymic or "")
-        stints[sid].append((as_date(a), _opt_date(b)))
-    shown = short_names(people.values())
-    names = {sid: shown[sid] for sid in people}  # roster order
-    return names, dict(stints)
+        people[k][sid] = (sid, surname, first_name, patronymic or "")
+        stints[k][sid].append((as_date(a), _opt_date(b)))
+    out = {}
+    for k, pupils in people.items():
+        shown = short_names(pupils.values())
+        out[k] = ({sid: shown[sid] for sid in pupils}, dict(stints[k]))  # roster order
+    return out
 
 
-def _courses(class_id: int) -> tuple[list[_Course], dict[int, tuple[str, str]]]:
-    """2. The class's courses (subject, subgroup, teacher) and its subjects in curriculum order."""
-    courses: list[_Course] = []
-    subjects: dict[int, tuple[str, str]] = {}
-    for cid, subject_id, subgroup_id, s_name, s_short, t_surname, t_first, t_patr in _rows(
-        "SELECT c.id, c.subject_id, c.subgroup_id, j.name, j.short_name, u.surname, "
+def _stays(
+    pupils: list[int], start: dt.date, end: dt.date
+) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+    """2. Every stint of these pupils, in whichever class, within the scope: a pupil who
+    moved brings the marks of the period along (PERIOD_RULE)."""
+    stays: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {sid: [] for sid in pupils}
+    if not pupils:
+        return stays
+    for sid, k, a, b in _rows(
+        'SELECT o.student_id, o.school_class_id, o."start", o."end" FROM enrollment o '
+        f'WHERE o.school_id = $school AND o.student_id IN ({_ids(pupils)}) AND o."start" <= ? '
+        'AND (o."end" IS NULL OR o."end" >= ?) ORDER BY o."start"',
+        (end, start),
+    ):
+        stays[sid].append((k, as_date(a), _opt_date(b)))
+    return stays
+
+
+def _courses(
+    class_ids: Sequence[int],
+) -> tuple[dict[int, list[_Course]], dict[int, dict[int, tuple[str, str]]]]:
+    """3. Per class its courses (subject, subgroup, teacher) and its subjects in curriculum order."""
+    courses: dict[int, list[_Course]] = defaultdict(list)
+    subjects: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for cid, k, subject_id, subgroup_id, s_name, s_short, t_surname, t_first, t_patr in _rows(
+        "SELECT c.id, c.school_class_id, c.subject_id, c.subgroup_id, j.name, j.short_name, u.surname, "
         "u.first_name, u.patronymic FROM course c "
         "JOIN subject j ON j.id = c.subject_id AND j.school_id = c.school_id "
         "JOIN app_user u ON u.id = c.teacher_id "
-        "WHERE c.school_id = $school AND c.school_class_id = ? ORDER BY j.id, c.id",
-        (class_id,),
+        f"WHERE c.school_id = $school AND c.school_class_id IN ({_ids(class_ids)}) ORDER BY j.id, c.id",
     ):
         initials = "".join(f"{part[0]}." for part in (t_first, t_patr) if part)
-        courses.append(_Course(cid, subject_id, subgroup_id, f"{t_surname} {initials}".strip(), class_id))
-        subjects[subject_id] = (s_name, s_short or s_name)
-    return courses, subjects
+        courses[k].append(_Course(cid, subject_id, subgroup_id, f"{t_surname} {initials}".strip(), k))
+        subjects[k][subject_id] = (s_name, s_short or s_name)
+    return dict(courses), dict(subjects)
 
 
-def _stints_elsewhere(
-    class_id: int, start: dt.date, end: dt.date
-) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
-    """2a. The stints in other classes, within the scope, of the class's pupils in the scope:
-    a pupil who moved brings the marks of the period along (PERIOD_RULE)."""
-    elsewhere: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
-    for sid, other, a, b in _rows(
-        'SELECT o.student_id, o.school_class_id, o."start", o."end" FROM enrollment o '
-        'WHERE o.school_id = $school AND o.school_class_id <> ? AND o."start" <= ? AND (o."end" IS NULL OR o."end" >= ?) '
-        f"AND o.student_id IN ({_PUPILS_IN_SCOPE})",
-        (class_id, end, start, class_id, end, start),
-    ):
-        elsewhere[sid].append((other, as_date(a), _opt_date(b)))
-    return dict(elsewhere)
-
-
-def _subgroup_members(class_id: int, periods: tuple[_Period, ...]) -> set[tuple[int, int, int]]:
-    """3. Subgroup members in the scope's periods: (subgroup, pupil, period)."""
+def _subgroup_members(class_ids: Sequence[int], periods: tuple[_Period, ...]) -> set[tuple[int, int, int]]:
+    """4. Subgroup members in the scope's periods: (subgroup, pupil, period)."""
     ids = [p.id for p in periods]
     return set(
         _rows(
             "SELECT m.subgroup_id, m.student_id, m.period_id FROM subgroup_member m "
             "JOIN subgroup g ON g.id = m.subgroup_id AND g.school_id = m.school_id "
-            f"WHERE m.school_id = $school AND g.school_class_id = ? AND m.period_id IN ({_marks(len(ids))})",
-            (class_id, *ids),
+            f"WHERE m.school_id = $school AND g.school_class_id IN ({_ids(class_ids)}) "
+            f"AND m.period_id IN ({_marks(len(ids))})",
+            ids,
         )
     )
 
@@ -496,41 +517,59 @@ def _weight_sql() -> str:
     return f"CASE COALESCE(x.work_type_id, l.work_type_id) {cases} ELSE {int(default)} END"
 
 
-def _marks_and_absences(
-    sitting: _Sitting, periods: tuple[_Period, ...]
-) -> tuple[dict[tuple[int, int, int], list[int]], dict[tuple[int, int, int], tuple[int, ...]]]:
-    """4. Marks and absences per pupil × subject × period, in one round trip: the class's
-    pupils' in the lessons they sat in, whichever class's (PERIOD_RULE).
-
-    The marks come grouped by value too: cheaper for the database than counting each value
-    with a CASE, and the distribution comes with it."""
-    start, end = periods[0].start, periods[-1].end
+def _mark_sums(sitting: _Sitting, periods: tuple[_Period, ...]) -> dict[tuple[int, int, int], list[int]]:
+    """5. Marks per pupil × subject × period (the _Sums: count, Σ marks, Σ mark × weight,
+    Σ weight, how many of 5, 4, 3, 2, 1), in the lessons the pupils sat in (PERIOD_RULE)."""
     weight = _weight_sql()
-    marks_params: list = []
-    period_m = _period_sql(periods, marks_params)
-    absence_params: list = []
-    period_a = _period_sql(periods, absence_params)
+    params: list = []
+    period = _period_sql(periods, params)
+    values = ", ".join(f"SUM(CASE WHEN x.value = {v} THEN 1 ELSE 0 END)" for v in (5, 4, 3, 2, 1))
     marks: dict[tuple[int, int, int], list[int]] = {}
-    absences: dict[tuple[int, int, int], tuple[int, ...]] = {}
-    sat_in = (start, end)
-    for sid, subject_id, pid, kind, value, n, w, unexcused, excused, late in _rows(
-        f"SELECT x.student_id, c.subject_id, {period_m}, 0, x.value, COUNT(*), "
-        f"SUM({weight}), 0, 0, 0 "
-        f"{sitting.sql('mark')} GROUP BY 1, 2, 3, 5 "
-        "UNION ALL "
-        f"SELECT x.student_id, c.subject_id, {period_a}, 1, 0, COUNT(*), 0, "
+    for sid, class_id, subject_id, pid, *sums in _rows(
+        f"SELECT x.student_id, c.school_class_id, c.subject_id, {period}, COUNT(*), SUM(x.value), "
+        f"SUM(x.value * {weight}), SUM({weight}), {values} "
+        f"{sitting.sql('mark')} GROUP BY 1, 2, 3, 4",
+        [*params, periods[0].start, periods[-1].end],
+    ):
+        if sitting.sat_in(sid, class_id):
+            key = (sid, subject_id, int(pid))
+            had = marks.get(key)
+            marks[key] = (
+                [int(s) for s in sums]
+                if had is None
+                else [a + int(b) for a, b in zip(had, sums, strict=True)]
+            )
+    return marks
+
+
+def _absences(
+    sitting: _Sitting, periods: tuple[_Period, ...]
+) -> tuple[dict[tuple[int, int, int], list[int]], dict[int, dict[dt.date, int]]]:
+    """6. Absences per pupil × subject × period (all, н, б+у, о), and per pupil and day the
+    lessons missed («о» is no lesson missed; a day counts when every lesson was missed), in
+    the lessons the pupils sat in (PERIOD_RULE): one read."""
+    params: list = []
+    period = _period_sql(periods, params)
+    absences: dict[tuple[int, int, int], list[int]] = {}
+    day_missed: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    for sid, class_id, subject_id, pid, day, n, unexcused, excused, late in _rows(
+        f'SELECT x.student_id, c.school_class_id, c.subject_id, {period}, l."date", COUNT(*), '
         "SUM(CASE WHEN x.code = ? THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN x.code IN (?, ?) THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN x.code = ? THEN 1 ELSE 0 END) "
-        f"{sitting.sql('absence')} GROUP BY 1, 2, 3",
-        [*marks_params, *sat_in, *absence_params, ABSENT, *EXCUSED, LATE, *sat_in],
+        f"{sitting.sql('absence')} GROUP BY 1, 2, 3, 4, 5",
+        [*params, ABSENT, *EXCUSED, LATE, periods[0].start, periods[-1].end],
     ):
-        key = (sid, subject_id, int(pid))
-        if kind:
-            absences[key] = (n, int(unexcused), int(excused), int(late))
+        if not sitting.sat_in(sid, class_id):
             continue
-        _count_marks(marks, key, value, n, int(w))
-    return marks, absences
+        counts = (n, int(unexcused), int(excused), int(late))
+        key = (sid, subject_id, int(pid))
+        sums = absences.get(key)
+        absences[key] = list(counts) if sums is None else [a + b for a, b in zip(sums, counts, strict=True)]
+        if n > counts[3]:
+            missed, on = day_missed[sid], as_date(day)
+            missed[on] = missed.get(on, 0) + n - counts[3]
+    return absences, dict(day_missed)
 
 
 def _count_marks(
@@ -551,18 +590,18 @@ def _count_marks(
 def _add_carried(
     marks: dict[tuple[int, int, int], list[int]],
     sitting: _Sitting,
-    subjects: dict[int, tuple[str, str]],
+    subjects: dict[int, dict[int, tuple[str, str]]],
     periods: tuple[_Period, ...],
 ) -> None:
-    """4a. Marks brought from another school of the district (models.people.moves), in the
-    subject of the same name: they count as marks brought from another class do."""
-    pupils = (*sitting.throughout, *sitting.partly)
-    if not pupils:
+    """5a. Marks brought from another school of the district (models.people.moves), in the
+    subject of the same name (a school's subject names are unique): they count as marks
+    brought from another class do."""
+    if not sitting.pupils:
         return
-    by_name = {name: sid for sid, (name, _short) in subjects.items()}
+    by_name = {name: sid for taught in subjects.values() for sid, (name, _short) in taught.items()}
     for sid, subject, day, value, weight in _rows(
         'SELECT m.student_id, m.subject, m."date", m.value, m.weight FROM carried_mark m '
-        f"WHERE m.school_id = $school AND m.student_id IN ({', '.join(str(int(p)) for p in pupils)}) "
+        f"WHERE m.school_id = $school AND m.student_id IN ({_ids(sitting.pupils)}) "
         'AND m."date" >= ? AND m."date" <= ?',
         (periods[0].start, periods[-1].end),
     ):
@@ -572,23 +611,10 @@ def _add_carried(
             _count_marks(marks, (sid, subject_id, period.id), value, 1, weight)
 
 
-def _lessons_missed_per_day(sitting: _Sitting, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, int]]:
-    """5. Lessons missed per pupil and day (a day counts when every lesson was missed), in
-    the lessons they sat in (PERIOD_RULE)."""
-    day_missed: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    for sid, day, n in _rows(
-        f'SELECT x.student_id, l."date", COUNT(*) {sitting.sql("absence")} '
-        'AND x.code <> ? GROUP BY x.student_id, l."date"',
-        (start, end, LATE),
-    ):
-        day_missed[sid][as_date(day)] = n
-    return day_missed
-
-
 def _lessons_held(
-    class_id: int, periods: tuple[_Period, ...], held_until: dt.date
+    class_ids: Sequence[int], periods: tuple[_Period, ...], held_until: dt.date
 ) -> dict[int, dict[int, list[tuple[dt.date, int]]]]:
-    """6. Lessons held so far (up to `held_until`) per course, period and day."""
+    """7. Lessons held so far (up to `held_until`) per course, period and day."""
     lessons: dict[int, dict[int, list[tuple[dt.date, int]]]] = defaultdict(dict)
     start = periods[0].start
     if held_until < start:
@@ -597,25 +623,28 @@ def _lessons_held(
     period_l = _period_sql(periods, params)
     for course_id, day, pid, n in _rows(
         f'SELECT l.course_id, l."date", {period_l}, COUNT(*) FROM lesson l '
-        f"JOIN course c ON c.id = l.course_id AND c.school_id = l.school_id WHERE {_IN_SCOPE} GROUP BY 1, 2, 3",
-        (*params, class_id, start, held_until),
+        "JOIN course c ON c.id = l.course_id AND c.school_id = l.school_id "
+        f"WHERE c.school_id = $school AND c.school_class_id IN ({_ids(class_ids)}) "
+        'AND l."date" >= ? AND l."date" <= ? GROUP BY 1, 2, 3',
+        (*params, start, held_until),
     ):
         lessons[course_id].setdefault(int(pid), []).append((as_date(day), n))
     return lessons
 
 
-def _finals(class_id: int, scopes: list[str]) -> dict[tuple[int, int, str], str]:
-    """7. Final marks of the scopes (the scope's own, and the previous period's for the
-    comparison) of every pupil ever in the class."""
-    return {
-        (sid, subject_id, scope): value
-        for sid, subject_id, scope, value in _rows(
-            "SELECT f.student_id, f.subject_id, f.scope, f.value FROM final_mark f "
-            f"WHERE f.school_id = $school AND f.scope IN ({_marks(len(scopes))}) AND f.student_id IN "
-            "(SELECT e.student_id FROM enrollment e WHERE e.school_id = $school AND e.school_class_id = ?)",
-            (*scopes, class_id),
-        )
-    }
+def _finals(pupils: list[int], scopes: list[str]) -> dict[int, list[tuple[tuple[int, int, str], str]]]:
+    """8. Final marks of the scopes (the scope's own, and the previous period's for the
+    comparison) of these pupils, per pupil."""
+    finals: dict[int, list[tuple[tuple[int, int, str], str]]] = defaultdict(list)
+    if not pupils:
+        return finals
+    for sid, subject_id, scope, value in _rows(
+        "SELECT f.student_id, f.subject_id, f.scope, f.value FROM final_mark f "
+        f"WHERE f.school_id = $school AND f.scope IN ({_marks(len(scopes))}) AND f.student_id IN ({_ids(pupils)})",
+        scopes,
+    ):
+        finals[sid].append(((sid, subject_id, scope), value))
+    return finals
 
 
 # --- arithmetic ---------------------------------------------------------------------------------
@@ -1131,11 +1160,26 @@ def _pupil_row(
     )
 
 
-def _analyse(frame: _Frame, period: _Period | None, settings: Settings, today: dt.date) -> ClassAnalysis:
-    scope = _scope(frame, period, today)
-    previous = scope.previous
-    pupils_from = previous.start if previous else scope.start
-    data = _load(frame, scope.periods, scope.final_scopes, pupils_from, today)
+def _analyses(
+    jobs: list[tuple[_Frame, _Period | None]], settings: Settings, today: dt.date
+) -> list[ClassAnalysis]:
+    """The analyses of these classes, each over its period (None: the year), read in bulk:
+    the classes over the same scope (a school's of one period scheme) together."""
+    scopes = [_scope(frame, period, today) for frame, period in jobs]
+    groups: dict[_Scope, list[int]] = defaultdict(list)
+    for (frame, _period), scope in zip(jobs, scopes, strict=True):
+        groups[scope].append(frame.id)
+    loaded = {
+        (k, scope): data for scope, ids in groups.items() for k, data in _load(ids, scope, today).items()
+    }
+    return [
+        _analysis(frame, scope, loaded[frame.id, scope], settings, today)
+        for (frame, _period), scope in zip(jobs, scopes, strict=True)
+    ]
+
+
+def _analysis(frame: _Frame, scope: _Scope, data: _Data, settings: Settings, today: dt.date) -> ClassAnalysis:
+    period, previous = scope.period, scope.previous
     analysis = _Analysis(frame.id, scope, data, settings, today)
     pupils = [row for sid, name in data.names.items() if (row := analysis.pupil(sid, name))]
     counted = [p for p in pupils if not p.departed]  # pupils who left are out of N
@@ -1183,7 +1227,7 @@ def class_analysis(actor: Actor, class_id: int, period_id: int | None) -> ClassA
         period = next((p for p in frame.periods if p.id == period_id), None)
         if period is None:
             raise ValidationError("Этот учебный период не относится к классу.")
-    return _analyse(frame, period, load_settings(), clock.today())
+    return _analyses([(frame, period)], load_settings(), clock.today())[0]
 
 
 def current_period_index(periods: tuple | list, today: dt.date) -> int | None:
@@ -1197,33 +1241,24 @@ def current_period_index(periods: tuple | list, today: dt.date) -> int | None:
     return best if best is not None else (0 if periods else None)
 
 
-def analysis_of(class_id: int, number: int | None) -> ClassAnalysis | None:
-    """The class's analysis for its `number`-th period of the year (None: the one running
-    today, else the last over); None where the class has no such period. For a service that
-    has checked its actor (the district's report)."""
-    frame = _frame(class_id)
+def year_analyses(year_id: int, number: int | None = None) -> list[ClassAnalysis]:
+    """Every class of the year (by grade and letter) for its `number`-th period (None: the
+    one running today, else the last over); a class without such a period is left out. For
+    a service that has checked its actor (school_analysis, the district's report)."""
     today = clock.today()
-    index = current_period_index(frame.periods, today) if number is None else number - 1
-    if index is None or not 0 <= index < len(frame.periods):
-        return None
-    return _analyse(frame, frame.periods[index], load_settings(), today)
+    jobs = []
+    for frame in _frames("c.year_id = ?", (year_id,)):
+        index = current_period_index(frame.periods, today) if number is None else number - 1
+        if index is not None and 0 <= index < len(frame.periods):
+            jobs.append((frame, frame.periods[index]))
+    return _analyses(jobs, load_settings(), today)
 
 
 @reading
 def school_analysis(actor: Actor, year_id: int) -> list[ClassAnalysis]:
     """Every class of the year, each for its period today (the one running, else the last)."""
     require_staff(actor)
-    settings = load_settings()
-    today = clock.today()
-    out = []
-    for (class_id,) in _rows(
-        "SELECT id FROM school_class WHERE year_id = ? ORDER BY grade, letter", (year_id,)
-    ):
-        frame = _frame(class_id)
-        index = current_period_index(frame.periods, today)
-        if index is not None:
-            out.append(_analyse(frame, frame.periods[index], settings, today))
-    return out
+    return year_analyses(year_id)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from models.core import audit, clock, tenancy
 from models.core.access import Actor, require_district
-from models.core.schema import School, SchoolClass, SchoolYear
+from models.core.schema import School, SchoolYear
 from models.core.service import reading, service
 from models.journal.grading import Indicators, indicators
 from models.reports.activity import families_by_class
-from models.reports.analysis import ClassAnalysis, analysis_of, mean_mark
-from models.reports.control import classes_control
+from models.reports.analysis import ClassAnalysis, mean_mark, year_analyses
+from models.reports.control import ClassControl, classes_control
 from models.school.district import natural_order
 
 ALL_GRADES = 0  # a school's (or the district's) line over every grade
@@ -99,13 +99,13 @@ class _Tally:
             families_active=active,
         )
 
-    def add_control(self, lessons: int, not_closed: int, without_marks: int, late: int, marks: int) -> None:
+    def add_control(self, control: ClassControl) -> None:
         self._bump(
-            lessons_held=lessons,
-            not_closed=not_closed,
-            without_marks=without_marks,
-            late_marks=late,
-            marks=marks,
+            lessons_held=control.lessons,
+            not_closed=control.not_closed,
+            without_marks=control.without_marks,
+            late_marks=control.late_marks,
+            marks=control.marks,
         )
 
     def _bump(self, **figures: int) -> None:
@@ -163,25 +163,15 @@ def _school_grades(number: int | None, today: dt.date) -> dict[int, _Tally]:
     grades: dict[int, _Tally] = {}
     ranges: dict[tuple[dt.date, dt.date], list[int]] = {}
     grade_of: dict[int, int] = {}
-    classes = list(
-        SchoolClass.select(SchoolClass.id, SchoolClass.grade)
-        .where(SchoolClass.year == year_id)
-        .order_by(SchoolClass.grade, SchoolClass.letter)
-        .tuples()
-    )
-    families = families_by_class([class_id for class_id, _ in classes])
-    for class_id, grade in classes:
-        analysis = analysis_of(class_id, number)
-        if analysis is None:
-            continue
-        grades.setdefault(grade, _Tally()).add_class(analysis, *families[class_id])
-        ranges.setdefault((analysis.start, analysis.end), []).append(class_id)
-        grade_of[class_id] = grade
+    analyses = year_analyses(year_id, number)
+    families = families_by_class([analysis.class_id for analysis in analyses])
+    for analysis in analyses:
+        grades.setdefault(analysis.grade, _Tally()).add_class(analysis, *families[analysis.class_id])
+        ranges.setdefault((analysis.start, analysis.end), []).append(analysis.class_id)
+        grade_of[analysis.class_id] = analysis.grade
     for (start, end), class_ids in ranges.items():
-        for course in classes_control(class_ids, start, end):
-            grades[grade_of[course.class_id]].add_control(
-                course.lessons, course.not_closed, course.without_marks, course.late_marks, course.marks
-            )
+        for class_id, control in classes_control(class_ids, start, end).items():
+            grades[grade_of[class_id]].add_control(control)
     return grades
 
 
