@@ -395,7 +395,7 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
 
 
-def days_after(later: peewee.Node, earlier: peewee.Node) -> peewee.Node:
+def days_after(later: peewee.ColumnBase, earlier: peewee.ColumnBase) -> peewee.ColumnBase:
     """The whole days from the date `earlier` to the day of `later` (a date or a timestamp),
     as an SQL expression: SQLite counts Julian days (of two midnights: a whole number),
     PostgreSQL subtracts dates."""

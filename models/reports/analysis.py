@@ -366,8 +366,8 @@ class _Sitting:
 
     def sql(self, table: str) -> str:
         """FROM … WHERE … over `x` (marks or absences), `l` and `c`; two "?": the first and
-        the last day. A pupil's rows in the class throughout come from every class read:
-        keep those `sat_in` (the enrollment is checked per entry only for the others)."""
+        the last day. The rows of a pupil in `throughout` come from every class read: keep
+        those of the pupil's class (the enrollment is checked per entry only for the others)."""
         return (
             f"FROM {table} x JOIN lesson l ON l.id = x.lesson_id AND l.school_id = x.school_id "
             "JOIN course c ON c.id = l.course_id AND c.school_id = x.school_id "
@@ -378,10 +378,6 @@ class _Sitting:
             "AND e.school_class_id = c.school_class_id "
             'AND e."start" <= l."date" AND (e."end" IS NULL OR e."end" >= l."date"))))'
         )
-
-    def sat_in(self, pupil: int, class_id: int) -> bool:
-        """Whether an entry read in a lesson of `class_id` counts for the pupil."""
-        return self.throughout.get(pupil, class_id) == class_id
 
 
 def _load(class_ids: list[int], scope: _Scope, today: dt.date) -> dict[int, _Data]:
@@ -525,20 +521,17 @@ def _mark_sums(sitting: _Sitting, periods: tuple[_Period, ...]) -> dict[tuple[in
     period = _period_sql(periods, params)
     values = ", ".join(f"SUM(CASE WHEN x.value = {v} THEN 1 ELSE 0 END)" for v in (5, 4, 3, 2, 1))
     marks: dict[tuple[int, int, int], list[int]] = {}
-    for sid, class_id, subject_id, pid, *sums in _rows(
+    throughout = sitting.throughout
+    for sid, class_id, subject_id, pid, *sums in _rows(  # integers on both databases
         f"SELECT x.student_id, c.school_class_id, c.subject_id, {period}, COUNT(*), SUM(x.value), "
         f"SUM(x.value * {weight}), SUM({weight}), {values} "
         f"{sitting.sql('mark')} GROUP BY 1, 2, 3, 4",
         [*params, periods[0].start, periods[-1].end],
     ):
-        if sitting.sat_in(sid, class_id):
-            key = (sid, subject_id, int(pid))
+        if throughout.get(sid, class_id) == class_id:  # sat in it (see _Sitting.sql)
+            key = (sid, subject_id, pid)
             had = marks.get(key)
-            marks[key] = (
-                [int(s) for s in sums]
-                if had is None
-                else [a + int(b) for a, b in zip(had, sums, strict=True)]
-            )
+            marks[key] = sums if had is None else [a + b for a, b in zip(had, sums, strict=True)]
     return marks
 
 
@@ -552,7 +545,8 @@ def _absences(
     period = _period_sql(periods, params)
     absences: dict[tuple[int, int, int], list[int]] = {}
     day_missed: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    for sid, class_id, subject_id, pid, day, n, unexcused, excused, late in _rows(
+    throughout = sitting.throughout
+    for sid, class_id, subject_id, pid, day, n, unexcused, excused, late in _rows(  # integers
         f'SELECT x.student_id, c.school_class_id, c.subject_id, {period}, l."date", COUNT(*), '
         "SUM(CASE WHEN x.code = ? THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN x.code IN (?, ?) THEN 1 ELSE 0 END), "
@@ -560,15 +554,20 @@ def _absences(
         f"{sitting.sql('absence')} GROUP BY 1, 2, 3, 4, 5",
         [*params, ABSENT, *EXCUSED, LATE, periods[0].start, periods[-1].end],
     ):
-        if not sitting.sat_in(sid, class_id):
+        if throughout.get(sid, class_id) != class_id:  # not sat in it (see _Sitting.sql)
             continue
-        counts = (n, int(unexcused), int(excused), int(late))
-        key = (sid, subject_id, int(pid))
+        key = (sid, subject_id, pid)
         sums = absences.get(key)
-        absences[key] = list(counts) if sums is None else [a + b for a, b in zip(sums, counts, strict=True)]
-        if n > counts[3]:
+        if sums is None:
+            absences[key] = [n, unexcused, excused, late]
+        else:
+            sums[0] += n
+            sums[1] += unexcused
+            sums[2] += excused
+            sums[3] += late
+        if n > late:
             missed, on = day_missed[sid], as_date(day)
-            missed[on] = missed.get(on, 0) + n - counts[3]
+            missed[on] = missed.get(on, 0) + n - late
     return absences, dict(day_missed)
 
 
@@ -972,14 +971,22 @@ class _Analysis:
             any(a <= p.start and (b is None or b >= p.end) for a, b in stints) for p in scope.periods
         )
 
-        stays = [(self.class_id, a, b) for a, b in stints] + data.elsewhere.get(sid, [])
+        elsewhere = data.elsewhere.get(sid, [])
+        stays = [(self.class_id, a, b) for a, b in stints] + elsewhere
+        class_id = self.class_id
 
         def enrolled(klass: int, day: dt.date) -> bool:
             return any(k == klass and a <= day and (b is None or day <= b) for k, a, b in stays)
 
+        def in_class(klass: int, _day: dt.date) -> bool:  # in the class throughout, nowhere else
+            return klass == class_id
+
         cells_of = self.period_cells if scope.period else self.year_cells
         cells = cells_of(sid, None if throughout else enrolled)
-        days_missed = self.attendance.days_missed(sid, data.day_missed.get(sid, {}), enrolled)
+        here_only = throughout and not elsewhere
+        days_missed = self.attendance.days_missed(
+            sid, data.day_missed.get(sid, {}), in_class if here_only else enrolled
+        )
         return _pupil_row(sid, name, _left_on(stints, end), cells, days_missed, data.subjects)
 
     def period_cells(
@@ -1246,7 +1253,7 @@ def year_analyses(year_id: int, number: int | None = None) -> list[ClassAnalysis
     one running today, else the last over); a class without such a period is left out. For
     a service that has checked its actor (school_analysis, the district's report)."""
     today = clock.today()
-    jobs = []
+    jobs: list[tuple[_Frame, _Period | None]] = []
     for frame in _frames("c.year_id = ?", (year_id,)):
         index = current_period_index(frame.periods, today) if number is None else number - 1
         if index is not None and 0 <= index < len(frame.periods):

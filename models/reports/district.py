@@ -11,10 +11,11 @@ mark category per pupil, DOMAIN.md), never averaged from the schools' percentage
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from models.core import audit, clock, tenancy
+from models.core import audit, clock, side_by_side, tenancy
 from models.core.access import Actor, require_district
 from models.core.schema import School, SchoolYear
 from models.core.service import reading, service
@@ -175,6 +176,13 @@ def _school_grades(number: int | None, today: dt.date) -> dict[int, _Tally]:
     return grades
 
 
+def _read_school(school_id: int, number: int | None, today: dt.date) -> dict[int, _Tally]:
+    """One school's tallies, read within it (models.core.side_by_side: maybe in a reader
+    process)."""
+    with tenancy.within(school_id):
+        return _school_grades(number, today)
+
+
 @reading
 def district_report(actor: Actor, period_number: int | None = None) -> DistrictReport:
     """Every school of the district, grade by grade, then the school, then the district
@@ -186,9 +194,10 @@ def district_report(actor: Actor, period_number: int | None = None) -> DistrictR
     rows: list[DistrictRow] = []
     district = _Tally()
     by_grade: dict[int, _Tally] = {}
-    for school_id, name in schools:
-        with tenancy.within(school_id):
-            grades = _school_grades(period_number, today)
+
+    read = functools.partial(_read_school, number=period_number, today=today)
+    tallies = side_by_side.each([school_id for school_id, _name in schools], read)
+    for (school_id, name), grades in zip(schools, tallies, strict=True):
         whole = _Tally()
         for grade, tally in sorted(grades.items()):
             rows.append(tally.row(school_id, name, grade))

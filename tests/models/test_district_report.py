@@ -124,3 +124,28 @@ def test_families_counted_for_a_school_as_the_class_screen_counts_them(two_schoo
             assert bulk[class_id] == (len(screen.pupils), screen.active)
         assert bulk[first.class_a] == (4, 1)
         txn.rollback()
+
+
+def test_forked_readers_give_the_same_report(two_schools, monkeypatch):
+    """The command line reads the schools in forked processes (models.core.side_by_side):
+    the same rows as one reader's, and the parent's connection still reads after."""
+    from models.core import side_by_side
+
+    first, second = two_schools
+    if second is None:
+        pytest.skip("a district of two schools runs on PostgreSQL")
+    monkeypatch.setenv(side_by_side.READERS_ENV, "1")
+    alone = district_report(SYSTEM, 1)
+    monkeypatch.setenv(side_by_side.READERS_ENV, "2")
+    monkeypatch.setattr(side_by_side, "_may_fork", lambda: True)
+    forked: list[int] = []
+    in_processes = side_by_side._in_processes
+
+    def spied(items, call, count):
+        forked.append(count)
+        return in_processes(items, call, count)
+
+    monkeypatch.setattr(side_by_side, "_in_processes", spied)
+    assert district_report(SYSTEM, 1) == alone
+    assert forked == [2]
+    assert district_report(SYSTEM, None).rows  # the parent reads again, after the children's exit
