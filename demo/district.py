@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from demo.builder import DemoResult, build_demo
+from demo.builder import DemoResult, build_demo, stored_logins
 from demo.data import SCHOOL_NAME
 from models.core import tenancy
 from models.core.access import SYSTEM, account_named
@@ -29,9 +29,13 @@ def school_name(number: int) -> str:
 
 
 def build_district(
-    url: str | None, schools: int = DEFAULT_SCHOOLS, progress: Callable[[str], object] | None = None
+    url: str | None,
+    schools: int = DEFAULT_SCHOOLS,
+    progress: Callable[[str], object] | None = None,
+    size: str = "school",
 ) -> DemoResult:
-    """Make sure the store at `url` (PostgreSQL) holds the demo district of `schools` schools."""
+    """Make sure the store at `url` (PostgreSQL) holds the demo district of `schools` schools,
+    each a copy of the demo school of `size` (the tests' is "small")."""
     say = progress or (lambda _text: None)
     if not 1 <= schools <= MAX_SCHOOLS:
         raise ValidationError(f"Школ в демонстрационном районе: от 1 до {MAX_SCHOOLS}.")
@@ -43,9 +47,17 @@ def build_district(
         )
     with tenancy.district():
         existing = list(School.select(School.id, School.name).order_by(School.id).tuples())
-    if existing:
-        tenancy.enter(existing[0][0])
-    result = build_demo(url, size="school", progress=say)  # the first school, or the one there is
+    if existing:  # built before: the first school is the demo's, or this is no demo district
+        with tenancy.within(existing[0][0]):
+            logins = stored_logins()
+        if logins is None:
+            raise ValidationError(
+                f"В базе {location.describe()} уже есть школы, и они не демонстрационные: "
+                "для демо укажите другую базу (--db)."
+            )
+        result = DemoResult(location.describe(), logins, 0.0)
+    else:
+        result = build_demo(url, size=size, progress=say)
     with tenancy.district():
         first = School.select(School.id).order_by(School.id).first().id
         count = School.select().count()

@@ -115,3 +115,22 @@ def test_export_district_report_writes_the_report(tmp_path, capsys):
             .first()
         )
     assert entry is not None and entry.school_id is None and written in entry.new
+
+
+def test_the_demo_district_is_built_once_and_found_again(district_db):
+    """`journal demo --size district`: the demo school, its copies with suffixed logins and
+    the office's account; run again, it finds the district it built (and no rebuild)."""
+    from demo.district import DISTRICT_LOGIN, DISTRICT_PASSWORD, build_district, school_name
+
+    built = build_district(district_db, 2, size="small")
+    assert built.seconds > 0
+    with tenancy.district():
+        names = [name for (name,) in School.select(School.name).order_by(School.id).tuples()]
+    assert names[1] == school_name(2) and len(names) == 2
+    office = accounts.authenticate(DISTRICT_LOGIN, DISTRICT_PASSWORD).actor
+    assert office.role == "district" and office.school_id is None
+    first_admin = next(login for login in built.logins if login["role"] == "admin")
+    copy = accounts.authenticate(f"{first_admin['login']}.s2", first_admin["password"]).actor
+    assert copy.school_id != accounts.authenticate(first_admin["login"], first_admin["password"]).actor.school_id
+    again = build_district(district_db, 2, size="small")
+    assert again.seconds == 0.0 and again.logins == built.logins
