@@ -12,12 +12,14 @@ Bulk reads: seven queries whatever the number of courses; portable SQL.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
-from peewee import SQL, Case, Function, fn
+from peewee import SQL, Case, Expression, Function, fn
 
 from models.core import clock
 from models.core.access import Actor, require_admin, require_staff
@@ -164,8 +166,8 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
         return []
     course_ids = [c.id for c in courses]
     class_ids = sorted({c.school_class_id for c in courses})
-    lessons = _lessons_held(course_ids, start, held_until)
-    marks, late = _marks_entered(course_ids, start, held_until, settings.late_entry_days)
+    lessons = _lessons_held([(course_ids, start, held_until)])
+    marks, late = _marks_entered([(course_ids, start, held_until)], settings.late_entry_days)
     periods = _periods_touching({c.school_class.year_id for c in courses}, start, end)
     stints = _stints(class_ids, start, end)
     members = _subgroup_members({c.subgroup_id for c in courses if c.subgroup_id}, periods)
@@ -176,13 +178,26 @@ def _control(where, start: dt.date, end: dt.date) -> list[CourseControl]:
     return worst_first(_course_control(course, reads) for course in courses)
 
 
-def _lessons_held(
-    course_ids: list[int], start: dt.date, held_until: dt.date
-) -> dict[int, tuple[int, int, int, int, int]]:
+# Courses' lessons between two days: (courses, first day, last day held), read together.
+Span = tuple[list[int], dt.date, dt.date]
+
+
+def _in_spans(spans: list[Span]) -> Expression | None:
+    """The lessons of the spans (a span ending before it starts holds none); None: none."""
+    parts = [
+        Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until)
+        for course_ids, start, held_until in spans
+        if course_ids and held_until >= start
+    ]
+    return reduce(operator.or_, parts) if parts else None
+
+
+def _lessons_held(spans: list[Span]) -> dict[int, tuple[int, int, int, int, int]]:
     """Lessons held per course: all, without a topic, without a single mark, without homework
     (or «без д/з»), not closed on their own day (DATE() of closed_at: portable)."""
     lessons: dict[int, tuple[int, int, int, int, int]] = {}
-    if held_until < start:
+    where = _in_spans(spans)
+    if where is None:
         return lessons
     has_mark = Mark.select(SQL("1")).where(Mark.lesson == Lesson.id)
     for course_id, total, no_topic, no_marks, no_homework, not_closed in tuples(
@@ -194,7 +209,7 @@ def _lessons_held(
             _count_if((Lesson.homework == "") & (Lesson.no_homework == False)),  # noqa: E712
             _count_if(Lesson.closed_at.is_null() | (fn.DATE(Lesson.closed_at) > Lesson.date)),
         )
-        .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
+        .where(where)
         .group_by(Lesson.course)
     ):
         counts = (no_topic, no_marks, no_homework, not_closed)
@@ -202,14 +217,13 @@ def _lessons_held(
     return lessons
 
 
-def _marks_entered(
-    course_ids: list[int], start: dt.date, held_until: dt.date, late_entry_days: int
-) -> tuple[dict[int, int], dict[int, int]]:
+def _marks_entered(spans: list[Span], late_entry_days: int) -> tuple[dict[int, int], dict[int, int]]:
     """Marks per course, and those entered more than `late_entry_days` after the lesson
     (whole days from the lesson to the day of entry)."""
     marks: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    if held_until < start:
+    where = _in_spans(spans)
+    if where is None:
         return marks, late
     for course_id, n, n_late in tuples(
         Mark.select(
@@ -218,7 +232,7 @@ def _marks_entered(
             _count_if(days_after(Mark.entered_at, Lesson.date) > late_entry_days),
         )
         .join(Lesson)
-        .where(Lesson.course.in_(course_ids) & (Lesson.date >= start) & (Lesson.date <= held_until))
+        .where(where)
         .group_by(Lesson.course)
     ):
         marks[course_id] = n
@@ -473,17 +487,22 @@ class ClassControl:
     late_marks: int = 0
 
 
-def classes_control(class_ids: list[int], start: dt.date, end: dt.date) -> dict[int, ClassControl]:
-    """Per class (of these) its courses' lessons and marks between `start` and `end`, for a
-    service that has checked its actor (the district's report): two queries, whatever the
-    number of classes."""
+def classes_control(ranges: dict[tuple[dt.date, dt.date], list[int]]) -> dict[int, ClassControl]:
+    """Per class its courses' lessons and marks between the first and the last day of its
+    range (`ranges`: (first, last) → classes), for a service that has checked its actor (the
+    district's report): three queries, whatever the number of classes and ranges."""
+    range_of = {class_id: days for days, class_ids in ranges.items() for class_id in class_ids}
     class_of = dict(
-        tuples(Course.select(Course.id, Course.school_class).where(Course.school_class.in_(class_ids)))
+        tuples(Course.select(Course.id, Course.school_class).where(Course.school_class.in_(list(range_of))))
     )
-    held_until = min(end, clock.today())
-    lessons = _lessons_held(list(class_of), start, held_until)
-    marks, late = _marks_entered(list(class_of), start, held_until, load_settings().late_entry_days)
-    sums: dict[int, list[int]] = {k: [0] * 5 for k in class_ids}
+    today = clock.today()
+    spans = [
+        ([course for course, k in class_of.items() if k in class_ids], start, min(end, today))
+        for (start, end), class_ids in ranges.items()
+    ]
+    lessons = _lessons_held(spans)
+    marks, late = _marks_entered(spans, load_settings().late_entry_days)
+    sums: dict[int, list[int]] = {k: [0] * 5 for k in range_of}
     for course_id, class_id in class_of.items():
         total, _no_topic, no_marks, _no_homework, not_closed = lessons.get(course_id, (0, 0, 0, 0, 0))
         figures = (total, not_closed, no_marks, marks.get(course_id, 0), late.get(course_id, 0))

@@ -170,9 +170,8 @@ def _school_grades(number: int | None, today: dt.date) -> dict[int, _Tally]:
         grades.setdefault(analysis.grade, _Tally()).add_class(analysis, *families[analysis.class_id])
         ranges.setdefault((analysis.start, analysis.end), []).append(analysis.class_id)
         grade_of[analysis.class_id] = analysis.grade
-    for (start, end), class_ids in ranges.items():
-        for class_id, control in classes_control(class_ids, start, end).items():
-            grades[grade_of[class_id]].add_control(control)
+    for class_id, control in classes_control(ranges).items():
+        grades[grade_of[class_id]].add_control(control)
     return grades
 
 
