@@ -545,7 +545,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the app over SSH with journal accounts, or in a browser (textual-serve)."""
     from models.core.store import open_store
 
-    location = open_store(args.db)
+    # the SSH server's logins and transfers run in its pool of threads, each on a connection
+    # of its own (--db-connections bounds them); its sessions are processes with one each
+    location = open_store(args.db, per_thread=args.what == "ssh")
     db = os.path.abspath(location.path) if location.kind == "sqlite" else location.url
     app_command = [sys.executable, os.path.abspath(__file__)]
     host, port = args.listen

@@ -92,7 +92,7 @@ def _hide_password(url: str) -> str:
     return url
 
 
-def make_database(location: Location) -> peewee.Database:
+def make_database(location: Location, per_thread: bool = False) -> peewee.Database:
     if location.kind == "sqlite":
         if location.path != ":memory:":
             _create_private_file(Path(location.path))
@@ -112,7 +112,9 @@ def make_database(location: Location) -> peewee.Database:
         "port": parts.port or None,
         **url_parameters(location.url),
     }
-    db = JournalPostgresqlDatabase((parts.path or "/").lstrip("/") or "postgres", **connect)
+    db = JournalPostgresqlDatabase(
+        (parts.path or "/").lstrip("/") or "postgres", per_thread=per_thread, **connect
+    )
     db.journal_url = location.url  # for pg_dump and pg_restore (models/core/store.py)
     return db
 
@@ -161,7 +163,13 @@ class JournalPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
     pg_terminate_backend, a network cut): outside a transaction the statement is simply run
     again on the new connection; inside one it fails as a whole (nothing half-written), and
     the service that ran it closes the broken connection (drop_broken_connection) so that the
-    next operation reconnects."""
+    next operation reconnects.
+
+    One connection per process (a session is a process): its threads — the app's, its
+    workers, the grid's writer — take turns on it (`taking_turn`): each statement, and each
+    transaction whole (models.core.service takes the turn before BEGIN), so two threads'
+    work never interleaves inside a transaction. `per_thread`: each thread its own connection
+    instead (the SSH server's process, whose pool of --db-connections threads is the bound)."""
 
     reconnect_errors = (
         (peewee.OperationalError, "server closed the connection"),
@@ -174,28 +182,73 @@ class JournalPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
         (peewee.InterfaceError, "the connection is closed"),
     )
 
+    def __init__(self, database: str, per_thread: bool = False, **kwargs: Any) -> None:
+        super().__init__(database, thread_safe=per_thread, **kwargs)
+        self.turn: threading.RLock | None = None if per_thread else threading.RLock()
+        self._no_wait = threading.local()
+
+    @contextlib.contextmanager
+    def taking_turn(self) -> Iterator[None]:
+        """This thread's turn on the process's connection (re-entrant); at once or StoreBusy
+        inside without_waiting() while another thread has it."""
+        turn = self.turn
+        if turn is None:
+            yield
+            return
+        if not turn.acquire(blocking=not getattr(self._no_wait, "on", False)):
+            raise StoreBusy("База данных занята другой операцией этого сеанса.")
+        try:
+            yield
+        finally:
+            turn.release()
+
+    def execute_sql(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        with self.taking_turn():
+            return super().execute_sql(sql, params, *args, **kwargs)
+
 
 def drop_broken_connection() -> bool:
     """Close this thread's connection if the server dropped it, so the next operation opens
     a new one; True if it was dropped. Called after a failed operation, outside transactions."""
     db = database.obj
-    if db is None or db.is_closed() or db.in_transaction():
+    if db is None:
         return False
-    conn = db._state.conn
-    if not (getattr(conn, "closed", False) or getattr(conn, "broken", False)):
-        return False
-    try:
-        db.close()
-    except (peewee.DatabaseError, peewee.InterfaceError, OSError):
-        db._state.reset()
-    return True
+    with turn():
+        if db.is_closed() or db.in_transaction():
+            return False
+        conn = db._state.conn
+        if not (getattr(conn, "closed", False) or getattr(conn, "broken", False)):
+            return False
+        try:
+            db.close()
+        except (peewee.DatabaseError, peewee.InterfaceError, OSError):
+            db._state.reset()
+        return True
+
+
+def turn() -> contextlib.AbstractContextManager[None]:
+    """This thread's turn on the process's one connection (PostgreSQL; a no-op where each
+    thread has its own): taken before a transaction begins and held to its end."""
+    db = database.obj
+    if isinstance(db, JournalPostgresqlDatabase):
+        return db.taking_turn()
+    return contextlib.nullcontext()
+
+
+def one_connection() -> bool:
+    """Whether the process's threads share one connection (then reads side by side in
+    threads gain nothing: they take turns)."""
+    db = database.obj
+    return isinstance(db, JournalPostgresqlDatabase) and db.turn is not None
 
 
 def release_thread_connection() -> None:
-    """A worker thread is done with the store: its connection is closed (one session keeps
-    one connection: the app's own thread's)."""
+    """A worker thread is done with the store: its own connection is closed (SQLite, or a
+    connection per thread); where the process's threads share one, it stays, the session's."""
     db = database.obj
-    if db is not None and not db.is_closed() and not db.in_transaction():
+    if db is None or one_connection():
+        return
+    if not db.is_closed() and not db.in_transaction():
         db.close()
 
 
@@ -275,9 +328,19 @@ class FairSqliteDatabase(peewee.SqliteDatabase):
 def without_waiting() -> Iterator[None]:
     """Writes begun in this block on this thread do not queue for the store: while another
     writer holds it, they raise StoreBusy at once, having done nothing (the grid then writes
-    the mark from a thread of its own instead of making the keystroke wait). A no-op where
-    writers do not take turns on the whole store (PostgreSQL locks rows)."""
+    the mark from a thread of its own instead of making the keystroke wait). SQLite: the
+    whole store's write turn; PostgreSQL (rows are locked, not the store): the session's one
+    connection, while another thread of the session has it."""
     db = database.obj
+    if isinstance(db, JournalPostgresqlDatabase):  # the session's connection, busy in a worker
+        flag = db._no_wait
+        before = getattr(flag, "on", False)
+        flag.on = True
+        try:
+            yield
+        finally:
+            flag.on = before
+        return
     if not isinstance(db, FairSqliteDatabase):
         yield
         return
@@ -368,10 +431,11 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def bind(location: Location) -> peewee.Database:
-    """Point every model at the store and connect; returns the live database."""
+def bind(location: Location, per_thread: bool = False) -> peewee.Database:
+    """Point every model at the store and connect; returns the live database. PostgreSQL:
+    one connection for the process, or one per thread (`per_thread`: the SSH server)."""
     close()
-    db = make_database(location)
+    db = make_database(location, per_thread)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)

@@ -18,7 +18,7 @@ from typing import ParamSpec, TypeVar
 import peewee
 
 from models.core.access import Actor, require_current
-from models.core.db import database, drop_broken_connection, release_thread_connection
+from models.core.db import database, drop_broken_connection, release_thread_connection, turn
 from models.core.db import without_waiting as db_without_waiting
 from models.core.errors import JournalError, StorageError, ValidationError
 
@@ -77,7 +77,7 @@ def in_one_turn(calls: list[Callable[[], R]]) -> list[R | JournalError]:
     JournalError is its result); if the store itself fails, every call gets that failure and
     nothing of any is written. Results are in the calls' order."""
     try:
-        with database.atomic():
+        with turn(), database.atomic():
             results: list[R | JournalError] = []
             for call in calls:
                 try:
@@ -106,7 +106,7 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         actor = _acting(args, kwargs)
         try:
-            with database.atomic():
+            with turn(), database.atomic():  # the session's connection first, then BEGIN
                 if actor is not None:  # the account as it is now, inside the write's transaction
                     require_current(actor)
                 return fn(*args, **kwargs)

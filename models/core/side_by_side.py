@@ -9,8 +9,10 @@ it closes when the batch is done (no idle connection is left behind):
   two cores, 60 schools: two processes 9.5 s, two threads 13–17 s, one 22 s). The parent
   closes its connection first, so that no child ever touches it;
 - a process with threads (an app's session: forking it is unsafe) reads with the calling
-  thread and helpers of a small pool; the caller reads too, so a batch never waits for a
-  helper that cannot start (inside a busy pool it reads alone, only slower).
+  thread and helpers of a small pool where each thread has a connection of its own (SQLite);
+  the caller reads too, so a batch never waits for a helper that cannot start (inside a busy
+  pool it reads alone, only slower). On PostgreSQL such a process holds one connection
+  (models.core.db), so it reads one item after another.
 
 The number: JOURNAL_REPORT_READERS (default 2; 1 reads everything on the caller's
 connection). An item (a school) is read whole by one reader, in its own consistent reads.
@@ -29,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import util
 from typing import TypeVar
 
-from models.core.db import close, database
+from models.core.db import close, database, one_connection
 from models.core.errors import JournalError, StorageError
 
 READERS_ENV = "JOURNAL_REPORT_READERS"
@@ -72,6 +74,8 @@ def each(items: Sequence[T], call: Callable[[T], R]) -> list[R]:
         return [call(item) for item in items]
     if _may_fork():
         return _in_processes(items, call, count)
+    if one_connection():  # threads would only take turns on it
+        return [call(item) for item in items]
     return _in_threads(items, call, count)
 
 

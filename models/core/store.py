@@ -63,8 +63,10 @@ def migrate(url: str | None = None) -> list[str]:
         raise StorageError(f"Не удалось обновить схему базы данных: {exc}") from exc
 
 
-def open_store(url: str | None = None, *, create: bool = False) -> Location:
-    """Bind the models to the store; refuse an outdated or empty one with what to run."""
+def open_store(url: str | None = None, *, create: bool = False, per_thread: bool = False) -> Location:
+    """Bind the models to the store; refuse an outdated or empty one with what to run.
+    PostgreSQL: one connection for the process, or one per thread (`per_thread`: the SSH
+    server, whose pool of threads bounds its connections)."""
     location = resolve(url)
     in_file = location.kind == "sqlite" and location.path != ":memory:"
     if in_file and not create and not Path(location.path).exists():
@@ -72,7 +74,7 @@ def open_store(url: str | None = None, *, create: bool = False) -> Location:
             f"Базы данных {location.path} нет. Создайте её: journal init "
             f"(или journal demo для демонстрационной школы)."
         )
-    db = dbmod.bind(location)
+    db = dbmod.bind(location, per_thread)
     try:
         if create:
             _runner(db).up()

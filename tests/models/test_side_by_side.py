@@ -44,6 +44,7 @@ def test_the_setting_is_read_and_held_within_bounds(monkeypatch):
 def test_threads_read_at_once_and_keep_the_order(monkeypatch):
     monkeypatch.setenv(side_by_side.READERS_ENV, "3")
     monkeypatch.setattr(side_by_side, "_may_fork", lambda: False)
+    monkeypatch.setattr(side_by_side, "one_connection", lambda: False)  # a connection per thread
     meet = threading.Barrier(2, timeout=10)  # the first two items wait for each other
     seen: dict[int, int] = {}
 
@@ -60,8 +61,22 @@ def test_threads_read_at_once_and_keep_the_order(monkeypatch):
 def test_a_threads_failure_stops_the_batch_and_reaches_the_caller(monkeypatch):
     monkeypatch.setenv(side_by_side.READERS_ENV, "2")
     monkeypatch.setattr(side_by_side, "_may_fork", lambda: False)
+    monkeypatch.setattr(side_by_side, "one_connection", lambda: False)
     with pytest.raises(ValueError, match="не прочитано: 3"):
         side_by_side.each(list(range(6)), _refuse)
+
+
+def test_a_process_on_one_connection_reads_in_its_own_thread(monkeypatch):
+    """A session on PostgreSQL holds one connection: threads would only take turns on it."""
+    monkeypatch.setenv(side_by_side.READERS_ENV, "4")
+    monkeypatch.setattr(side_by_side, "_may_fork", lambda: False)
+    monkeypatch.setattr(side_by_side, "one_connection", lambda: True)
+    here = threading.get_ident()
+    assert side_by_side.each([1, 2, 3], lambda n: (n, threading.get_ident())) == [
+        (1, here),
+        (2, here),
+        (3, here),
+    ]
 
 
 def test_one_reader_reads_everything_itself(monkeypatch):

@@ -131,6 +131,8 @@ def test_the_demo_district_is_built_once_and_found_again(district_db):
     assert office.role == "district" and office.school_id is None
     first_admin = next(login for login in built.logins if login["role"] == "admin")
     copy = accounts.authenticate(f"{first_admin['login']}.s2", first_admin["password"]).actor
-    assert copy.school_id != accounts.authenticate(first_admin["login"], first_admin["password"]).actor.school_id
+    assert (
+        copy.school_id != accounts.authenticate(first_admin["login"], first_admin["password"]).actor.school_id
+    )
     again = build_district(district_db, 2, size="small")
     assert again.seconds == 0.0 and again.logins == built.logins

@@ -20,7 +20,7 @@ from models.core.schema import AuditEntry, Mark
 from models.core.store import backup, check, open_store, restore
 from models.journal import entries
 from tests.conftest import PG_URL
-from tests.factory import build_small_school, past_lesson
+from tests.factory import PAST_DAY, build_small_school, past_lesson
 from tests.shared import journal_process
 
 pytestmark = pytest.mark.slow
@@ -120,6 +120,96 @@ def test_backup_and_restore_on_postgresql(pg_school, tmp_path):
         dbmod.close()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {scratch} (FORCE)")
+
+
+# --- PostgreSQL: one connection per session ----------------------------------------------------
+
+
+def _connections_of_this_process(url: str) -> int:
+    """The connections to the test's database other than the counting one: this process's
+    (every other process of the test run works in a database of its own)."""
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchone()[0]
+
+
+def test_a_sessions_threads_take_turns_on_one_connection(pg_school):
+    """The app's thread, its workers and the grid's writer write and read at once: the
+    session never holds a second connection, and every write lands."""
+    import threading
+
+    from models.reports.analysis import class_analysis
+
+    s = pg_school
+    lessons = [past_lesson(s, day=PAST_DAY - dt.timedelta(days=7 * k)) for k in range(4)]
+    failures: list[BaseException] = []
+    running = threading.Event()
+    most = 0
+
+    def teacher(lesson: int) -> None:
+        try:
+            running.set()
+            for pupil in s.pupils:
+                entries.set_mark(s.teacher, lesson, pupil, "4")
+                class_analysis(s.admin, s.class_a, None)
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=teacher, args=(lesson,)) for lesson in lessons]
+    for thread in threads:
+        thread.start()
+    running.wait(10)
+    while any(thread.is_alive() for thread in threads):
+        most = max(most, _connections_of_this_process(PG_URL))
+        entries.set_mark(s.teacher, lessons[0], s.pupils[0], "5")  # the app's own thread too
+    for thread in threads:
+        thread.join()
+    assert not failures
+    assert most == 1
+    assert Mark.select().where(Mark.lesson.in_(lessons)).count() == len(lessons) * len(s.pupils)
+
+
+def test_a_transaction_of_one_thread_is_not_seen_or_joined_by_another(pg_school):
+    """Threads sharing the connection never interleave inside a transaction: a read waits
+    for the other thread's transaction to end (here rolled back, so it sees nothing), and a
+    write told not to wait is refused at once instead."""
+    import threading
+
+    from models.core.db import turn, without_waiting
+    from models.core.errors import StoreBusy
+    from models.core.schema import Setting
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def uncommitted() -> None:
+        try:
+            with turn(), database.atomic():
+                Setting.create(key="probe.uncommitted", value="1")
+                inside.set()
+                leave.wait(10)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+
+    writer = threading.Thread(target=uncommitted)
+    writer.start()
+    assert inside.wait(10)
+    with pytest.raises(StoreBusy), without_waiting():
+        entries.set_mark(pg_school.teacher, past_lesson(pg_school), pg_school.pupils[0], "5")
+    reader = threading.Thread(
+        target=lambda: seen.append(Setting.select().where(Setting.key == "probe.uncommitted").count())
+    )
+    seen: list[int] = []
+    reader.start()
+    reader.join(0.5)
+    assert reader.is_alive()  # waiting for the writer's turn, not reading inside its transaction
+    leave.set()
+    writer.join()
+    reader.join(10)
+    assert seen == [0]
 
 
 # --- SQLite: the file -------------------------------------------------------------------------
