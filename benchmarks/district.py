@@ -47,6 +47,10 @@ def measure(url: str, schools: int, writers: int = 100, marks: int = 40) -> dict
         ids = sorted(sid for (sid,) in School.select(School.id).tuples())
     if len(ids) < schools:
         raise SystemExit(f"the district has {len(ids)} schools, not {schools}")
+    import threading
+
+    if threading.active_count() != 1:  # models.core.side_by_side forks its readers only then
+        raise SystemExit("the report's readers cannot fork here (other threads run): not measured")
     report, report_s = _timed(lambda: district_report(SYSTEM, None))
     totals = {r.school_id: r for r in report.rows if r.grade == ALL_GRADES and r.school_id is not None}
     if set(totals) != set(ids) or any(r.indicators.n == 0 for r in totals.values()):
