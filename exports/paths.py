@@ -22,6 +22,7 @@ import re
 import shlex
 import socket
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,16 +123,20 @@ def remove_file(user_id: int, name: str, *, inbox: bool = False) -> UserFile:
     return found
 
 
-def purge_expired(keep_days: int, *, now: dt.datetime | None = None) -> list[Path]:
-    """Remove every user's files older than `keep_days` (login slips: older than a day);
-    returns what was removed. Runs at login, on each export and hourly in `serve ssh`."""
+def purge_expired(
+    keep_days: int, *, per_account: Mapping[int, int] | None = None, now: dt.datetime | None = None
+) -> list[Path]:
+    """Remove every user's files older than `keep_days`, or than their own account's days
+    (`per_account`: user id → days); login slips older than a day; returns what was removed."""
     now = now or dt.datetime.now()
-    keep = dt.timedelta(days=max(1, keep_days))
     removed: list[Path] = []
     root = exports_root()
     for entry in os.scandir(root):
         if not entry.is_dir(follow_symlinks=False):
             continue
+        owner = entry.name.removeprefix("user-")
+        days = (per_account or {}).get(int(owner), keep_days) if owner.isdigit() else keep_days
+        keep = dt.timedelta(days=max(1, days))
         for inbox in (False, True):
             folder = Path(entry.path) / INBOX if inbox else Path(entry.path)
             for f in _regular_files(folder, inbox):
@@ -143,6 +148,21 @@ def purge_expired(keep_days: int, *, now: dt.datetime | None = None) -> list[Pat
                         continue
                     removed.append(f.path)
     return removed
+
+
+def tidy() -> list[Path]:
+    """The files kept longer than their owner's school allows, removed (each account's
+    school's setting; the district's own accounts and the command line's: the default).
+    Runs at login, on each export, on «Мои файлы», on each SFTP session and hourly in
+    `serve ssh`."""
+    from models.core.settings import Settings, files_keep_days_of
+
+    owners = [int(name[5:]) for name in _folder_names() if name.startswith("user-") and name[5:].isdigit()]
+    return purge_expired(Settings().files_keep_days, per_account=files_keep_days_of(owners))
+
+
+def _folder_names() -> list[str]:
+    return [entry.name for entry in os.scandir(exports_root()) if entry.is_dir(follow_symlinks=False)]
 
 
 def human_size(size: int) -> str:

@@ -27,7 +27,7 @@ from typing import BinaryIO, cast
 
 from exports.files import csv_separator, free_path, safe_filename, write_private
 from exports.layout import FORMATS, Sheet, render, render_csv
-from exports.paths import purge_expired, user_folder
+from exports.paths import tidy, user_folder
 from models.core import clock
 from models.core.access import Actor, deny, is_homeroom_of, require_class_keeper, require_staff
 from models.core.errors import JournalError, ValidationError
@@ -208,7 +208,7 @@ def export_target(
             raise ValidationError("Вся школа не выгружается в стандартный вывод: укажите папку.")
         return ExportTarget("stdout", stream=stream or sys.stdout.buffer)
     if out is None or str(out).strip() == "":
-        purge_expired(load_settings().files_keep_days)
+        tidy()
         return ExportTarget("dir", user_folder(actor.user_id))
     text = str(out)
     path = Path(os.path.expanduser(text))

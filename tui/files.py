@@ -16,7 +16,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from exports.paths import SLIP_PREFIX, connect_hints, fetch_command, purge_expired, server_address
+from exports.paths import SLIP_PREFIX, connect_hints, fetch_command, server_address, tidy
 from models.core.access import Actor
 from models.core.errors import JournalError
 from models.core.settings import load as load_settings
@@ -84,7 +84,7 @@ def tidy_files() -> None:
     """Expired files are removed at every login (and hourly by `serve ssh`); a folder the
     journal cannot reach does not stop a login."""
     with contextlib.suppress(OSError, JournalError):
-        purge_expired(load_settings().files_keep_days)
+        tidy()
 
 
 def diary_address() -> str:

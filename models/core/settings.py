@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from models.core import tenancy
 from models.core.errors import ValidationError
-from models.core.schema import Setting
+from models.core.schema import Setting, User
 
 
 @dataclass(frozen=True)
@@ -137,3 +139,22 @@ def load() -> Settings:
     stored = {row.key: row.value for row in Setting.select()}
     values: dict[str, Any] = {k: parse_value(k, v) for k, v in stored.items() if k in LABELS}
     return replace(Settings(), **values)
+
+
+def files_keep_days_of(user_ids: Collection[int]) -> dict[int, int]:
+    """How many days these accounts' exported files are kept: each one's school's setting (a
+    district's schools may differ; the district's own accounts keep the default). Read
+    across the district (the SSH server's hourly tidy works in no school)."""
+    if not user_ids:
+        return {}
+    with tenancy.district():
+        schools = dict(User.select(User.id, User.school).where(User.id.in_(list(user_ids))).tuples())
+        stored = Setting.select(Setting.school, Setting.value).where(
+            (Setting.key == "files_keep_days") & Setting.school.in_({s for s in schools.values() if s})
+        )
+        per_school: dict[int, int] = {}
+        for school_id, raw in stored.tuples():
+            with contextlib.suppress(ValidationError):  # out of bounds: the default, as load() has it
+                per_school[school_id] = int(parse_value("files_keep_days", raw))  # type: ignore[call-overload]
+    default = Settings().files_keep_days
+    return {user_id: per_school.get(school_id, default) for user_id, school_id in schools.items()}

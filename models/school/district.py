@@ -20,6 +20,7 @@ from models.core import audit, tenancy
 from models.core.access import ADMIN, DISTRICT, SYSTEM, Actor, actor_of, deny, require_district
 from models.core.db import database, is_sqlite
 from models.core.errors import NotFound, ValidationError
+from models.core.locks import take_turn
 from models.core.schema import ALL_MODELS, School, SchoolOwned, User, WorkType
 from models.core.service import reading, service
 from models.core.settings import load as load_settings
@@ -49,6 +50,7 @@ def found_school(
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Укажите название школы.")
+    take_turn("district.school-names")  # two offices adding the same name at once: one waits
     with tenancy.district():
         existing = [school for (school,) in School.select(School.name).tuples()]
     if existing and is_sqlite():

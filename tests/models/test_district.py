@@ -174,3 +174,50 @@ def test_the_district_admin_may_fetch_files_by_sftp(office, small):
         require_file_transfer(office)  # their district reports
     with pytest.raises(PermissionDenied):
         require_file_transfer(small.guardian)
+
+
+def test_two_offices_adding_the_same_school_at_once_make_one(store, monkeypatch):
+    """Both pass the name check before either writes (the second connection meets the first
+    at School.create): the name's turn makes the second wait, then see the first's school."""
+    import threading
+
+    from models.core.store import open_store
+    from models.school.identity import init_school
+    from tests.conftest import PG_URL
+
+    if dbmod.is_sqlite():
+        pytest.skip("a district runs on PostgreSQL")
+    init_school("Тестовая школа", "admin", "admin-secret-1")
+    district.create_district_admin(SYSTEM, "rono", PASSWORD)
+    office = accounts.authenticate("rono", PASSWORD).actor
+    open_store(PG_URL, per_thread=True)  # two threads, two connections: two server processes
+    create = School.create
+    meet = threading.Barrier(2, timeout=2)
+
+    def create_after_both_checked(**fields):
+        try:
+            meet.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other is waiting for the name's turn: go on alone
+        return create(**fields)
+
+    monkeypatch.setattr(School, "create", create_after_both_checked)
+    outcomes: list[str] = []
+
+    def add(login: str) -> None:
+        try:
+            district.add_school(office, "Школа № 5", login)
+            outcomes.append("added")
+        except ValidationError as exc:
+            outcomes.append(exc.message)
+        finally:
+            dbmod.close()
+
+    threads = [threading.Thread(target=add, args=(login,)) for login in ("admin5a", "admin5b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["added", "Школа «Школа № 5» в районе уже есть."]
+    with tenancy.district():
+        assert School.select().where(School.name == "Школа № 5").count() == 1

@@ -16,7 +16,7 @@ from textual import events
 from textual.widgets import Select, Static
 
 import tui.app as tui_app
-from exports.paths import fetch_command, list_files, purge_expired, user_folder
+from exports.paths import fetch_command, list_files, purge_expired, tidy, user_folder
 from exports.run import export
 from models.core.schema import AuditEntry
 from models.people import accounts
@@ -78,9 +78,43 @@ def test_files_expire_after_the_school_setting_and_slips_after_a_day(small_sqlit
     assert sorted(p.name for p in removed) == ["Реквизиты_5А.xlsx", "Табель_old.xlsx", "список.xlsx"]
     assert [f.name for f in list_files(s.homeroom.user_id)] == ["Табель_new.xlsx"]
     update_setting(s.admin, "files_keep_days", "3")
-    from models.core.settings import load
 
-    assert purge_expired(load().files_keep_days) == [fresh]
+    assert tidy() == [fresh]  # the owner's school's setting
+
+
+def test_each_school_of_a_district_keeps_its_own_files_as_long_as_it_says(root):
+    """A district's schools keep exports for different days: a teacher's login (or the
+    server's hourly tidy, in no school) removes each account's files by its own school's
+    setting, never another school's."""
+    from models.core import db as dbmod
+    from models.core import tenancy
+    from models.core.access import SYSTEM
+    from models.core.store import open_store
+    from models.school.district import found_school
+    from tests.conftest import PG_URL, _reset_postgres
+    from tests.factory import build_small_school
+
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need JOURNAL_TEST_PG=postgresql://… (set by .ci/run)")
+    _reset_postgres(PG_URL)
+    open_store(PG_URL, create=True)
+    try:
+        first = build_small_school()
+        update_setting(first.admin, "files_keep_days", "3")
+        other = found_school("Школа № 2", "admin2", "admin2-pass-2026", "Администратор", by=SYSTEM)
+        with tenancy.within(other.school_id):
+            update_setting(SYSTEM, "files_keep_days", "30")
+        five_days = (dt.datetime.now() - dt.timedelta(days=5)).timestamp()
+        ours, theirs = user_folder(first.homeroom.user_id) / "a.xlsx", user_folder(other.user_id) / "b.xlsx"
+        for f in (ours, theirs):
+            f.write_bytes(b"x")
+            os.utime(f, (five_days, five_days))
+        with tenancy.within(other.school_id):  # whoever runs it, wherever
+            assert tidy() == [ours]
+        tenancy.enter(None)
+        assert tidy() == [] and theirs.exists()
+    finally:
+        dbmod.close()
 
 
 def test_the_fetch_command_names_the_school_s_address_and_port():

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from exports.paths import UserFile, human_size, list_files, purge_expired, remove_file
+from exports.paths import UserFile, human_size, list_files, remove_file, tidy
 from models.core.access import Actor
 from models.core.settings import load as load_settings
 from models.people.files import record_file
@@ -57,7 +57,7 @@ class MyFilesScreen(Screen):
     def action_reload(self) -> None:
         def read() -> list[UserFile]:
             settings = load_settings()
-            purge_expired(settings.files_keep_days)
+            tidy()
             self.keep_days = settings.files_keep_days
             return list_files(self.actor.user_id)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import asyncssh
 from asyncssh import FXF_APPEND, FXF_CREAT, FXF_TRUNC, FXF_WRITE, SFTPAttrs, SFTPName
 
-from exports.paths import INBOX, SLIP_PREFIX, purge_expired, user_folder
+from exports.paths import INBOX, SLIP_PREFIX, tidy, user_folder
 from models.core.access import Actor, in_school_of_actor
 from models.core.errors import JournalError
 from models.core.settings import load as load_settings
@@ -304,7 +304,7 @@ async def open_file_server(chan, login: LoginResult | None, channel: str) -> Jou
             await asyncio.to_thread(in_school_of_actor(actor, require_file_transfer), actor)
             settings = await asyncio.to_thread(in_school_of_actor(actor, load_settings))
             cap = settings.inbox_max_mb * 1024 * 1024
-            await asyncio.to_thread(purge_expired, settings.files_keep_days)
+            await asyncio.to_thread(tidy)
         except JournalError as exc:
             refusal = exc.message
     if refusal:  # told in Russian (OpenSSH prints a channel's stderr as it is), then ended

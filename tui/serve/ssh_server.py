@@ -288,14 +288,13 @@ class JournalSSHServer:
             await self.close()
 
     async def tidy_files(self) -> None:
-        """Every hour, the files kept longer than the school's setting are removed
-        (exports.paths.purge_expired; logins and transfers do it too)."""
-        from exports.paths import purge_expired
+        """Every hour, the files kept longer than their owner's school allows are removed
+        (exports.paths.tidy, each account's school's setting; logins and transfers do it too)."""
+        from exports.paths import tidy
 
         while True:
             with contextlib.suppress(OSError, JournalError):
-                settings = await asyncio.to_thread(load_settings)
-                await asyncio.to_thread(purge_expired, settings.files_keep_days)
+                await asyncio.to_thread(tidy)
             await asyncio.sleep(TIDY_SECONDS)
 
 
