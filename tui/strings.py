@@ -1051,6 +1051,8 @@ RESET_SCHOOL_ADMIN = (
     "действовать, его открытые сеансы завершатся."
 )
 NO_SCHOOL_ADMIN = "У этой школы нет администратора: добавьте школу заново или обратитесь к разработчикам."
+CHOOSE_SCHOOL_ADMIN_TITLE = "Новый пароль администратору школы «{school}»"
+CHOOSE_SCHOOL_ADMIN = "Администратор"
 DISTRICT_REPORT_TITLE = "Отчёт района: {period}, на {today:%d.%m.%Y}"
 DISTRICT_REPORT_HINT = "1–4 — период года, 0 — текущий; E — выгрузить в xlsx (ваша папка)."
 DISTRICT_REPORT_COUNTING = "Отчёт считается: школа за школой…"

@@ -66,3 +66,36 @@ async def test_the_district_adds_a_school_and_reads_its_report(small, tmp_path, 
         assert isinstance(app.screen, ChangePasswordScreen)
         assert tenancy.current() not in (None, first)  # the new school's admin is in the new school
     tenancy.enter(first)
+
+
+@pytest.mark.asyncio
+async def test_r_asks_which_administrator_when_a_school_has_several(small, monkeypatch):
+    """R on a school with two administrators: a drop-down of their logins, then the question,
+    then the new one-time password of the one chosen (not simply the first)."""
+    from textual.widgets import Select
+
+    from models.people import accounts
+    from tui.widgets.dialogs import ConfirmDialog
+
+    if dbmod.is_sqlite():
+        pytest.skip("a district runs on PostgreSQL")
+    accounts.create_staff_user(small.admin, "zavuch", "admin", "Завучева", "Ольга", password="zavuch-pass-26")
+    create_district_admin(SYSTEM, "rono", "rono-pass-2026")
+    app = JournalApp(source="10.0.0.7")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "rono", "rono-pass-2026")
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        select = form.query_one("#f-login", Select)
+        assert [value for _label, value in select._options if value] == sorted(["admin", "zavuch"])
+        select.value = "zavuch"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SecretDialog) and dialog.login == "zavuch"
+    assert accounts.authenticate("zavuch", dialog.password).must_change_password

@@ -95,8 +95,20 @@ class DistrictScreen(Screen):
         if not school.admins:
             self.notify(S.NO_SCHOOL_ADMIN, severity="error")
             return
-        login = school.admins[0]
+        if len(school.admins) == 1:
+            self.confirm_reset(school, school.admins[0])
+            return
+        choices = tuple((login, login) for login in school.admins)  # several: which one
 
+        def chosen(login: object) -> None:
+            if isinstance(login, str):
+                self.confirm_reset(school, login)
+
+        field = Field("login", S.CHOOSE_SCHOOL_ADMIN, choices[0][1], choices)
+        title = S.CHOOSE_SCHOOL_ADMIN_TITLE.format(school=school.name)
+        self.app.push_screen(FormDialog(title, [field], lambda values: values["login"]), chosen)
+
+    def confirm_reset(self, school: SchoolInfo, login: str) -> None:
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
