@@ -223,25 +223,29 @@ def enrol_arrival(actor: Actor, arrival_id: int, class_id: int, on: object) -> A
     return next(a for a in arrivals(actor) if a.id == arrival.id)
 
 
+def subject_key(name: str) -> str:
+    """A subject's name as two schools' may differ in it: case and spaces («Русский язык» and
+    «русский  язык» are one subject)."""
+    return " ".join(name.split()).casefold()
+
+
 def carried_marks(
     student_ids: list[int], subject: str, start: dt.date, end: dt.date
 ) -> dict[int, list[tuple[int, Decimal]]]:
-    """The marks brought from another school in `subject` (by name) between `start` and
-    `end`: (value, weight) per pupil, as the grid weighs a mark brought from another class."""
+    """The marks brought from another school in `subject` (by name: subject_key) between
+    `start` and `end`: (value, weight) per pupil, as the grid weighs a mark brought from
+    another class."""
     if not student_ids:
         return {}
+    wanted = subject_key(subject)
     out: dict[int, list[tuple[int, Decimal]]] = {}
-    for sid, value, weight in (
-        CarriedMark.select(CarriedMark.student, CarriedMark.value, CarriedMark.weight)
-        .where(
-            CarriedMark.student.in_(student_ids)
-            & (CarriedMark.date >= start)
-            & (CarriedMark.date <= end)
-            & (CarriedMark.subject == subject)
-        )
+    for sid, name, value, weight in (
+        CarriedMark.select(CarriedMark.student, CarriedMark.subject, CarriedMark.value, CarriedMark.weight)
+        .where(CarriedMark.student.in_(student_ids) & (CarriedMark.date >= start) & (CarriedMark.date <= end))
         .tuples()
     ):
-        out.setdefault(sid, []).append((value, Decimal(weight) / 100))
+        if subject_key(name) == wanted:
+            out.setdefault(sid, []).append((value, Decimal(weight) / 100))
     return out
 
 

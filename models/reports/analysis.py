@@ -48,6 +48,7 @@ from models.journal.grading import (
     indicators,
     round_mark,
 )
+from models.people.moves import subject_key
 from models.people.names import short_names
 
 # More than this share of a pupil's lessons missed puts them on the at-risk list; per
@@ -593,18 +594,20 @@ def _add_carried(
     periods: tuple[_Period, ...],
 ) -> None:
     """5a. Marks brought from another school of the district (models.people.moves), in the
-    subject of the same name (a school's subject names are unique): they count as marks
-    brought from another class do."""
+    subject of the same name (subject_key; a school's subject names are unique): they count
+    as marks brought from another class do."""
     if not sitting.pupils:
         return
-    by_name = {name: sid for taught in subjects.values() for sid, (name, _short) in taught.items()}
+    by_name = {
+        subject_key(name): sid for taught in subjects.values() for sid, (name, _short) in taught.items()
+    }
     for sid, subject, day, value, weight in _rows(
         'SELECT m.student_id, m.subject, m."date", m.value, m.weight FROM carried_mark m '
         f"WHERE m.school_id = $school AND m.student_id IN ({_ids(sitting.pupils)}) "
         'AND m."date" >= ? AND m."date" <= ?',
         (periods[0].start, periods[-1].end),
     ):
-        subject_id = by_name.get(subject)
+        subject_id = by_name.get(subject_key(subject))
         period = next((p for p in periods if p.start <= as_date(day) <= p.end), None)
         if subject_id is not None and period is not None:
             _count_marks(marks, (sid, subject_id, period.id), value, 1, weight)

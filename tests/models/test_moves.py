@@ -77,3 +77,30 @@ def test_the_pupil_arrives_with_the_periods_marks(small):
         assert (brought.count, brought.total, brought.weight_total) == (2, 8, 200)  # the same two marks
     with pytest.raises(NotFound):  # the sending school sees nothing of the receiving one
         moves.enrol_arrival(small.admin, arrival.id, small.class_a, MOVE_ON)
+
+
+def test_subjects_named_apart_only_by_case_and_spaces_are_one():
+    assert moves.subject_key(" Русский  язык ") == moves.subject_key("русский язык")
+    assert moves.subject_key("Математика") != moves.subject_key("Алгебра")
+
+
+def test_a_carried_mark_counts_though_the_schools_write_the_subject_differently(small):
+    """The sending school's «математика » is the receiving school's «Математика»: the mark
+    counts in its grid and analysis all the same."""
+    from models.core.schema import CarriedMark
+
+    if dbmod.is_sqlite():
+        pytest.skip("a district runs on PostgreSQL")
+    pupil = small.pupils[0]
+    lesson = entries.add_lesson(small.admin, small.math_a, Q2_DAYS[0]).id
+    entries.set_mark(small.admin, lesson, pupil, "5")
+    second = _second_school()
+    target = School.get(School.name == "Школа № 2").id
+    moves.move_to_school(small.homeroom, pupil, target, MOVE_ON)
+    with tenancy.within(target):
+        (arrival,) = moves.arrivals(second.admin)
+        CarriedMark.update(subject="  математика ").where(CarriedMark.student == arrival.student_id).execute()
+        moves.enrol_arrival(second.admin, arrival.id, second.class_a, MOVE_ON)
+        assert load_grid(second.admin, second.math_a, second.q2).averages(arrival.student_id).mean == Decimal(5)
+        row = class_analysis(second.admin, second.class_a, second.q2).pupil(arrival.student_id)
+        assert row.subjects[second.math].count == 1
