@@ -618,6 +618,24 @@ class CarriedMark(SchoolOwned):
         indexes = ((("school", "student", "date"), False),)
 
 
+class CarriedFinal(SchoolOwned):
+    """A final mark of an earlier period of the year given in the pupil's previous school:
+    it becomes this school's final mark of the period in the same place of the year when the
+    pupil is enrolled here (models.people.moves.enrol_arrival)."""
+
+    id: AutoField[int]
+    student = ForeignKeyField(Student, backref="+", on_delete="RESTRICT")
+    student_id: int
+    subject = CharField()
+    period_number = SmallIntegerField()  # 1: the year's first period
+    periods_in_year = SmallIntegerField()  # of how many (4 quarters, 2 half-years)
+    period_name = CharField(default="")
+    value = CharField(max_length=8)
+
+    class Meta:
+        indexes = ((("school", "student"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     School,
     Setting,
@@ -650,4 +668,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SshKey,
     Arrival,
     CarriedMark,
+    CarriedFinal,
 )

@@ -24,12 +24,15 @@ from models.core.errors import NotFound, ValidationError
 from models.core.lookup import get_or_refuse
 from models.core.schema import (
     Arrival,
+    CarriedFinal,
     CarriedMark,
     Course,
     Enrollment,
+    FinalMark,
     Guardian,
     Lesson,
     Mark,
+    Period,
     School,
     SchoolClass,
     Student,
@@ -42,6 +45,7 @@ from models.core.validation import parse_date
 from models.journal.corrections import period_of
 from models.people.guardians import GUARDIAN_FIELDS
 from models.people.roster import leave_student, student_info
+from models.school.calendar import periods_for_grade_query
 
 STUDENT_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "sex", "address", "phone", "email")
 
@@ -56,6 +60,7 @@ class ArrivalInfo:
     left_on: dt.date
     enrolled_on: dt.date | None
     marks: int  # marks of the period brought along
+    finals: int = 0  # final marks of the year's earlier periods brought along
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ def move_to_school(actor: Actor, student_id: int, school_id: int, on: object) ->
     school_class = enrollment.school_class
     period = period_of(school_class, last_day)
     marks = _period_marks(student_id, period.start, last_day) if period else []
+    finals = _year_finals(student_id, school_class)
     guardians = [
         (link.relation, {f: getattr(link.guardian, f) for f in GUARDIAN_FIELDS})
         for link in StudentGuardian.select(StudentGuardian, Guardian)
@@ -130,35 +136,65 @@ def move_to_school(actor: Actor, student_id: int, school_id: int, on: object) ->
     source = tenancy.current()
     leave_student(actor, student_id, last_day, left_to=target.name)
     with tenancy.within(target.id):
-        arrival = _receive(card, guardians, marks, source, student_id, school_class.name, last_day)
+        arrival = _receive(card, guardians, (marks, finals), source, student_id, school_class.name, last_day)
         audit.record(
             actor,
             "student.move_in",
             "student",
             arrival.student_id,
             None,
-            {"from_school": source, "from_class": school_class.name, "marks": len(marks)},
+            {
+                "from_school": source,
+                "from_class": school_class.name,
+                "marks": len(marks),
+                "finals": len(finals),
+            },
         )
     audit.record(actor, "student.move_out", "student", student_id, None, {"to_school": target.id, "on": day})
     return MoveResult(arrival.id, target.name, len(marks))
 
 
+def _year_finals(student_id: int, school_class: SchoolClass) -> list[dict]:
+    """The pupil's final marks of the year's periods in the sending school, each with its
+    period's place in the year (the receiving school puts them in its period of that place)."""
+    periods = list(periods_for_grade_query(school_class.year_id, school_class.grade).order_by(Period.start))
+    place = {p.id: number for number, p in enumerate(periods, start=1)}
+    names = {p.id: p.name for p in periods}
+    return [
+        {
+            "subject": subject,
+            "period_number": place[period_id],
+            "periods_in_year": len(periods),
+            "period_name": names[period_id],
+            "value": value,
+        }
+        for period_id, subject, value in FinalMark.select(FinalMark.period, Subject.name, FinalMark.value)
+        .join(Subject)
+        .where((FinalMark.student == student_id) & FinalMark.period.in_(list(place)))
+        .tuples()
+    ]
+
+
 def _receive(
     card: dict,
     guardians: list[tuple[str, dict]],
-    marks: list[dict],
+    brought: tuple[list[dict], list[dict]],
     source: int,
     source_id: int,
     class_name: str,
     left_on: dt.date,
 ) -> Arrival:
-    """In the receiving school (in scope): the pupil's card, guardians, marks and arrival."""
+    """In the receiving school (in scope): the pupil's card, guardians, the period's marks
+    and the year's finals (`brought`), and the arrival."""
     student = Student.create(**card)
     for relation, fields in guardians:
         guardian = Guardian.create(**fields)
         StudentGuardian.create(student=student.id, guardian=guardian.id, relation=relation)
+    marks, finals = brought
     if marks:
         CarriedMark.insert_many([{**m, "student": student.id} for m in marks]).execute()
+    if finals:
+        CarriedFinal.insert_many([{**f, "student": student.id} for f in finals]).execute()
     return Arrival.create(
         student=student.id,
         from_school=source,
@@ -172,10 +208,9 @@ def _receive(
 def arrivals(actor: Actor) -> list[ArrivalInfo]:
     """The pupils who came from other schools of the district, newest first (staff)."""
     require_staff(actor)
-    counts = dict(
-        CarriedMark.select(CarriedMark.student, fn.COUNT(CarriedMark.id))
-        .group_by(CarriedMark.student)
-        .tuples()
+    counts, finals = (
+        dict(model.select(model.student, fn.COUNT(model.id)).group_by(model.student).tuples())
+        for model in (CarriedMark, CarriedFinal)
     )
     with tenancy.district():
         names = dict(School.select(School.id, School.name).tuples())
@@ -192,9 +227,41 @@ def arrivals(actor: Actor) -> list[ArrivalInfo]:
                 a.left_on,
                 a.enrolled_on,
                 counts.get(a.student_id, 0),
+                finals.get(a.student_id, 0),
             )
         )
     return out
+
+
+def _place_finals(actor: Actor, student_id: int, school_class: SchoolClass) -> int:
+    """The finals brought along become this school's, each in the class's period of the same
+    place in the year, where the year has as many periods (quarters for quarters) and the
+    subject is taught here (subject_key); one already set here stays. How many were placed."""
+    periods = list(periods_for_grade_query(school_class.year_id, school_class.grade).order_by(Period.start))
+    subjects = {subject_key(name): sid for sid, name in Subject.select(Subject.id, Subject.name).tuples()}
+    placed = 0
+    for final in CarriedFinal.select().where(CarriedFinal.student == student_id):
+        subject_id = subjects.get(subject_key(final.subject))
+        if subject_id is None or final.periods_in_year != len(periods):
+            continue  # another subject, or another scheme of periods: not guessed
+        period = periods[final.period_number - 1]
+        scope = f"P{period.id}"
+        mark = FinalMark.get_or_none(
+            (FinalMark.student == student_id) & (FinalMark.subject == subject_id) & (FinalMark.scope == scope)
+        )
+        if mark is not None:
+            continue
+        FinalMark.create(
+            student=student_id,
+            subject=subject_id,
+            year=school_class.year_id,
+            period=period.id,
+            scope=scope,
+            value=final.value,
+            entered_by=actor.user_id,
+        )
+        placed += 1
+    return placed
 
 
 @service
@@ -217,8 +284,14 @@ def enrol_arrival(actor: Actor, arrival_id: int, class_id: int, on: object) -> A
         raise ValidationError(f"Дата зачисления вне учебного года {year.name}.")
     Enrollment.create(student=arrival.student_id, school_class=class_id, start=day)
     Arrival.update(enrolled_on=day).where(Arrival.id == arrival.id).execute()
+    placed = _place_finals(actor, arrival.student_id, school_class)
     audit.record(
-        actor, "student.enrol", "student", arrival.student_id, None, {"class": school_class.name, "on": day}
+        actor,
+        "student.enrol",
+        "student",
+        arrival.student_id,
+        None,
+        {"class": school_class.name, "on": day, "finals": placed},
     )
     return next(a for a in arrivals(actor) if a.id == arrival.id)
 

@@ -1046,7 +1046,9 @@ class _Analysis:
                 period_marks.append(p_final)
             lessons = attended.get(subject_id, 0)
             final = data.finals.get((sid, subject_id, key), "")
-            if not (sums or final or lessons or absent):
+            if not (
+                sums or final or lessons or absent or any(period_set)
+            ):  # a period final too (brought from another school)
                 continue
             marks = tuple(period_marks)
             suggested = year_mark(marks, settings.rounding_threshold)

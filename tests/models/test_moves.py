@@ -101,6 +101,43 @@ def test_a_carried_mark_counts_though_the_schools_write_the_subject_differently(
         (arrival,) = moves.arrivals(second.admin)
         CarriedMark.update(subject="  математика ").where(CarriedMark.student == arrival.student_id).execute()
         moves.enrol_arrival(second.admin, arrival.id, second.class_a, MOVE_ON)
-        assert load_grid(second.admin, second.math_a, second.q2).averages(arrival.student_id).mean == Decimal(5)
+        assert load_grid(second.admin, second.math_a, second.q2).averages(arrival.student_id).mean == Decimal(
+            5
+        )
         row = class_analysis(second.admin, second.class_a, second.q2).pupil(arrival.student_id)
         assert row.subjects[second.math].count == 1
+
+
+def test_the_finals_of_the_years_earlier_periods_come_along(small):
+    """The 1st quarter's finals given in the sending school become the receiving school's
+    1st quarter finals when it enrols the pupil (quarters for quarters); the year's analysis
+    of the receiving class counts them."""
+    from models.core.schema import FinalMark
+
+    if dbmod.is_sqlite():
+        pytest.skip("a district runs on PostgreSQL")
+    pupil = small.pupils[0]
+    entries.set_final_mark(small.admin, small.math_a, pupil, small.q1, "4")
+    entries.set_final_mark(small.admin, small.russian_a, pupil, small.q1, "5")
+    second = _second_school()
+    target = School.get(School.name == "Школа № 2").id
+    moves.move_to_school(small.homeroom, pupil, target, MOVE_ON)
+    with tenancy.within(target):
+        (arrival,) = moves.arrivals(second.admin)
+        assert not FinalMark.select().where(FinalMark.student == arrival.student_id).exists()  # not before
+        moves.enrol_arrival(second.admin, arrival.id, second.class_a, MOVE_ON)
+        finals = {
+            (f.subject_id, f.scope): f.value
+            for f in FinalMark.select().where(FinalMark.student == arrival.student_id)
+        }
+        assert finals == {(second.math, f"P{second.q1}"): "4", (second.russian, f"P{second.q1}"): "5"}
+        enrolled = AuditEntry.get(AuditEntry.action == "student.enrol")
+        assert '"finals": 2' in enrolled.new
+        year = class_analysis(second.admin, second.class_a, None).pupil(arrival.student_id)
+        assert (
+            year.subjects[second.math].period_marks[0],
+            year.subjects[second.russian].period_marks[0],
+        ) == (
+            "4",
+            "5",
+        )  # the year's suggestion counts them

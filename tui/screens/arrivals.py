@@ -54,7 +54,12 @@ class ArrivalsScreen(Screen):
         for a in rows:
             enrolled = f"{a.enrolled_on:%d.%m.%Y}" if a.enrolled_on else "—"
             table.add_row(
-                a.name, a.from_school, a.from_class, f"{a.left_on:%d.%m.%Y}", str(a.marks), enrolled
+                a.name,
+                a.from_school,
+                a.from_class,
+                f"{a.left_on:%d.%m.%Y}",
+                S.ARRIVAL_MARKS.format(marks=a.marks, finals=a.finals) if a.finals else str(a.marks),
+                enrolled,
             )
         if not rows:
             self.notify(S.ARRIVALS_NONE)
