@@ -1,8 +1,9 @@
 """Slow things off the UI thread (argon2, exports, reading a file), giving back the store.
 
-A Textual thread worker opens its own database connection (connections are per thread);
-`store_worker` closes it when the worker ends, so a session keeps one connection to the
-server — the app's own thread's — however many passwords and exports it has run.
+On SQLite a Textual thread worker opens its own connection (connections are per thread);
+`store_worker` closes it when the worker ends. On PostgreSQL the session's threads share its
+one connection (models.core.db), so a session holds one however many passwords and exports
+it runs.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Cell writes that never make a keystroke wait for the store (issue 16).
 
-On SQLite every writer of the school takes its turn on the whole file. When the store is free
+On SQLite every writer of the school takes its turn on the whole file; on PostgreSQL the
+session's threads take turns on its one connection (models.core.db). When the store is free
 the grid writes a mark at once, on the UI thread, as before (a few milliseconds). When another
-writer holds it (thirty teachers typing at 8:05), the write is not waited for: the cell shows
+writer holds it (thirty teachers typing at 8:05; an export of this session running), the
+write is not waited for: the cell shows
 what the write will make of it at once, and the write goes to a thread of this screen's own,
 which waits for the store's turn and then writes everything queued meanwhile in that one turn
 (models.core.service.in_one_turn: each write still checked, audited and refused on its own).
@@ -10,9 +12,10 @@ Writes stay in the order they were typed: while any is waiting, the next ones qu
 it. Each queued write's outcome reaches the screen on the UI thread: `done` with the service's
 result, or `failed` with its refusal.
 
-The thread has its own connection to the store; it ends, giving the connection back, once
-nothing has been queued for a moment, so a session holds a second connection only while the
-store is busy. It is not a daemon: a journal that quits writes what it has shown first.
+On SQLite the thread has its own connection to the store; it ends, giving the connection
+back, once nothing has been queued for a moment, so a session holds a second one only while
+the store is busy (on PostgreSQL it uses the session's one). It is not a daemon: a journal
+that quits writes what it has shown first.
 """
 
 from __future__ import annotations
