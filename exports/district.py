@@ -87,10 +87,17 @@ def district_sheet(report: DistrictReport) -> Sheet:
 
 
 def export_district_report(
-    actor: Actor, period: int | None, fmt: str, out: object = None, csv_sep: str | None = None
+    actor: Actor,
+    period: int | None,
+    fmt: str,
+    out: object = None,
+    csv_sep: str | None = None,
+    report: DistrictReport | None = None,
 ) -> list[Path | None]:
-    """Write the district's report; returns the files written (None: standard output)."""
-    report = district_report(actor, period)
+    """Write the district's report (`report`: the one on the screen, else read now); returns
+    the files written (None: standard output)."""
+    if report is None or report.period_number != period:
+        report = district_report(actor, period)
     target = export_target(actor, out, fmt, False, None)
     target.csv_sep = csv_separator(csv_sep)
     base = safe_filename("Отчёт района", report.title)

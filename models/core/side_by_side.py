@@ -65,18 +65,24 @@ def _helpers() -> ThreadPoolExecutor:
         return _pool
 
 
-def each(items: Sequence[T], call: Callable[[T], R]) -> list[R]:
+def each(
+    items: Sequence[T], call: Callable[[T], R], progress: Callable[[int, int], object] | None = None
+) -> list[R]:
     """`call(item)` for every item, on up to readers() readers at once; the results in the
     order of `items`. The first failure stops the batch and is raised here. In processes
-    `call` and the results travel by pickle (a module's function, or a partial of one)."""
+    `call` and the results travel by pickle (a module's function, or a partial of one).
+    `progress(done, of)` after each item read in this thread, one after another."""
     count = min(readers(), len(items))
-    if count < 2:
-        return [call(item) for item in items]
-    if _may_fork():
+    if count >= 2 and _may_fork():
         return _in_processes(items, call, count)
-    if one_connection():  # threads would only take turns on it
-        return [call(item) for item in items]
-    return _in_threads(items, call, count)
+    if count >= 2 and not one_connection():  # on one connection threads would only take turns
+        return _in_threads(items, call, count)
+    results = []
+    for done, item in enumerate(items, start=1):
+        results.append(call(item))
+        if progress is not None:
+            progress(done, len(items))
+    return results
 
 
 def _may_fork() -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -183,9 +184,12 @@ def _read_school(school_id: int, number: int | None, today: dt.date) -> dict[int
 
 
 @reading
-def district_report(actor: Actor, period_number: int | None = None) -> DistrictReport:
+def district_report(
+    actor: Actor, period_number: int | None = None, progress: Callable[[int, int], object] | None = None
+) -> DistrictReport:
     """Every school of the district, grade by grade, then the school, then the district
-    (the district's administrator, or the command line)."""
+    (the district's administrator, or the command line). `progress(done, of)` after each
+    school where they are read one after another (a session's screen)."""
     require_district(actor)
     today = clock.today()
     with tenancy.district():
@@ -195,7 +199,7 @@ def district_report(actor: Actor, period_number: int | None = None) -> DistrictR
     by_grade: dict[int, _Tally] = {}
 
     read = functools.partial(_read_school, number=period_number, today=today)
-    tallies = side_by_side.each([school_id for school_id, _name in schools], read)
+    tallies = side_by_side.each([school_id for school_id, _name in schools], read, progress)
     for (school_id, name), grades in zip(schools, tallies, strict=True):
         whole = _Tally()
         for grade, tally in sorted(grades.items()):

@@ -135,7 +135,9 @@ def test_forked_readers_give_the_same_report(two_schools, monkeypatch):
     if second is None:
         pytest.skip("a district of two schools runs on PostgreSQL")
     monkeypatch.setenv(side_by_side.READERS_ENV, "1")
-    alone = district_report(SYSTEM, 1)
+    told: list[tuple[int, int]] = []
+    alone = district_report(SYSTEM, 1, lambda done, of: told.append((done, of)))
+    assert told == [(1, 2), (2, 2)]  # one after another: the screen's progress
     monkeypatch.setenv(side_by_side.READERS_ENV, "2")
     monkeypatch.setattr(side_by_side, "_may_fork", lambda: True)
     forked: list[int] = []

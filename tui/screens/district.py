@@ -200,12 +200,21 @@ class DistrictReportScreen(Screen):
 
     @store_worker(exclusive=True, group="district-report")
     def count(self) -> None:
+        def counted(done: int, of: int) -> None:  # a session reads the schools one by one
+            self.app.call_from_thread(self.counting, done, of)
+
         try:
-            report = district_report(self.actor, self.period)
+            report = district_report(self.actor, self.period, counted)
         except JournalError as exc:  # the store's failure too, in its words (models.core.service)
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show, report)
+
+    def counting(self, done: int, of: int) -> None:
+        if done < of:
+            self.query_one("#district-report-title", Static).update(
+                S.DISTRICT_REPORT_PROGRESS.format(done=done, of=of)
+            )
 
     def show(self, report: DistrictReport) -> None:
         self.report = report
@@ -219,12 +228,12 @@ class DistrictReportScreen(Screen):
             previous = row.school
 
     def action_export(self) -> None:
-        self.write_file(self.period)
+        self.write_file(self.period, self.report)
 
     @store_worker(exclusive=True, group="district-export")
-    def write_file(self, period: int | None) -> None:
-        try:
-            paths = export_district_report(self.actor, period, "xlsx")
+    def write_file(self, period: int | None, shown: DistrictReport | None) -> None:
+        try:  # the report on the screen, when it is the period's: not read again
+            paths = export_district_report(self.actor, period, "xlsx", report=shown)
         except JournalError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
