@@ -111,7 +111,9 @@ async def open_session(port: int, login: str, password: str) -> Session:
     )
     process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
     session = Session(conn, process)
-    await session.wait_for("Разделы")
+    await session.wait_for(
+        "Сменить пользователя"
+    )  # home's own footer key (its sections line may be below row 24)
     await session.quiet(0.3)
     process.stdin.write(b"j")
     await session.wait_for("Журнал: выберите")

@@ -175,7 +175,7 @@ def _log_in_and_open_grid(pty: Pty, login: str, password: str) -> Pty:
     for text in (login, "\r", password, "\r"):
         pty.send(text)
         time.sleep(0.15)
-    pty.wait_for("Разделы", timeout=30)  # the home screen lists its sections
+    pty.wait_for("Сменить пользователя", timeout=30)  # home's own footer key, whatever its page holds
     pty.settle(0.4)
     pty.send("j")
     pty.wait_for("Журнал: выберите")
