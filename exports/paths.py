@@ -134,8 +134,8 @@ def purge_expired(
     for entry in os.scandir(root):
         if not entry.is_dir(follow_symlinks=False):
             continue
-        owner = entry.name.removeprefix("user-")
-        days = (per_account or {}).get(int(owner), keep_days) if owner.isdigit() else keep_days
+        owner = _owner(entry.name)
+        days = (per_account or {}).get(owner, keep_days) if owner is not None else keep_days
         keep = dt.timedelta(days=max(1, days))
         for inbox in (False, True):
             folder = Path(entry.path) / INBOX if inbox else Path(entry.path)
@@ -157,12 +157,18 @@ def tidy() -> list[Path]:
     `serve ssh`."""
     from models.core.settings import Settings, files_keep_days_of
 
-    owners = [int(name[5:]) for name in _folder_names() if name.startswith("user-") and name[5:].isdigit()]
+    owners = [
+        owner
+        for entry in os.scandir(exports_root())
+        if entry.is_dir(follow_symlinks=False) and (owner := _owner(entry.name)) is not None
+    ]
     return purge_expired(Settings().files_keep_days, per_account=files_keep_days_of(owners))
 
 
-def _folder_names() -> list[str]:
-    return [entry.name for entry in os.scandir(exports_root()) if entry.is_dir(follow_symlinks=False)]
+def _owner(folder: str) -> int | None:
+    """The user a folder of the root belongs to (folder_name's "user-<id>"), or None."""
+    number = folder.removeprefix("user-")
+    return int(number) if number != folder and number.isdigit() else None
 
 
 def human_size(size: int) -> str:

@@ -195,7 +195,7 @@ class JournalPostgresqlDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
         if turn is None:
             yield
             return
-        if not turn.acquire(blocking=not getattr(self._no_wait, "on", False)):
+        if not turn.acquire(blocking=not getattr(self._no_wait, "no_wait", False)):
             raise StoreBusy("База данных занята другой операцией этого сеанса.")
         try:
             yield
@@ -236,8 +236,8 @@ def turn() -> contextlib.AbstractContextManager[None]:
 
 
 def one_connection() -> bool:
-    """Whether the process's threads share one connection (then reads side by side in
-    threads gain nothing: they take turns)."""
+    """Whether the process's threads share one connection (a worker then keeps it open when
+    it ends: it is the session's)."""
     db = database.obj
     return isinstance(db, JournalPostgresqlDatabase) and db.turn is not None
 
@@ -333,23 +333,18 @@ def without_waiting() -> Iterator[None]:
     connection, while another thread of the session has it."""
     db = database.obj
     if isinstance(db, JournalPostgresqlDatabase):  # the session's connection, busy in a worker
-        flag = db._no_wait
-        before = getattr(flag, "on", False)
-        flag.on = True
-        try:
-            yield
-        finally:
-            flag.on = before
-        return
-    if not isinstance(db, FairSqliteDatabase):
+        flags = db._no_wait
+    elif isinstance(db, FairSqliteDatabase):
+        flags = db._write_turn
+    else:
         yield
         return
-    before = getattr(db._write_turn, "no_wait", False)
-    db._write_turn.no_wait = True
+    before = getattr(flags, "no_wait", False)
+    flags.no_wait = True
     try:
         yield
     finally:
-        db._write_turn.no_wait = before
+        flags.no_wait = before
 
 
 def _file_identity(path: str) -> tuple[int, int] | None:

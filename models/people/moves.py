@@ -32,7 +32,6 @@ from models.core.schema import (
     Guardian,
     Lesson,
     Mark,
-    Period,
     School,
     SchoolClass,
     Student,
@@ -45,7 +44,7 @@ from models.core.validation import parse_date
 from models.journal.corrections import period_of
 from models.people.guardians import GUARDIAN_FIELDS
 from models.people.roster import leave_student, student_info
-from models.school.calendar import periods_for_grade_query
+from models.school.lessons import _class_periods
 
 STUDENT_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "sex", "address", "phone", "email")
 
@@ -157,7 +156,7 @@ def move_to_school(actor: Actor, student_id: int, school_id: int, on: object) ->
 def _year_finals(student_id: int, school_class: SchoolClass) -> list[dict]:
     """The pupil's final marks of the year's periods in the sending school, each with its
     period's place in the year (the receiving school puts them in its period of that place)."""
-    periods = list(periods_for_grade_query(school_class.year_id, school_class.grade).order_by(Period.start))
+    periods = _class_periods(school_class)
     place = {p.id: number for number, p in enumerate(periods, start=1)}
     names = {p.id: p.name for p in periods}
     return [
@@ -237,7 +236,7 @@ def _place_finals(actor: Actor, student_id: int, school_class: SchoolClass) -> i
     """The finals brought along become this school's, each in the class's period of the same
     place in the year, where the year has as many periods (quarters for quarters) and the
     subject is taught here (subject_key); one already set here stays. How many were placed."""
-    periods = list(periods_for_grade_query(school_class.year_id, school_class.grade).order_by(Period.start))
+    periods = _class_periods(school_class)
     subjects = {subject_key(name): sid for sid, name in Subject.select(Subject.id, Subject.name).tuples()}
     placed = 0
     for final in CarriedFinal.select().where(CarriedFinal.student == student_id):
@@ -246,10 +245,10 @@ def _place_finals(actor: Actor, student_id: int, school_class: SchoolClass) -> i
             continue  # another subject, or another scheme of periods: not guessed
         period = periods[final.period_number - 1]
         scope = f"P{period.id}"
-        mark = FinalMark.get_or_none(
+        given = (
             (FinalMark.student == student_id) & (FinalMark.subject == subject_id) & (FinalMark.scope == scope)
         )
-        if mark is not None:
+        if FinalMark.select().where(given).exists():
             continue
         FinalMark.create(
             student=student_id,

@@ -531,9 +531,14 @@ def _mark_sums(sitting: _Sitting, periods: tuple[_Period, ...]) -> dict[tuple[in
     ):
         if throughout.get(sid, class_id) == class_id:  # sat in it (see _Sitting.sql)
             key = (sid, subject_id, pid)
-            had = marks.get(key)
-            marks[key] = sums if had is None else [a + b for a, b in zip(had, sums, strict=True)]
+            marks[key] = _summed(marks.get(key), sums)
     return marks
+
+
+def _summed(had: list[int] | None, more: list[int]) -> list[int]:
+    """A pupil's sums so far (None: none yet) with `more` added place by place (a pupil who
+    moved has rows from two classes)."""
+    return more if had is None else [a + b for a, b in zip(had, more, strict=True)]
 
 
 def _absences(
@@ -558,14 +563,7 @@ def _absences(
         if throughout.get(sid, class_id) != class_id:  # not sat in it (see _Sitting.sql)
             continue
         key = (sid, subject_id, pid)
-        sums = absences.get(key)
-        if sums is None:
-            absences[key] = [n, unexcused, excused, late]
-        else:
-            sums[0] += n
-            sums[1] += unexcused
-            sums[2] += excused
-            sums[3] += late
+        absences[key] = _summed(absences.get(key), [n, unexcused, excused, late])
         if n > late:
             missed, on = day_missed[sid], as_date(day)
             missed[on] = missed.get(on, 0) + n - late
@@ -1046,9 +1044,8 @@ class _Analysis:
                 period_marks.append(p_final)
             lessons = attended.get(subject_id, 0)
             final = data.finals.get((sid, subject_id, key), "")
-            if not (
-                sums or final or lessons or absent or any(period_set)
-            ):  # a period final too (brought from another school)
+            # a period's final alone makes a cell too (brought from another school)
+            if not (sums or final or lessons or absent or any(period_set)):
                 continue
             marks = tuple(period_marks)
             suggested = year_mark(marks, settings.rounding_threshold)

@@ -491,9 +491,9 @@ def classes_control(ranges: dict[tuple[dt.date, dt.date], list[int]]) -> dict[in
     """Per class its courses' lessons and marks between the first and the last day of its
     range (`ranges`: (first, last) → classes), for a service that has checked its actor (the
     district's report): three queries, whatever the number of classes and ranges."""
-    range_of = {class_id: days for days, class_ids in ranges.items() for class_id in class_ids}
+    classes = [class_id for class_ids in ranges.values() for class_id in class_ids]
     class_of = dict(
-        tuples(Course.select(Course.id, Course.school_class).where(Course.school_class.in_(list(range_of))))
+        tuples(Course.select(Course.id, Course.school_class).where(Course.school_class.in_(classes)))
     )
     today = clock.today()
     spans = [
@@ -502,7 +502,7 @@ def classes_control(ranges: dict[tuple[dt.date, dt.date], list[int]]) -> dict[in
     ]
     lessons = _lessons_held(spans)
     marks, late = _marks_entered(spans, load_settings().late_entry_days)
-    sums: dict[int, list[int]] = {k: [0] * 5 for k in range_of}
+    sums: dict[int, list[int]] = {k: [0] * 5 for k in classes}
     for course_id, class_id in class_of.items():
         total, _no_topic, no_marks, _no_homework, not_closed = lessons.get(course_id, (0, 0, 0, 0, 0))
         figures = (total, not_closed, no_marks, marks.get(course_id, 0), late.get(course_id, 0))

@@ -1,6 +1,6 @@
 """Reads side by side (models/core/side_by_side.py): the district's report reads its schools
-on a few readers at once, threads in a process with threads, forked processes in a process
-with one; every result comes back in order, and a reader's failure reaches the caller."""
+in a few forked reader processes where the process has one thread, else one after another;
+every result comes back in order, and a reader's failure reaches the caller."""
 
 from __future__ import annotations
 
@@ -41,42 +41,21 @@ def test_the_setting_is_read_and_held_within_bounds(monkeypatch):
         assert side_by_side.readers() == expected
 
 
-def test_threads_read_at_once_and_keep_the_order(monkeypatch):
-    monkeypatch.setenv(side_by_side.READERS_ENV, "3")
-    monkeypatch.setattr(side_by_side, "_may_fork", lambda: False)
-    monkeypatch.setattr(side_by_side, "one_connection", lambda: False)  # a connection per thread
-    meet = threading.Barrier(2, timeout=10)  # the first two items wait for each other
-    seen: dict[int, int] = {}
-
-    def call(n: int) -> int:
-        seen[n] = threading.get_ident()
-        if n < 2:
-            meet.wait()  # a broken barrier (one thread alone) raises here
-        return n * n
-
-    assert side_by_side.each(list(range(8)), call) == [n * n for n in range(8)]
-    assert len(set(seen.values())) >= 2
-
-
-def test_a_threads_failure_stops_the_batch_and_reaches_the_caller(monkeypatch):
-    monkeypatch.setenv(side_by_side.READERS_ENV, "2")
-    monkeypatch.setattr(side_by_side, "_may_fork", lambda: False)
-    monkeypatch.setattr(side_by_side, "one_connection", lambda: False)
-    with pytest.raises(ValueError, match="не прочитано: 3"):
-        side_by_side.each(list(range(6)), _refuse)
-
-
-def test_a_process_on_one_connection_reads_in_its_own_thread(monkeypatch):
-    """A session on PostgreSQL holds one connection: threads would only take turns on it."""
+def test_a_process_that_may_not_fork_reads_in_its_own_thread(monkeypatch):
+    """An app's session has threads (forking it is unsafe) and one connection: the items are
+    read one after another, in the caller's thread, with the progress after each."""
     monkeypatch.setenv(side_by_side.READERS_ENV, "4")
     monkeypatch.setattr(side_by_side, "_may_fork", lambda: False)
-    monkeypatch.setattr(side_by_side, "one_connection", lambda: True)
     here = threading.get_ident()
-    assert side_by_side.each([1, 2, 3], lambda n: (n, threading.get_ident())) == [
+    told: list[tuple[int, int]] = []
+    assert side_by_side.each(
+        [1, 2, 3], lambda n: (n, threading.get_ident()), lambda d, of: told.append((d, of))
+    ) == [
         (1, here),
         (2, here),
         (3, here),
     ]
+    assert told == [(1, 3), (2, 3), (3, 3)]
 
 
 def test_one_reader_reads_everything_itself(monkeypatch):
