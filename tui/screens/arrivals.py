@@ -15,6 +15,7 @@ from models.people.moves import ArrivalInfo
 from models.school.classes import ClassInfo
 from tui import strings as S
 from tui.attempt import attempt
+from tui.screens.district import short_school
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
 
@@ -55,7 +56,7 @@ class ArrivalsScreen(Screen):
             enrolled = f"{a.enrolled_on:%d.%m.%Y}" if a.enrolled_on else "—"
             table.add_row(
                 a.name,
-                a.from_school,
+                short_school(a.from_school),  # «СОШ № 7»: the other columns stay within 80
                 a.from_class,
                 f"{a.left_on:%d.%m.%Y}",
                 S.ARRIVAL_MARKS.format(marks=a.marks, finals=a.finals) if a.finals else str(a.marks),
