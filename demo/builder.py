@@ -63,7 +63,7 @@ from models.core.access import SYSTEM, Actor, actor_of
 from models.core.db import database
 from models.core.errors import ValidationError
 from models.core.schema import Setting, User, WorkType
-from models.core.store import is_initialized, open_store
+from models.core.store import is_initialized, open_store, refresh_statistics
 from models.people import accounts
 from models.school.calendar import create_year, periods_for_grade
 from models.school.identity import DEMO_LOGINS_KEY, demo_logins, init_school
@@ -106,6 +106,7 @@ def build_demo(
     say(f"Создаём демонстрационную школу в {location.describe()}…")
     with database.atomic():
         logins = _Builder(size, full_year, say).run()
+    refresh_statistics()  # the planner's statistics of the tables just filled
     seconds = round(time.perf_counter() - started, 1)
     say(f"Готово за {seconds:.1f} с.")
     return DemoResult(location.describe(), logins, seconds)

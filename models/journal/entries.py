@@ -500,10 +500,20 @@ def _graded(cell: Cell) -> tuple[tuple[int, int | None], ...]:
 
 
 def _write_cell(
-    actor: Actor, lesson_id: int, student_id: int, after: Cell, action: str, reason: object = ""
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    after: Cell,
+    action: str,
+    reason: object = "",
+    *,
+    ctx: _CellContext | None = None,
 ) -> CellChange:
+    """Write the cell as `after`; `ctx` is the cell already read in this transaction after
+    taking its turn (_load_cell), else it is read here."""
     validate_cell(after)
-    ctx = _load_cell(lesson_id, student_id)
+    if ctx is None:
+        ctx = _load_cell(lesson_id, student_id)
     before = _cell_of(ctx)
     _check_may_write(actor, ctx.lesson, before, after)
     _check_not_future(ctx.lesson)
@@ -635,15 +645,18 @@ def set_mark(
     """Set the cell's mark (or, with `add`, a second one). An "о" stays; another code refuses."""
     require_staff(actor)  # pupils and guardians are refused before anything else (R17)
     mark = MarkEntry(parse_mark(value), _work_type(work_type_id))
-    before = _cell_of(_load_cell(lesson_id, student_id))
-    return _write_cell(actor, lesson_id, student_id, with_mark(before, mark, add=add), "mark.set", reason)
+    ctx = _load_cell(lesson_id, student_id)
+    after = with_mark(_cell_of(ctx), mark, add=add)
+    return _write_cell(actor, lesson_id, student_id, after, "mark.set", reason, ctx=ctx)
 
 
 @service
 def set_absence(actor: Actor, lesson_id: int, student_id: int, code: object) -> CellChange:
     require_staff(actor)
-    before = _cell_of(_load_cell(lesson_id, student_id))
-    return _write_cell(actor, lesson_id, student_id, with_absence(before, code), "absence.set")
+    ctx = _load_cell(lesson_id, student_id)
+    return _write_cell(
+        actor, lesson_id, student_id, with_absence(_cell_of(ctx), code), "absence.set", ctx=ctx
+    )
 
 
 @reading

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core import clock
 from models.core.access import ADMIN, ROLE_NAMES, TEACHER, Actor
@@ -16,6 +16,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 ROLE_CHOICES = ((ROLE_NAMES[TEACHER], TEACHER), (ROLE_NAMES[ADMIN], ADMIN))
 
@@ -46,7 +47,7 @@ class AccountsScreen(Screen):
         self.users: list[UserInfo] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.ACCOUNTS_TITLE, classes="screen-title")
         yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()

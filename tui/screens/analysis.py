@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from models.core import clock
@@ -45,6 +45,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 TABS = ("results", "pupils", "risk", "marks", "control", "parents")
 BAR_WIDTH = 40
@@ -180,7 +181,7 @@ class AnalysisScreen(Screen):
     # --- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="analysis-title", classes="screen-title")
         yield Static("", id="analysis-summary")
         with TabbedContent(id="analysis-tabs"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -18,6 +18,7 @@ from tui.attempt import attempt
 from tui.screens.district import short_school
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 class ArrivalsScreen(Screen):
@@ -33,7 +34,7 @@ class ArrivalsScreen(Screen):
         self.rows: list[ArrivalInfo] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.ARRIVALS_TITLE, classes="screen-title")
         yield DataTable(id="arrivals", cursor_type="row", zebra_stripes=True)
         yield Static(S.ARRIVALS_HINT.format(class_name=self.school_class.name), id="arrivals-hint")

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.core import clock
@@ -43,6 +43,7 @@ from tui.attempt import attempt
 from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 DAY, WEEK = "day", "week"
 T = TypeVar("T")
@@ -160,7 +161,7 @@ class AttendanceScreen(Screen):
         self.undo_stack: list[list[tuple[int, int, Cell]]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="attendance-title")
         yield Static("", id="attendance-hint")
         yield DataTable(id="attendance-table", zebra_stripes=True)

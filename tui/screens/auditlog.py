@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core.access import Actor
 from models.core.errors import JournalError
@@ -32,6 +32,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 from tui.worker import store_worker
 
 # column widths at 80 columns; the change column takes whatever a wider terminal adds
@@ -144,7 +145,7 @@ class AuditLogScreen(Screen):
         self.exporting = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="audit-title", classes="screen-title")
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail")

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from exports.files import safe_filename
 from exports.paths import SLIP_PREFIX, user_folder
@@ -25,6 +25,7 @@ from tui.files import deliver, diary_address
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 def state_of(row: CredentialRow) -> str:
@@ -57,7 +58,7 @@ class CredentialsScreen(Screen):
         self.children_of: dict[int, str] = {}  # issued guardian account → the pupil, for the slip
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="credentials-title", classes="screen-title")
         yield Input(placeholder=S.CREDENTIALS_SEARCH, id="credentials-search", compact=True)
         yield DataTable(id="credentials", cursor_type="row", zebra_stripes=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from exports.family import card_pdf, week_pdf
 from models.core import clock
@@ -31,6 +31,7 @@ from tui.files import can_deliver, deliver, diary_address
 from tui.keys import twin
 from tui.widgets.dialogs import TextDialog
 from tui.widgets.footer import QUIT, KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 def lesson_text(lesson: DiaryLesson) -> str:
@@ -85,7 +86,7 @@ class DiaryScreen(Screen):
         self.rows: list[tuple[DiaryDay, DiaryLesson | None]] = []  # the week's table rows
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="diary-title")
         yield DataTable(id="diary-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from exports.district import export_district_report
 from models.core.access import Actor
@@ -22,6 +22,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 from tui.worker import store_worker
 
 
@@ -40,7 +41,7 @@ class DistrictScreen(Screen):
         self.schools: list[SchoolInfo] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.DISTRICT_TITLE, classes="screen-title")
         yield DataTable(id="schools", cursor_type="row", zebra_stripes=True)
         yield Static(S.DISTRICT_HINT, id="district-hint")
@@ -181,7 +182,7 @@ class DistrictReportScreen(Screen):
         self.report: DistrictReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.DISTRICT_REPORT_COUNTING, id="district-report-title", classes="screen-title")
         yield DataTable(id="district-report", cursor_type="row", zebra_stripes=True)
         yield Static(S.DISTRICT_REPORT_HINT, id="district-report-hint")

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Input, Label, ProgressBar, Select, Static
 
 from exports.diary import default_range
 from exports.paths import user_folder
@@ -33,6 +33,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.files import can_deliver, deliver, fetch_hint, remote
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 from tui.worker import store_worker
 
 WHOLE = "class"  # the pupil choice "the whole class"
@@ -80,7 +81,7 @@ class ExportScreen(Screen):
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.EXPORT_TITLE, classes="screen-title")
         with Vertical(id="export-form"):
             yield _row(

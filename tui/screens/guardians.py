@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from models.core import clock
@@ -30,6 +30,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 RELATION_CHOICES = (("—", ""), *((r, r) for r in RELATIONS))
 YES_NO = (("да", "1"), ("нет", "0"))
@@ -192,7 +193,7 @@ class GuardiansScreen(Screen):
         self.card: StudentCard | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="guardians-title", classes="screen-title")
         yield DataTable(id="guardians-table", cursor_type="row", zebra_stripes=True)
         yield Static(S.CONSENTS_LABEL, id="consents-label")

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from models.core.access import ROLE_NAMES
 from models.core.errors import JournalError
@@ -18,6 +18,7 @@ from models.school.classes import classes_kept_by
 from tui import strings as S
 from tui.registry import SECTIONS
 from tui.widgets.footer import QUIT, KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 def last_login_line(result: LoginResult) -> str:
@@ -152,7 +153,7 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         actor = self.result.actor
-        yield Header()
+        yield JournalHeader()
         with Vertical(id="home"):
             yield Static(f"{actor.name} — {ROLE_NAMES[actor.role]}", id="home-user")
             yield Static(last_login_line(self.result), id="home-last-login")

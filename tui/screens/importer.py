@@ -15,7 +15,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from exports.roster_import import ParsedFile, pupils_word, read_roster, row_summary
 from models.core.access import Actor
@@ -27,6 +27,7 @@ from tui.files import remote
 from tui.screens.inbox import InboxFileScreen
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 class ImportScreen(InboxFileScreen[int | None]):
@@ -55,7 +56,7 @@ class ImportScreen(InboxFileScreen[int | None]):
         self.imported = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="import-title", classes="screen-title")
         with Vertical(id="import-form"):
             yield Label(S.IMPORT_INBOX)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -34,6 +35,7 @@ from tui.attempt import attempt
 from tui.keys import SECOND_MARK_KEYS, absence_code, mark_value, twin, twin_keys
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 from tui.widgets.marksgrid import MarksGrid
 from tui.writes import WriteBehind
 
@@ -119,14 +121,15 @@ class GridScreen(Screen):
         self.move_down = load_settings().move_down_after_mark
         self._writes: WriteBehind | None = None  # made on the first write (it needs the loop)
         self.queued_cells: dict[tuple[int, int], int] = {}  # writes of a cell still waiting
+        self._grid: MarksGrid | None = None  # composed once; its data changes, not the widget
 
     def compose(self) -> ComposeResult:
         # title and hint are composed with their text: updating them after mount would
         # draw the whole screen a second time
-        grid = MarksGrid(load_grid(self.actor, self.course.course_id, self.period_id), id="grid")
+        grid = self._grid = MarksGrid(load_grid(self.actor, self.course.course_id, self.period_id), id="grid")
         hint = self.lesson_hint_text(grid, self.app.size.width)
         self.hint_shown = (hint, False)
-        yield Header()
+        yield JournalHeader()
         yield Static(self.title_text(grid.data), id="grid-title")
         yield grid
         yield Static(hint, id="grid-hint")
@@ -136,7 +139,11 @@ class GridScreen(Screen):
 
     @property
     def grid(self) -> MarksGrid:
-        return self.query_one(MarksGrid)
+        """The screen's grid (kept, not queried: the footer asks check_action for every key
+        of the screen each time the bindings change — a DOM query each cost 40 ms an opening)."""
+        if self._grid is None:
+            raise NoMatches("the grid is not composed yet")
+        return self._grid
 
     @staticmethod
     def title_text(data) -> str:
@@ -152,7 +159,7 @@ class GridScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A colleague's course: its edit keys are not offered (the services refuse them too);
         the homeroom teacher keeps Del and Ctrl+Z for the absences they may record."""
-        data = self.grid.data if self.is_mounted and self.query(MarksGrid) else None
+        data = self._grid.data if self._grid is not None and self._grid.is_attached else None
         if action == "reopen":
             return self.actor.is_admin
         if data is None or data.may_edit:
@@ -858,7 +865,7 @@ class CoursePickerScreen(Screen):
         self.year_id = current_year_id()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.PICK_COURSE, classes="screen-title")
         yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()

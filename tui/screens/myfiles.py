@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from exports.paths import UserFile, human_size, list_files, remove_file, tidy
 from models.core.access import Actor
@@ -24,6 +24,7 @@ from tui.files import can_deliver, deliver, fetch_hint
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 class MyFilesScreen(Screen):
@@ -41,7 +42,7 @@ class MyFilesScreen(Screen):
         self.keep_days = 7
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.MY_FILES_TITLE, classes="screen-title")
         yield DataTable(id="my-files", cursor_type="row", zebra_stripes=True)
         yield Static("", id="my-files-fetch")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from exports.plan_import import read_plan
 from models.core.access import Actor
@@ -27,6 +27,7 @@ from tui.screens.inbox import InboxFileScreen
 from tui.screens.journalgrid import shorten
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 TOPIC_W = 22  # a topic's column at 80 columns (the F9 file has them whole)
 
@@ -55,7 +56,7 @@ class PlanScreen(InboxFileScreen[bool]):
         self.written = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.PLAN_TITLE.format(course=self.course.title), id="plan-title", classes="screen-title")
         yield Static("", id="plan-summary")
         with Horizontal(id="plan-file"):

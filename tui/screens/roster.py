@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -39,6 +39,7 @@ from tui.keys import twin
 from tui.screens.guardians import CompactForm, GuardiansScreen
 from tui.widgets.dialogs import ConfirmDialog, Field
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 SEX_CHOICES = (("—", ""), ("м", "м"), ("ж", "ж"))
 BY_SURNAME, ATTENTION_FIRST = "surname", "attention"
@@ -147,7 +148,7 @@ class RosterScreen(Screen):
         self.order = BY_SURNAME
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="roster-title", classes="screen-title")
         yield Static("", id="roster-summary")
         yield Input(placeholder=S.ROSTER_FILTER_HINT, id="roster-filter", compact=True)
@@ -533,7 +534,7 @@ class StudentCardScreen(Screen):
         self.card: StudentCard | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="card-title", classes="screen-title")
         yield Static("", id="card-changes")
         with VerticalScroll(id="card-body"):
@@ -616,7 +617,7 @@ class MissingConsentsScreen(Screen):
         self.row_owner: list[int] = []  # table row → index into items
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="consents-title", classes="screen-title")
         yield DataTable(id="consents-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()

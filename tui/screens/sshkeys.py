@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core.access import Actor
 from models.people import sshkeys
@@ -15,6 +15,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 class SshKeysScreen(Screen):
@@ -30,7 +31,7 @@ class SshKeysScreen(Screen):
         self.keys: list[SshKeyInfo] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.SSH_KEYS_TITLE.format(login=self.actor.login), classes="screen-title")
         yield DataTable(id="ssh-keys", cursor_type="row", zebra_stripes=True)
         yield Static(S.SSH_KEYS_HINT, id="ssh-keys-hint")

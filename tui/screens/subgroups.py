@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core import clock
 from models.core.access import Actor
@@ -41,6 +41,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 SPLIT_ACTIONS = {"assign", "unassign", "copy_previous", "split_evenly", "period"}
 
@@ -96,7 +97,7 @@ class SubgroupsScreen(Screen):
         self.may_create = False  # may split another subject of this class (school setting)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static("", id="subgroups-title", classes="screen-title")
         yield Static("", id="subgroups-groups")
         yield Static(S.SUBGROUPS_KEYS, id="subgroups-hint")

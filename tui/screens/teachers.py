@@ -9,13 +9,14 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from models.core.access import Actor
 from models.reports.control import TeacherControl, school_control
 from tui import strings as S
 from tui.attempt import attempt
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 
 class SchoolTeachersScreen(Screen):
@@ -31,7 +32,7 @@ class SchoolTeachersScreen(Screen):
         self.start, self.end = start, end
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.TEACHERS_TITLE.format(start=self.start, end=self.end), classes="screen-title")
         yield DataTable(id="teachers-table", cursor_type="row", zebra_stripes=True)
         yield Static(S.TEACHERS_HINT, id="teachers-hint")

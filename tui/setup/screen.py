@@ -21,7 +21,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from models.core.access import Actor
 from models.school.calendar import YearInfo, current_year_id, list_years
@@ -35,6 +35,7 @@ from tui.setup.subjects import SubjectsPane
 from tui.setup.timetable import TimetablePane
 from tui.setup.year import YearPane
 from tui.widgets.footer import KeysFooter
+from tui.widgets.header import JournalHeader
 
 TABS = ("year", "classes", "subjects", "load", "timetable", "settings")
 
@@ -56,7 +57,7 @@ class SetupScreen(Screen):
         self.class_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield JournalHeader()
         yield Static(S.SETUP_TITLE, classes="screen-title")
         with TabbedContent(id="setup-tabs", initial=f"tab-{self.first_tab}"):
             panes = (YearPane, ClassesPane, SubjectsPane, LoadPane, TimetablePane, SettingsPane)

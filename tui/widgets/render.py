@@ -133,6 +133,12 @@ def render_segments_cropped(self, console) -> str:
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
+        if None not in line.values() and lines[y] is not None:
+            # the terminal shows this line already, all of it: no part of it needs sending
+            # (a screen's reflow after it opens marks spans dirty that did not change)
+            text = line_text(line.values(), console)
+            if lines[y] == text:
+                continue
         if x1 == 0 and x2 >= width and None not in line.values():
             # the whole line: sent only when the terminal does not show it already
             text = line_text(line.values(), console)
