@@ -239,3 +239,38 @@ def test_a_full_frame_sends_only_the_lines_the_terminal_does_not_show():
     sent.append(frame(moved))
     assert sent[-1].count(";1H") == HEIGHT
     render.forget_shown()
+
+
+def test_a_part_of_a_line_the_terminal_shows_already_is_not_sent_again():
+    """A screen's reflow marks spans dirty that did not change (the header line, 78 columns of
+    80, as a screen opens): once the terminal shows the whole line as it is, none of it is
+    sent; a span whose cells did change still is, and leaves the line as Textual means it."""
+    from textual._compositor import LayoutUpdate
+    from textual.geometry import Region
+
+    from tui.widgets import render
+
+    console = Console(width=WIDTH, force_terminal=True, color_system="256", legacy_windows=False)
+    rng = random.Random(11)
+    lines = [random_line(rng) for _ in range(HEIGHT)]
+    render.forget_shown()
+    sent = [
+        render.render_full_lines(LayoutUpdate([[s] for s in lines], Region(0, 0, WIDTH, HEIGHT)), console)
+    ]
+
+    def chops_of(strips: list[Strip]) -> list[dict]:
+        return [{0: s.crop(0, 15), 15: s.crop(15, WIDTH)} for s in strips]
+
+    cuts = [[15, WIDTH] for _ in range(HEIGHT)]
+    same = ChopsUpdate(chops_of(lines), [(0, 0, WIDTH - 2), (1, 8, 30)], cuts)
+    assert render.render_segments_cropped(same, console) == ""
+    changed = [lines[0], random_line(rng), *lines[2:]]
+    update = ChopsUpdate(chops_of(changed), [(0, 0, WIDTH - 2), (1, 0, WIDTH - 2)], cuts)
+    sent.append(render.render_segments_cropped(update, console))
+    assert "\x1b[1;1H" not in sent[-1] and "\x1b[2;1H" in sent[-1]  # line 2 only
+    shown = pyte_cells(sent, WIDTH, HEIGHT)
+    expected = pyte_cells(
+        ["".join(f"\x1b[{y + 1};1H" + s.render(console) for y, s in enumerate(changed))], WIDTH, HEIGHT
+    )
+    assert shown[0] == expected[0] and shown[1][: WIDTH - 2] == expected[1][: WIDTH - 2]
+    render.forget_shown()
