@@ -20,6 +20,7 @@ from tui.screens.analysis import AnalysisScreen, ClassPicker
 from tui.screens.home import HomeScreen
 from tui.screens.journalgrid import GridScreen
 from tui.widgets.dialogs import FormDialog
+from tui.widgets.footer import KeysFooter
 
 SIZE = (80, 24)
 
@@ -188,4 +189,4 @@ async def test_the_admin_sees_every_teacher_of_the_school(small_sqlite):
         await pilot.pause()
         await pilot.press("5")
         await pilot.pause()
-        assert "T" not in {k.key_display for k in app.screen.query("FooterKey")}
+        assert "T" not in {p.key.display for p in app.screen.query_one(KeysFooter).placed()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from models.people import accounts
 from tests.shared import open_as
@@ -14,6 +14,7 @@ from tui.app import JournalApp
 from tui.help import TEXTS, HelpScreen
 from tui.registry import SECTIONS
 from tui.screens.diary import DiaryScreen
+from tui.widgets.footer import KeysFooter
 
 SIZE = (80, 24)
 
@@ -82,9 +83,9 @@ async def test_the_footer_ends_with_f1_and_the_palette_is_russian(small_sqlite):
     app = JournalApp(source="")
     async with app.run_test(size=SIZE) as pilot:
         await open_as(app, pilot, "ivanova", s.passwords["ivanova"], CoursePickerScreen)
-        footer = app.screen.query_one(Footer)
-        docked = [k for k in footer.query("FooterKey") if k.has_class("-command-palette")]
-        assert [(k.key_display, k.description) for k in docked] == [("F1", "Справка")]
+        footer = app.screen.query_one(KeysFooter)
+        docked = [p.key for p in footer.placed() if p.docked]
+        assert [(k.display, k.description) for k in docked] == [("F1", "Справка")]
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
@@ -96,14 +97,14 @@ async def test_the_footer_ends_with_f1_and_the_palette_is_russian(small_sqlite):
 
 def keys_not_seen(screen, width: int = SIZE[0]) -> list[str]:
     """The footer keys of `screen` that are cut off or hidden under the docked «F1 Справка»."""
-    footer = screen.query_one(Footer)
-    keys = list(footer.query("FooterKey"))
-    docked = next(k.region for k in keys if k.has_class("-command-palette"))
+    footer = screen.query_one(KeysFooter)
+    placed = footer.placed()
+    docked = next(p.region for p in placed if p.docked)
+    assert docked.right < width  # «F1 Справка» ends the footer (a column after it)
     return [
-        k.description
-        for k in keys
-        if not k.has_class("-command-palette")
-        and (k.region.width == 0 or k.region.right > width or k.region.right > docked.x)
+        p.key.description
+        for p in placed
+        if not p.docked and (p.region.right > width or p.region.right > docked.x)
     ]
 
 
@@ -129,8 +130,8 @@ async def test_no_key_is_cut_off_the_footer_at_80_columns(small_sqlite, section)
         assert shown(screen), section
         assert keys_not_seen(screen) == [], section
         assert "Выход" not in shown(screen)  # Ctrl+Q still works; the room is the screen's
-        footer = screen.query_one(Footer)
-        lines = {k.region.y for k in footer.query("FooterKey") if k.region.width}
+        footer = screen.query_one(KeysFooter)
+        lines = {p.region.y for p in footer.placed()}
         assert len(lines) == footer.region.height <= (3 if section == "roster" else 2)
 
 
@@ -141,17 +142,17 @@ async def test_the_grid_s_footer_holds_its_keys_and_follows_a_resize(small_sqlit
     app, pilot, screen, context, _ = await open_grid(s, "petrov", s.math_a)
     try:
         for key in ("Ins", "F4", "F6", "F9"):
-            assert key.lower() in [k.key_display.lower() for k in screen.query("FooterKey")]
-        assert keys_not_seen(screen) == [] and screen.query_one(Footer).region.height == 2
+            assert key.lower() in [p.key.display.lower() for p in screen.query_one(KeysFooter).placed()]
+        assert keys_not_seen(screen) == [] and screen.query_one(KeysFooter).region.height == 2
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         await pilot.pause()
         assert keys_not_seen(screen, 60) == []
-        assert screen.query_one(Footer).region.height == 3
+        assert screen.query_one(KeysFooter).region.height == 3
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         await pilot.pause()
-        assert screen.query_one(Footer).region.height == 2 and keys_not_seen(screen, 120) == []
+        assert screen.query_one(KeysFooter).region.height == 2 and keys_not_seen(screen, 120) == []
     finally:
         await context.__aexit__(None, None, None)
 

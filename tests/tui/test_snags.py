@@ -15,6 +15,7 @@ from tests.factory import past_lesson
 from tests.shared import open_as
 from tui.app import JournalApp
 from tui.screens.exports import ExportScreen
+from tui.widgets.footer import KeysFooter
 
 SIZE = (80, 24)
 
@@ -256,7 +257,7 @@ async def test_a_colleague_s_course_shows_no_edit_keys(small_sqlite):
             app.push_screen(GridScreen(result.actor, math, s.q2))
             await pilot.pause()
             screen = app.screen
-            keys = {k.key_display for k in screen.query("FooterKey")}
+            keys = {p.key.display for p in screen.query_one(KeysFooter).placed()}
             assert keys & (edit_keys | {"Del", "^Z"}) == shown, login
             heading = str(screen.query_one("#grid-title", Static).render())
             assert (title in heading) if title else ("только" not in heading)
