@@ -499,6 +499,31 @@ def _graded(cell: Cell) -> tuple[tuple[int, int | None], ...]:
     return tuple((m.value, m.work_type_id) for m in cell.marks)
 
 
+def _rewrite_marks(
+    actor: Actor, ctx: _CellContext, student_id: int, marks: tuple[MarkEntry, ...], stamp: dt.datetime
+) -> None:
+    """The cell's marks replaced by `marks`, in their order."""
+    lesson_id = ctx.lesson.id
+    if ctx.marks:
+        Mark.delete().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).execute()
+    if marks:
+        Mark.insert_many(
+            [
+                {
+                    "lesson": lesson_id,
+                    "student": student_id,
+                    "position": pos,
+                    "value": m.value,
+                    "work_type": m.work_type_id,
+                    "comment": m.comment[:200],
+                    "entered_by": actor.user_id or None,
+                    "entered_at": stamp,
+                }
+                for pos, m in enumerate(marks, 1)
+            ]
+        ).execute()
+
+
 def _write_cell(
     actor: Actor,
     lesson_id: int,
@@ -541,24 +566,7 @@ def _write_cell(
         )
     stamp = now()
     if before.marks != after.marks:
-        if ctx.marks:
-            Mark.delete().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).execute()
-        if after.marks:
-            Mark.insert_many(
-                [
-                    {
-                        "lesson": lesson_id,
-                        "student": student_id,
-                        "position": pos,
-                        "value": m.value,
-                        "work_type": m.work_type_id,
-                        "comment": m.comment[:200],
-                        "entered_by": actor.user_id or None,
-                        "entered_at": stamp,
-                    }
-                    for pos, m in enumerate(after.marks, 1)
-                ]
-            ).execute()
+        _rewrite_marks(actor, ctx, student_id, after.marks, stamp)
     if (before.absence, before.document) != (after.absence, after.document):
         if after.absence is None:
             Absence.delete().where(Absence.id == ctx.absence.id).execute()  # type: ignore[union-attr]
