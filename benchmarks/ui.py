@@ -77,26 +77,12 @@ class Pty:
         self.last_data_at = self.started
 
     def read(self, timeout: float) -> bytes:
+        """Everything the program writes within `timeout` (until it closes the terminal)."""
         chunks = []
         end = time.perf_counter() + timeout
-        while True:
-            left = end - time.perf_counter()
-            if left <= 0:
-                break
-            ready, _, _ = select.select([self.master], [], [], left)
-            if not ready:
-                break
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            self.last_data_at = time.perf_counter()
+        while (left := end - time.perf_counter()) > 0 and (data := self.read_once(left)):
             chunks.append(data)
-        out = b"".join(chunks)
-        self.seen += out
-        return out
+        return b"".join(chunks)
 
     def wait_for(self, marker: str, timeout: float = 30.0) -> float:
         """Seconds since start when `marker` first appeared on the screen's byte stream."""
@@ -119,8 +105,9 @@ class Pty:
             data = os.read(self.master, 65536)
         except OSError:
             return b""
-        self.last_data_at = time.perf_counter()
-        self.seen += data
+        if data:
+            self.last_data_at = time.perf_counter()
+            self.seen += data
         return data
 
     def settle(self, quiet: float = 0.25, limit: float = 5.0) -> bytes:

@@ -180,12 +180,10 @@ class KeysFooter(Widget, can_focus=False):
         key_style = self.get_component_rich_style("keys-footer--key")
         description_style = self.get_component_rich_style("keys-footer--description")
         segments: list[Segment] = []
-        used = 0
         if y < len(self._lines):
             for key in self._lines[y]:
                 segments.extend(self._segments(key, base, key_style, description_style))
                 segments.append(Segment(" ", gap))
-                used += key.width + 1
         right: list[Segment] = []
         if y == 0 and self._docked is not None:
             bar = self.get_component_rich_style("keys-footer--bar")
@@ -195,7 +193,9 @@ class KeysFooter(Widget, can_focus=False):
                 Segment(" ", gap),
             ]
         room = width - Segment.get_line_length(right)
-        line = Strip(segments).crop(0, room) if used > room else Strip(segments)
+        line = Strip(segments)
+        if line.cell_length > room:
+            line = line.crop(0, room)
         filler = [Segment(" " * (room - line.cell_length), gap)] if line.cell_length < room else []
         return Strip([*line, *filler, *right]).crop(0, width)
 

@@ -133,20 +133,18 @@ def render_segments_cropped(self, console) -> str:
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
-        if None not in line.values() and lines[y] is not None:
-            # the terminal shows this line already, all of it: no part of it needs sending
-            # (a screen's reflow after it opens marks spans dirty that did not change)
+        whole_span = x1 == 0 and x2 >= width
+        if None not in line.values() and (whole_span or lines[y] is not None):
             text = line_text(line.values(), console)
             if lines[y] == text:
+                # the terminal shows this line already, all of it: no part of it is sent (a
+                # screen's reflow after it opens marks spans dirty that did not change)
                 continue
-        if x1 == 0 and x2 >= width and None not in line.values():
-            # the whole line: sent only when the terminal does not show it already
-            text = line_text(line.values(), console)
-            if lines[y] != text:
+            if whole_span:
                 append(move_to(0, y).segment.text)
                 append(text)
                 lines[y] = text
-            continue
+                continue
         lines[y] = None  # sent in part: what the rest of the line shows is Textual's to know
         for end, (x, strip) in zip(ends, line.items(), strict=False):
             if strip is None or x >= x2 or end <= x1:
