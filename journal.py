@@ -993,21 +993,11 @@ COMMANDS = (
 )
 
 
-def _skip_postgres_driver(url: str | None) -> None:
-    """On SQLite, keep peewee from importing the PostgreSQL driver (≈ 80 ms of start-up)."""
-    target = url or os.environ.get("JOURNAL_DB") or ""
-    if not target.startswith(("postgresql://", "postgres://")):
-        for name in ("psycopg", "psycopg2"):
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
-    if __name__ == "__main__" or argv is None:
-        _skip_postgres_driver(args.db)
     if args.command == "demo" and args.db is None:
         args.db = os.environ.get("JOURNAL_DB") or "journal-demo.sqlite"
     from models.core.errors import JournalError

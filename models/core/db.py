@@ -118,11 +118,28 @@ def make_database(location: Location, per_thread: bool = False) -> peewee.Databa
         "port": parts.port or None,
         **url_parameters(location.url),
     }
+    load_postgresql_driver()
     db = JournalPostgresqlDatabase(
         (parts.path or "/").lstrip("/") or "postgres", per_thread=per_thread, **connect
     )
     db.journal_url = location.url  # for pg_dump and pg_restore (models/core/store.py)
     return db
+
+
+def load_postgresql_driver() -> None:
+    """peewee as if it had found psycopg at its own import (models/__init__.py kept the driver
+    out, as a SQLite journal never uses it): its module names and its adapter's statuses."""
+    if getattr(peewee, "psycopg", None) is not None:
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    names = {"psycopg": psycopg, "TransactionStatus": TransactionStatus, "Json_pg3": Json, "Jsonb_pg3": Jsonb}
+    vars(peewee).update(names)
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle, adapter.txn_inerror = TransactionStatus.IDLE, TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
 
 
 # What a postgresql:// URL may carry after "?" (libpq's names), passed to the driver as they
