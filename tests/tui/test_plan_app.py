@@ -51,7 +51,7 @@ async def test_a_plan_loaded_then_the_day_s_lesson_closed_from_the_keyboard(smal
         assert topics(s.math_a) == ["Сложение дробей", "Сложение дробей", "Вычитание дробей"]
         assert PlanItem.select().count() == 3
         table = plan_screen.query_one(DataTable)
-        assert table.row_count == 3 and table.get_row_at(2)[5] == "пройдено"
+        assert table.row_count == 3 and str(table.get_row_at(2)[5]) == "пройдено"
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and isinstance(screen, GridScreen)

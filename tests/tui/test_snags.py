@@ -231,7 +231,7 @@ async def test_a_long_subject_name_leaves_today_on_the_course_list(small_sqlite)
         row = next(
             table.get_row_at(i) for i in range(table.row_count) if "Основы" in str(table.get_row_at(i))
         )
-        assert str(row[1]).endswith("…") and row[3] == "уроков: 1"
+        assert str(row[1]).endswith("…") and str(row[3]) == "уроков: 1"
 
 
 async def test_a_colleague_s_course_shows_no_edit_keys(small_sqlite):

@@ -17,6 +17,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 ROLE_CHOICES = ((ROLE_NAMES[TEACHER], TEACHER), (ROLE_NAMES[ADMIN], ADMIN))
 
@@ -49,7 +50,7 @@ class AccountsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.ACCOUNTS_TITLE, classes="screen-title")
-        yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        yield Table(id="accounts", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -46,6 +46,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 TABS = ("results", "pupils", "risk", "marks", "control", "parents")
 BAR_WIDTH = 40
@@ -186,17 +187,17 @@ class AnalysisScreen(Screen):
         yield Static("", id="analysis-summary")
         with TabbedContent(id="analysis-tabs"):
             with TabPane(S.AN_TABS[0], id="results"):
-                yield DataTable(id="results-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="results-table", cursor_type="row", zebra_stripes=True)
             with TabPane(S.AN_TABS[1], id="pupils"):
-                yield DataTable(id="pupils-table", cursor_type="cell", zebra_stripes=True)
+                yield Table(id="pupils-table", cursor_type="cell", zebra_stripes=True)
             with TabPane(S.AN_TABS[2], id="risk"):
-                yield DataTable(id="risk-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="risk-table", cursor_type="row", zebra_stripes=True)
             with TabPane(S.AN_TABS[3], id="marks"), VerticalScroll():
                 yield Static("", id="marks-chart")
             with TabPane(S.AN_TABS[4], id="control"):
-                yield DataTable(id="control-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="control-table", cursor_type="row", zebra_stripes=True)
             with TabPane(S.AN_TABS[5], id="parents"):
-                yield DataTable(id="parents-table", cursor_type="row", zebra_stripes=True)
+                yield Table(id="parents-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="analysis-detail")
         yield KeysFooter()
 

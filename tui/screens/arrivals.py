@@ -19,6 +19,7 @@ from tui.screens.district import short_school
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 class ArrivalsScreen(Screen):
@@ -36,7 +37,7 @@ class ArrivalsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.ARRIVALS_TITLE, classes="screen-title")
-        yield DataTable(id="arrivals", cursor_type="row", zebra_stripes=True)
+        yield Table(id="arrivals", cursor_type="row", zebra_stripes=True)
         yield Static(S.ARRIVALS_HINT.format(class_name=self.school_class.name), id="arrivals-hint")
         yield KeysFooter()
 

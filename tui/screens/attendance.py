@@ -44,6 +44,7 @@ from tui.keys import ABSENCE_KEYS, absence_code, twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 DAY, WEEK = "day", "week"
 T = TypeVar("T")
@@ -164,7 +165,7 @@ class AttendanceScreen(Screen):
         yield JournalHeader()
         yield Static("", id="attendance-title")
         yield Static("", id="attendance-hint")
-        yield DataTable(id="attendance-table", zebra_stripes=True)
+        yield Table(id="attendance-table", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

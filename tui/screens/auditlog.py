@@ -33,6 +33,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 from tui.worker import store_worker
 
 # column widths at 80 columns; the change column takes whatever a wider terminal adds
@@ -147,7 +148,7 @@ class AuditLogScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static("", id="audit-title", classes="screen-title")
-        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail")
         yield KeysFooter()
 

@@ -26,6 +26,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, SecretDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 def state_of(row: CredentialRow) -> str:
@@ -61,7 +62,7 @@ class CredentialsScreen(Screen):
         yield JournalHeader()
         yield Static("", id="credentials-title", classes="screen-title")
         yield Input(placeholder=S.CREDENTIALS_SEARCH, id="credentials-search", compact=True)
-        yield DataTable(id="credentials", cursor_type="row", zebra_stripes=True)
+        yield Table(id="credentials", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -32,6 +32,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import TextDialog
 from tui.widgets.footer import QUIT, KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 def lesson_text(lesson: DiaryLesson) -> str:
@@ -88,7 +89,7 @@ class DiaryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static("", id="diary-title")
-        yield DataTable(id="diary-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="diary-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog, SecretDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 from tui.worker import store_worker
 
 
@@ -43,7 +44,7 @@ class DistrictScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.DISTRICT_TITLE, classes="screen-title")
-        yield DataTable(id="schools", cursor_type="row", zebra_stripes=True)
+        yield Table(id="schools", cursor_type="row", zebra_stripes=True)
         yield Static(S.DISTRICT_HINT, id="district-hint")
         yield KeysFooter()
 
@@ -184,7 +185,7 @@ class DistrictReportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.DISTRICT_REPORT_COUNTING, id="district-report-title", classes="screen-title")
-        yield DataTable(id="district-report", cursor_type="row", zebra_stripes=True)
+        yield Table(id="district-report", cursor_type="row", zebra_stripes=True)
         yield Static(S.DISTRICT_REPORT_HINT, id="district-report-hint")
         yield KeysFooter()
 

@@ -31,6 +31,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 RELATION_CHOICES = (("—", ""), *((r, r) for r in RELATIONS))
 YES_NO = (("да", "1"), ("нет", "0"))
@@ -195,9 +196,9 @@ class GuardiansScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static("", id="guardians-title", classes="screen-title")
-        yield DataTable(id="guardians-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="guardians-table", cursor_type="row", zebra_stripes=True)
         yield Static(S.CONSENTS_LABEL, id="consents-label")
-        yield DataTable(id="consent-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="consent-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ from tui.screens.inbox import InboxFileScreen
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 class ImportScreen(InboxFileScreen[int | None]):
@@ -67,7 +68,7 @@ class ImportScreen(InboxFileScreen[int | None]):
             yield Input("", id="import-start")
         yield Static("", id="import-upload")
         yield Static(S.IMPORT_HINT, id="import-hint")
-        yield DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
+        yield Table(id="import-preview", cursor_type="row", zebra_stripes=True)
         yield Static("", id="import-detail")
         yield Static("", id="import-status")
         yield KeysFooter()

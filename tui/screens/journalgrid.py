@@ -37,6 +37,7 @@ from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
 from tui.widgets.marksgrid import MarksGrid
+from tui.widgets.table import Table
 from tui.writes import WriteBehind
 
 # final-mark column: a key → the value it sets (both layouts)
@@ -867,7 +868,7 @@ class CoursePickerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.PICK_COURSE, classes="screen-title")
-        yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
+        yield Table(id="courses", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

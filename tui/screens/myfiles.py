@@ -25,6 +25,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 class MyFilesScreen(Screen):
@@ -44,7 +45,7 @@ class MyFilesScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.MY_FILES_TITLE, classes="screen-title")
-        yield DataTable(id="my-files", cursor_type="row", zebra_stripes=True)
+        yield Table(id="my-files", cursor_type="row", zebra_stripes=True)
         yield Static("", id="my-files-fetch")
         yield Static("", id="my-files-hint")
         yield KeysFooter()

@@ -28,6 +28,7 @@ from tui.screens.journalgrid import shorten
 from tui.widgets.dialogs import ConfirmDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 TOPIC_W = 22  # a topic's column at 80 columns (the F9 file has them whole)
 
@@ -63,7 +64,7 @@ class PlanScreen(InboxFileScreen[bool]):
             yield Select([], id="plan-inbox", prompt=S.IMPORT_INBOX_EMPTY, compact=True)
             yield Input("", id="plan-path", placeholder=S.PLAN_PATH_HINT, compact=True)
         yield Static("", id="plan-upload")
-        yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="plan-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="plan-status")
         yield KeysFooter()
 

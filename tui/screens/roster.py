@@ -40,6 +40,7 @@ from tui.screens.guardians import CompactForm, GuardiansScreen
 from tui.widgets.dialogs import ConfirmDialog, Field
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 SEX_CHOICES = (("—", ""), ("м", "м"), ("ж", "ж"))
 BY_SURNAME, ATTENTION_FIRST = "surname", "attention"
@@ -152,7 +153,7 @@ class RosterScreen(Screen):
         yield Static("", id="roster-title", classes="screen-title")
         yield Static("", id="roster-summary")
         yield Input(placeholder=S.ROSTER_FILTER_HINT, id="roster-filter", compact=True)
-        yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="roster-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -619,7 +620,7 @@ class MissingConsentsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static("", id="consents-title", classes="screen-title")
-        yield DataTable(id="consents-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="consents-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 class SshKeysScreen(Screen):
@@ -33,7 +34,7 @@ class SshKeysScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.SSH_KEYS_TITLE.format(login=self.actor.login), classes="screen-title")
-        yield DataTable(id="ssh-keys", cursor_type="row", zebra_stripes=True)
+        yield Table(id="ssh-keys", cursor_type="row", zebra_stripes=True)
         yield Static(S.SSH_KEYS_HINT, id="ssh-keys-hint")
         yield KeysFooter()
 

@@ -42,6 +42,7 @@ from tui.keys import twin
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 SPLIT_ACTIONS = {"assign", "unassign", "copy_previous", "split_evenly", "period"}
 
@@ -101,7 +102,7 @@ class SubgroupsScreen(Screen):
         yield Static("", id="subgroups-title", classes="screen-title")
         yield Static("", id="subgroups-groups")
         yield Static(S.SUBGROUPS_KEYS, id="subgroups-hint")
-        yield DataTable(id="subgroups-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="subgroups-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from tui import strings as S
 from tui.attempt import attempt
 from tui.widgets.footer import KeysFooter
 from tui.widgets.header import JournalHeader
+from tui.widgets.table import Table
 
 
 class SchoolTeachersScreen(Screen):
@@ -34,7 +35,7 @@ class SchoolTeachersScreen(Screen):
     def compose(self) -> ComposeResult:
         yield JournalHeader()
         yield Static(S.TEACHERS_TITLE.format(start=self.start, end=self.end), classes="screen-title")
-        yield DataTable(id="teachers-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="teachers-table", cursor_type="row", zebra_stripes=True)
         yield Static(S.TEACHERS_HINT, id="teachers-hint")
         yield KeysFooter()
 

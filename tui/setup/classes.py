@@ -19,6 +19,7 @@ from tui import strings as S
 from tui.keys import twin
 from tui.setup.pane import Pane, choice_id, staff_fields
 from tui.widgets.dialogs import Field
+from tui.widgets.table import Table
 
 
 class ClassesPane(Pane):
@@ -30,7 +31,7 @@ class ClassesPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="classes-title", classes="setup-title")
-        yield DataTable(id="classes", cursor_type="row", zebra_stripes=True)
+        yield Table(id="classes", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.table().add_columns(*S.CLASS_COLUMNS)

@@ -22,6 +22,7 @@ from tui import strings as S
 from tui.keys import twin
 from tui.setup.pane import NONE, Pane, choice_id, staff_fields
 from tui.widgets.dialogs import Field
+from tui.widgets.table import Table
 
 
 class LoadPane(Pane):
@@ -39,7 +40,7 @@ class LoadPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="load-title", classes="setup-title")
-        yield DataTable(id="load", cursor_type="row", zebra_stripes=True)
+        yield Table(id="load", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.rows: list[LoadRow] = []

@@ -13,6 +13,7 @@ from tui import strings as S
 from tui.keys import twin
 from tui.setup.pane import Pane
 from tui.widgets.dialogs import Field
+from tui.widgets.table import Table
 
 
 def shown_setting(value: object) -> str:
@@ -26,7 +27,7 @@ class SettingsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(S.SETTINGS_TITLE, classes="setup-title")
-        yield DataTable(id="settings", cursor_type="row", zebra_stripes=True)
+        yield Table(id="settings", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.table().add_columns(*S.SETTING_COLUMNS)

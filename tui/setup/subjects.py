@@ -24,6 +24,7 @@ from tui import strings as S
 from tui.keys import twin
 from tui.setup.pane import Pane
 from tui.widgets.dialogs import Field
+from tui.widgets.table import Table
 
 
 class SubjectsPane(Pane):
@@ -38,10 +39,10 @@ class SubjectsPane(Pane):
         with Horizontal(classes="setup-pair"):
             with Vertical():
                 yield Static(S.SUBJECTS_TITLE, classes="setup-title")
-                yield DataTable(id="subjects", cursor_type="row", zebra_stripes=True)
+                yield Table(id="subjects", cursor_type="row", zebra_stripes=True)
             with Vertical():
                 yield Static(S.WORK_TYPES_TITLE, classes="setup-title")
-                yield DataTable(id="work-types", cursor_type="row", zebra_stripes=True)
+                yield Table(id="work-types", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.table("#subjects").add_columns(*S.SUBJECT_COLUMNS)

@@ -41,6 +41,7 @@ from tui.keys import twin
 from tui.setup.pane import NONE, Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import ConfirmDialog, Field, FormDialog
 from tui.widgets.footer import KeysFooter
+from tui.widgets.table import Table
 
 MIN_ROWS = 7  # lesson numbers the timetable always shows
 DAY_WIDTH = 11
@@ -85,7 +86,7 @@ class EntriesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog setup-entries"):
             yield Static(S.ENTRIES_TITLE.format(name=self.class_name), classes="dialog-title")
-            yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+            yield Table(id="entries", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -182,7 +183,7 @@ class TimetablePane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timetable-title", classes="setup-title")
-        yield DataTable(id="timetable", cursor_type="cell", zebra_stripes=False)
+        yield Table(id="timetable", cursor_type="cell", zebra_stripes=False)
         yield Static(S.TIMETABLE_HINT, classes="status")
 
     def on_mount(self) -> None:

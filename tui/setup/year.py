@@ -31,6 +31,7 @@ from tui.attempt import attempt
 from tui.keys import twin
 from tui.setup.pane import Pane, day_text, need_date, need_int
 from tui.widgets.dialogs import Field
+from tui.widgets.table import Table
 from tui.worker import store_worker
 
 
@@ -49,7 +50,7 @@ class YearPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="year-title", classes="setup-title")
-        yield DataTable(id="periods", cursor_type="row", zebra_stripes=True)
+        yield Table(id="periods", cursor_type="row", zebra_stripes=True)
         yield Static("", id="year-breaks", classes="status")
 
     def on_mount(self) -> None:
