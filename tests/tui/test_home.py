@@ -40,3 +40,25 @@ async def test_old_unexcused_absences_are_a_duty_until_excused(small_sqlite):
     ids = [a.id for a in Absence.select().where(Absence.lesson == old)]
     entries.excuse_absences(s.homeroom, ids, "б", "справка № 7 от 17.11, принесла мать")
     assert await home_duties(s) == []
+
+
+async def test_home_reads_the_duties_once_as_it_opens_and_again_on_return(small_sqlite, monkeypatch):
+    """The board read for the home's first frame is not read a second time as home is shown
+    (72 queries instead of 133 for the demo's subject teacher); back from a section, it is."""
+    from tui.screens import home
+
+    reads: list[int] = []
+    real = home.dashboard
+    monkeypatch.setattr(home, "dashboard", lambda actor: reads.append(1) or real(actor))
+    s = small_sqlite
+    result = accounts.authenticate("ivanova", s.passwords["ivanova"])
+    app = JournalApp(source="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.land(result)
+        await pilot.pause()
+        assert isinstance(app.screen, home.HomeScreen) and len(reads) == 1
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, home.HomeScreen) and len(reads) == 2

@@ -95,10 +95,14 @@ class HomeScreen(Screen):
             self.board: Dashboard | None = dashboard(actor)
         except JournalError:
             self.board = None  # the home still opens; the sections say what is wrong
+        self.fresh = True  # the board was just read: the first resume (home shown) keeps it
 
     async def on_screen_resume(self) -> None:
         """Back on home after work elsewhere: the reminders as they are now (the analysis
         exported, the profiles checked, the logins issued clear their lines at once)."""
+        if self.fresh:
+            self.fresh = False
+            return
         try:
             board = dashboard(self.result.actor)
         except JournalError:
