@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -105,10 +106,13 @@ class JournalApp(App):
         self.locked = False
         self.screens_allowed: dict[str, str] | None = None
         self.exit_message = ""  # printed after the app ends (served sessions)
+        self.collect_after_start = False  # run_app: the collector is off for the start
 
     def on_mount(self) -> None:
         self.sub_title = school_name()
         self.push_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
+        if self.collect_after_start:
+            self.call_after_refresh(start_collecting)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(SESSION_CHECK_SECONDS, self.check_session)
         # another program has the terminal meanwhile: its lines are not ours any more
@@ -385,6 +389,15 @@ class JournalApp(App):
         self.pop_screen()
 
 
+def start_collecting() -> None:
+    """Once the first screen is drawn: what the start made lives as long as the app, so it is
+    frozen out of the collector's sweeps (gc.freeze), and collection, off while the journal
+    started (journal.py), begins (a session forked by `journal serve ssh` has it on already:
+    tui.serve.zygote froze what the ready process imported)."""
+    gc.freeze()
+    gc.enable()
+
+
 def run_app(
     *,
     resume: LoginResult | None = None,
@@ -403,6 +416,7 @@ def run_app(
         locked_exit_seconds=locked_exit_minutes * 60.0 if locked_exit_minutes else None,
         served=served,
     )
+    app.collect_after_start = not gc.isenabled()
     outcome = app.run(mouse=False)
     if outcome == IDLE_EXIT:
         print(S.IDLE_EXIT_MESSAGE)
