@@ -16,7 +16,8 @@
   take at once is written behind (tui/writes.py): the figure waits until every typed mark is
   in the database (mark_ui_landed_after_last_key_s_30writers: how long after the last key).
 - mark_ms_p50/p99: one typed mark in-process: the key handler (write + audit) and the
-  repaint of the refreshed lines.
+  repaint of the refreshed lines; every timed key changes a present pupil's mark (counted in
+  the audit afterwards, or the figure is refused).
 - keys_per_mark: keys pressed per mark written when filling a lesson column.
 """
 
@@ -349,6 +350,40 @@ def column_figures(db: str, login: str, password: str, today: str, cols: int, ro
     return figures
 
 
+def empty_cells(actor, course_id: int, period_id: int, last, count: int) -> list[tuple[int, int]]:
+    """`count` (lesson, pupil) cells of new lessons of the course in the grid's period, the
+    pupils present that day: a lesson added on each day before `last` that takes one (today's
+    numbers stay free for the other figures' new lessons)."""
+    import datetime as dt
+
+    from models.core.errors import JournalError
+    from models.journal.entries import add_lesson
+    from models.journal.grid import load_grid
+
+    grid = load_grid(actor, course_id, period_id)
+    cells: list[tuple[int, int]] = []
+    day = last
+    while len(cells) < count:
+        day -= dt.timedelta(days=1)
+        if day < grid.period_start:
+            raise RuntimeError("no room in the period for lessons to type marks into: not measured")
+        try:
+            lesson = add_lesson(actor, course_id, day)
+        except JournalError:  # not a school day, or the day is full
+            continue
+        cells += [(lesson.id, p.student_id) for p in grid.pupils if p.present_on(day)]
+    return cells[:count]
+
+
+def cell_audits(lesson_id: int) -> int:
+    """Audited writes of the lesson's cells (each changed cell is one)."""
+    from models.core.schema import AuditEntry
+
+    return (
+        AuditEntry.select().where((AuditEntry.entity == "cell") & (AuditEntry.entity_id == lesson_id)).count()
+    )
+
+
 def in_process_marks(db: str, login: str, password: str, count: int = 200) -> dict:
     """Time the grid's key handler plus the repaint of its dirty lines, headless."""
     from textual import events
@@ -391,11 +426,18 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
                 await pilot.press("345"[i % 3])
                 keys += 1
             marks = sum(1 for p in grid.data.pupils if grid.data.cell(lesson.id, p.student_id).marks)
-            # one mark's cost: the key handler (write + audit) and rendering the grid's lines
+            # one mark's cost: the key handler (write + audit) and rendering the grid's lines,
+            # each timed key a mark typed into an empty cell of a present pupil, as a teacher
+            # fills a lesson (a refused or unchanged key costs nearly nothing: typing "345"
+            # round a column of 30 rows came back to the same marks, 70 % of the keys wrote
+            # nothing); the writes are counted in the audit afterwards
+            cells = empty_cells(result.actor, choice.course_id, grid.data.period_id, last, count)
+            screen.reload(cells[-1][0])
+            before_audit = sum(map(cell_audits, {lesson_id for lesson_id, _ in cells}))
             times = []
-            for i in range(count):
-                if grid.row >= len(grid.data.pupils) - 1:
-                    grid.move_to(0, grid.col)
+            for i, (lesson_id, student_id) in enumerate(cells):
+                row = next(r for r, p in enumerate(grid.data.pupils) if p.student_id == student_id)
+                grid.move_to(row, grid.col_of(lesson_id))
                 char = "345"[i % 3]
                 t0 = time.perf_counter()
                 screen.on_key(events.Key(char, char))
@@ -403,6 +445,9 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
                     grid.render_line(y)
                 times.append((time.perf_counter() - t0) * 1000)
             await pilot.pause()
+            audited = sum(map(cell_audits, {lesson_id for lesson_id, _ in cells})) - before_audit
+        if audited != count:
+            raise RuntimeError(f"{audited} of {count} timed keys wrote a mark: not measured")
         times.sort()
         return {
             "mark_ms_p50": round(statistics.median(times), 3),
