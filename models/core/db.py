@@ -51,6 +51,10 @@ def as_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+# prepared statements each connection keeps (Python's default 128): a mark's write runs 10,
+# home and the grid about 100 distinct ones; 32 hold the write path and cost 0.24 MB less
+# SQLite memory per session with a grid open (1,094 → 859 KB, measured)
+CACHED_STATEMENTS = 32
 OPTIMIZE_WAIT_MS = 50  # PRAGMA optimize at a connection's close waits this long for the store
 OPTIMIZE_ROWS = 1000  # and reads at most this many rows of each index (SQLite's advice: approximate)
 
@@ -109,6 +113,7 @@ def make_database(location: Location, per_thread: bool = False) -> peewee.Databa
             timeout=BUSY_TIMEOUT_S,
             lock_type="IMMEDIATE",
             check_same_thread=False,
+            cached_statements=CACHED_STATEMENTS,
         )
     parts = urlparse(location.url)
     connect: dict[str, Any] = {
