@@ -28,6 +28,7 @@ from models.core.lookup import get_or_refuse
 from models.core.schema import Correction, FinalMark, Mark, Period, SchoolClass, Student, now
 from models.core.service import service
 from models.core.settings import Settings
+from models.core.settings import load as load_settings
 from models.core.validation import clean_text
 from models.school.calendar import for_grade, is_for_grade
 
@@ -129,11 +130,12 @@ def judge_marks_change(
     before: list[Mark],
     kept: bool,
     reason: object,
-    settings: Settings,
 ) -> Verdict:
     """Whether a change of the cell's marks may be written, and with what: refuses a frozen
     period mark, asks for a reason after the window or after a reopened period mark.
-    `kept`: the marks there stay as they were (a second mark added)."""
+    `kept`: the marks there stay as they were (a second mark added). The school's settings
+    (the window) are read only for a change of marks already there: a new mark never needs
+    them."""
     final = period_mark(student_id, subject_id, period)
     if final is not None and not final.reopened:
         raise ValidationError(frozen_message(final, period))  # type: ignore[arg-type]
@@ -142,7 +144,7 @@ def judge_marks_change(
         return Verdict()  # a new mark (late or not), a second one beside the first
     if fresh(actor, before) and not after_final and not _corrected(lesson_id, student_id):
         return Verdict()  # a slip mended today (a cell once corrected is explained every time)
-    if after_final or window_over(lesson_date, settings):
+    if after_final or window_over(lesson_date, load_settings()):
         return Verdict(parse_reason(reason), after_final)
     return Verdict()
 

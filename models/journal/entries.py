@@ -38,7 +38,6 @@ from models.core.schema import (
     now,
 )
 from models.core.service import reading, service
-from models.core.settings import load as load_settings
 from models.core.validation import clean_text, parse_date
 from models.journal import corrections
 from models.journal.grading import (
@@ -562,7 +561,6 @@ def _write_cell(
             before=ctx.marks,
             kept=regraded[: len(graded)] == graded,
             reason=reason,
-            settings=load_settings(),
         )
     stamp = now()
     if before.marks != after.marks:

@@ -81,6 +81,22 @@ def test_what_is_not_a_correction_after_the_window(s):
         entries.set_mark(s.admin, lesson, p0, "3")
 
 
+def test_a_new_mark_reads_no_settings_a_change_after_the_window_does(s, monkeypatch):
+    """The edit window is read only for a change of marks already there (one statement less
+    for every mark typed into an empty cell)."""
+    real = corrections.load_settings
+    reads: list[int] = []
+    monkeypatch.setattr(corrections, "load_settings", lambda: reads.append(1) or real())
+    lesson = entries.add_lesson(s.teacher, s.math_a, OUTSIDE).id
+    pupil = s.pupils[0]
+    typed_on(OUTSIDE, lambda: entries.set_mark(s.teacher, lesson, pupil, "3"))
+    entries.set_mark(s.teacher, lesson, s.pupils[1], "5")  # late, into an empty cell
+    assert reads == []
+    with pytest.raises(ReasonRequired):
+        entries.set_mark(s.teacher, lesson, pupil, "4")
+    assert reads == [1]
+
+
 def test_the_window_is_a_school_setting(s):
     lesson = entries.add_lesson(s.teacher, s.math_a, OUTSIDE).id
     pupil = s.pupils[0]
