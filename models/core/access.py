@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from models.core import tenancy
 from models.core.errors import PermissionDenied, SessionEnded
 from models.core.lookup import get_or_refuse
+from models.core.prepared import Prepared
 from models.core.schema import Course, SchoolClass, Student, StudentGuardian, User
 
 T = TypeVar("T")
@@ -86,6 +87,18 @@ OTHER_SCHOOL = "Это данные другой школы: учётная за
 _session_listeners: list[Callable[[Actor, str], None]] = []
 
 
+# read before every write (models/core/prepared.py: built once)
+_ACCOUNT_NOW = Prepared(
+    lambda user_id: (
+        User.select(User.active, User.role, User.student, User.guardian, User.session_epoch, User.school)
+        .where(User.id == user_id)
+        .tuples()
+        .limit(1)
+    ),
+    ("int",),
+)
+
+
 def session_problem(actor: Actor) -> str | None:
     """Why this session may no longer act, read from the account as it is now, or None.
 
@@ -96,12 +109,7 @@ def session_problem(actor: Actor) -> str | None:
     if actor.user_id == SYSTEM.user_id:
         return None
     with tenancy.district():  # the account, wherever it is: a school's or the district's
-        row = (
-            User.select(User.active, User.role, User.student, User.guardian, User.session_epoch, User.school)
-            .where(User.id == actor.user_id)
-            .tuples()
-            .first()
-        )
+        row = _ACCOUNT_NOW.first(actor.user_id)
     if row is None or not row[0]:
         return ACCOUNT_DISABLED
     active, role, student_id, guardian_id, epoch, school_id = row

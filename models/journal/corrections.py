@@ -25,6 +25,7 @@ from models.core.access import Actor, get_course, require_admin
 from models.core.db import as_date
 from models.core.errors import ValidationError
 from models.core.lookup import get_or_refuse
+from models.core.prepared import Prepared
 from models.core.schema import Correction, FinalMark, Mark, Period, SchoolClass, Student, now
 from models.core.service import service
 from models.core.settings import Settings
@@ -47,11 +48,20 @@ class ReasonRequired(ValidationError):
     """A change that needs a reason came without one: the screen asks for it and writes again."""
 
 
+_PERIOD_OF = Prepared(
+    lambda year_id, grade, day: (
+        Period.select()
+        .where(for_grade(year_id, grade) & (Period.start <= day) & (Period.end >= day))
+        .limit(1)
+    ),
+    ("int", "int", "date"),
+)
+
+
 def period_of(school_class: SchoolClass, day: dt.date) -> Period | None:
-    """The class's period that holds `day` (None: a break)."""
-    return Period.get_or_none(
-        for_grade(school_class.year_id, school_class.grade) & (Period.start <= day) & (Period.end >= day)
-    )
+    """The class's period that holds `day` (None: a break). Read at every cell write: built
+    once (models/core/prepared.py)."""
+    return _PERIOD_OF.first(school_class.year_id, school_class.grade, day)
 
 
 def check_open(period: Period | None) -> None:
@@ -93,11 +103,19 @@ def period_mark(student_id: int, subject_id: int, period: Period | None) -> Fina
     """The pupil's period mark in the subject for the lesson's period, if set."""
     if period is None:
         return None
-    return FinalMark.get_or_none(
-        (FinalMark.student == student_id)
-        & (FinalMark.subject == subject_id)
-        & (FinalMark.scope == f"P{period.id}")
-    )
+    return _PERIOD_MARK.first(student_id, subject_id, f"P{period.id}")
+
+
+_PERIOD_MARK = Prepared(
+    lambda student_id, subject_id, scope: (
+        FinalMark.select()
+        .where(
+            (FinalMark.student == student_id) & (FinalMark.subject == subject_id) & (FinalMark.scope == scope)
+        )
+        .limit(1)
+    ),
+    ("int", "int", "str"),
+)
 
 
 def frozen_message(final: FinalMark, period: Period) -> str:

@@ -22,6 +22,7 @@ from models.core.db import tuples
 from models.core.errors import NotFound, ValidationError
 from models.core.locks import take_turn, take_turns
 from models.core.lookup import get_or_refuse
+from models.core.prepared import Prepared
 from models.core.schema import (
     Absence,
     Course,
@@ -212,14 +213,46 @@ def add_lesson(
     return lesson_info(Lesson.get_by_id(lesson.id))
 
 
-def _get_lesson(lesson_id: int) -> Lesson:
-    lesson = (
+# the reads of every cell write, built once (models/core/prepared.py)
+_LESSON = Prepared(
+    lambda lesson_id: (
         Lesson.select(Lesson, Course, SchoolClass)
         .join(Course)
         .join(SchoolClass)
         .where(Lesson.id == lesson_id)
-        .first()
-    )
+        .limit(1)
+    ),
+    ("int",),
+)
+_CELL_MARKS = Prepared(
+    lambda lesson_id, student_id: (
+        Mark.select().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).order_by(Mark.position)
+    ),
+    ("int", "int"),
+)
+_CELL_ABSENCE = Prepared(
+    lambda lesson_id, student_id: (
+        Absence.select().where((Absence.lesson == lesson_id) & (Absence.student == student_id)).limit(1)
+    ),
+    ("int", "int"),
+)
+_ENROLLED = Prepared(
+    lambda student_id, class_id, day: (
+        Enrollment.select(Enrollment.id)
+        .where(
+            (Enrollment.student == student_id)
+            & (Enrollment.school_class == class_id)
+            & (Enrollment.start <= day)
+            & (Enrollment.end.is_null() | (Enrollment.end >= day))
+        )
+        .limit(1)
+    ),
+    ("int", "int", "date"),
+)
+
+
+def _get_lesson(lesson_id: int) -> Lesson:
+    lesson = _LESSON.first(lesson_id)
     if lesson is None:
         raise NotFound("Такого урока нет.")
     return lesson
@@ -394,10 +427,8 @@ def _load_cell(lesson_id: int, student_id: int) -> _CellContext:
 
 def _read_context(lesson_id: int, student_id: int) -> _CellContext:
     ctx = _CellContext(_get_lesson(lesson_id))
-    ctx.marks = list(
-        Mark.select().where((Mark.lesson == lesson_id) & (Mark.student == student_id)).order_by(Mark.position)
-    )
-    ctx.absence = Absence.get_or_none((Absence.lesson == lesson_id) & (Absence.student == student_id))
+    ctx.marks = list(_CELL_MARKS.rows(lesson_id, student_id))
+    ctx.absence = _CELL_ABSENCE.first(lesson_id, student_id)
     return ctx
 
 
@@ -449,13 +480,7 @@ def read_cells(lessons) -> dict[tuple[int, int], Cell]:
 def _check_pupil_in_lesson(lesson: Lesson, student_id: int) -> None:
     """The pupil belonged to the class on the lesson's date (and to the course's subgroup)."""
     day = lesson.date
-    enrolled = Enrollment.select(Enrollment.id).where(
-        (Enrollment.student == student_id)
-        & (Enrollment.school_class == lesson.course.school_class_id)
-        & (Enrollment.start <= day)
-        & (Enrollment.end.is_null() | (Enrollment.end >= day))
-    )
-    if not enrolled.exists():
+    if _ENROLLED.first(student_id, lesson.course.school_class_id, day) is None:
         raise ValidationError(
             f"{day:%d.%m.%Y} учащийся не числился в классе {lesson.course.school_class.name} "
             "(ещё не прибыл или уже выбыл)."
