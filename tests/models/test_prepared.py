@@ -13,18 +13,9 @@ from models.core.prepared import Prepared
 from models.core.schema import Course, Lesson, Mark, Period, SchoolClass
 from models.core.store import open_store
 from models.journal import entries
+from models.journal.entries import _LESSON as LESSON  # every cell write's read of its lesson
 from tests.factory import PAST_DAY, build_small_school, past_lesson
 
-LESSON = Prepared(
-    lambda lesson_id: (
-        Lesson.select(Lesson, Course, SchoolClass)
-        .join(Course)
-        .join(SchoolClass)
-        .where(Lesson.id == lesson_id)
-        .limit(1)
-    ),
-    ("int",),
-)
 PERIOD = Prepared(
     lambda day, name: Period.select().where(
         (Period.start <= day) & (Period.end >= day) & (Period.name == name)
