@@ -16,7 +16,8 @@
   take at once is written behind (tui/writes.py): the figure waits until every typed mark is
   in the database (mark_ui_landed_after_last_key_s_30writers: how long after the last key).
 - mark_ms_p50/p99: one typed mark in-process: the key handler (write + audit) and the
-  repaint of the refreshed lines; every timed key changes a present pupil's mark (counted in
+  repaint of the lines it asked to refresh (every line of the grid was rendered before, as if
+  Textual repainted all of it); every timed key is a new mark of a present pupil (counted in
   the audit afterwards, or the figure is refused).
 - keys_per_mark: keys pressed per mark written when filling a lesson column.
 """
@@ -375,6 +376,28 @@ def empty_cells(actor, course_id: int, period_id: int, last, count: int) -> list
     return cells[:count]
 
 
+def refreshes_of(widget) -> list:
+    """The regions `widget` asks to repaint from now on (None: the whole widget)."""
+    asked: list = []
+    real = widget.refresh
+
+    def refresh(*regions, **options):
+        asked.extend(regions or [None])
+        return real(*regions, **options)
+
+    widget.refresh = refresh
+    return asked
+
+
+def refreshed_lines(asked: list, height: int) -> list[int]:
+    """The lines the regions asked for cover (every line for a whole repaint)."""
+    if None in asked:
+        return list(range(height))
+    return sorted(
+        {y for region in asked for y in range(region.y, region.y + region.height) if 0 <= y < height}
+    )
+
+
 def cell_audits(lesson_id: int) -> int:
     """Audited writes of the lesson's cells (each changed cell is one)."""
     from models.core.schema import AuditEntry
@@ -434,14 +457,16 @@ def in_process_marks(db: str, login: str, password: str, count: int = 200) -> di
             cells = empty_cells(result.actor, choice.course_id, grid.data.period_id, last, count)
             screen.reload(cells[-1][0])
             before_audit = sum(map(cell_audits, {lesson_id for lesson_id, _ in cells}))
+            asked = refreshes_of(grid)
             times = []
             for i, (lesson_id, student_id) in enumerate(cells):
                 row = next(r for r, p in enumerate(grid.data.pupils) if p.student_id == student_id)
                 grid.move_to(row, grid.col_of(lesson_id))
                 char = "345"[i % 3]
+                asked.clear()
                 t0 = time.perf_counter()
                 screen.on_key(events.Key(char, char))
-                for y in range(grid.size.height):
+                for y in refreshed_lines(asked, grid.size.height):  # what Textual repaints
                     grid.render_line(y)
                 times.append((time.perf_counter() - t0) * 1000)
             await pilot.pause()
