@@ -65,6 +65,8 @@ class Prepared:
 
     def _template(self) -> _Kept:
         store, school = database.obj, tenancy.filter_value()
+        if store is None:  # as peewee says it of a query made with no store open
+            raise peewee.InterfaceError("Cannot use uninitialized Proxy.")
         by_school = self.kept.setdefault(store, {})
         found = by_school.get(school)
         if found is None:

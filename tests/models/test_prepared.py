@@ -81,3 +81,13 @@ def test_an_argument_inside_a_longer_value_or_none_is_refused(small):
 def test_a_date_argument_is_compared_as_a_date(small):
     day = dt.date(2026, 11, 16)
     assert [p.name for p in PERIOD.rows(day, "2 четверть")] == ["2 четверть"]
+
+
+def test_with_no_store_open_it_fails_as_peewee_does(small, monkeypatch):
+    import peewee
+
+    from models.core.db import database
+
+    monkeypatch.setattr(database, "obj", None)
+    with pytest.raises(peewee.InterfaceError):
+        MARKS.first(1)
