@@ -62,3 +62,27 @@ async def test_home_reads_the_duties_once_as_it_opens_and_again_on_return(small_
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, home.HomeScreen) and len(reads) == 2
+
+
+async def test_a_home_taller_than_the_terminal_scrolls_to_its_last_line(small_sqlite):
+    """Everything home says stays reachable: on a short terminal ↓/PgDn bring the sections'
+    line (the last) into view."""
+    from textual.containers import VerticalScroll
+
+    s = small_sqlite
+    result = accounts.authenticate("ivanova", s.passwords["ivanova"])
+    app = JournalApp(source="")
+    async with app.run_test(size=(80, 12)) as pilot:
+        app.land(result)
+        await pilot.pause()
+        home = app.screen.query_one("#home", VerticalScroll)
+        hint = app.screen.query_one("#home-hint", Static)
+        assert home.max_scroll_y > 0 and hint.region.bottom > home.region.bottom  # below the fold
+        for _ in range(home.max_scroll_y):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert home.scroll_y == home.max_scroll_y
+        assert home.region.contains_region(hint.region)  # the last line is on screen
+        await pilot.press("a")  # the sections' keys still open them
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -158,7 +158,7 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         actor = self.result.actor
         yield JournalHeader()
-        with Vertical(id="home"):
+        with VerticalScroll(id="home"):
             yield Static(f"{actor.name} — {ROLE_NAMES[actor.role]}", id="home-user")
             yield Static(last_login_line(self.result), id="home-last-login")
             if self.kept:
