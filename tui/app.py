@@ -106,12 +106,11 @@ class JournalApp(App):
         self.locked = False
         self.screens_allowed: dict[str, str] | None = None
         self.exit_message = ""  # printed after the app ends (served sessions)
-        self.collect_after_start = False  # run_app: the collector is off for the start
 
     def on_mount(self) -> None:
         self.sub_title = school_name()
         self.push_screen(LoginScreen(self.sub_title, self.source, demo_logins()))
-        if self.collect_after_start:
+        if not gc.isenabled():  # journal.py turned the collector off for the start
             self.call_after_refresh(start_collecting)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(SESSION_CHECK_SECONDS, self.check_session)
@@ -416,7 +415,6 @@ def run_app(
         locked_exit_seconds=locked_exit_minutes * 60.0 if locked_exit_minutes else None,
         served=served,
     )
-    app.collect_after_start = not gc.isenabled()
     outcome = app.run(mouse=False)
     if outcome == IDLE_EXIT:
         print(S.IDLE_EXIT_MESSAGE)

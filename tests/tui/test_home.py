@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import AsyncIterator
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from models.core.schema import Absence
@@ -14,12 +17,19 @@ from tui.app import JournalApp
 from tui.screens.attendance import AttendanceScreen
 
 
-async def home_duties(s) -> list[str]:
+@contextlib.asynccontextmanager
+async def homeroom_home(s, size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[JournalApp, Pilot]]:
+    """The app on the homeroom teacher's home, just logged in."""
     result = accounts.authenticate("ivanova", s.passwords["ivanova"])
     app = JournalApp(source="")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         app.land(result)
         await pilot.pause()
+        yield app, pilot
+
+
+async def home_duties(s) -> list[str]:
+    async with homeroom_home(s) as (app, pilot):
         duties = [str(w.render()) for w in app.screen.query(".duty").results(Static)]
         duties = [text for text in duties if "«н»" in text]  # the excuse pass among the duties
         await pilot.press("a")
@@ -50,12 +60,7 @@ async def test_home_reads_the_duties_once_as_it_opens_and_again_on_return(small_
     reads: list[int] = []
     real = home.dashboard
     monkeypatch.setattr(home, "dashboard", lambda actor: reads.append(1) or real(actor))
-    s = small_sqlite
-    result = accounts.authenticate("ivanova", s.passwords["ivanova"])
-    app = JournalApp(source="")
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.land(result)
-        await pilot.pause()
+    async with homeroom_home(small_sqlite) as (app, pilot):
         assert isinstance(app.screen, home.HomeScreen) and len(reads) == 1
         await pilot.press("a")
         await pilot.pause()
@@ -69,12 +74,7 @@ async def test_a_home_taller_than_the_terminal_scrolls_to_its_last_line(small_sq
     line (the last) into view."""
     from textual.containers import VerticalScroll
 
-    s = small_sqlite
-    result = accounts.authenticate("ivanova", s.passwords["ivanova"])
-    app = JournalApp(source="")
-    async with app.run_test(size=(80, 12)) as pilot:
-        app.land(result)
-        await pilot.pause()
+    async with homeroom_home(small_sqlite, (80, 12)) as (app, pilot):
         home = app.screen.query_one("#home", VerticalScroll)
         hint = app.screen.query_one("#home-hint", Static)
         assert home.max_scroll_y > 0 and hint.region.bottom > home.region.bottom  # below the fold

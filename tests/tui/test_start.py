@@ -12,7 +12,6 @@ from tui.screens.login import LoginScreen
 
 async def test_collection_begins_after_the_first_screen_with_the_start_frozen(small_sqlite):
     app = JournalApp(source="")
-    app.collect_after_start = True
     gc.disable()
     try:
         async with app.run_test(size=(80, 24)) as pilot:
