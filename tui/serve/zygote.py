@@ -43,11 +43,16 @@ from pathlib import Path
 MAX_MESSAGE = 65536
 PRELOAD_PACKAGES = ("models", "tui")
 NOT_PRELOADED = ("tui.serve.ssh_server", "tui.serve.sftp", "tui.serve.web", "tui.serve.web_admission")
-# imported only once an app runs on a terminal: the driver, its parser, layouts, tty
+# imported only once an app runs on a terminal: the driver, its parser, layouts, tty, and
+# what App.run_async and the first scrolling widget import for themselves
 RUNTIME_MODULES = (
     "termios",
     "tty",
     "textual.drivers.linux_driver",
+    "textual.drivers.headless_driver",
+    "textual.pilot",
+    "textual.scrollbar",
+    "concurrent.futures.thread",  # asyncio's executor (importing it starts no thread)
     "textual._xterm_parser",
     "textual._keyboard_protocol",
     "textual.layouts.factory",
@@ -76,9 +81,9 @@ def preload() -> None:
     for name in RUNTIME_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
-    from rich.cells import cell_len
+    from rich.cells import get_character_cell_size
 
-    cell_len("Журнал")  # loads Rich's table of character widths
+    get_character_cell_size("Ж")  # loads Rich's table of character widths (not needed for ASCII)
 
 
 class _MallocInfo(ctypes.Structure):
