@@ -11,6 +11,7 @@ from typing import Any
 
 from models.core import tenancy
 from models.core.errors import ValidationError
+from models.core.prepared import Prepared
 from models.core.schema import Setting, User
 
 
@@ -131,12 +132,16 @@ def parse_value(key: str, raw: object) -> object:
     return value
 
 
+# read by every analysis, report and change of a mark (models/core/prepared.py: built once)
+_STORED = Prepared(lambda: Setting.select(Setting.key, Setting.value).tuples(), ())
+
+
 def load() -> Settings:
     """The school's settings: stored values over the defaults (one query). With no school in
     scope (a district's login screen, its administrator): the defaults."""
     if tenancy.current_or_none() is None:
         return Settings()
-    stored = {row.key: row.value for row in Setting.select()}
+    stored = dict(_STORED.rows())
     values: dict[str, Any] = {k: parse_value(k, v) for k, v in stored.items() if k in LABELS}
     return replace(Settings(), **values)
 
