@@ -25,7 +25,7 @@ STAFF, KEEPER, ADMIN = "staff", "keeper", "admin"
 class Section:
     name: str  # the key used by app.open(name)
     title: str  # Russian, shown in the footer and the palette
-    keys: str  # home keys in both layouts, e.g. "j,о"
+    keys: str  # home keys in both layouts and in capitals (CapsLock, Shift), e.g. "j,о,J,О"
     display: str  # how the key shows in the footer
     who: str  # STAFF | KEEPER (keeps a class: homeroom or admin) | ADMIN
     screen: str  # "module:Class", built as Class(actor)
@@ -48,8 +48,9 @@ SECTIONS: dict[str, Section] = {}
 
 
 def register(name: str, title: str, key: str, who: str, screen: str) -> None:
-    """A section opened by its Latin home `key` and the key's Russian twin, shown as `key` in capitals."""
-    SECTIONS[name] = Section(name, title, twin(key), key.upper(), who, screen)
+    """A section opened by its Latin home `key` and the key's Russian twin, shown as `key` in
+    capitals; the capitals open it too (home shows them so, and CapsLock sends them)."""
+    SECTIONS[name] = Section(name, title, twin(f"{key},{key.upper()}"), key.upper(), who, screen)
 
 
 # name, title (tui/strings.py), home key (Latin; its Russian twin is added), who, "module:Screen"

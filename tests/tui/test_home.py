@@ -86,3 +86,16 @@ async def test_a_home_taller_than_the_terminal_scrolls_to_its_last_line(small_sq
         await pilot.press("a")  # the sections' keys still open them
         await pilot.pause()
         assert isinstance(app.screen, AttendanceScreen)
+
+
+async def test_the_sections_open_by_their_capitals_too(small_sqlite):
+    """Home shows the sections' keys in capitals, and CapsLock sends capitals: «A» and the
+    Russian layout's «Ф» open attendance as «a» and «ф» do."""
+    from tui.screens import home
+
+    for key in ("A", "Ф", "a", "ф"):
+        async with homeroom_home(small_sqlite) as (app, pilot):
+            assert isinstance(app.screen, home.HomeScreen)
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, AttendanceScreen), key
