@@ -103,10 +103,12 @@ def test_every_latin_letter_of_every_binding_has_its_russian_twin():
 
 
 def test_the_home_keys_come_from_the_table():
-    assert SECTIONS["journal"].keys == "j,о" and SECTIONS["journal"].display == "J"
+    assert SECTIONS["journal"].keys == "j,о,J,О" and SECTIONS["journal"].display == "J"
     for section in SECTIONS.values():
         latin = section.keys.split(",")[0]
-        assert section.keys == f"{latin},{RUSSIAN_OF[latin]}" and section.display == latin.upper()
+        capital = latin.upper()
+        assert section.keys == f"{latin},{RUSSIAN_OF[latin]},{capital},{RUSSIAN_OF[capital]}"
+        assert section.display == capital
 
 
 def test_the_typing_tables_agree_with_the_layout():
