@@ -52,7 +52,7 @@ async def finish(app, pilot) -> None:
 
 def test_the_section_is_registered():
     section = SECTIONS["exports"]
-    assert section.keys == "e,у" and section.screen == "tui.screens.exports:ExportScreen"
+    assert section.keys == "e,у,E,У" and section.screen == "tui.screens.exports:ExportScreen"
 
 
 async def test_diary_extract_from_the_screen(small_sqlite, export_dir):
