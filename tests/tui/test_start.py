@@ -5,6 +5,7 @@ started with it on (the tests, a session forked by `journal serve ssh`) leaves i
 from __future__ import annotations
 
 import gc
+import weakref
 
 from tui.app import JournalApp
 from tui.screens.login import LoginScreen
@@ -20,6 +21,26 @@ async def test_collection_begins_after_the_first_screen_with_the_start_frozen(sm
             assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # the test process's objects go back to the collector
+        gc.enable()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the collector frees it
+
+
+async def test_the_garbage_of_the_start_is_collected_not_frozen(small_sqlite):
+    app = JournalApp(source="")
+    gc.disable()
+    try:
+        garbage = weakref.ref(_Node())  # made while collection is off, unreachable at once
+        assert garbage() is not None
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.get_freeze_count() > 0
+            assert garbage() is None  # freed before the freeze, not kept for the session
+    finally:
+        gc.unfreeze()
         gc.enable()
 
 
