@@ -115,8 +115,8 @@ class JournalApp(App):
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(SESSION_CHECK_SECONDS, self.check_session)
         # another program has the terminal meanwhile: its lines are not ours any more
-        self.app_suspend_signal.subscribe(self, lambda _app: render.forget_shown())
-        self.app_resume_signal.subscribe(self, lambda _app: render.forget_shown())
+        self.app_suspend_signal.subscribe(self, lambda _app: render.forget_shown(self.console))
+        self.app_resume_signal.subscribe(self, lambda _app: render.forget_shown(self.console))
         self.stop_watching = on_session_ended(
             lambda actor, text: self.post_message(self.SessionOver(actor, text))
         )
@@ -129,11 +129,11 @@ class JournalApp(App):
         self.stop_watching()
 
     def on_resize(self, event: events.Resize) -> None:
-        render.forget_shown()  # a terminal resized may have rewrapped or cleared its lines
+        render.forget_shown(self.console)  # a terminal resized may have rewrapped or cleared its lines
 
     def action_redraw(self) -> None:
         """Ctrl+L: what the terminal shows is not taken for known: every line is sent again."""
-        render.forget_shown()
+        render.forget_shown(self.console)
         self.screen.refresh(repaint=True)
 
     async def action_quit(self) -> None:

@@ -219,7 +219,7 @@ def test_a_full_frame_sends_only_the_lines_the_terminal_does_not_show():
             ["".join(f"\x1b[{y + 1};1H" + s.render(console) for y, s in enumerate(strips))], WIDTH, HEIGHT
         )
 
-    render.forget_shown()
+    render.forget_shown(console)
     sent = [frame(lines)]
     assert pyte_cells(sent, WIDTH, HEIGHT) == stock(lines)
     sent.append(frame(lines))
@@ -230,15 +230,15 @@ def test_a_full_frame_sends_only_the_lines_the_terminal_does_not_show():
     assert "\x1b[1;1H" not in sent[-1] and "\x1b[4;1H" not in sent[-1]
     assert pyte_cells(sent, WIDTH, HEIGHT) == stock(changed)
     # the terminal moves lines 1..4 up by two: lines 3 and 4 come in blank
-    sent.append(render.scroll_lines(1, 4, 2))
+    sent.append(render.scroll_lines(console, 1, 4, 2))
     moved = [changed[0], changed[3], changed[4], changed[1], changed[2], changed[5]]
     sent.append(frame(moved))
     assert pyte_cells(sent, WIDTH, HEIGHT) == stock(moved)
     assert sent[-1].count(";1H") == 2  # lines 1–2 were moved there, 3–4 had to be sent
-    render.forget_shown()
+    render.forget_shown(console)
     sent.append(frame(moved))
     assert sent[-1].count(";1H") == HEIGHT
-    render.forget_shown()
+    render.forget_shown(console)
 
 
 def test_a_part_of_a_line_the_terminal_shows_already_is_not_sent_again():
@@ -253,7 +253,7 @@ def test_a_part_of_a_line_the_terminal_shows_already_is_not_sent_again():
     console = Console(width=WIDTH, force_terminal=True, color_system="256", legacy_windows=False)
     rng = random.Random(11)
     lines = [random_line(rng) for _ in range(HEIGHT)]
-    render.forget_shown()
+    render.forget_shown(console)
     sent = [
         render.render_full_lines(LayoutUpdate([[s] for s in lines], Region(0, 0, WIDTH, HEIGHT)), console)
     ]
@@ -273,4 +273,40 @@ def test_a_part_of_a_line_the_terminal_shows_already_is_not_sent_again():
         ["".join(f"\x1b[{y + 1};1H" + s.render(console) for y, s in enumerate(changed))], WIDTH, HEIGHT
     )
     assert shown[0] == expected[0] and shown[1][: WIDTH - 2] == expected[1][: WIDTH - 2]
-    render.forget_shown()
+    render.forget_shown(console)
+
+
+def test_each_console_keeps_its_own_lines_and_hooks():
+    """Apps sharing a process each have a terminal of their own: what one terminal shows, and
+    the grid's hook that moves its lines, are never taken for another's."""
+    from textual._compositor import LayoutUpdate
+    from textual.geometry import Region
+
+    from tui.widgets import render
+
+    first, second = (
+        Console(width=WIDTH, force_terminal=True, color_system="256", legacy_windows=False) for _ in range(2)
+    )
+    lines = [random_line(random.Random(5)) for _ in range(HEIGHT)]
+    region = Region(0, 0, WIDTH, HEIGHT)
+    asked: list[bool] = []
+
+    def hook(full: bool) -> str:
+        asked.append(full)
+        return ""
+
+    render.add_frame_hook(first, hook)
+    try:
+        assert render.render_full_lines(LayoutUpdate([[s] for s in lines], region), first) != ""
+        assert asked == [True]
+        # the second terminal shows nothing yet: all of it is sent, and the first one's hook is not asked
+        assert (
+            render.render_full_lines(LayoutUpdate([[s] for s in lines], region), second).count(";1H")
+            == HEIGHT
+        )
+        assert asked == [True]
+        assert render.render_full_lines(LayoutUpdate([[s] for s in lines], region), first) == ""
+    finally:
+        render.remove_frame_hook(first, hook)
+        render.forget_shown(first)
+        render.forget_shown(second)

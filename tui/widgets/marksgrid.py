@@ -248,11 +248,10 @@ class MarksGrid(Widget, can_focus=True):
         return super().refresh(*regions, **options)
 
     def on_mount(self) -> None:
-        render.frame_hooks.append(self.before_frame)
+        render.add_frame_hook(self.app.console, self.before_frame)
 
     def on_unmount(self) -> None:
-        if self.before_frame in render.frame_hooks:
-            render.frame_hooks.remove(self.before_frame)
+        render.remove_frame_hook(self.app.console, self.before_frame)
 
     # --- scrolling by the terminal's own lines ------------------------------------------
 
@@ -298,7 +297,7 @@ class MarksGrid(Widget, can_focus=True):
         if full or not rows or not self.is_mounted:
             return ""
         top = self.region.y + HEADER
-        return render.scroll_lines(top, top + self.visible_rows - 1, rows)
+        return render.scroll_lines(self.app.console, top, top + self.visible_rows - 1, rows)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return HEADER + len(self.data.pupils)

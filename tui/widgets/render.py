@@ -9,7 +9,7 @@ content is identical; only fewer bytes travel over a slow SSH link.
 The replacement is installed only when Textual's class still has the shape it was written
 for; otherwise the stock method stays (correct, just chattier).
 
-A widget may also let the terminal move lines itself (`frame_hooks`): the marks grid scrolling
+A widget may also let the terminal move lines itself (`add_frame_hook`): the marks grid scrolling
 by a row asks the terminal to delete a line at the top of its rows (DECSTBM margins, then DL),
 which shifts the rest up, and repaints only the row that came in, instead of every row. A hook
 is asked before each frame what to send ahead of it; a full repaint tells it to forget.
@@ -19,13 +19,18 @@ screen two or three times as a screen opens (its layout, a reflow, the screen's 
 each frame the same; the marks grid cost ≈ 17 KB to open instead of ≈ 5.7 KB. What the
 terminal shows is known line by line from what was sent; a line sent in part, or moved, is
 unknown until it is sent whole again; a resize, a suspend or Ctrl+L forgets it all.
+
+Both are kept per console (one per app, so one per terminal): apps sharing a process, each
+on a terminal of its own, never take another's lines or hooks for theirs.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from rich.color import ColorSystem
+from rich.console import Console
 from rich.control import Control
 from textual.strip import Strip
 
@@ -34,36 +39,47 @@ try:
 except ImportError:  # a Textual without these classes: nothing to improve
     ChopsUpdate = LayoutUpdate = None  # type: ignore[assignment,misc]
 
-# called before each frame with full=True (the whole screen is repainted: nothing to move) or
-# False (a partial update); each returns the sequence to send ahead of the frame, or ""
-frame_hooks: list[Callable[[bool], str]] = []
+FrameHook = Callable[[bool], str]
 
 
-def before_frame(full: bool) -> str:
-    return "".join(hook(full) for hook in list(frame_hooks))
+def add_frame_hook(console: Console, hook: FrameHook) -> None:
+    """`hook(full)` is called before each frame of this console: full=True (the whole screen is
+    repainted: nothing to move) or False (a partial update); it returns the sequence to send
+    ahead of the frame, or ""."""
+    terminal_of(console).hooks.append(hook)
 
 
-def scroll_lines(top: int, bottom: int, rows: int) -> str:
+def remove_frame_hook(console: Console, hook: FrameHook) -> None:
+    hooks = terminal_of(console).hooks
+    if hook in hooks:
+        hooks.remove(hook)
+
+
+def before_frame(console: Console, full: bool) -> str:
+    return "".join(hook(full) for hook in list(terminal_of(console).hooks))
+
+
+def scroll_lines(console: Console, top: int, bottom: int, rows: int) -> str:
     """Move the screen lines top..bottom (0-based, inclusive) up by `rows` (down if negative):
     margins to those lines, then delete (insert) lines at their top, margins back. VT100's
     own sequences: every terminal a school has, xterm.js and pyte know them."""
     if rows == 0 or not 0 <= top <= bottom:
         return ""
     edit = f"\x1b[{rows}M" if rows > 0 else f"\x1b[{-rows}L"
-    shown.moved(top, bottom, rows)
+    terminal_of(console).shown.moved(top, bottom, rows)
     return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H{edit}\x1b[r"
 
 
 class Shown:
-    """What the terminal shows, line by line, as this process sent it: a line's text as
-    `line_text` renders it, or None where unknown (sent in part, moved in, never sent)."""
+    """What a terminal shows, line by line, as its app sent it: a line's text as `line_text`
+    renders it, or None where unknown (sent in part, moved in, never sent)."""
 
     def __init__(self) -> None:
-        self.key: tuple[int, int, int] | None = None  # the console and size the lines are of
+        self.key: tuple[int, int] | None = None  # the size the lines are of
         self.lines: list[str | None] = []
 
-    def of(self, console, width: int, height: int) -> list[str | None]:
-        key = (id(console), width, height)
+    def of(self, width: int, height: int) -> list[str | None]:
+        key = (width, height)
         if key != self.key:
             self.key, self.lines = key, [None] * height
         return self.lines
@@ -84,12 +100,27 @@ class Shown:
         lines[top : bottom + 1] = kept + blank if rows > 0 else blank + kept
 
 
-shown = Shown()
+class Terminal:
+    """One console's terminal: what it shows, and the hooks asked before each frame."""
+
+    def __init__(self) -> None:
+        self.shown = Shown()
+        self.hooks: list[FrameHook] = []
 
 
-def forget_shown() -> None:
-    """The terminal's content is not what was sent (after a suspend, on Ctrl+L)."""
-    shown.forget()
+_TERMINALS: weakref.WeakKeyDictionary[Console, Terminal] = weakref.WeakKeyDictionary()
+
+
+def terminal_of(console: Console) -> Terminal:
+    terminal = _TERMINALS.get(console)
+    if terminal is None:
+        terminal = _TERMINALS[console] = Terminal()
+    return terminal
+
+
+def forget_shown(console: Console) -> None:
+    """The terminal's content is not what was sent (after a suspend, on Ctrl+L, a resize)."""
+    terminal_of(console).shown.forget()
 
 
 def line_text(strips, console) -> str:
@@ -125,11 +156,11 @@ def render_segments_cropped(self, console) -> str:
     sequences: list[str] = []
     append = sequences.append
     move_to = Control.move_to
-    append(before_frame(False))
+    append(before_frame(console, False))
     chops = self.chops
     chop_ends = self.chop_ends
     width = console.width
-    lines = shown.of(console, width, len(chops))
+    lines = terminal_of(console).shown.of(width, len(chops))
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
@@ -161,9 +192,10 @@ def render_segments_cropped(self, console) -> str:
 def render_full_lines(self, console) -> str:
     """As LayoutUpdate.render_segments, each line sent only where the terminal does not show
     it already (Shown), styles sent where they change."""
-    before_frame(True)  # the whole screen is drawn: nothing for the terminal to move
+    before_frame(console, True)  # the whole screen is drawn: nothing for the terminal to move
     x, y0 = self.region.x, self.region.y
-    lines = shown.of(console, self.region.width, self.region.height)
+    shown = terminal_of(console).shown
+    lines = shown.of(self.region.width, self.region.height)
     if x or y0:  # not the whole screen (an inline app): the stock way, nothing known after
         shown.forget()
         stock = LAYOUT_RENDER[0]
