@@ -41,6 +41,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             from tui.serve.handoff import run_served_session
 
             return run_served_session(args.session_fd, args.locked_exit)
+        if args.host_fd is not None:  # forked by the ready process: sessions of one school
+            from tui.serve.host import run_host
+
+            return run_host(args.host_fd, args.host_school, args.locked_exit)
         from tui.app import run_app
 
         return run_app()
@@ -602,6 +606,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         locked_exit_minutes=args.locked_exit or None,
         public_keys=not args.no_keys,
         prefork=not args.no_prefork,
+        sessions_per_process=args.sessions_per_process,
         db_connections=args.db_connections,
     )
     try:
@@ -633,6 +638,11 @@ OUT_HELP = (
 )
 
 
+def _school_of_host(text: str) -> int | None:
+    """--host-school: the school's id, or "none" (the district's own accounts)."""
+    return None if text == "none" else int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journal",
@@ -643,6 +653,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--session-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
     parser.add_argument("--locked-exit", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--zygote-fd", type=int, help=argparse.SUPPRESS)  # journal serve ssh
+    parser.add_argument("--host-fd", type=int, help=argparse.SUPPRESS)  # … its hosts of sessions
+    parser.add_argument("--host-school", type=_school_of_host, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="команда")
     for add_command in COMMANDS:
         add_command(sub)
@@ -939,6 +951,14 @@ def _add_serve_ssh(serve) -> None:
         action="store_true",
         help="каждый сеанс — отдельный запуск журнала (дольше и больше памяти; по умолчанию "
         "сеансы ответвляются от одного готового процесса)",
+    )
+    s.add_argument(
+        "--sessions-per-process",
+        metavar="N",
+        type=int,
+        default=5,
+        help="до N сеансов одной школы в одном процессе (5: ≈ 9 МБ памяти на сеанс; "
+        "1 — у каждого сеанса свой процесс, ≈ 26 МБ)",
     )
 
 

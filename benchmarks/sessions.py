@@ -5,12 +5,14 @@ in as the demo's subject teacher and homeroom teacher (the per-account limit rai
 copy), each on an 80×24 terminal, and open the grid of their first course (j, Enter). The figure
 is refused unless every session shows the grid.
 
-- session_pss_mb: the mean proportional set size (/proc/PID/smaps_rollup) of the app processes
-  of 10 sessions, grid open: pages shared with the ready process and the other sessions are
-  split among them, so this is what each session really costs.
+- session_pss_mb: the proportional set size (/proc/PID/smaps_rollup) of the processes that run
+  10 sessions, grid open, divided by 10: the hosts that run up to `--sessions-per-process`
+  (SHARED) sessions each as threads (tui/serve/host.py). Pages shared with the ready process
+  and the other processes are split among them, so this is what each session really costs.
 - sessions10_total_pss_mb / sessions30_pss_mb: everything the server runs with 10 / 30 sessions
   (the server, its ready process and the apps) together.
-- The same with `--no-prefork` (every session a process of its own, as before) as *_spawned.
+- The same with `--sessions-per-process 1` (each session a process forked from the ready
+  one) as *_forked, and with `--no-prefork` (each a process started anew) as *_spawned.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
 WAIT = 60.0
+SHARED = 5  # `--sessions-per-process` of the main figures (journal serve ssh's default)
 
 
 def _free_port() -> int:
@@ -66,9 +69,11 @@ def descendants(root: int) -> list[int]:
 
 
 def is_app(pid: int) -> bool:
-    """An app process (a session), not the server nor its ready process."""
+    """An app process (a session, or a host of sessions), not the server nor its ready process."""
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if Path(f"/proc/{pid}/comm").read_text().strip() == "journal-host":
+            return True
     except OSError:
         return False
     if b"serve" in command:
@@ -136,7 +141,9 @@ def _prepare(db: str) -> None:
     dbmod.close()
 
 
-async def _measure(db: str, accounts: list[tuple[str, str]], counts: tuple[int, ...], prefork: bool) -> dict:
+async def _measure(
+    db: str, accounts: list[tuple[str, str]], counts: tuple[int, ...], prefork: bool, shared: int = 1
+) -> dict:
     port = _free_port()
     command = [
         sys.executable,
@@ -156,6 +163,7 @@ async def _measure(db: str, accounts: list[tuple[str, str]], counts: tuple[int, 
     ]
     if not prefork:
         command.append("--no-prefork")
+    command += ["--sessions-per-process", str(shared)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=str(ROOT))
     sessions: list[Session] = []
     figures: dict = {}
@@ -175,8 +183,11 @@ async def _measure(db: str, accounts: list[tuple[str, str]], counts: tuple[int, 
             await asyncio.sleep(1.0)
             tree = descendants(server.pid)
             apps = [pid for pid in tree if is_app(pid)]
-            if len(apps) != count:
-                raise RuntimeError(f"{count} sessions open, but {len(apps)} app processes found")
+            expected = -(-count // shared)  # the accounts are of one school: full hosts
+            if len(apps) != expected:
+                raise RuntimeError(
+                    f"{count} sessions open, but {len(apps)} app processes found, not {expected}"
+                )
             app_kib = [pss_kib(pid) for pid in apps]
             total_kib = sum(pss_kib(pid) for pid in tree)
             figures[count] = (sum(app_kib) / count / 1024, total_kib / 1024)
@@ -191,13 +202,14 @@ async def _measure(db: str, accounts: list[tuple[str, str]], counts: tuple[int, 
 def measure(db: str, accounts: list[tuple[str, str]]) -> dict:
     _prepare(db)
     found: dict = {}
-    for prefork, suffix in ((True, ""), (False, "_spawned")):
-        counts = (10, 30) if prefork else (10,)
-        figures = asyncio.run(_measure(db, accounts, counts, prefork))
+    for prefork, shared, suffix in ((True, SHARED, ""), (True, 1, "_forked"), (False, 1, "_spawned")):
+        counts = (10, 30) if suffix != "_spawned" else (10,)
+        figures = asyncio.run(_measure(db, accounts, counts, prefork, shared))
         found[f"session_pss_mb{suffix}"] = round(figures[10][0], 1)
         found[f"sessions10_total_pss_mb{suffix}"] = round(figures[10][1], 1)
         if 30 in figures:
-            found["sessions30_pss_mb"] = round(figures[30][1], 1)
+            found[f"sessions30_pss_mb{suffix}"] = round(figures[30][1], 1)
+    found["sessions_per_process"] = SHARED
     return found
 
 

@@ -89,6 +89,7 @@ class JournalApp(App):
         resume: tuple[LoginResult, str] | None = None,
         locked_exit_seconds: float | None = None,
         served: bool = False,
+        hosted: bool = False,
     ) -> None:
         super().__init__()
         # journal serve ssh: the server verified the login (result, password for a forced
@@ -96,6 +97,7 @@ class JournalApp(App):
         self.resume = resume
         self.locked_exit_seconds = locked_exit_seconds
         self.served = served
+        self.hosted = hosted  # a thread of a host of several sessions (tui/serve/host.py)
         self.locked_at = 0.0
         self.source = session_source() if source is None else source
         self.session: LoginResult | None = None
@@ -215,7 +217,10 @@ class JournalApp(App):
             self.switch_screen(DiaryScreen(result.actor))
 
     def action_switch_user(self, notice: str = "") -> None:
-        if self.is_web:  # a browser tab is one session: it ends, the page offers a new one
+        # a browser tab is one session: it ends, the page offers a new one; so does a session
+        # sharing a process (it may not become another school's): ssh connects again
+        if self.is_web or self.hosted:
+            self.exit_message = "" if self.is_web else S.SWITCH_USER_RECONNECT
             self.exit(SESSION_ENDED_EXIT)
             return
         self.session = None
@@ -419,8 +424,16 @@ def run_app(
         served=served,
     )
     outcome = app.run(mouse=False)
-    if outcome == IDLE_EXIT:
-        print(S.IDLE_EXIT_MESSAGE)
-    elif outcome == SESSION_ENDED_EXIT and app.exit_message:
-        print(app.exit_message)
+    text = exit_text(app, outcome)
+    if text:
+        print(text)
     return 0
+
+
+def exit_text(app: JournalApp, outcome: object) -> str:
+    """What is said on the terminal once the app has ended ("" nothing)."""
+    if outcome == IDLE_EXIT:
+        return S.IDLE_EXIT_MESSAGE
+    if outcome == SESSION_ENDED_EXIT:
+        return app.exit_message
+    return ""

@@ -29,6 +29,7 @@ class NoSchool(JournalError):
 ALL = -1  # the district's own reads: no school filter
 _session: int | None = None  # the process's school, set at login or a tool's start (enter)
 _override = threading.local()  # within(): this thread only, for a while
+_held = False  # hold(): the process stays in its school (a host of several sessions)
 
 
 def _scope() -> int | None:
@@ -61,9 +62,19 @@ def filter_value() -> int | None:
 
 def enter(school_id: int | None) -> None:
     """The process works in this school from now on, in every thread (a session at login, a
-    tool at start); None: no school (before login, a district administrator's session)."""
+    tool at start); None: no school (before login, a district administrator's session).
+    In a process held to its school (`hold`), another school is refused."""
     global _session
+    if _held and school_id != _session:
+        raise NoSchool("Этот процесс журнала работает только с сеансами своей школы.")
     _session = school_id
+
+
+def hold(school_id: int | None) -> None:
+    """The process works in `school_id` for good: a host of one school's SSH sessions
+    (tui/serve/host.py), whose sessions are threads of one process, never enters another."""
+    global _session, _held
+    _session, _held = school_id, True
 
 
 @contextlib.contextmanager

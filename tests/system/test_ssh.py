@@ -1,8 +1,10 @@
 """`journal serve ssh` (issue 9): a real asyncssh client against the server on 127.0.0.1.
 
-The server runs in the test's event loop; every app it starts is a separate `journal.py`
-process on a pseudo-terminal, living on the pinned day (JOURNAL_TODAY is inherited). What
-the client reads is the app's real terminal output; markers are the texts of tui/strings.py.
+The server runs in the test's event loop; the apps it starts run in hosts forked from its
+ready process (up to 5 sessions of a school each, tui/serve/host.py; tests/system/test_host.py
+has their own tests), each on a pseudo-terminal, living on the pinned day (JOURNAL_TODAY is
+inherited). What the client reads is the app's real terminal output; markers are the texts
+of tui/strings.py.
 """
 
 from __future__ import annotations
@@ -201,7 +203,8 @@ async def test_right_password_reaches_home_and_a_dropped_connection_ends_the_app
 
     conn.abort()  # the line drops: no goodbye from the client
     await until(lambda: not server.sessions, "the session to end")
-    assert is_gone(pid)  # ended and reaped: not even a zombie is left
+    # ended and reaped: not even a zombie is left (a host of sessions, its last one gone, ends)
+    await until(lambda: is_gone(pid), "the app's process to end")
 
 
 async def test_a_public_key_the_user_registered_logs_in(server, small_sqlite):
@@ -413,7 +416,7 @@ async def test_apps_are_forked_from_one_ready_process_and_outlive_it(make_server
     """The ready process (tui/serve/zygote.py) holds no database and no thread; if it dies, the
     apps it forked go on and new ones start as separate processes."""
     s = small_sqlite
-    server = await make_server(max_sessions=3)
+    server = await make_server(max_sessions=3, sessions_per_process=1)  # a process per session
     zygote = server.zygote.proc.pid
     first, _ = await connect(server, "ivanova", s.passwords["ivanova"])
     proc = await open_app(first, HOME)
@@ -576,7 +579,7 @@ async def test_a_disabled_account_s_connection_ends_with_its_app_and_opens_nothi
     assert (await proc.wait()).exit_status == 0
     assert await closed(conn)
     await until(lambda: not server.sessions, "the session to end")
-    assert is_gone(pid)
+    await until(lambda: is_gone(pid), "the app's process to end")
 
     # logged in, then disabled before the session starts: refused by the server, no process
     other, _ = await connect(server, "petrov", s.passwords["petrov"])

@@ -49,7 +49,7 @@ from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, authenticate, resume_session, session_ended
 from models.people.sshkeys import key_may_log_in, log_in_with_key
 from tui.serve.handoff import Handoff, open_handoff
-from tui.serve.zygote import ForkedProcess, ZygoteClient
+from tui.serve.zygote import ForkedProcess, HostedSession, ZygoteClient
 
 BANNER = "Электронный журнал. Войдите своим логином и паролем журнала.\r\n"
 PROMPT = "Пароль: "
@@ -118,6 +118,8 @@ class ServeOptions:
     locked_exit_minutes: float | None = 20.0  # the app ends after its lock held this long
     public_keys: bool = True
     prefork: bool = True  # sessions forked from one ready process (tui/serve/zygote.py)
+    # … and up to this many sessions of one school as threads of one process (tui/serve/host.py)
+    sessions_per_process: int = 5
     # the server's own connections to the database (logins, key checks, file transfers): its
     # store calls run in a pool of this many threads, each holding at most one connection;
     # every session is a process of its own with one connection
@@ -149,6 +151,10 @@ def check_limits(options: ServeOptions) -> None:
         raise JournalError("--login-grace: нужно больше 0 секунд")
     if not 1 <= options.db_connections <= 64:
         raise JournalError("--db-connections: от 1 до 64")
+    if not 1 <= options.sessions_per_process <= 64:
+        raise JournalError("--sessions-per-process: от 1 до 64")
+    if options.sessions_per_process > 1 and not options.prefork:
+        raise JournalError("--sessions-per-process больше 1 нужен готовый процесс: уберите --no-prefork")
 
 
 # --- the host key ---------------------------------------------------------------------------
@@ -521,7 +527,7 @@ class _Session(asyncssh.SSHServerSession):
         self.size = (80, 24)
         self.refusal = ""
         self.master = -1
-        self.proc: asyncio.subprocess.Process | ForkedProcess | None = None
+        self.proc: asyncio.subprocess.Process | ForkedProcess | HostedSession | None = None
         self.pid = 0
         self.user_id = 0  # set when the server admits the session
         self.task: asyncio.Task | None = None
@@ -666,6 +672,7 @@ class _Session(asyncssh.SSHServerSession):
     async def _run(self) -> None:
         assert self.chan is not None
         login = self.connection.login
+        assert login is not None  # a session starts only once its connection has logged in
         options = self.server.options
         slave = handoff_fd = -1
         try:
@@ -683,7 +690,7 @@ class _Session(asyncssh.SSHServerSession):
             arguments = (
                 ["--locked-exit", f"{options.locked_exit_minutes:g}"] if options.locked_exit_minutes else []
             )
-            self.proc = await self._start_app(arguments, slave, handoff_fd)
+            self.proc = await self._start_app(arguments, slave, handoff_fd, login.actor.school_id)
         except (OSError, ValueError) as exc:
             self._close_master()
             self.server.sessions.discard(self)
@@ -708,13 +715,16 @@ class _Session(asyncssh.SSHServerSession):
             self.chan.exit(status if status >= 0 else 1)
 
     async def _start_app(
-        self, arguments: list[str], terminal: int, handoff_fd: int
-    ) -> asyncio.subprocess.Process | ForkedProcess:
-        """The app on `terminal`: forked from the ready process, or started as a new one."""
+        self, arguments: list[str], terminal: int, handoff_fd: int, school: int | None
+    ) -> asyncio.subprocess.Process | ForkedProcess | HostedSession:
+        """The app on `terminal`: in a host of `school`'s sessions, or forked from the ready
+        process alone, or started as a new one."""
         zygote = self.server.zygote
         if zygote.available:
+            shared = self.server.options.sessions_per_process
+            host = (shared, school) if shared > 1 else None
             with contextlib.suppress(OSError):  # it has gone: start the app the long way
-                return await zygote.spawn(arguments, self._environment(), (terminal, handoff_fd))
+                return await zygote.spawn(arguments, self._environment(), (terminal, handoff_fd), host)
         return await asyncio.create_subprocess_exec(
             *self.server.options.app_command,
             "--session-fd",
@@ -775,9 +785,20 @@ class _Session(asyncssh.SSHServerSession):
             self.master = -1
 
     def end_process(self) -> None:
-        """SIGTERM to the app's process group, SIGKILL if it is still there a moment later."""
+        """SIGTERM to the app's process group, SIGKILL if it is still there a moment later. A
+        session sharing a process is asked to end; if it has not a moment later, its terminal
+        is closed (the hang-up ends it)."""
         proc = self.proc
         if proc is None or proc.returncode is not None:
+            return
+        if isinstance(proc, HostedSession):
+            proc.end()
+
+            def hang_up_if_alive() -> None:
+                if proc.returncode is None:
+                    self._close_master()
+
+            asyncio.get_running_loop().call_later(KILL_GRACE_SECONDS, hang_up_if_alive)
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -820,7 +841,12 @@ class _Session(asyncssh.SSHServerSession):
         self.size = (width, height)
         if self.master >= 0:
             set_window_size(self.master, width, height)
-            if self.proc is not None and self.proc.returncode is None:
+            # (a session sharing a process reads its terminal's size itself: tui/serve/host.py)
+            if (
+                self.proc is not None
+                and self.proc.returncode is None
+                and not isinstance(self.proc, HostedSession)
+            ):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(self.proc.pid, signal.SIGWINCH)
 

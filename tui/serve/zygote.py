@@ -14,10 +14,18 @@ children and tells the server each one's exit status; when the server goes away 
 (SIGTERM to each process group) and exits. If it cannot be started or dies, its sessions go on
 and the server starts new ones as separate processes, as before (ZygoteClient.available).
 
+With `journal serve ssh --sessions-per-process N` it forks hosts instead (tui/serve/host.py):
+a process running up to N sessions of one school as threads. A session goes to a host of its
+school with room, or a new one; the host is told to quit once its last session has ended.
+
 Messages (SOCK_SEQPACKET, one JSON object each):
   server → zygote  {"id": n, "args": [...], "env": {...}}   + fds (terminal, handoff)
+                   … with "host": [N, school]               to run it in a host
+                   {"end": n}                               end hosted session n
   zygote → server  {"id": n, "pid": p} or {"id": n, "error": "…"}
+                   {"id": n, "pid": p, "hosted": true}      (p: the host's pid)
                    {"exit": p, "status": s}                  when a child has ended
+                   {"ended": n, "status": s}                 when a hosted session has ended
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 MAX_MESSAGE = 65536
@@ -175,9 +184,74 @@ def _name(name: str) -> None:
         Path("/proc/self/comm").write_text(name)
 
 
+class _Host:
+    """A host the zygote forked: its socket, its school, the sessions it runs."""
+
+    def __init__(self, pid: int, sock: socket.socket, school: int | None) -> None:
+        self.pid, self.sock, self.school = pid, sock, school
+        self.sessions: set[int] = set()
+
+
+def _become_host() -> None:
+    """In the child: a host of sessions, a process group of its own (the zygote ends it as it
+    ends a session); its output stays the server's (a session's terminal is its own fd)."""
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    os.setsid()
+    _name("journal-host")
+
+
+def _to_host(
+    sock: socket.socket, hosts: dict[int, _Host], message: dict, fds: list[int], size: int, school: int | None
+) -> _Host | None:
+    """The session to a host of its school with room (None: none, a new one is needed)."""
+    host = next((h for h in hosts.values() if h.school == school and len(h.sessions) < size), None)
+    if host is None:
+        return None
+    body = {"id": message["id"], "args": message["args"], "env": message["env"]}
+    try:
+        socket.send_fds(host.sock, [json.dumps(body).encode("utf-8")], fds)
+    except OSError:
+        return None
+    host.sessions.add(message["id"])
+    return host
+
+
+def _from_host(sock: socket.socket, hosts: dict[int, _Host], host: _Host) -> None:
+    """A host's word: a session has ended (told to the server), or the host has gone."""
+    try:
+        data = host.sock.recv(MAX_MESSAGE)
+    except (BlockingIOError, InterruptedError):
+        return
+    except OSError:
+        data = b""
+    if not data:  # the host has gone (a crash): its sessions with it
+        _retire(sock, hosts, host, status=1)
+        return
+    with contextlib.suppress(ValueError, KeyError, TypeError):
+        message = json.loads(data.decode("utf-8"))
+        number, status = int(message["ended"]), int(message["status"])
+        host.sessions.discard(number)
+        _send(sock, {"ended": number, "status": status})
+        if not host.sessions:  # nothing left to run: it goes, new sessions get a new host
+            _send(host.sock, {"quit": True})
+            hosts.pop(host.pid, None)
+            host.sock.close()
+
+
+def _retire(sock: socket.socket, hosts: dict[int, _Host], host: _Host, status: int) -> None:
+    for number in sorted(host.sessions):
+        _send(sock, {"ended": number, "status": status})
+    host.sessions.clear()
+    if hosts.pop(host.pid, None) is not None:
+        host.sock.close()
+
+
 def serve(fd: int, run: Callable[[list[str]], int]) -> int:
     """The zygote's loop on socket `fd`. Returns 0 in the zygote when the server has gone, and
-    in each forked child the status of `run(argv)`, its session (the caller exits with it)."""
+    in each forked child the status of `run(argv)`, its session or host (the caller exits with
+    it)."""
     sock = socket.socket(fileno=fd)
     _name("journal-ready")
     wake_read, wake_write = os.pipe()
@@ -186,57 +260,156 @@ def serve(fd: int, run: Callable[[list[str]], int]) -> int:
     signal.signal(signal.SIGCHLD, lambda *_: None)
     for sig in (signal.SIGINT, signal.SIGHUP):  # the server decides when the zygote ends
         signal.signal(sig, signal.SIG_IGN)
-    children: set[int] = set()
     gc.disable()  # no collection while importing: no holes for the children to fill
     preload()
     fill_heap_holes()
     if threading.active_count() != 1:  # forking is safe only with no other thread
         return 1
     gc.freeze()  # what is imported now is never traversed again: its pages stay shared
+    state = _Ready(sock, wake_read, wake_write)
     while True:
-        ready, _, _ = select.select([sock.fileno(), wake_read], [], [])
-        if wake_read in ready:
+        outcome = state.step()
+        if isinstance(outcome, int):
+            return outcome
+        if outcome is not None:  # in a forked child: its arguments
+            return run(outcome)
+
+
+@dataclass
+class _Request:
+    terminal: int
+    handoff: int
+    argv: list[str]
+    environment: dict[str, str]
+    host: tuple[int, int | None] | None  # (most sessions per host, school), or None: forked alone
+
+
+class _Ready:
+    """The zygote between requests: the server's socket, its children, its hosts."""
+
+    def __init__(self, sock: socket.socket, wake_read: int, wake_write: int) -> None:
+        self.sock, self.wake_read, self.wake_write = sock, wake_read, wake_write
+        self.children: set[int] = set()
+        self.hosts: dict[int, _Host] = {}
+        self.host_pids: set[int] = set()
+
+    def step(self) -> int | list[str] | None:
+        """One wake-up: 0 when the server has gone, a child's arguments in a forked child,
+        else None."""
+        readers = [self.sock.fileno(), self.wake_read, *(h.sock.fileno() for h in self.hosts.values())]
+        ready, _, _ = select.select(readers, [], [])
+        if self.wake_read in ready:
             with contextlib.suppress(BlockingIOError, InterruptedError):
-                os.read(wake_read, 512)
-            _reap(sock, children)
-        if sock.fileno() not in ready:
-            continue
+                os.read(self.wake_read, 512)
+            _reap(self.sock, self.children, self.hosts, self.host_pids)
+        for host in list(self.hosts.values()):
+            if host.sock.fileno() in ready:
+                _from_host(self.sock, self.hosts, host)
+        if self.sock.fileno() not in ready:
+            return None
         try:
-            message, fds = _receive(sock)
+            message, fds = _receive(self.sock)
         except (OSError, ValueError):
             message, fds = {}, []
         if not message:  # the server has gone: so do its sessions
             for descriptor in fds:
                 os.close(descriptor)
-            _end(children)
+            _end(self.children)
             return 0
-        try:
-            terminal, handoff = fds
-            argv = ["--session-fd", str(handoff), *map(str, message["args"])]
-            environment = {str(k): str(v) for k, v in message["env"].items()}
-        except (KeyError, ValueError, AttributeError, TypeError):
-            for descriptor in fds:
-                os.close(descriptor)
-            _send(sock, {"id": message.get("id"), "error": "неверный запрос"})
-            continue
+        if "end" in message:  # a hosted session to end: its host is told
+            self._end_hosted(message)
+            return None
+        request = self._request(message, fds)
+        if request is None:
+            return None
         sys.stdout.flush()
         sys.stderr.flush()
+        if request.host is not None:
+            return self._hosted(message, request)
+        return self._forked(message, request)
+
+    def _request(self, message: dict, fds: list[int]) -> _Request | None:
+        try:
+            terminal, handoff = fds
+            shared = message.get("host")
+            host = None if shared is None else (int(shared[0]), None if shared[1] is None else int(shared[1]))
+            return _Request(
+                terminal,
+                handoff,
+                ["--session-fd", str(handoff), *map(str, message["args"])],
+                {str(k): str(v) for k, v in message["env"].items()},
+                host,
+            )
+        except (KeyError, ValueError, AttributeError, TypeError, IndexError):
+            for descriptor in fds:
+                os.close(descriptor)
+            _send(self.sock, {"id": message.get("id"), "error": "неверный запрос"})
+            return None
+
+    def _end_hosted(self, message: dict) -> None:
+        with contextlib.suppress(ValueError, TypeError):
+            number = int(message["end"])
+            for host in self.hosts.values():
+                if number in host.sessions:
+                    _send(host.sock, {"end": number})
+
+    def _in_child(self, *descriptors: int) -> None:
+        """In a forked child: nothing of the zygote's own is kept."""
+        signal.set_wakeup_fd(-1)
+        for descriptor in (self.wake_read, self.wake_write, *descriptors):
+            os.close(descriptor)
+        for other in self.hosts.values():
+            other.sock.close()
+        self.sock.close()
+        gc.enable()
+
+    def _forked(self, message: dict, request: _Request) -> list[str] | None:
         pid = os.fork()
         if pid == 0:  # the session
-            signal.set_wakeup_fd(-1)
-            for descriptor in (wake_read, wake_write):
-                os.close(descriptor)
-            sock.close()
-            gc.enable()
-            _become_session(terminal, environment)
-            return run(argv)
-        children.add(pid)
+            self._in_child()
+            _become_session(request.terminal, request.environment)
+            return request.argv
+        self.children.add(pid)
+        for descriptor in (request.terminal, request.handoff):
+            os.close(descriptor)
+        _send(self.sock, {"id": message["id"], "pid": pid})
+        return None
+
+    def _hosted(self, message: dict, request: _Request) -> list[str] | None:
+        assert request.host is not None
+        size, school = request.host
+        fds = [request.terminal, request.handoff]
+        host = _to_host(self.sock, self.hosts, message, fds, size, school)
+        if host is None:  # a new host for this school: forked, then given the session
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            pid = os.fork()
+            if pid == 0:  # the host
+                self._in_child(request.terminal, request.handoff)
+                ours.close()
+                _become_host()
+                school_arg = "none" if school is None else str(school)
+                host_fd = theirs.detach()  # the host's own from now on (not closed with the object)
+                return ["--host-fd", str(host_fd), "--host-school", school_arg, *request.argv[2:]]
+            theirs.close()
+            self.children.add(pid)
+            self.host_pids.add(pid)
+            self.hosts[pid] = _Host(pid, ours, school)
+            host = _to_host(self.sock, self.hosts, message, fds, size, school)
         for descriptor in fds:
             os.close(descriptor)
-        _send(sock, {"id": message["id"], "pid": pid})
+        if host is None:
+            _send(self.sock, {"id": message["id"], "error": "процесс сеансов не принял сеанс"})
+        else:
+            _send(self.sock, {"id": message["id"], "pid": host.pid, "hosted": True})
+        return None
 
 
-def _reap(sock: socket.socket, children: set[int]) -> None:
+def _reap(
+    sock: socket.socket,
+    children: set[int],
+    hosts: dict[int, _Host] | None = None,
+    host_pids: set[int] | None = None,
+) -> None:
     while children:
         try:
             pid, wait_status = os.waitpid(-1, os.WNOHANG)
@@ -246,7 +419,14 @@ def _reap(sock: socket.socket, children: set[int]) -> None:
         if pid == 0:
             return
         children.discard(pid)
-        _send(sock, {"exit": pid, "status": os.waitstatus_to_exitcode(wait_status)})
+        status = os.waitstatus_to_exitcode(wait_status)
+        if host_pids is not None and pid in host_pids:  # a host: its sessions were its to tell
+            host_pids.discard(pid)
+            host = (hosts or {}).get(pid)
+            if host is not None:  # it died with sessions still running
+                _retire(sock, hosts or {}, host, status=1)
+            continue
+        _send(sock, {"exit": pid, "status": status})
 
 
 def _end(children: set[int]) -> None:
@@ -287,6 +467,30 @@ class ForkedProcess:
         return await asyncio.shield(self._ended)
 
 
+class HostedSession:
+    """A session running in a host (tui/serve/host.py): what the server needs of a process.
+    `pid` is the host's, shared with its other sessions: never signalled for one session."""
+
+    def __init__(self, pid: int, number: int, client: ZygoteClient) -> None:
+        self.pid = pid
+        self.number = number
+        self.client = client
+        self.returncode: int | None = None
+        self._ended = asyncio.get_running_loop().create_future()
+
+    def ended(self, status: int) -> None:
+        if self.returncode is None:
+            self.returncode = status
+            self._ended.set_result(status)
+
+    def end(self) -> None:
+        """Ask the host to end this session (its app exits)."""
+        self.client.end(self.number)
+
+    async def wait(self) -> int:
+        return await asyncio.shield(self._ended)
+
+
 class ZygoteClient:
     """The server's end: starts the zygote and asks it for sessions."""
 
@@ -298,6 +502,8 @@ class ZygoteClient:
         self.replies: dict[int, asyncio.Future] = {}
         self.children: dict[int, ForkedProcess] = {}
         self.early_exits: dict[int, int] = {}
+        self.hosted: dict[int, HostedSession] = {}  # session number → session
+        self.early_ends: dict[int, int] = {}
         self.next_id = 0
 
     @property
@@ -323,29 +529,52 @@ class ZygoteClient:
         self.sock = ours
         asyncio.get_running_loop().add_reader(ours.fileno(), self._read)
 
-    async def spawn(self, args: list[str], env: dict[str, str], fds: tuple[int, int]) -> ForkedProcess:
-        """A forked session on terminal fds[0] with handoff fds[1]; OSError if there is none."""
+    async def spawn(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        fds: tuple[int, int],
+        host: tuple[int, int | None] | None = None,
+    ) -> ForkedProcess | HostedSession:
+        """A forked session on terminal fds[0] with handoff fds[1]; with `host` (N, school), a
+        session in a host of that school's sessions, N at most; OSError if there is none."""
         if self.sock is None:
             raise OSError("нет готового процесса")
         self.next_id += 1
+        number = self.next_id
         reply = asyncio.get_running_loop().create_future()
-        self.replies[self.next_id] = reply
-        message = json.dumps({"id": self.next_id, "args": args, "env": env}).encode("utf-8")
+        self.replies[number] = reply
+        body: dict = {"id": number, "args": args, "env": env}
+        if host is not None:
+            body["host"] = list(host)
         try:
-            socket.send_fds(self.sock, [message], list(fds))
+            socket.send_fds(self.sock, [json.dumps(body).encode("utf-8")], list(fds))
             answer = await asyncio.wait_for(reply, 30.0)
         except (OSError, TimeoutError) as exc:
             raise OSError(f"готовый процесс не ответил: {exc}") from None
         finally:
-            self.replies.pop(self.next_id, None)
+            self.replies.pop(number, None)
         if "pid" not in answer:
             raise OSError(answer.get("error", "готовый процесс отказал"))
+        if answer.get("hosted"):
+            session = HostedSession(int(answer["pid"]), number, self)
+            if number in self.early_ends:  # it ended before the reply was read
+                session.ended(self.early_ends.pop(number))
+            else:
+                self.hosted[number] = session
+            return session
         process = ForkedProcess(int(answer["pid"]))
         self.children[process.pid] = process
         if process.pid in self.early_exits:  # it ended before its pid reached us
             process.ended(self.early_exits.pop(process.pid))
             self.children.pop(process.pid, None)
         return process
+
+    def end(self, number: int) -> None:
+        """Ask for hosted session `number` to end."""
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.send(json.dumps({"end": number}).encode("utf-8"))
 
     def _read(self) -> None:
         assert self.sock is not None
@@ -362,7 +591,14 @@ class ZygoteClient:
                 message = json.loads(data.decode("utf-8"))
             except ValueError:
                 continue
-            if "exit" in message:
+            if "ended" in message:
+                number, status = int(message["ended"]), int(message["status"])
+                session = self.hosted.pop(number, None)
+                if session is None:
+                    self.early_ends[number] = status
+                else:
+                    session.ended(status)
+            elif "exit" in message:
                 pid, status = int(message["exit"]), int(message["status"])
                 process = self.children.pop(pid, None)
                 if process is None:
@@ -385,6 +621,11 @@ class ZygoteClient:
         for reply in self.replies.values():
             if not reply.done():
                 reply.set_exception(OSError("готовый процесс завершился"))
+        # its hosts end their sessions as they lose it (tui/serve/host.py): the server closes
+        # the terminals, which ends any app still running
+        for session in self.hosted.values():
+            session.ended(1)
+        self.hosted.clear()
         for process in self.children.values():
             try:
                 pidfd = os.pidfd_open(process.pid)

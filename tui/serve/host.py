@@ -1,0 +1,317 @@
+"""Sessions as threads of one process: `journal serve ssh --sessions-per-process N` (issue 16).
+
+A session forked from the ready process (tui/serve/zygote.py) still costs ≈ 25 MB of its own:
+CPython writes into every object it uses (reference counts, adaptive bytecode), so every page
+a session touches is copied. In one process the sessions share those pages once: one more
+session costs ≈ 5 MB (benchmarks/threaded_sessions.py). The ready process forks a host for up
+to N sessions of one school; each session is a thread running the app on its own
+pseudo-terminal, already logged in as the user the server verified (tui/serve/handoff.py).
+
+What one process per session gave by itself, a host does explicitly:
+- the school: the host is held to its school (models.core.tenancy.hold); the server sends it
+  only sessions of that school's accounts, and the host checks each one;
+- the terminal: a driver on the session's own descriptor (no SIGWINCH, SIGTSTP: signals are
+  one per process), its size polled, a hang-up (EIO) ending the app; the client's TERM for
+  its colours;
+- what the terminal shows and the frame hooks are kept per console (tui/widgets/render.py);
+- ending: the server asks the ready process, which asks the host, to end one session (the
+  app exits); the host ends when the ready process tells it to (its last session gone) or
+  goes away.
+
+Messages (SOCK_SEQPACKET, one JSON object each), ready process ↔ host:
+  {"id": n, "args": [...], "env": {...}} + fds (terminal, handoff)   a session to run
+  {"end": n}                                                         end it (the app exits)
+  {"quit": true}                                                     no sessions left: exit
+  host → {"ended": n, "status": s}                                   a session has ended
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+import traceback
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.drivers import linux_driver
+from textual.drivers.linux_driver import LinuxDriver
+from textual.geometry import Size
+
+PROCESS_NAME = "journal-host"
+SIZE_POLL_SECONDS = 0.25  # a resize reaches a session within this (no SIGWINCH here)
+END_WAIT_SECONDS = 5.0  # for the sessions' apps to end once the ready process has gone
+MAX_MESSAGE = 65536
+
+
+def quiet_signals_off_the_main_thread() -> None:
+    """Textual's Linux driver sets handlers (SIGTSTP, SIGCONT, SIGWINCH, SIGTTOU, SIGTTIN) as it
+    starts, which only a process's main thread may do; a host's apps run in other threads,
+    where its `signal.signal` now does nothing (the host's main thread keeps the real one)."""
+    real = signal.signal
+    proxy = types.SimpleNamespace(**{k: getattr(signal, k) for k in dir(signal) if not k.startswith("_")})
+    proxy.signal = lambda sig, handler: (
+        real(sig, handler) if threading.current_thread() is threading.main_thread() else signal.getsignal(sig)
+    )
+    linux_driver.signal = proxy  # type: ignore[assignment]
+
+
+class SessionDriver(LinuxDriver):
+    """Textual's Linux driver on one session's terminal descriptor (`terminal`, set by
+    `driver_on`) instead of the process's stdin/stderr."""
+
+    terminal = -1
+
+    def __init__(self, app: App, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.fileno = self.terminal
+        self._file = io.TextIOWrapper(io.FileIO(self.terminal, "w", closefd=False), encoding="utf-8")
+        self.input_tty = True
+        self.last_size: tuple[int, int] | None = None
+
+    @property
+    def can_suspend(self) -> bool:
+        return False  # Ctrl+Z would stop every session of the host
+
+    def _get_terminal_size(self) -> tuple[int, int]:
+        try:
+            size = os.get_terminal_size(self.fileno)
+        except OSError:
+            return self.last_size or (80, 24)
+        self.last_size = (size.columns, size.lines)
+        return self.last_size
+
+    def check_size(self) -> None:
+        """The host's poll: a resized terminal gets its Resize, as SIGWINCH would give it."""
+        before = self.last_size
+        if before is None or self._writer_thread is None:
+            return
+        width, height = self._get_terminal_size()
+        if (width, height) != before:
+            self._app.post_message(events.Resize(Size(width, height), Size(width, height)))
+
+    def _run_input_thread(self) -> None:
+        """A hang-up (the connection has gone, the server closed the terminal) ends the app;
+        anything else is Textual's to report, as its own driver does."""
+        try:
+            self.run_input_thread()
+        except OSError:
+            self._app.call_later(self._app.exit)
+        except BaseException:
+            import rich.traceback
+
+            self._app.call_later(self._app.panic, rich.traceback.Traceback())
+
+
+def driver_on(terminal: int) -> type[SessionDriver]:
+    return type("SessionDriver", (SessionDriver,), {"terminal": terminal})
+
+
+def use_terminal_type(app: App, term: str) -> None:
+    """The app's colours as the client's terminal type allows (the process's environment is
+    the server's): what Rich would have chosen had TERM been the session's."""
+    from textual import constants
+
+    if not term or constants.COLOR_SYSTEM != "auto":
+        return
+    console = app.console
+    console._environ = {**console._environ, "TERM": term}
+    console._color_system = console._detect_color_system()
+
+
+@dataclass
+class Session:
+    number: int
+    terminal: int
+    app: App | None = None
+    thread: threading.Thread | None = None
+    ended: threading.Event = field(default_factory=threading.Event)
+
+    def end(self) -> None:
+        app = self.app
+        if app is not None and app.is_running:
+            app.call_later(app.exit)
+
+
+class Host:
+    def __init__(self, sock: socket.socket, school: int | None, locked_exit_minutes: float | None) -> None:
+        self.sock = sock
+        self.school = school
+        self.locked_exit_minutes = locked_exit_minutes
+        self.sessions: dict[int, Session] = {}
+        self.lock = threading.Lock()
+        self.wake_read, self.wake_write = os.pipe()
+        os.set_blocking(self.wake_write, False)
+
+    # the main thread
+
+    def serve(self) -> int:
+        quitting = False
+        while True:
+            ready, _, _ = select.select([self.sock.fileno(), self.wake_read], [], [], SIZE_POLL_SECONDS)
+            if self.wake_read in ready:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self.wake_read, 512)
+            if self.sock.fileno() in ready:
+                message, fds = _receive(self.sock)
+                if not message:  # the ready process has gone: so do the sessions
+                    self._end_all()
+                    return 0
+                if message.get("quit"):
+                    quitting = True
+                elif "end" in message:
+                    with self.lock:
+                        session = self.sessions.get(message["end"])
+                    if session is not None:
+                        session.end()
+                else:
+                    self._start(message, fds)
+            self._reap()
+            with self.lock:
+                drivers = [s.app._driver for s in self.sessions.values() if s.app is not None]
+                empty = not self.sessions
+            for driver in drivers:
+                if isinstance(driver, SessionDriver):
+                    driver.check_size()
+            if quitting and empty:
+                return 0
+
+    def _start(self, message: dict, fds: list[int]) -> None:
+        try:
+            number = int(message["id"])
+            terminal, handoff = fds
+            term = str(message.get("env", {}).get("TERM", ""))
+        except (KeyError, ValueError, TypeError):
+            for fd in fds:
+                os.close(fd)
+            return
+        session = Session(number, terminal)
+        session.thread = threading.Thread(
+            target=self._run_session, args=(session, handoff, term), name=f"session-{number}", daemon=True
+        )
+        with self.lock:
+            self.sessions[number] = session
+        session.thread.start()
+
+    def _reap(self) -> None:
+        with self.lock:
+            done = [s for s in self.sessions.values() if s.ended.is_set()]
+        for session in done:
+            if session.thread is not None:
+                session.thread.join()
+            with self.lock:
+                self.sessions.pop(session.number, None)
+
+    def _end_all(self) -> None:
+        with self.lock:
+            sessions = list(self.sessions.values())
+        for session in sessions:
+            session.end()
+        for session in sessions:
+            if session.thread is not None:
+                session.thread.join(END_WAIT_SECONDS)
+
+    # a session's thread
+
+    def _run_session(self, session: Session, handoff_fd: int, term: str) -> None:
+        status = 1
+        try:
+            status = self._session(session, handoff_fd, term)
+        except Exception as exc:  # the session's end, told to the server; the host goes on
+            from models.core.errors import JournalError
+
+            if isinstance(exc, JournalError):
+                _write(session.terminal, f"journal: {exc}\r\n")
+            else:
+                traceback.print_exc(file=sys.__stderr__)
+                _write(session.terminal, "journal: сеанс завершился из-за ошибки.\r\n")
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(session.terminal)
+            _send(self.sock, {"ended": session.number, "status": status})
+            session.ended.set()
+            with contextlib.suppress(OSError):
+                os.write(self.wake_write, b"x")
+
+    def _session(self, session: Session, handoff_fd: int, term: str) -> int:
+        from models.core.errors import AuthenticationError
+        from models.people.accounts import resume_session
+        from tui.app import JournalApp, exit_text
+        from tui.serve.handoff import NOT_CONFIRMED, read_handoff
+
+        handoff = read_handoff(handoff_fd)
+        result = resume_session(handoff.user_id, handoff.source)
+        if result.actor.school_id != self.school:  # the server sends this host its school's only
+            raise AuthenticationError(NOT_CONFIRMED)
+        minutes = self.locked_exit_minutes
+        app = JournalApp(
+            source=handoff.source,
+            resume=(result, handoff.password),
+            locked_exit_seconds=minutes * 60.0 if minutes else None,
+            served=True,
+            hosted=True,
+        )
+        use_terminal_type(app, term)
+        app.driver_class = driver_on(session.terminal)
+        session.app = app
+        outcome = app.run(mouse=False)
+        text = exit_text(app, outcome)
+        if text:
+            _write(session.terminal, text + "\r\n")
+        return 0
+
+
+def run_host(fd: int, school: int | None, locked_exit_minutes: float | None) -> int:
+    """The host's life, in a process the ready process forked: its sessions until it is told to
+    quit or the ready process goes away."""
+    from models.core import tenancy
+    from tui.widgets import render
+
+    # collection on for the host's life (journal.py turns it off for a start; an app turning it
+    # back on would freeze its first session's objects, garbage included, for good)
+    gc.enable()
+    tenancy.hold(school)
+    quiet_signals_off_the_main_thread()
+    render.install()
+    return Host(socket.socket(fileno=fd), school, locked_exit_minutes).serve()
+
+
+def _receive(sock: socket.socket) -> tuple[dict, list[int]]:
+    import array
+
+    fds = array.array("i")
+    try:
+        data, ancillary, _flags, _addr = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(2 * fds.itemsize))
+    except OSError:
+        return {}, []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+    if not data:
+        return {}, list(fds)
+    try:
+        return json.loads(data.decode("utf-8")), list(fds)
+    except ValueError:
+        for fd in fds:
+            os.close(fd)
+        return {"bad": True}, []
+
+
+def _send(sock: socket.socket, message: dict) -> None:
+    with contextlib.suppress(OSError):
+        sock.send(json.dumps(message).encode("utf-8"))
+
+
+def _write(fd: int, text: str) -> None:
+    with contextlib.suppress(OSError):
+        os.write(fd, text.encode("utf-8"))
