@@ -1,41 +1,33 @@
-"""What a session would cost as a thread of a shared process (issue 16: session_pss_mb ≤ 20).
+"""What one more session costs as a thread of a shared process (issue 16).
 
-Not a figure of DESIGN.md: the measurement behind the next step of `journal serve ssh`. Today
-every SSH session is a process forked from the ready process (tui/serve/zygote.py), and it
-costs ≈ 25 MB of its own, almost all of it pages of the ready process copied as the session
-touches them (CPython 3.11 writes into every object it uses: reference counts, and the
-bytecode of every function it runs). Sessions running as threads of one process share those
-pages once. This script runs K journal apps in one process, each in a thread of its own, on
-its own pseudo-terminal through Textual's Linux driver (minus the signals, which only the main
-thread may set), logs each in as the demo's subject or homeroom teacher and opens a grid, and
-reports the resident memory after each: `threaded_session_marginal_mb` is what one more
-session costs. The run is refused unless every session shows its grid and is still running.
+Not a figure of DESIGN.md: the measurement that led to `journal serve ssh`'s hosts
+(tui/serve/host.py; their figures are benchmarks/sessions.py's). A session forked from the
+ready process (tui/serve/zygote.py) costs ≈ 25 MB of its own, almost all of it pages of the
+ready process copied as the session touches them (CPython 3.11 writes into every object it
+uses: reference counts, and the bytecode of every function it runs). Sessions running as
+threads of one process share those pages once. This script runs K journal apps in one
+process, each in a thread of its own, on its own pseudo-terminal through Textual's Linux
+driver (its signals quieted off the main thread, as a host does), logs each in as the demo's
+subject or homeroom teacher and opens a grid, and reports the resident memory after each:
+`threaded_session_marginal_mb` is what one more session costs. The run is refused unless
+every session shows its grid and is still running.
 
     python benchmarks/threaded_sessions.py DEMO.sqlite [K]     # a copy of DEMO is used
-
-What this leaves out, and a real shared process would have to do: each session's own
-environment (TERM, the client's address), the school scope (models.core.tenancy is one per
-process), render.py's record of what the terminal shows (one per process), a resize without
-SIGWINCH, ending one session on a hang-up, and the server's process-group handling of a
-session (tui/serve/ssh_server.py).
 """
 
 from __future__ import annotations
 
 import fcntl
-import io
 import json
 import os
 import select
 import shutil
-import signal
 import struct
 import sys
 import tempfile
 import termios
 import threading
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,40 +36,6 @@ if str(ROOT) not in sys.path:
 
 ACCOUNTS = (("leonova.in", "demo-teacher-1"), ("naumova.ma", "demo-homeroom-1"))
 WAIT = 60.0
-
-
-def _quiet_signals_off_the_main_thread() -> None:
-    """Textual's Linux driver sets SIGTSTP, SIGWINCH … handlers, which only the main thread may
-    do: in this script its `signal.signal` does nothing in other threads."""
-    import textual.drivers.linux_driver as linux_driver
-
-    real = signal.signal
-    proxy = types.SimpleNamespace(**{k: getattr(signal, k) for k in dir(signal) if not k.startswith("_")})
-    proxy.signal = lambda sig, handler: (
-        real(sig, handler) if threading.current_thread() is threading.main_thread() else None
-    )
-    linux_driver.signal = proxy  # type: ignore[attr-defined]
-
-
-def _driver_on(fd: int) -> type:
-    from textual.drivers.linux_driver import LinuxDriver
-
-    class PtyDriver(LinuxDriver):
-        def __init__(self, app, **options) -> None:
-            super().__init__(app, **options)
-            self.fileno = fd
-            self._file = io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8")
-            self.input_tty = True
-
-        def _get_terminal_size(self) -> tuple[int, int]:
-            size = os.get_terminal_size(fd)
-            return size.columns, size.lines
-
-        @property
-        def can_suspend(self) -> bool:
-            return False
-
-    return PtyDriver
 
 
 class Terminal:
@@ -118,9 +76,11 @@ def rss_mb() -> float:
 
 def measure(db: str, count: int) -> dict:
     os.environ.setdefault("JOURNAL_TODAY", "2026-11-28")  # the demo's day (its tests pin it)
-    _quiet_signals_off_the_main_thread()
     from models.core.store import open_store
     from tui.app import JournalApp
+    from tui.serve.host import driver_on, quiet_signals_off_the_main_thread
+
+    quiet_signals_off_the_main_thread()
 
     open_store(db)
     terminals: list[Terminal] = []
@@ -129,7 +89,7 @@ def measure(db: str, count: int) -> dict:
     for n in range(count):
         terminal = Terminal()
         app = JournalApp(source="")
-        app.driver_class = _driver_on(terminal.slave)
+        app.driver_class = driver_on(terminal.slave)
         thread = threading.Thread(target=app.run, kwargs={"mouse": False}, daemon=True)
         thread.start()
         terminals.append(terminal)

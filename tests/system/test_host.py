@@ -191,3 +191,27 @@ async def test_sessions_end_with_their_ready_process_and_new_ones_start_on_their
     assert _name(spawned) != "journal-host"  # started the long way, by the server itself
     other.stdin.write(b"\x11")
     assert (await other.wait()).exit_status == 0
+
+
+async def test_a_sixteen_colour_terminal_gets_a_host_of_its_own_and_its_own_colours(
+    make_server,  # noqa: F811
+    small_sqlite,
+):
+    """Rich keeps each style's escape codes once per process: a 16-colour terminal sharing a
+    process with a 256-colour one would get the 256-colour codes. Each kind has its hosts."""
+    import re
+
+    s = small_sqlite
+    server = await make_server(max_sessions=4, sessions_per_process=4)
+    found = {}
+    for login, term in (("ivanova", "xterm-256color"), ("petrov", "xterm")):
+        conn, _ = await connect(server, login, s.passwords[login])
+        proc = await conn.create_process(term_type=term, term_size=(100, 30), encoding=None)
+        seen = bytearray()
+        await read_until(proc, HOME, seen)
+        found[term] = (proc, len(re.findall(rb"\x1b\[[0-9;]*[34]8;5;", bytes(seen))))
+    assert len(set(server.pids())) == 2  # two hosts, one per kind of terminal
+    assert found["xterm"][1] == 0 and found["xterm-256color"][1] > 0
+    for proc, _ in found.values():
+        proc.stdin.write(b"\x11")
+        assert (await proc.wait()).exit_status == 0

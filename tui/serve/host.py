@@ -4,15 +4,17 @@ A session forked from the ready process (tui/serve/zygote.py) still costs ≈ 25
 CPython writes into every object it uses (reference counts, adaptive bytecode), so every page
 a session touches is copied. In one process the sessions share those pages once: one more
 session costs ≈ 5 MB (benchmarks/threaded_sessions.py). The ready process forks a host for up
-to N sessions of one school; each session is a thread running the app on its own
-pseudo-terminal, already logged in as the user the server verified (tui/serve/handoff.py).
+to N sessions of one school on terminals of one kind of colours; each session is a thread
+running the app on its own pseudo-terminal, already logged in as the user the server
+verified (tui/serve/handoff.py).
 
 What one process per session gave by itself, a host does explicitly:
 - the school: the host is held to its school (models.core.tenancy.hold); the server sends it
   only sessions of that school's accounts, and the host checks each one;
 - the terminal: a driver on the session's own descriptor (no SIGWINCH, SIGTSTP: signals are
   one per process), its size polled, a hang-up (EIO) ending the app; the client's TERM for
-  its colours;
+  its colours, and a host runs terminals of one kind only (Rich keeps each style's escape
+  codes once per process: a 16-colour terminal would get a 256-colour one's);
 - what the terminal shows and the frame hooks are kept per console (tui/widgets/render.py);
 - ending: the server asks the ready process, which asks the host, to end one session (the
   app exits); the host ends when the ready process tells it to (its last session gone) or

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import io
 import os
 import pty
 import re
@@ -722,7 +723,7 @@ class _Session(asyncssh.SSHServerSession):
         zygote = self.server.zygote
         if zygote.available:
             shared = self.server.options.sessions_per_process
-            host = (shared, school) if shared > 1 else None
+            host = (shared, school, colours_of(self.term)) if shared > 1 else None
             with contextlib.suppress(OSError):  # it has gone: start the app the long way
                 return await zygote.spawn(arguments, self._environment(), (terminal, handoff_fd), host)
         return await asyncio.create_subprocess_exec(
@@ -907,6 +908,16 @@ def window_size(fd: int) -> tuple[int, int]:
     """(width, height) of a terminal, as the app sees it."""
     rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
     return cols, rows
+
+
+def colours_of(term: str) -> str:
+    """The colours the app uses on a terminal of this type ("truecolor", "256", "standard",
+    "none"), as Rich decides them with the server's environment: a host runs sessions of one
+    kind only, since Rich keeps each style's escape codes once per process."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), force_terminal=True, _environ={**os.environ, "TERM": term})
+    return console.color_system or "none"
 
 
 def is_gone(pid: int) -> bool:

@@ -20,7 +20,7 @@ school with room, or a new one; the host is told to quit once its last session h
 
 Messages (SOCK_SEQPACKET, one JSON object each):
   server → zygote  {"id": n, "args": [...], "env": {...}}   + fds (terminal, handoff)
-                   … with "host": [N, school]               to run it in a host
+                   … with "host": [N, school, colours]      to run it in a host
                    {"end": n}                               end hosted session n
   zygote → server  {"id": n, "pid": p} or {"id": n, "error": "…"}
                    {"id": n, "pid": p, "hosted": true}      (p: the host's pid)
@@ -185,10 +185,10 @@ def _name(name: str) -> None:
 
 
 class _Host:
-    """A host the zygote forked: its socket, its school, the sessions it runs."""
+    """A host the zygote forked: its socket, its kind (school, colours), the sessions it runs."""
 
-    def __init__(self, pid: int, sock: socket.socket, school: int | None) -> None:
-        self.pid, self.sock, self.school = pid, sock, school
+    def __init__(self, pid: int, sock: socket.socket, kind: tuple[int | None, str]) -> None:
+        self.pid, self.sock, self.kind = pid, sock, kind
         self.sessions: set[int] = set()
 
 
@@ -203,10 +203,10 @@ def _become_host() -> None:
 
 
 def _to_host(
-    sock: socket.socket, hosts: dict[int, _Host], message: dict, fds: list[int], size: int, school: int | None
+    sock: socket.socket, hosts: dict[int, _Host], message: dict, fds: list[int], size: int, kind: tuple
 ) -> _Host | None:
-    """The session to a host of its school with room (None: none, a new one is needed)."""
-    host = next((h for h in hosts.values() if h.school == school and len(h.sessions) < size), None)
+    """The session to a host of its kind with room (None: none, a new one is needed)."""
+    host = next((h for h in hosts.values() if h.kind == kind and len(h.sessions) < size), None)
     if host is None:
         return None
     body = {"id": message["id"], "args": message["args"], "env": message["env"]}
@@ -281,7 +281,8 @@ class _Request:
     handoff: int
     argv: list[str]
     environment: dict[str, str]
-    host: tuple[int, int | None] | None  # (most sessions per host, school), or None: forked alone
+    # (most sessions per host, school, colours), or None: forked alone
+    host: tuple[int, int | None, str] | None
 
 
 class _Ready:
@@ -332,7 +333,9 @@ class _Ready:
         try:
             terminal, handoff = fds
             shared = message.get("host")
-            host = None if shared is None else (int(shared[0]), None if shared[1] is None else int(shared[1]))
+            host = None
+            if shared is not None:
+                host = (int(shared[0]), None if shared[1] is None else int(shared[1]), str(shared[2]))
             return _Request(
                 terminal,
                 handoff,
@@ -377,9 +380,10 @@ class _Ready:
 
     def _hosted(self, message: dict, request: _Request) -> list[str] | None:
         assert request.host is not None
-        size, school = request.host
+        size, school, colours = request.host
+        kind = (school, colours)  # one school's, one kind of terminal's (Rich keeps styles' codes)
         fds = [request.terminal, request.handoff]
-        host = _to_host(self.sock, self.hosts, message, fds, size, school)
+        host = _to_host(self.sock, self.hosts, message, fds, size, kind)
         if host is None:  # a new host for this school: forked, then given the session
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             pid = os.fork()
@@ -393,8 +397,8 @@ class _Ready:
             theirs.close()
             self.children.add(pid)
             self.host_pids.add(pid)
-            self.hosts[pid] = _Host(pid, ours, school)
-            host = _to_host(self.sock, self.hosts, message, fds, size, school)
+            self.hosts[pid] = _Host(pid, ours, kind)
+            host = _to_host(self.sock, self.hosts, message, fds, size, kind)
         for descriptor in fds:
             os.close(descriptor)
         if host is None:
@@ -534,10 +538,10 @@ class ZygoteClient:
         args: list[str],
         env: dict[str, str],
         fds: tuple[int, int],
-        host: tuple[int, int | None] | None = None,
+        host: tuple[int, int | None, str] | None = None,
     ) -> ForkedProcess | HostedSession:
-        """A forked session on terminal fds[0] with handoff fds[1]; with `host` (N, school), a
-        session in a host of that school's sessions, N at most; OSError if there is none."""
+        """A forked session on terminal fds[0] with handoff fds[1]; with `host` (N, school,
+        colours), a session in a host of such sessions, N at most; OSError if there is none."""
         if self.sock is None:
             raise OSError("нет готового процесса")
         self.next_id += 1
