@@ -327,3 +327,16 @@ def test_demo_json_prints_the_database_and_working_logins(tmp_path):
     for entry in logins:  # every printed login opens with its printed password
         login = accounts.authenticate(entry["login"], entry["password"])
         assert login.actor.role == roles[entry["role"]]
+
+
+def test_the_app_is_parsed_without_building_every_command():
+    """`journal` alone (and a served session, the ready process, a host) parses its few
+    options without the commands' parsers; anything else gets the whole parser."""
+    import journal
+
+    for argv in ([], ["--db", "x.sqlite"], ["--db=x.sqlite"], ["--session-fd", "5", "--locked-exit", "20"]):
+        assert journal.opens_the_app(argv), argv
+        light = journal.build_parser(commands=False).parse_args(argv)
+        assert vars(light) == vars(journal.build_parser().parse_args(argv))
+    for argv in (["demo"], ["--db", "x.sqlite", "check"], ["-h"], ["--help"], ["--bogus"]):
+        assert not journal.opens_the_app(argv), argv
