@@ -215,3 +215,27 @@ async def test_a_sixteen_colour_terminal_gets_a_host_of_its_own_and_its_own_colo
     for proc, _ in found.values():
         proc.stdin.write(b"\x11")
         assert (await proc.wait()).exit_status == 0
+
+
+def test_a_session_the_host_cannot_confirm_says_why_and_is_reported_ended(tmp_path):
+    """A handoff that is not the server's (here a file, not a pipe) ends the session on its
+    terminal with the reason, no traceback, and the ready process hears it has ended."""
+    import json
+    import os
+    import socket
+
+    from tui.serve.handoff import NOT_CONFIRMED
+    from tui.serve.host import Host, Session
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    read_end, write_end = os.pipe()  # the session's "terminal"
+    not_a_pipe = os.open(tmp_path / "handoff", os.O_RDWR | os.O_CREAT, 0o600)
+    host = Host(theirs, school=1, locked_exit_minutes=None)
+    session = Session(7, write_end)
+    host._run_session(session, not_a_pipe, "xterm")
+    assert session.ended.is_set()
+    assert os.read(read_end, 4096).decode() == f"journal: {NOT_CONFIRMED}\r\n"
+    assert json.loads(ours.recv(4096)) == {"ended": 7, "status": 1}
+    ours.close()
+    theirs.close()
+    os.close(read_end)

@@ -231,12 +231,13 @@ class Host:
             status = self._session(session, handoff_fd, term)
         except Exception as exc:  # the session's end, told to the server; the host goes on
             from models.core.errors import JournalError
+            from tui import strings as S
 
             if isinstance(exc, JournalError):
                 _write(session.terminal, f"journal: {exc}\r\n")
-            else:
+            else:  # the traceback to the server's log, a word to the user
                 traceback.print_exc(file=sys.__stderr__)
-                _write(session.terminal, "journal: сеанс завершился из-за ошибки.\r\n")
+                _write(session.terminal, f"journal: {S.SESSION_FAILED}\r\n")
         finally:
             with contextlib.suppress(OSError):
                 os.close(session.terminal)
