@@ -471,28 +471,18 @@ class ForkedProcess:
         return await asyncio.shield(self._ended)
 
 
-class HostedSession:
+class HostedSession(ForkedProcess):
     """A session running in a host (tui/serve/host.py): what the server needs of a process.
     `pid` is the host's, shared with its other sessions: never signalled for one session."""
 
     def __init__(self, pid: int, number: int, client: ZygoteClient) -> None:
-        self.pid = pid
+        super().__init__(pid)
         self.number = number
         self.client = client
-        self.returncode: int | None = None
-        self._ended = asyncio.get_running_loop().create_future()
-
-    def ended(self, status: int) -> None:
-        if self.returncode is None:
-            self.returncode = status
-            self._ended.set_result(status)
 
     def end(self) -> None:
         """Ask the host to end this session (its app exits)."""
         self.client.end(self.number)
-
-    async def wait(self) -> int:
-        return await asyncio.shield(self._ended)
 
 
 class ZygoteClient:
