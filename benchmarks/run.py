@@ -274,7 +274,9 @@ def measure_ui(db: str, today: str) -> dict:
     if not db.startswith("postgresql"):
         log("a column typed while 30 writers write into the same file …")
         figures.update(ui.typing_with_writers(db, teacher["login"], teacher["password"], today))
-        log("SSH sessions with a grid open on `journal serve ssh` (10 and 30 in hosts, forked alone; 10 spawned) …")
+        log(
+            "SSH sessions with a grid open on `journal serve ssh` (10 and 30 in hosts, forked alone; 10 spawned) …"
+        )
         homeroom = next(login for login in stored_logins() or [] if login["role"] == "homeroom")
         accounts = [(teacher["login"], teacher["password"]), (homeroom["login"], homeroom["password"])]
         figures.update(sessions.measure(db, accounts))
