@@ -111,7 +111,7 @@ class ServeOptions:
     port: int = 2222
     host_key: Path = Path("ssh_host_ed25519_key")
     app_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "journal"])
-    max_sessions: int = 20  # app processes at once
+    max_sessions: int = 20  # sessions (apps) at once
     staff_reserve: int | None = None  # the last sessions kept for staff; None: default_staff_reserve
     max_startups: int = 30  # connections that have not started the app yet, in total
     per_source_max_startups: int = 10  # … and from one client address
@@ -123,7 +123,7 @@ class ServeOptions:
     sessions_per_process: int = 5
     # the server's own connections to the database (logins, key checks, file transfers): its
     # store calls run in a pool of this many threads, each holding at most one connection;
-    # every session is a process of its own with one connection
+    # every session has connections of its own (its thread's, its workers')
     db_connections: int = 4
 
     def reserve(self) -> int:
