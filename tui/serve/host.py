@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-import json
 import os
 import select
 import signal
@@ -50,10 +49,11 @@ from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Size
 
+from tui.serve.zygote import receive_message, send_message
+
 PROCESS_NAME = "journal-host"
 SIZE_POLL_SECONDS = 0.25  # a resize reaches a session within this (no SIGWINCH here)
 END_WAIT_SECONDS = 5.0  # for the sessions' apps to end once the ready process has gone
-MAX_MESSAGE = 65536
 
 
 def quiet_signals_off_the_main_thread() -> None:
@@ -165,7 +165,12 @@ class Host:
                 with contextlib.suppress(BlockingIOError):
                     os.read(self.wake_read, 512)
             if self.sock.fileno() in ready:
-                message, fds = _receive(self.sock)
+                try:
+                    message, fds = receive_message(self.sock)
+                except ValueError:  # not a message of the ready process's: nothing to do
+                    message, fds = {"ignored": True}, []
+                except OSError:
+                    message, fds = {}, []
                 if not message:  # the ready process has gone: so do the sessions
                     self._end_all()
                     return 0
@@ -241,7 +246,7 @@ class Host:
         finally:
             with contextlib.suppress(OSError):
                 os.close(session.terminal)
-            _send(self.sock, {"ended": session.number, "status": status})
+            send_message(self.sock, {"ended": session.number, "status": status})
             session.ended.set()
             with contextlib.suppress(OSError):
                 os.write(self.wake_write, b"x")
@@ -287,32 +292,6 @@ def run_host(fd: int, school: int | None, locked_exit_minutes: float | None) -> 
     quiet_signals_off_the_main_thread()
     render.install()
     return Host(socket.socket(fileno=fd), school, locked_exit_minutes).serve()
-
-
-def _receive(sock: socket.socket) -> tuple[dict, list[int]]:
-    import array
-
-    fds = array.array("i")
-    try:
-        data, ancillary, _flags, _addr = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(2 * fds.itemsize))
-    except OSError:
-        return {}, []
-    for level, kind, payload in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-    if not data:
-        return {}, list(fds)
-    try:
-        return json.loads(data.decode("utf-8")), list(fds)
-    except ValueError:
-        for fd in fds:
-            os.close(fd)
-        return {"bad": True}, []
-
-
-def _send(sock: socket.socket, message: dict) -> None:
-    with contextlib.suppress(OSError):
-        sock.send(json.dumps(message).encode("utf-8"))
 
 
 def _write(fd: int, text: str) -> None:

@@ -136,7 +136,10 @@ def fill_heap_holes() -> int:
         taken += 256
 
 
-def _receive(sock: socket.socket) -> tuple[dict, list[int]]:
+def receive_message(sock: socket.socket) -> tuple[dict, list[int]]:
+    """One message and the descriptors it carries ({} at the end: the other side has gone);
+    OSError from the socket, ValueError (its descriptors closed) if it is not JSON. Also the
+    host's end of its socket (tui/serve/host.py)."""
     fds = array.array("i")
     data, ancillary, _flags, _addr = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(2 * fds.itemsize))
     for level, kind, payload in ancillary:
@@ -144,10 +147,15 @@ def _receive(sock: socket.socket) -> tuple[dict, list[int]]:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
     if not data:
         return {}, list(fds)
-    return json.loads(data.decode("utf-8")), list(fds)
+    try:
+        return json.loads(data.decode("utf-8")), list(fds)
+    except ValueError:
+        for descriptor in fds:
+            os.close(descriptor)
+        raise
 
 
-def _send(sock: socket.socket, message: dict) -> None:
+def send_message(sock: socket.socket, message: dict) -> None:
     with contextlib.suppress(OSError):  # the server is gone: nothing to tell
         sock.send(json.dumps(message).encode("utf-8"))
 
@@ -218,14 +226,22 @@ def _to_host(
     return host
 
 
+def _recv(sock: socket.socket) -> bytes | None:
+    """A message from a non-blocking socket: None when there is none yet, b"" when the other
+    side has gone (or the socket failed)."""
+    try:
+        return sock.recv(MAX_MESSAGE)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
+
+
 def _from_host(sock: socket.socket, hosts: dict[int, _Host], host: _Host) -> None:
     """A host's word: a session has ended (told to the server), or the host has gone."""
-    try:
-        data = host.sock.recv(MAX_MESSAGE)
-    except (BlockingIOError, InterruptedError):
+    data = _recv(host.sock)
+    if data is None:
         return
-    except OSError:
-        data = b""
     if not data:  # the host has gone (a crash): its sessions with it
         _retire(sock, hosts, host, status=1)
         return
@@ -233,16 +249,16 @@ def _from_host(sock: socket.socket, hosts: dict[int, _Host], host: _Host) -> Non
         message = json.loads(data.decode("utf-8"))
         number, status = int(message["ended"]), int(message["status"])
         host.sessions.discard(number)
-        _send(sock, {"ended": number, "status": status})
+        send_message(sock, {"ended": number, "status": status})
         if not host.sessions:  # nothing left to run: it goes, new sessions get a new host
-            _send(host.sock, {"quit": True})
+            send_message(host.sock, {"quit": True})
             hosts.pop(host.pid, None)
             host.sock.close()
 
 
 def _retire(sock: socket.socket, hosts: dict[int, _Host], host: _Host, status: int) -> None:
     for number in sorted(host.sessions):
-        _send(sock, {"ended": number, "status": status})
+        send_message(sock, {"ended": number, "status": status})
     host.sessions.clear()
     if hosts.pop(host.pid, None) is not None:
         host.sock.close()
@@ -309,7 +325,7 @@ class _Ready:
         if self.sock.fileno() not in ready:
             return None
         try:
-            message, fds = _receive(self.sock)
+            message, fds = receive_message(self.sock)
         except (OSError, ValueError):
             message, fds = {}, []
         if not message:  # the server has gone: so do its sessions
@@ -346,7 +362,7 @@ class _Ready:
         except (KeyError, ValueError, AttributeError, TypeError, IndexError):
             for descriptor in fds:
                 os.close(descriptor)
-            _send(self.sock, {"id": message.get("id"), "error": "неверный запрос"})
+            send_message(self.sock, {"id": message.get("id"), "error": "неверный запрос"})
             return None
 
     def _end_hosted(self, message: dict) -> None:
@@ -354,7 +370,7 @@ class _Ready:
             number = int(message["end"])
             for host in self.hosts.values():
                 if number in host.sessions:
-                    _send(host.sock, {"end": number})
+                    send_message(host.sock, {"end": number})
 
     def _in_child(self, *descriptors: int) -> None:
         """In a forked child: nothing of the zygote's own is kept."""
@@ -375,7 +391,7 @@ class _Ready:
         self.children.add(pid)
         for descriptor in (request.terminal, request.handoff):
             os.close(descriptor)
-        _send(self.sock, {"id": message["id"], "pid": pid})
+        send_message(self.sock, {"id": message["id"], "pid": pid})
         return None
 
     def _hosted(self, message: dict, request: _Request) -> list[str] | None:
@@ -402,18 +418,13 @@ class _Ready:
         for descriptor in fds:
             os.close(descriptor)
         if host is None:
-            _send(self.sock, {"id": message["id"], "error": "процесс сеансов не принял сеанс"})
+            send_message(self.sock, {"id": message["id"], "error": "процесс сеансов не принял сеанс"})
         else:
-            _send(self.sock, {"id": message["id"], "pid": host.pid, "hosted": True})
+            send_message(self.sock, {"id": message["id"], "pid": host.pid, "hosted": True})
         return None
 
 
-def _reap(
-    sock: socket.socket,
-    children: set[int],
-    hosts: dict[int, _Host] | None = None,
-    host_pids: set[int] | None = None,
-) -> None:
+def _reap(sock: socket.socket, children: set[int], hosts: dict[int, _Host], host_pids: set[int]) -> None:
     while children:
         try:
             pid, wait_status = os.waitpid(-1, os.WNOHANG)
@@ -424,13 +435,13 @@ def _reap(
             return
         children.discard(pid)
         status = os.waitstatus_to_exitcode(wait_status)
-        if host_pids is not None and pid in host_pids:  # a host: its sessions were its to tell
+        if pid in host_pids:  # a host: its sessions were its to tell
             host_pids.discard(pid)
-            host = (hosts or {}).get(pid)
+            host = hosts.get(pid)
             if host is not None:  # it died with sessions still running
-                _retire(sock, hosts or {}, host, status=1)
+                _retire(sock, hosts, host, status=1)
             continue
-        _send(sock, {"exit": pid, "status": status})
+        send_message(sock, {"exit": pid, "status": status})
 
 
 def _end(children: set[int]) -> None:
@@ -483,6 +494,24 @@ class HostedSession(ForkedProcess):
     def end(self) -> None:
         """Ask the host to end this session (its app exits)."""
         self.client.end(self.number)
+
+
+def _settle(waiting: dict, early: dict[int, int], key: int, status: int) -> None:
+    """`key` (a pid, or a hosted session's number) has ended: told to its process now, or kept
+    for `_adopt` when it ended before the zygote's reply was read."""
+    process = waiting.pop(key, None)
+    if process is None:
+        early[key] = status
+    else:
+        process.ended(status)
+
+
+def _adopt(waiting: dict, early: dict[int, int], key: int, process: ForkedProcess) -> None:
+    """A process just started is watched under `key`, or ended at once if it already has."""
+    if key in early:
+        process.ended(early.pop(key))
+    else:
+        waiting[key] = process
 
 
 class ZygoteClient:
@@ -552,33 +581,23 @@ class ZygoteClient:
             raise OSError(answer.get("error", "готовый процесс отказал"))
         if answer.get("hosted"):
             session = HostedSession(int(answer["pid"]), number, self)
-            if number in self.early_ends:  # it ended before the reply was read
-                session.ended(self.early_ends.pop(number))
-            else:
-                self.hosted[number] = session
+            _adopt(self.hosted, self.early_ends, number, session)
             return session
         process = ForkedProcess(int(answer["pid"]))
-        self.children[process.pid] = process
-        if process.pid in self.early_exits:  # it ended before its pid reached us
-            process.ended(self.early_exits.pop(process.pid))
-            self.children.pop(process.pid, None)
+        _adopt(self.children, self.early_exits, process.pid, process)
         return process
 
     def end(self, number: int) -> None:
         """Ask for hosted session `number` to end."""
         if self.sock is not None:
-            with contextlib.suppress(OSError):
-                self.sock.send(json.dumps({"end": number}).encode("utf-8"))
+            send_message(self.sock, {"end": number})
 
     def _read(self) -> None:
         assert self.sock is not None
         while True:
-            try:
-                data = self.sock.recv(MAX_MESSAGE)
-            except (BlockingIOError, InterruptedError):
+            data = _recv(self.sock)
+            if data is None:
                 return
-            except OSError:
-                data = b""
             if not data:
                 return self._lost()
             try:
@@ -586,19 +605,9 @@ class ZygoteClient:
             except ValueError:
                 continue
             if "ended" in message:
-                number, status = int(message["ended"]), int(message["status"])
-                session = self.hosted.pop(number, None)
-                if session is None:
-                    self.early_ends[number] = status
-                else:
-                    session.ended(status)
+                _settle(self.hosted, self.early_ends, int(message["ended"]), int(message["status"]))
             elif "exit" in message:
-                pid, status = int(message["exit"]), int(message["status"])
-                process = self.children.pop(pid, None)
-                if process is None:
-                    self.early_exits[pid] = status
-                else:
-                    process.ended(status)
+                _settle(self.children, self.early_exits, int(message["exit"]), int(message["status"]))
             else:
                 reply = self.replies.get(message.get("id"))
                 if reply is not None and not reply.done():
