@@ -18,7 +18,6 @@ import asyncio
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.sessions import Session, _free_port, _prepare, open_session  # noqa: E402
+from benchmarks.sessions import Session, _prepare, open_session, start_server  # noqa: E402
 
 ACCOUNTS = [("leonova.in", "demo-teacher-1"), ("naumova.ma", "demo-homeroom-1")]
 SESSIONS = 10
@@ -64,17 +63,10 @@ async def keep_moving(session: Session, stop: asyncio.Event) -> None:
 
 
 async def measure(db: str, shared: int) -> dict:
-    port = _free_port()
-    command = [sys.executable, str(ROOT / "journal.py"), "serve", "ssh", "--db", db]
-    command += ["--listen", f"127.0.0.1:{port}", "--max-sessions", str(SESSIONS + 2)]
-    command += ["--staff-reserve", "0", "--locked-exit", "0", "--sessions-per-process", str(shared)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=str(ROOT))
+    server, port = start_server(db, SESSIONS, ["--sessions-per-process", str(shared)])
     sessions: list[Session] = []
     try:
-        while "ждёт подключений" not in server.stdout.readline().decode("utf-8", "replace"):  # type: ignore[union-attr]
-            if server.poll() is not None:
-                raise RuntimeError("journal serve ssh did not start")
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(1.5)  # the ready process imports the app
         for n in range(SESSIONS):
             sessions.append(await open_session(port, *ACCOUNTS[n % len(ACCOUNTS)]))
         idle = await key_times(sessions[0])

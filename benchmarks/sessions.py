@@ -141,40 +141,34 @@ def _prepare(db: str) -> None:
     dbmod.close()
 
 
+def start_server(db: str, sessions: int, options: list[str]) -> tuple[subprocess.Popen, int]:
+    """`journal serve ssh` on `db` on a free loopback port, room for `sessions` sessions (no
+    staff reserve, no ending of locked ones), with `options`: (the server, its port), once it
+    says the port is open. The caller ends it."""
+    port = _free_port()
+    command = [sys.executable, str(ROOT / "journal.py"), "serve", "ssh", "--db", db]
+    command += ["--listen", f"127.0.0.1:{port}", "--max-sessions", str(sessions + 2)]
+    command += ["--staff-reserve", "0", "--locked-exit", "0", *options]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=str(ROOT))
+    deadline = time.monotonic() + WAIT
+    while True:
+        line = server.stdout.readline().decode("utf-8", "replace")  # type: ignore[union-attr]
+        if "ждёт подключений" in line:
+            return server, port
+        if not line and server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            server.wait(timeout=30)
+            raise RuntimeError(f"journal serve ssh did not start: {line}")
+
+
 async def _measure(
     db: str, accounts: list[tuple[str, str]], counts: tuple[int, ...], prefork: bool, shared: int = 1
 ) -> dict:
-    port = _free_port()
-    command = [
-        sys.executable,
-        str(ROOT / "journal.py"),
-        "serve",
-        "ssh",
-        "--db",
-        db,
-        "--listen",
-        f"127.0.0.1:{port}",
-        "--max-sessions",
-        str(max(counts) + 2),
-        "--staff-reserve",
-        "0",
-        "--locked-exit",
-        "0",
-    ]
-    if not prefork:
-        command.append("--no-prefork")
-    command += ["--sessions-per-process", str(shared)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=str(ROOT))
+    options = ([] if prefork else ["--no-prefork"]) + ["--sessions-per-process", str(shared)]
+    server, port = start_server(db, max(counts), options)
     sessions: list[Session] = []
     figures: dict = {}
     try:
-        deadline = time.monotonic() + WAIT
-        while True:  # the port is open once the server says so
-            line = server.stdout.readline().decode("utf-8", "replace")
-            if "ждёт подключений" in line:
-                break
-            if not line and server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"journal serve ssh did not start: {line}")
         await asyncio.sleep(1.5)  # the ready process imports the app
         for count in counts:
             while len(sessions) < count:
