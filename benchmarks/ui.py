@@ -7,6 +7,9 @@
   journal run as `python -m journal`, as its users' `journal` command and the SSH server run
   it; 7 interleaved starts of each.
 - rss_ratio: resident memory with a grid open ÷ a bare Textual app's.
+- libraries_rss_ratio: the bare app with the journal's libraries at work (peewee on the file,
+  one argon2 check, Cyrillic drawn) ÷ the bare app's: the floor under rss_ratio that no
+  journal code of its own can go below.
 - bytes_per_mark: the median of those marks' bytes (DESIGN.md's figure, the same typing).
 - bytes_per_mark_column (_max): bytes the app sends per mark filling a whole 35-pupil column
   of a new lesson from the top, one key per mark, scrolling included (80×24 and 120×40); the
@@ -47,6 +50,17 @@ class Bare(App):
         yield Static("ready")
 Bare().run(mouse=False)
 """
+# the same app with the journal's libraries at work, as at its login: peewee on the school's
+# file (PostgreSQL's drivers kept out, as models/__init__.py does), one argon2 check at the
+# school's cost, Cyrillic on the screen: no journal code, the least the journal could hold
+LIBRARIES_APP = """
+import sys
+sys.modules["psycopg"] = sys.modules["psycopg2"] = None
+import argon2, peewee
+db = peewee.SqliteDatabase(sys.argv[1])
+db.execute_sql("SELECT count(*) FROM sqlite_master").fetchall()
+argon2.PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1).hash("пароль")
+""" + BARE_APP.replace('Static("ready")', 'Static("ready: Журнал")')
 
 
 class Pty:
@@ -149,6 +163,16 @@ def bare_app(cols: int = 80, rows: int = 24) -> tuple[float, int]:
         seconds = pty.wait_for("ready")
         pty.settle()
         return seconds, pty.rss_kib()
+    finally:
+        pty.close()
+
+
+def libraries_rss_kib(db: str, cols: int = 80, rows: int = 24) -> int:
+    pty = Pty([sys.executable, "-c", LIBRARIES_APP, db], cols, rows)
+    try:
+        pty.wait_for("ready")
+        pty.settle()
+        return pty.rss_kib()
     finally:
         pty.close()
 
@@ -512,6 +536,8 @@ def measure(db: str, login: str, password: str, today: str) -> dict:
         figures.update(column_figures(db, login, password, today, cols, rows))
     figures["bare_rss_kib"] = bare_rss
     figures["rss_ratio"] = round(figures["rss_kib"] / bare_rss, 2)
+    figures["libraries_rss_kib"] = libraries_rss_kib(db)
+    figures["libraries_rss_ratio"] = round(figures["libraries_rss_kib"] / bare_rss, 2)
     pty = open_grid(db, login, password, 80, 24, env={"JOURNAL_TODAY": today})
     figures["grid_open_ms"] = round(pty.grid_open_ms, 1)
     pty.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,10 +12,12 @@ from textual.widgets import Input, Label, Static
 
 from models.core.access import Actor
 from models.core.errors import AuthenticationError, JournalError
-from models.people.accounts import FAILED, LoginResult, authenticate, change_password, unlock_session
 from tui import strings as S
 from tui.widgets.footer import QUIT, KeysFooter
 from tui.worker import store_worker
+
+if TYPE_CHECKING:  # the accounts' services are imported when used: the login screen comes up first
+    from models.people.accounts import LoginResult
 
 
 def after_typed_keys(first: Input, second: Input, action) -> None:
@@ -96,6 +99,8 @@ class LoginScreen(Screen):
 
     @store_worker(exclusive=True, group="login")
     def check(self, login: str, password: str) -> None:
+        from models.people.accounts import authenticate
+
         try:
             result = authenticate(login, password, self.source)
         except JournalError as exc:
@@ -160,6 +165,8 @@ class ChangePasswordScreen(Screen):
 
     @store_worker(exclusive=True, group="password")
     def save(self, new: str) -> None:
+        from models.people.accounts import change_password
+
         try:
             actor = change_password(self.actor, self.current_password, new)
         except JournalError as exc:
@@ -219,6 +226,8 @@ class LockScreen(Screen):
 
     @store_worker(exclusive=True, group="unlock")
     def unlock(self, password: str) -> None:
+        from models.people.accounts import FAILED, unlock_session
+
         try:
             unlock_session(self.actor, password)
         except AuthenticationError as exc:

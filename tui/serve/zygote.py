@@ -83,7 +83,7 @@ def preload() -> None:
     for package in PRELOAD_PACKAGES:
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(module.__path__, package + "."):
-            if info.name.startswith(NOT_PRELOADED):
+            if info.name in NOT_PRELOADED:  # (tui.serve.web_signal is the app's: preloaded)
                 continue
             with contextlib.suppress(ImportError):
                 importlib.import_module(info.name)
