@@ -577,7 +577,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _print_error("ограничения serve web — целые числа от 1")
             return EXIT_USAGE
         print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {location.describe()})")
-        return serve_web(app_command, db, host, port, args.public_url, limits)
+        return serve_web(app_command, db, host, port, args.public_url, limits, prefork=not args.no_prefork)
 
     import asyncio
     from pathlib import Path
@@ -1019,6 +1019,12 @@ def _add_serve_web(serve) -> None:
         type=float,
         default=120.0,
         help="секунд на вход, потом окно закрывается (120)",
+    )
+    w.add_argument(
+        "--no-prefork",
+        action="store_true",
+        help="каждая вкладка — отдельный запуск журнала (дольше и больше памяти; по умолчанию "
+        "вкладки ответвляются от одного готового процесса)",
     )
 
 

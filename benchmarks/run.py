@@ -261,7 +261,7 @@ def measure_check_and_backup(folder: Path, postgres: bool = False) -> dict:
 
 def measure_ui(db: str, today: str) -> dict:
     """The screen figures (benchmarks/ui.py), as the demo's subject teacher."""
-    from benchmarks import sessions, ui
+    from benchmarks import sessions, ui, web_sessions
     from demo.builder import stored_logins
 
     teacher = next(login for login in stored_logins() or [] if login["role"] == "teacher")
@@ -281,6 +281,11 @@ def measure_ui(db: str, today: str) -> dict:
         accounts = [(teacher["login"], teacher["password"]), (homeroom["login"], homeroom["password"])]
         figures.update(sessions.measure(db, accounts))
         log(f"sessions: {figures['session_pss_mb']} MB each, 30 together {figures['sessions30_pss_mb']} MB")
+        log("browser tabs with a grid open on `journal serve web` (10 forked; 10 spawned) …")
+        figures.update(web_sessions.measure(db, accounts))
+        log(
+            f"tabs: {figures['web_session_pss_mb']} MB each ({figures['web_session_pss_mb_spawned']} started anew)"
+        )
     log(
         f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, "
         f"{figures['bytes_per_mark_column']} B/mark down a 35-pupil column"

@@ -28,6 +28,8 @@ from tui.screens.login import ChangePasswordScreen, LockScreen, LoginScreen
 from tui.widgets import render
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from models.people.accounts import LoginResult
 
 # What a session needs once logged in, not to draw the login screen: imported while the user
@@ -46,6 +48,7 @@ SETTINGS_CHECK_SECONDS = 60.0  # a changed idle-lock setting reaches open sessio
 IDLE_EXIT = "idle-exit"
 SESSION_ENDED_EXIT = "session-ended"
 FOCUS_KEYS = {"tab": "focus_next", "shift+tab": "focus_previous"}
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # as textual-serve names it
 
 
 def journal_commands():
@@ -118,6 +121,16 @@ class JournalApp(App):
         self.locked = False
         self.screens_allowed: dict[str, str] | None = None
         self.exit_message = ""  # printed after the app ends (served sessions)
+
+    def get_driver_class(self) -> type[Driver]:
+        """A browser's driver when the environment names it now: an app forked by `journal
+        serve web`'s ready process has the tab's environment, while Textual read its
+        TEXTUAL_DRIVER at import, in the ready process, where there was none."""
+        if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+            from textual.drivers.web_driver import WebDriver
+
+            return WebDriver
+        return super().get_driver_class()
 
     def on_mount(self) -> None:
         self.sub_title = school_name()

@@ -85,7 +85,7 @@ def _alive(pid: int) -> bool:
 def fake_server(limits: WebLimits | None = None, *extra: str) -> JournalWebServer:
     port = _free_port()
     argv = [sys.executable, "-c", FAKE_APP, *extra]
-    return JournalWebServer(argv, {"JOURNAL_DB": "postgresql://x"}, limits=limits, port=port)
+    return JournalWebServer(argv, {"JOURNAL_DB": "postgresql://x"}, limits=limits, port=port, prefork=False)
 
 
 @contextlib.asynccontextmanager
@@ -317,7 +317,13 @@ async def test_another_sites_page_may_not_open_a_tab():
 # --- the real journal ------------------------------------------------------------------
 
 
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[1])
+
+
 async def test_a_browser_login_records_the_browsers_address(sqlite_store, small_sqlite):
+    """The tab's app is forked by the server's ready process (its code pages shared), draws
+    in a browser's colours, and logs in as a started one does."""
     from models.core.schema import LoginEvent
 
     argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
@@ -326,7 +332,12 @@ async def test_a_browser_login_records_the_browsers_address(sqlite_store, small_
         ws = await http.ws_connect(
             base.replace("http", "ws") + "/ws?width=100&height=30", headers={"X-Real-IP": "203.0.113.44"}
         )
-        await _receive_text(ws, S.LOGIN_HINT.split(",")[0])
+        seen = await _receive_text(ws, S.LOGIN_HINT.split(",")[0])
+        assert "\x1b[38;2;" in seen  # truecolor, as textual-serve asks of a started app
+        assert server.zygote is not None and server.zygote.proc is not None
+        (pid,) = server.zygote.children
+        assert _parent_of(pid) == server.zygote.proc.pid
+        assert Path(f"/proc/{pid}/comm").read_text().strip() == "journal-session"
         assert server.book.pending == 1
         await ws.send_json(["stdin", "ivanova\r"])
         await ws.send_json(["stdin", small_sqlite.passwords["ivanova"] + "\r"])
@@ -338,11 +349,52 @@ async def test_a_browser_login_records_the_browsers_address(sqlite_store, small_
     assert (event.success, event.source) == (True, "203.0.113.44")
 
 
+async def test_a_forked_app_that_does_not_quit_in_time_is_killed(sqlite_store, small_sqlite):
+    argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
+    server = JournalWebServer(argv, environment, limits=WebLimits(login_grace=1.0), port=_free_port())
+    server.quit_wait = 0.0  # no time to quit: killed
+    async with running(server) as (http, base):
+        ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+        await _receive_text(ws, S.LOGIN_HINT.split(",")[0])
+        assert server.zygote is not None
+        (pid,) = server.zygote.children
+        assert await _closed_with(ws) == CLOSE_LOGIN_TIMEOUT
+        deadline = time.monotonic() + WAIT
+        while (_alive(pid) or server.book.pending) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert not _alive(pid) and server.book.pending == 0 and not server.zygote.children
+
+
+async def test_a_tab_starts_its_app_anew_once_the_ready_process_has_gone(sqlite_store, small_sqlite):
+    argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
+    server = JournalWebServer(argv, environment, port=_free_port())
+    async with running(server) as (http, base):
+        assert server.zygote is not None and server.zygote.proc is not None
+        server.zygote.proc.kill()
+        async with asyncio.timeout(WAIT):
+            while server.zygote.available:  # the server has seen it go
+                await asyncio.sleep(0.05)
+        ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+        await _receive_text(ws, S.LOGIN_HINT.split(",")[0])
+        (app,) = [pid for pid in _children_of(os.getpid()) if pid != server.zygote.proc.pid]
+        assert "journal.py" in Path(f"/proc/{app}/cmdline").read_text()
+        await ws.close()
+
+
+def _children_of(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError):
+            if entry.name.isdigit() and _parent_of(int(entry.name)) == parent:
+                found.append(int(entry.name))
+    return found
+
+
 def test_the_web_command_runs_the_plain_app_with_the_database():
     app = ["/usr/bin/python3", "/opt/journal/journal.py"]
     assert web_app_command(app, "/var/lib/journal/school 1.sqlite") == (
-        [*app, "--db", "/var/lib/journal/school 1.sqlite"],
-        {},
+        app,
+        {"JOURNAL_DB": "/var/lib/journal/school 1.sqlite"},
     )
 
 

@@ -18,11 +18,15 @@ On top of textual-serve's server this one
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import shlex
+import signal
 import weakref
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +52,7 @@ from tui.serve.web_admission import (
     client_address,
 )
 from tui.serve.web_signal import LOGGED_IN_META
+from tui.serve.zygote import ForkedProcess, ZygoteClient
 
 log = logging.getLogger("journal.web")
 
@@ -56,18 +61,80 @@ ASSETS_DIR = Path(__file__).parent / "web_assets"  # the journal's own script an
 MAX_COLUMNS, MAX_ROWS = 400, 150  # a browser asking for more wants the app's memory, not a view
 MAX_MESSAGE = 256 * 1024  # bytes in one websocket message from the browser (a paste fits)
 QUIT_WAIT = 5.0  # seconds an app gets to quit before it is killed
+APP_STREAM_LIMIT = 2**16  # asyncio's own for a subprocess's pipes
 # the environment of the server that an app must not inherit: an administrator who started
 # the server over SSH would otherwise lend every browser session their SSH_CLIENT address
 NOT_INHERITED = ("SSH_", "JOURNAL_SOURCE", "LINES")
 
 
 def web_app_command(app_command: list[str], db: str) -> tuple[list[str], dict[str, str]]:
-    """The command run per browser session (no shell) and what it adds to its environment."""
-    if db.startswith(("postgresql://", "postgres://")):
-        # a URL may hold a password: it goes to the children by the environment, not the
-        # command line other local users can read with ps
-        return list(app_command), {"JOURNAL_DB": db}
-    return [*app_command, "--db", db], {}
+    """The command run per browser session (no shell) and what it adds to its environment:
+    the database goes by the environment (a URL may hold a password, which the command line
+    would show other local users in ps), to a started app and to a forked one alike."""
+    return list(app_command), {"JOURNAL_DB": db}
+
+
+async def forked_app(zygote: ZygoteClient, environment: dict[str, str]) -> ForkedApp:
+    """A browser's app forked by the ready process on three new pipes, as asyncio's Process
+    has them; OSError if the ready process cannot (the caller starts the app the long way)."""
+    loop = asyncio.get_running_loop()
+    (stdin_r, stdin_w), (stdout_r, stdout_w), (stderr_r, stderr_w) = os.pipe(), os.pipe(), os.pipe()
+    try:
+        process = await zygote.spawn_web([], environment, (stdin_r, stdout_w, stderr_w))
+    except OSError:
+        for descriptor in (stdin_w, stdout_r, stderr_r):
+            os.close(descriptor)
+        raise
+    finally:
+        for descriptor in (stdin_r, stdout_w, stderr_w):
+            os.close(descriptor)
+    readers = []
+    for descriptor in (stdout_r, stderr_r):
+        reader = asyncio.StreamReader(limit=APP_STREAM_LIMIT)
+        await loop.connect_read_pipe(
+            partial(asyncio.StreamReaderProtocol, reader), os.fdopen(descriptor, "rb", 0)
+        )
+        readers.append(reader)
+    transport, protocol = await loop.connect_write_pipe(
+        lambda: asyncio.StreamReaderProtocol(asyncio.StreamReader()), os.fdopen(stdin_w, "wb", 0)
+    )
+    stdin = asyncio.StreamWriter(transport, protocol, None, loop)
+    return ForkedApp(process, stdin, readers[0], readers[1])
+
+
+class ForkedApp:
+    """A forked app as textual-serve uses asyncio's Process: its pipes, status, kill, wait."""
+
+    def __init__(
+        self,
+        process: ForkedProcess,
+        stdin: asyncio.StreamWriter,
+        stdout: asyncio.StreamReader,
+        stderr: asyncio.StreamReader,
+    ) -> None:
+        self.process, self.stdin, self.stdout, self.stderr = process, stdin, stdout, stderr
+        self.pid = process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.returncode
+
+    def kill(self) -> None:
+        if self.process.returncode is None:  # (its group: the session is its own, setsid)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGKILL)
+
+    async def wait(self) -> int:
+        status = await self.process.wait()
+        self.stdin.close()
+        return status
+
+
+def inherited(environment: dict[str, str]) -> dict[str, str]:
+    """The server's environment (with `environment` over it) without what an app must not
+    inherit."""
+    merged = {**os.environ, **environment}
+    return {key: value for key, value in merged.items() if not key.startswith(NOT_INHERITED)}
 
 
 def _clamp(value: object, default: int, low: int, high: int) -> int:
@@ -121,10 +188,12 @@ class JournalAppService(AppService):
         argv: list[str],
         environment: dict[str, str],
         on_logged_in: Callable[[], None],
+        zygote: ZygoteClient | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
+        self.zygote = zygote  # the ready process the app is forked from, if there is one
         self.extra_environment = environment
         self.on_logged_in = on_logged_in
         self.logged_in = asyncio.Event()
@@ -135,15 +204,21 @@ class JournalAppService(AppService):
         return self._task
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width, height)
-        for key in [key for key in environment if key.startswith(NOT_INHERITED)]:
-            del environment[key]
+        environment = inherited(super()._build_environment(width, height))
         environment.update(self.extra_environment)
         environment["PYTHONUTF8"] = "1"
+        # Textual read TEXTUAL_COLOR_SYSTEM at its import, in the ready process, where there
+        # was none: a forked app's console takes its colours from this instead
+        environment["COLORTERM"] = "truecolor"
         return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         environment = self._build_environment(width=width, height=height)
+        if self.zygote is not None and self.zygote.available:
+            with contextlib.suppress(OSError):  # it has gone: the app starts the long way
+                self._process = forked = await forked_app(self.zygote, environment)  # type: ignore[assignment]
+                self._stdin = forked.stdin
+                return forked
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
             stdin=asyncio.subprocess.PIPE,
@@ -202,6 +277,7 @@ class JournalWebServer(Server):
         host: str = "127.0.0.1",
         port: int = 8000,
         public_url: str | None = None,
+        prefork: bool = True,
     ) -> None:
         super().__init__(
             shlex.join(argv),
@@ -219,6 +295,9 @@ class JournalWebServer(Server):
         self.book = AdmissionBook(self.limits)
         self.policy = content_security_policy(self.public_url)
         self.websockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        # apps forked from one ready process that has imported the journal: their code pages
+        # are shared (tui/serve/zygote.py); started with the server, which it does not outlive
+        self.zygote = ZygoteClient(argv, inherited(self.environment)) if prefork else None
 
     def make_web_app(self) -> web.Application:
         app = web.Application()
@@ -233,8 +312,18 @@ class JournalWebServer(Server):
             ]
         )
         app.on_response_prepare.append(self._add_headers)
+        app.on_startup.append(self._start_zygote)
         app.on_shutdown.append(self._close_websockets)
+        app.on_cleanup.append(self._close_zygote)
         return app
+
+    async def _start_zygote(self, app: web.Application) -> None:
+        if self.zygote is not None:
+            self.zygote.start()
+
+    async def _close_zygote(self, app: web.Application) -> None:
+        if self.zygote is not None:
+            await self.zygote.close()
 
     async def _make_app(self) -> web.Application:
         return self.make_web_app()
@@ -310,6 +399,7 @@ class JournalWebServer(Server):
             self.argv,
             {**self.environment, "JOURNAL_SOURCE": ticket.address},
             lambda: self.book.logged_in(ticket),
+            self.zygote,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -381,10 +471,13 @@ def build_server(
     host: str = "127.0.0.1",
     port: int = 8000,
     public_url: str | None = None,
+    prefork: bool = True,
 ):
     """The journal's web server for this database, not yet listening."""
     argv, environment = web_app_command(app_command, db)
-    return JournalWebServer(argv, environment, limits=limits, host=host, port=port, public_url=public_url)
+    return JournalWebServer(
+        argv, environment, limits=limits, host=host, port=port, public_url=public_url, prefork=prefork
+    )
 
 
 def serve_web(
@@ -394,7 +487,10 @@ def serve_web(
     port: int = 8000,
     public_url: str | None = None,
     limits: WebLimits | None = None,
+    prefork: bool = True,
 ) -> int:
-    server = build_server(app_command, db, limits=limits, host=host, port=port, public_url=public_url)
+    server = build_server(
+        app_command, db, limits=limits, host=host, port=port, public_url=public_url, prefork=prefork
+    )
     server.serve()
     return 0

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_MESSAGE = 65536
+MAX_FDS = 3  # a message's descriptors: a terminal and a handoff, or a browser session's three pipes
 PRELOAD_PACKAGES = ("models", "tui")
 NOT_PRELOADED = ("tui.serve.ssh_server", "tui.serve.sftp", "tui.serve.web", "tui.serve.web_admission")
 # imported only once an app runs on a terminal: the driver, its parser, layouts, tty, and
@@ -58,6 +59,7 @@ RUNTIME_MODULES = (
     "termios",
     "tty",
     "textual.drivers.linux_driver",
+    "textual.drivers.web_driver",  # journal serve web's sessions
     "textual.drivers.headless_driver",
     "textual.pilot",
     "textual.scrollbar",
@@ -141,7 +143,7 @@ def receive_message(sock: socket.socket) -> tuple[dict, list[int]]:
     OSError from the socket, ValueError (its descriptors closed) if it is not JSON. Also the
     host's end of its socket (tui/serve/host.py)."""
     fds = array.array("i")
-    data, ancillary, _flags, _addr = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(2 * fds.itemsize))
+    data, ancillary, _flags, _addr = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(MAX_FDS * fds.itemsize))
     for level, kind, payload in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
@@ -160,28 +162,29 @@ def send_message(sock: socket.socket, message: dict) -> None:
         sock.send(json.dumps(message).encode("utf-8"))
 
 
-def _become_session(terminal: int, environment: dict[str, str]) -> None:
-    """In the child: a session of its own on `terminal`, with the session's environment."""
+def _become_session(streams: tuple[int, int, int], environment: dict[str, str]) -> None:
+    """In the child: a session of its own on `streams` (its stdin, stdout and stderr: a terminal
+    three times, or a browser session's pipes), with the session's environment."""
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as at Python's own start
     os.setsid()
     _name("journal-session")
-    for target in (0, 1, 2):
-        os.dup2(terminal, target)
-    if terminal > 2:
-        os.close(terminal)
+    for target, descriptor in enumerate(streams):
+        os.dup2(descriptor, target)
+    for descriptor in set(streams) - {0, 1, 2}:
+        os.close(descriptor)
     os.environ.clear()
     os.environ.update(environment)
     # stdin/stdout/stderr as Python makes them for a terminal (Textual writes to __stderr__)
-    streams = {
+    files = {
         "stdin": io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8"),
         "stdout": io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True),
         "stderr": io.TextIOWrapper(
             io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", line_buffering=True
         ),
     }
-    for name, stream in streams.items():
+    for name, stream in files.items():
         setattr(sys, name, stream)
         setattr(sys, f"__{name}__", stream)
 
@@ -336,6 +339,8 @@ class _Ready:
         if "end" in message:  # a hosted session to end: its host is told
             self._end_hosted(message)
             return None
+        if message.get("web"):  # a browser's session (journal serve web): on three pipes
+            return self._web(message, fds)
         request = self._request(message, fds)
         if request is None:
             return None
@@ -383,13 +388,41 @@ class _Ready:
         gc.enable()
 
     def _forked(self, message: dict, request: _Request) -> list[str] | None:
+        return self._fork(
+            message, (request.terminal,) * 3, [request.handoff], request.environment, request.argv
+        )
+
+    def _web(self, message: dict, fds: list[int]) -> list[str] | None:
+        """A browser's session: the app (the plain `journal` of `args`, its driver named by
+        the environment) forked alone on the server's pipes, stdin, stdout and stderr."""
+        try:
+            stdin, stdout, stderr = fds
+            argv = [str(arg) for arg in message["args"]]
+            environment = {str(k): str(v) for k, v in message["env"].items()}
+        except (KeyError, ValueError, AttributeError, TypeError):
+            for descriptor in fds:
+                os.close(descriptor)
+            send_message(self.sock, {"id": message.get("id"), "error": "неверный запрос"})
+            return None
+        return self._fork(message, (stdin, stdout, stderr), [], environment, argv)
+
+    def _fork(
+        self,
+        message: dict,
+        streams: tuple[int, int, int],
+        kept: list[int],
+        environment: dict,
+        argv: list[str],
+    ) -> list[str] | None:
+        """A session forked alone on `streams`, `kept` descriptors left open for it; its
+        arguments in the child, None in the zygote (the server told the pid)."""
         pid = os.fork()
         if pid == 0:  # the session
             self._in_child()
-            _become_session(request.terminal, request.environment)
-            return request.argv
+            _become_session(streams, environment)
+            return argv
         self.children.add(pid)
-        for descriptor in (request.terminal, request.handoff):
+        for descriptor in {*streams, *kept}:
             os.close(descriptor)
         send_message(self.sock, {"id": message["id"], "pid": pid})
         return None
@@ -561,17 +594,40 @@ class ZygoteClient:
     ) -> ForkedProcess | HostedSession:
         """A forked session on terminal fds[0] with handoff fds[1]; with `host` (N, school,
         colours), a session in a host of such sessions, N at most; OSError if there is none."""
+        body: dict = {"args": args, "env": env}
+        if host is not None:
+            body["host"] = list(host)
+        number, answer = await self._ask(body, list(fds))
+        if answer.get("hosted"):
+            session = HostedSession(int(answer["pid"]), number, self)
+            _adopt(self.hosted, self.early_ends, number, session)
+            return session
+        return self._watch(int(answer["pid"]))
+
+    async def spawn_web(
+        self, args: list[str], env: dict[str, str], streams: tuple[int, int, int]
+    ) -> ForkedProcess:
+        """A browser's session forked on the pipes `streams` (its stdin, stdout, stderr);
+        OSError if there is no ready process."""
+        _number, answer = await self._ask({"args": args, "env": env, "web": True}, list(streams))
+        return self._watch(int(answer["pid"]))
+
+    def _watch(self, pid: int) -> ForkedProcess:
+        """The session forked as `pid`, watched until the zygote tells its status."""
+        process = ForkedProcess(pid)
+        _adopt(self.children, self.early_exits, pid, process)
+        return process
+
+    async def _ask(self, body: dict, fds: list[int]) -> tuple[int, dict]:
+        """The zygote's answer (with a pid) to a request for a session; OSError otherwise."""
         if self.sock is None:
             raise OSError("нет готового процесса")
         self.next_id += 1
         number = self.next_id
         reply = asyncio.get_running_loop().create_future()
         self.replies[number] = reply
-        body: dict = {"id": number, "args": args, "env": env}
-        if host is not None:
-            body["host"] = list(host)
         try:
-            socket.send_fds(self.sock, [json.dumps(body).encode("utf-8")], list(fds))
+            socket.send_fds(self.sock, [json.dumps({"id": number, **body}).encode("utf-8")], fds)
             answer = await asyncio.wait_for(reply, 30.0)
         except (OSError, TimeoutError) as exc:
             raise OSError(f"готовый процесс не ответил: {exc}") from None
@@ -579,13 +635,7 @@ class ZygoteClient:
             self.replies.pop(number, None)
         if "pid" not in answer:
             raise OSError(answer.get("error", "готовый процесс отказал"))
-        if answer.get("hosted"):
-            session = HostedSession(int(answer["pid"]), number, self)
-            _adopt(self.hosted, self.early_ends, number, session)
-            return session
-        process = ForkedProcess(int(answer["pid"]))
-        _adopt(self.children, self.early_exits, process.pid, process)
-        return process
+        return number, answer
 
     def end(self, number: int) -> None:
         """Ask for hosted session `number` to end."""
