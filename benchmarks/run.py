@@ -315,10 +315,14 @@ def main(argv: list[str] | None = None) -> int:
     from models.core import clock
     from models.core import db as dbmod
     from models.core.store import open_store
+    from models.journal.attendance import school_day
 
     total_started = time.perf_counter()
     size = args.size or "school"
-    today = clock.today()
+    # the run's own day, for itself and every process it starts: a Sunday has no lessons (the
+    # new lesson the typing figures fill would be refused), so the Saturday before it
+    today = school_day(clock.today())
+    os.environ["JOURNAL_TODAY"] = today.isoformat()
     figures: dict = {
         "quick": args.quick,
         "today": today.isoformat(),

@@ -88,16 +88,21 @@ async def forked_app(zygote: ZygoteClient, environment: dict[str, str]) -> Forke
     finally:
         for descriptor in (stdin_r, stdout_w, stderr_w):
             os.close(descriptor)
-    readers = []
-    for descriptor in (stdout_r, stderr_r):
-        reader = asyncio.StreamReader(limit=APP_STREAM_LIMIT)
-        await loop.connect_read_pipe(
-            partial(asyncio.StreamReaderProtocol, reader), os.fdopen(descriptor, "rb", 0)
+    files = [os.fdopen(stdout_r, "rb", 0), os.fdopen(stderr_r, "rb", 0), os.fdopen(stdin_w, "wb", 0)]
+    try:
+        readers = []
+        for file in files[:2]:  # each closed with its transport
+            reader = asyncio.StreamReader(limit=APP_STREAM_LIMIT)
+            await loop.connect_read_pipe(partial(asyncio.StreamReaderProtocol, reader), file)
+            readers.append(reader)
+        transport, protocol = await loop.connect_write_pipe(
+            lambda: asyncio.StreamReaderProtocol(asyncio.StreamReader()), files[2]
         )
-        readers.append(reader)
-    transport, protocol = await loop.connect_write_pipe(
-        lambda: asyncio.StreamReaderProtocol(asyncio.StreamReader()), os.fdopen(stdin_w, "wb", 0)
-    )
+    except BaseException:  # (not seen: the loop refused a pipe) no app left without its server
+        ForkedApp(process, None, None, None).kill()
+        for file in files:
+            file.close()
+        raise
     stdin = asyncio.StreamWriter(transport, protocol, None, loop)
     return ForkedApp(process, stdin, readers[0], readers[1])
 
@@ -108,9 +113,9 @@ class ForkedApp:
     def __init__(
         self,
         process: ForkedProcess,
-        stdin: asyncio.StreamWriter,
-        stdout: asyncio.StreamReader,
-        stderr: asyncio.StreamReader,
+        stdin: asyncio.StreamWriter | None,
+        stdout: asyncio.StreamReader | None,
+        stderr: asyncio.StreamReader | None,
     ) -> None:
         self.process, self.stdin, self.stdout, self.stderr = process, stdin, stdout, stderr
         self.pid = process.pid
@@ -126,7 +131,8 @@ class ForkedApp:
 
     async def wait(self) -> int:
         status = await self.process.wait()
-        self.stdin.close()
+        if self.stdin is not None:
+            self.stdin.close()
         return status
 
 
@@ -216,8 +222,8 @@ class JournalAppService(AppService):
         environment = self._build_environment(width=width, height=height)
         if self.zygote is not None and self.zygote.available:
             with contextlib.suppress(OSError):  # it has gone: the app starts the long way
-                self._process = forked = await forked_app(self.zygote, environment)  # type: ignore[assignment]
-                self._stdin = forked.stdin
+                forked = await forked_app(self.zygote, environment)
+                self._process, self._stdin = forked, forked.stdin  # type: ignore[assignment]
                 return forked
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
