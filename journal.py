@@ -564,20 +564,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app_command = [sys.executable, os.path.abspath(__file__)]
     host, port = args.listen
     if args.what == "web":
-        from tui.serve.web import serve_web
-        from tui.serve.web_admission import WebLimits
-
-        limits = WebLimits(
-            max_pending=args.max_pending,
-            max_pending_per_address=args.max_pending_per_address,
-            max_connections_per_address=args.max_connections_per_address,
-            login_grace=args.login_grace,
-        )
-        if min(limits.max_pending, limits.max_pending_per_address, limits.max_connections_per_address) < 1:
-            _print_error("ограничения serve web — целые числа от 1")
-            return EXIT_USAGE
-        print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {location.describe()})")
-        return serve_web(app_command, db, host, port, args.public_url, limits, prefork=not args.no_prefork)
+        return _serve_web(args, db, location.describe(), app_command)
 
     import asyncio
     from pathlib import Path
@@ -636,6 +623,45 @@ OUT_HELP = (
     "куда записать: файл, папка («ПАПКА/» создаётся, если её нет), «-» — csv в стандартный вывод; "
     "по умолчанию папка system в $JOURNAL_EXPORT_DIR (или ~/journal-exports)"
 )
+
+
+def _serve_web(args: argparse.Namespace, db: str, described: str, app_command: list[str]) -> int:
+    """`journal serve web` on the store opened (`db`, said as `described`)."""
+    from tui.serve.web import serve_web
+    from tui.serve.web_admission import WebLimits
+
+    limits = WebLimits(
+        max_pending=args.max_pending,
+        max_pending_per_address=args.max_pending_per_address,
+        max_connections_per_address=args.max_connections_per_address,
+        login_grace=args.login_grace,
+    )
+    if min(limits.max_pending, limits.max_pending_per_address, limits.max_connections_per_address) < 1:
+        _print_error("ограничения serve web — целые числа от 1")
+        return EXIT_USAGE
+    shared = args.sessions_per_process
+    if shared is None:  # 5, or 1 with --no-prefork (each tab its own process then)
+        shared = 1 if args.no_prefork else 5
+    if not 1 <= shared <= 64 or (shared > 1 and args.no_prefork):
+        _print_error("--sessions-per-process: от 1 до 64, и больше 1 — без --no-prefork")
+        return EXIT_USAGE
+    from models.core import tenancy
+    from models.core.store import enter_only_school
+
+    enter_only_school()  # a store of one school: its tabs may share processes
+    host, port = args.listen
+    print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {described})")
+    return serve_web(
+        app_command,
+        db,
+        host=host,
+        port=port,
+        public_url=args.public_url,
+        limits=limits,
+        prefork=not args.no_prefork,
+        sessions_per_process=shared,
+        school=tenancy.current_or_none(),
+    )
 
 
 def _school_of_host(text: str) -> int | None:
@@ -1025,6 +1051,13 @@ def _add_serve_web(serve) -> None:
         action="store_true",
         help="каждая вкладка — отдельный запуск журнала (дольше и больше памяти; по умолчанию "
         "вкладки ответвляются от одного готового процесса)",
+    )
+    w.add_argument(
+        "--sessions-per-process",
+        metavar="N",
+        type=int,
+        help="до N вкладок в одном процессе, в базе одной школы (5: ≈ 10 МБ памяти на вкладку; "
+        "1 — у каждой вкладки свой процесс, ≈ 27 МБ)",
     )
 
 

@@ -5,11 +5,13 @@ The server runs as `journal serve web` on 127.0.0.1 on a copy of the demo; 10 we
 teacher or homeroom teacher and open the grid of their first course (j, Enter). The figure is
 refused unless every tab shows the grid and there are as many app processes as tabs.
 
-- web_session_pss_mb: the proportional set size of the 10 tabs' app processes, divided by 10:
-  each forked from the server's ready process (tui/serve/zygote.py), its code pages shared.
+- web_session_pss_mb: the proportional set size of the processes that run the 10 tabs,
+  divided by 10: hosts of up to `--sessions-per-process` (SHARED) tabs each as threads
+  (tui/serve/host.py), forked from the server's ready process (tui/serve/zygote.py).
 - web_sessions10_total_pss_mb: everything the server runs with the 10 tabs open (the server,
   its ready process and the apps).
-- The same with `--no-prefork` (each tab's app started anew) as *_spawned.
+- The same with `--sessions-per-process 1` (each tab's app a process forked from the ready
+  one) as *_forked, and with `--no-prefork` (each started anew) as *_spawned.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.sessions import _free_port, descendants, pss_kib  # noqa: E402
+from benchmarks.sessions import SHARED, _free_port, descendants, pss_kib  # noqa: E402
 
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
 WAIT = 60.0
@@ -100,13 +102,15 @@ def is_app(pid: int, server: int) -> bool:
         comm = Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return False
-    return comm == "journal-session" or b"--zygote-fd" not in command
+    return comm in ("journal-session", "journal-host") or b"--zygote-fd" not in command
 
 
-async def _measure(db: str, accounts: list[tuple[str, str]], prefork: bool) -> tuple[float, float]:
+async def _measure(
+    db: str, accounts: list[tuple[str, str]], options: list[str], shared: int
+) -> tuple[float, float]:
     import aiohttp
 
-    server, port = start_server(db, [] if prefork else ["--no-prefork"])
+    server, port = start_server(db, [*options, "--sessions-per-process", str(shared)])
     tabs: list[Tab] = []
     try:
         async with aiohttp.ClientSession() as http:
@@ -128,8 +132,9 @@ async def _measure(db: str, accounts: list[tuple[str, str]], prefork: bool) -> t
             await asyncio.sleep(1.0)
             tree = descendants(server.pid)
             apps = [pid for pid in tree if is_app(pid, server.pid)]
-            if len(apps) != TABS:
-                raise RuntimeError(f"{TABS} tabs open, but {len(apps)} app processes found")
+            expected = -(-TABS // shared)  # full hosts
+            if len(apps) != expected:
+                raise RuntimeError(f"{TABS} tabs open, but {len(apps)} app processes found, not {expected}")
             per_tab = sum(pss_kib(pid) for pid in apps) / TABS / 1024
             total = sum(pss_kib(pid) for pid in tree) / 1024
             for tab in tabs:
@@ -142,8 +147,8 @@ async def _measure(db: str, accounts: list[tuple[str, str]], prefork: bool) -> t
 
 def measure(db: str, accounts: list[tuple[str, str]]) -> dict:
     found: dict = {}
-    for prefork, suffix in ((True, ""), (False, "_spawned")):
-        per_tab, total = asyncio.run(_measure(db, accounts, prefork))
+    for options, shared, suffix in (([], SHARED, ""), ([], 1, "_forked"), (["--no-prefork"], 1, "_spawned")):
+        per_tab, total = asyncio.run(_measure(db, accounts, options, shared))
         found[f"web_session_pss_mb{suffix}"] = round(per_tab, 1)
         found[f"web_sessions10_total_pss_mb{suffix}"] = round(total, 1)
     return found

@@ -223,6 +223,7 @@ def test_a_session_the_host_cannot_confirm_says_why_and_is_reported_ended(tmp_pa
     import json
     import os
     import socket
+    from functools import partial
 
     from tui.serve.handoff import NOT_CONFIRMED
     from tui.serve.host import Host, Session
@@ -231,8 +232,8 @@ def test_a_session_the_host_cannot_confirm_says_why_and_is_reported_ended(tmp_pa
     read_end, write_end = os.pipe()  # the session's "terminal"
     not_a_pipe = os.open(tmp_path / "handoff", os.O_RDWR | os.O_CREAT, 0o600)
     host = Host(theirs, school=1, locked_exit_minutes=None)
-    session = Session(7, write_end)
-    host._run_session(session, not_a_pipe, "xterm")
+    session = Session(7, write_end, (write_end,))
+    host._run_session(session, partial(host._session, session, not_a_pipe, "xterm"))
     assert session.ended.is_set()
     assert os.read(read_end, 4096).decode() == f"journal: {NOT_CONFIRMED}\r\n"
     assert json.loads(ours.recv(4096)) == {"ended": 7, "status": 1}

@@ -349,6 +349,56 @@ async def test_a_browser_login_records_the_browsers_address(sqlite_store, small_
     assert (event.success, event.source) == (True, "203.0.113.44")
 
 
+async def test_the_tabs_of_a_store_of_one_school_share_a_host(sqlite_store, small_sqlite):
+    """Two tabs are two sessions of one host process (threads, tui/serve/host.py): one logs in
+    while the other still answers at its login screen; a closed tab ends its session only,
+    and the host goes with its last one."""
+    from models.core import tenancy
+    from models.core.store import enter_only_school
+
+    enter_only_school()
+    argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
+    server = JournalWebServer(
+        argv, environment, port=_free_port(), sessions_per_process=2, school=tenancy.current_or_none()
+    )
+    url = "/ws?width=100&height=30"
+    async with running(server) as (http, base):
+        first = await http.ws_connect(base.replace("http", "ws") + url)
+        await _receive_text(first, S.LOGIN_HINT.split(",")[0])
+        second = await http.ws_connect(base.replace("http", "ws") + url)
+        await _receive_text(second, S.LOGIN_HINT.split(",")[0])
+        assert server.zygote is not None and server.zygote.proc is not None
+        (host,) = _children_of(server.zygote.proc.pid)
+        assert Path(f"/proc/{host}/comm").read_text().strip() == "journal-host"
+        assert len(server.zygote.hosted) == 2 and not server.zygote.children
+        await first.send_json(["stdin", "ivanova\r"])
+        await first.send_json(["stdin", small_sqlite.passwords["ivanova"] + "\r"])
+        await second.send_json(["stdin", "petrov"])
+        await _receive_text(second, "petrov")  # its own login field, not the other's
+        async with asyncio.timeout(WAIT):
+            while server.book.pending != 1:  # the first tab's app has logged in
+                await asyncio.sleep(0.05)
+        await first.close()
+        async with asyncio.timeout(WAIT):
+            while len(server.zygote.hosted) != 1:
+                await asyncio.sleep(0.05)
+        assert _alive(host)
+        await second.send_json(["stdin", "ov"])
+        await _receive_text(second, "petrovov")
+        await second.close()
+        async with asyncio.timeout(WAIT):
+            while _alive(host):
+                await asyncio.sleep(0.05)
+
+
+def test_tabs_share_hosts_only_in_a_store_of_one_school():
+    argv = [sys.executable, str(ROOT / "journal.py")]
+    assert JournalWebServer(argv, sessions_per_process=5, school=3).hosting == (5, 3, "truecolor")
+    assert JournalWebServer(argv, sessions_per_process=5, school=None).hosting is None  # a district's
+    assert JournalWebServer(argv, sessions_per_process=1, school=3).hosting is None
+    assert JournalWebServer(argv, sessions_per_process=5, school=3, prefork=False).hosting is None
+
+
 async def test_a_forked_app_that_does_not_quit_in_time_is_killed(sqlite_store, small_sqlite):
     argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
     server = JournalWebServer(argv, environment, limits=WebLimits(login_grace=1.0), port=_free_port())
@@ -482,3 +532,16 @@ def test_serve_web_refuses_a_cap_below_one(sqlite_store):
         timeout=WAIT,
     )
     assert done.returncode == 2 and "от 1" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "options", [["--sessions-per-process", "0"], ["--no-prefork", "--sessions-per-process", "3"]]
+)
+def test_serve_web_refuses_hosts_it_cannot_have(sqlite_store, options):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "journal.py"), "serve", "web", "--db", str(sqlite_store), *options],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert done.returncode == 2 and "--sessions-per-process" in done.stderr

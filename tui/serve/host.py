@@ -20,8 +20,14 @@ What one process per session gave by itself, a host does explicitly:
   app exits); the host ends when the ready process tells it to (its last session gone) or
   goes away.
 
+A browser's tab (`journal serve web`, a store of one school) is a session of a host too: the
+app on the server's pipes with Textual's web driver, at the login screen (the tab's address
+and size from its environment, which is the tab's, not the process's).
+
 Messages (SOCK_SEQPACKET, one JSON object each), ready process ↔ host:
   {"id": n, "args": [...], "env": {...}} + fds (terminal, handoff)   a session to run
+  {"id": n, "args": [...], "env": {...}, "web": true}
+      + fds (stdin, stdout, stderr)                                  a browser's session
   {"end": n}                                                         end it (the app exits)
   {"quit": true}                                                     no sessions left: exit
   host → {"ended": n, "status": s}                                   a session has ended
@@ -29,6 +35,7 @@ Messages (SOCK_SEQPACKET, one JSON object each), ready process ↔ host:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import io
@@ -40,13 +47,16 @@ import sys
 import threading
 import traceback
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.drivers import linux_driver
+from textual.drivers import linux_driver, web_driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.drivers.web_driver import WebDriver
 from textual.geometry import Size
 
 from tui.serve.zygote import receive_message, send_message
@@ -119,6 +129,68 @@ def driver_on(terminal: int) -> type[SessionDriver]:
     return type("SessionDriver", (SessionDriver,), {"terminal": terminal})
 
 
+class PipeReader:
+    """What Textual's web driver reads its input through, on one pipe (not the process's stdin:
+    a host's is /dev/null, which Textual's own reader cannot even watch)."""
+
+    def __init__(self, fd: int = -1, timeout: float = 0.1) -> None:
+        self.fd, self.timeout = fd, timeout
+        self.closed = threading.Event()
+
+    def close(self) -> None:
+        self.closed.set()
+
+    def __iter__(self):
+        while not self.closed.is_set():
+            ready, _, _ = select.select([self.fd], [], [], self.timeout)
+            if ready:
+                data = os.read(self.fd, 1024)
+                if not data:  # the server has closed the tab's pipe
+                    return
+                yield data
+            yield b""
+
+
+class WebSessionDriver(WebDriver):
+    """Textual's web driver on one browser session's pipes (`streams`: its input and output,
+    set by `web_driver_on`, with the tab's first size) instead of the process's stdin and
+    stdout; no signal handlers (one per process: the host's main thread keeps them)."""
+
+    streams = (-1, -1)
+    first_size = (80, 24)
+
+    def __init__(self, app: App, **options: Any) -> None:
+        options["size"] = options.get("size") or self.first_size
+        super().__init__(app, **options)
+        self.fileno = self.streams[1]
+        self._write = self._write_all  # type: ignore[assignment]
+        self._input_reader = PipeReader(self.streams[0])  # type: ignore[assignment]
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fileno, view) :]
+
+    def start_application_mode(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler = lambda *_args: None  # type: ignore[method-assign]
+        try:
+            super().start_application_mode()
+        finally:
+            del loop.add_signal_handler  # (the instance's: the class's own again)
+
+
+def web_driver_on(stdin: int, stdout: int, size: tuple[int, int]) -> type[WebSessionDriver]:
+    return type("WebSessionDriver", (WebSessionDriver,), {"streams": (stdin, stdout), "first_size": size})
+
+
+def _tab_size(environment: dict) -> tuple[int, int]:
+    try:
+        return max(10, int(environment.get("COLUMNS", 80))), max(5, int(environment.get("ROWS", 24)))
+    except (TypeError, ValueError):
+        return 80, 24
+
+
 def use_terminal_type(app: App, term: str) -> None:
     """The app's colours as the client's terminal type allows (the process's environment is
     the server's): what Rich would have chosen had TERM been the session's."""
@@ -134,7 +206,8 @@ def use_terminal_type(app: App, term: str) -> None:
 @dataclass
 class Session:
     number: int
-    terminal: int
+    terminal: int  # where a word to the user goes (-1: a browser's, which takes packets only)
+    descriptors: tuple[int, ...]  # the session's own, closed when it ends
     app: App | None = None
     thread: threading.Thread | None = None
     ended: threading.Event = field(default_factory=threading.Event)
@@ -196,15 +269,21 @@ class Host:
     def _start(self, message: dict, fds: list[int]) -> None:
         try:
             number = int(message["id"])
-            terminal, handoff = fds
-            term = str(message.get("env", {}).get("TERM", ""))
+            environment = dict(message.get("env", {}))
+            if message.get("web"):  # a browser's tab: its stdin, stdout and stderr
+                stdin, stdout, _stderr = fds
+                session = Session(number, -1, tuple(fds))
+                run: Callable[[], int] = partial(self._web_session, session, stdin, stdout, environment)
+            else:
+                terminal, handoff = fds
+                session = Session(number, terminal, (terminal,))
+                run = partial(self._session, session, handoff, str(environment.get("TERM", "")))
         except (KeyError, ValueError, TypeError):
             for fd in fds:
                 os.close(fd)
             return
-        session = Session(number, terminal)
         session.thread = threading.Thread(
-            target=self._run_session, args=(session, handoff, term), name=f"session-{number}", daemon=True
+            target=self._run_session, args=(session, run), name=f"session-{number}", daemon=True
         )
         with self.lock:
             self.sessions[number] = session
@@ -230,10 +309,10 @@ class Host:
 
     # a session's thread
 
-    def _run_session(self, session: Session, handoff_fd: int, term: str) -> None:
+    def _run_session(self, session: Session, run: Callable[[], int]) -> None:
         status = 1
         try:
-            status = self._session(session, handoff_fd, term)
+            status = run()
         except Exception as exc:  # the session's end, told to the server; the host goes on
             from models.core.errors import JournalError
             from tui import strings as S
@@ -244,8 +323,9 @@ class Host:
                 traceback.print_exc(file=sys.__stderr__)
                 _write(session.terminal, f"journal: {S.SESSION_FAILED}\r\n")
         finally:
-            with contextlib.suppress(OSError):
-                os.close(session.terminal)
+            for descriptor in session.descriptors:
+                with contextlib.suppress(OSError):
+                    os.close(descriptor)
             send_message(self.sock, {"ended": session.number, "status": status})
             session.ended.set()
             with contextlib.suppress(OSError):
@@ -278,6 +358,19 @@ class Host:
             _write(session.terminal, text + "\r\n")
         return 0
 
+    def _web_session(self, session: Session, stdin: int, stdout: int, environment: dict) -> int:
+        """A browser's tab at the login screen (its account is any of the host's school's)."""
+        from rich.console import ColorSystem
+
+        from tui.app import JournalApp
+
+        app = JournalApp(source=str(environment.get("JOURNAL_SOURCE", ""))[:64], hosted=True)
+        app.console._color_system = ColorSystem.TRUECOLOR  # as textual-serve asks of its apps
+        app.driver_class = web_driver_on(stdin, stdout, _tab_size(environment))
+        session.app = app
+        app.run(mouse=False)
+        return 0
+
 
 def run_host(fd: int, school: int | None, locked_exit_minutes: float | None) -> int:
     """The host's life, in a process the ready process forked: its sessions until it is told to
@@ -290,10 +383,13 @@ def run_host(fd: int, school: int | None, locked_exit_minutes: float | None) -> 
     gc.enable()
     tenancy.hold(school)
     quiet_signals_off_the_main_thread()
+    web_driver.InputReader = PipeReader  # type: ignore[assignment,misc]  # (replaced by each tab's own)
     render.install()
     return Host(socket.socket(fileno=fd), school, locked_exit_minutes).serve()
 
 
 def _write(fd: int, text: str) -> None:
+    if fd < 0:  # a browser's session: its tab says it has closed
+        return
     with contextlib.suppress(OSError):
         os.write(fd, text.encode("utf-8"))

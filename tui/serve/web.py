@@ -52,7 +52,7 @@ from tui.serve.web_admission import (
     client_address,
 )
 from tui.serve.web_signal import LOGGED_IN_META
-from tui.serve.zygote import ForkedProcess, ZygoteClient
+from tui.serve.zygote import ForkedProcess, HostedSession, ZygoteClient
 
 log = logging.getLogger("journal.web")
 
@@ -74,13 +74,16 @@ def web_app_command(app_command: list[str], db: str) -> tuple[list[str], dict[st
     return list(app_command), {"JOURNAL_DB": db}
 
 
-async def forked_app(zygote: ZygoteClient, environment: dict[str, str]) -> ForkedApp:
-    """A browser's app forked by the ready process on three new pipes, as asyncio's Process
-    has them; OSError if the ready process cannot (the caller starts the app the long way)."""
+async def forked_app(
+    zygote: ZygoteClient, environment: dict[str, str], host: tuple[int, int, str] | None = None
+) -> ForkedApp:
+    """A browser's app on three new pipes, as asyncio's Process has them: forked by the ready
+    process, or with `host` (N, school, colours) a session of a host of N such; OSError if
+    the ready process cannot (the caller starts the app the long way)."""
     loop = asyncio.get_running_loop()
     (stdin_r, stdin_w), (stdout_r, stdout_w), (stderr_r, stderr_w) = os.pipe(), os.pipe(), os.pipe()
     try:
-        process = await zygote.spawn_web([], environment, (stdin_r, stdout_w, stderr_w))
+        process = await zygote.spawn_web([], environment, (stdin_r, stdout_w, stderr_w), host)
     except OSError:
         for descriptor in (stdin_w, stdout_r, stderr_r):
             os.close(descriptor)
@@ -108,11 +111,12 @@ async def forked_app(zygote: ZygoteClient, environment: dict[str, str]) -> Forke
 
 
 class ForkedApp:
-    """A forked app as textual-serve uses asyncio's Process: its pipes, status, kill, wait."""
+    """A forked or hosted app as textual-serve uses asyncio's Process: its pipes, status, kill
+    (a hosted one's host is asked to end it: the host's other tabs go on), wait."""
 
     def __init__(
         self,
-        process: ForkedProcess,
+        process: ForkedProcess | HostedSession,
         stdin: asyncio.StreamWriter | None,
         stdout: asyncio.StreamReader | None,
         stderr: asyncio.StreamReader | None,
@@ -125,9 +129,13 @@ class ForkedApp:
         return self.process.returncode
 
     def kill(self) -> None:
-        if self.process.returncode is None:  # (its group: the session is its own, setsid)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.pid, signal.SIGKILL)
+        if self.process.returncode is not None:
+            return
+        if isinstance(self.process, HostedSession):
+            self.process.end()
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # its group: setsid
+            os.killpg(self.pid, signal.SIGKILL)
 
     async def wait(self) -> int:
         status = await self.process.wait()
@@ -195,11 +203,13 @@ class JournalAppService(AppService):
         environment: dict[str, str],
         on_logged_in: Callable[[], None],
         zygote: ZygoteClient | None = None,
+        host: tuple[int, int, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
         self.zygote = zygote  # the ready process the app is forked from, if there is one
+        self.host = host  # (N, school, colours): the app a session of a host of N tabs
         self.extra_environment = environment
         self.on_logged_in = on_logged_in
         self.logged_in = asyncio.Event()
@@ -222,7 +232,7 @@ class JournalAppService(AppService):
         environment = self._build_environment(width=width, height=height)
         if self.zygote is not None and self.zygote.available:
             with contextlib.suppress(OSError):  # it has gone: the app starts the long way
-                forked = await forked_app(self.zygote, environment)
+                forked = await forked_app(self.zygote, environment, self.host)
                 self._process, self._stdin = forked, forked.stdin  # type: ignore[assignment]
                 return forked
         self._process = process = await asyncio.create_subprocess_exec(
@@ -284,6 +294,8 @@ class JournalWebServer(Server):
         port: int = 8000,
         public_url: str | None = None,
         prefork: bool = True,
+        sessions_per_process: int = 1,
+        school: int | None = None,
     ) -> None:
         super().__init__(
             shlex.join(argv),
@@ -304,6 +316,11 @@ class JournalWebServer(Server):
         # apps forked from one ready process that has imported the journal: their code pages
         # are shared (tui/serve/zygote.py); started with the server, which it does not outlive
         self.zygote = ZygoteClient(argv, inherited(self.environment)) if prefork else None
+        # tabs as threads of hosts of N (tui/serve/host.py): a store of one school only, whose
+        # school every login of a tab is (a tab's school is not known before its login)
+        self.hosting: tuple[int, int, str] | None = None
+        if sessions_per_process > 1 and self.zygote is not None and school is not None:
+            self.hosting = (sessions_per_process, school, "truecolor")
 
     def make_web_app(self) -> web.Application:
         app = web.Application()
@@ -406,6 +423,7 @@ class JournalWebServer(Server):
             {**self.environment, "JOURNAL_SOURCE": ticket.address},
             lambda: self.book.logged_in(ticket),
             self.zygote,
+            self.hosting,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -478,25 +496,26 @@ def build_server(
     port: int = 8000,
     public_url: str | None = None,
     prefork: bool = True,
+    sessions_per_process: int = 1,
+    school: int | None = None,
 ):
-    """The journal's web server for this database, not yet listening."""
+    """The journal's web server for this database, not yet listening; `school`: the store's
+    only one (None: a district's), whose tabs may share a host."""
     argv, environment = web_app_command(app_command, db)
     return JournalWebServer(
-        argv, environment, limits=limits, host=host, port=port, public_url=public_url, prefork=prefork
+        argv,
+        environment,
+        limits=limits,
+        host=host,
+        port=port,
+        public_url=public_url,
+        prefork=prefork,
+        sessions_per_process=sessions_per_process,
+        school=school,
     )
 
 
-def serve_web(
-    app_command: list[str],
-    db: str,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    public_url: str | None = None,
-    limits: WebLimits | None = None,
-    prefork: bool = True,
-) -> int:
-    server = build_server(
-        app_command, db, limits=limits, host=host, port=port, public_url=public_url, prefork=prefork
-    )
-    server.serve()
+def serve_web(app_command: list[str], db: str, **options: Any) -> int:
+    """`journal serve web` until it is stopped: build_server's server with its `options`."""
+    build_server(app_command, db, **options).serve()
     return 0

@@ -220,7 +220,12 @@ def _to_host(
     host = next((h for h in hosts.values() if h.kind == kind and len(h.sessions) < size), None)
     if host is None:
         return None
-    body = {"id": message["id"], "args": message["args"], "env": message["env"]}
+    body = {
+        "id": message["id"],
+        "args": message["args"],
+        "env": message["env"],
+        "web": bool(message.get("web")),
+    }
     try:
         socket.send_fds(host.sock, [json.dumps(body).encode("utf-8")], fds)
     except OSError:
@@ -347,7 +352,7 @@ class _Ready:
         sys.stdout.flush()
         sys.stderr.flush()
         if request.host is not None:
-            return self._hosted(message, request)
+            return self._hosted(message, [request.terminal, request.handoff], request.host, request.argv[2:])
         return self._forked(message, request)
 
     def _request(self, message: dict, fds: list[int]) -> _Request | None:
@@ -393,17 +398,22 @@ class _Ready:
         )
 
     def _web(self, message: dict, fds: list[int]) -> list[str] | None:
-        """A browser's session: the app (the plain `journal` of `args`, its driver named by
-        the environment) forked alone on the server's pipes, stdin, stdout and stderr."""
+        """A browser's session on the server's pipes (its stdin, stdout and stderr): the app
+        (the plain `journal` of `args`, its driver named by the environment) forked alone, or,
+        with "host": [N, school, colours], a thread of a host of that school's tabs."""
         try:
             stdin, stdout, stderr = fds
             argv = [str(arg) for arg in message["args"]]
             environment = {str(k): str(v) for k, v in message["env"].items()}
-        except (KeyError, ValueError, AttributeError, TypeError):
+            shared = message.get("host")
+            host = None if shared is None else (int(shared[0]), int(shared[1]), str(shared[2]))
+        except (KeyError, ValueError, AttributeError, TypeError, IndexError):
             for descriptor in fds:
                 os.close(descriptor)
             send_message(self.sock, {"id": message.get("id"), "error": "неверный запрос"})
             return None
+        if host is not None:
+            return self._hosted(message, fds, host, argv)
         return self._fork(message, (stdin, stdout, stderr), [], environment, argv)
 
     def _fork(
@@ -427,22 +437,24 @@ class _Ready:
         send_message(self.sock, {"id": message["id"], "pid": pid})
         return None
 
-    def _hosted(self, message: dict, request: _Request) -> list[str] | None:
-        assert request.host is not None
-        size, school, colours = request.host
+    def _hosted(
+        self, message: dict, fds: list[int], host_kind: tuple[int, int | None, str], args: list[str]
+    ) -> list[str] | None:
+        """The session on `fds` to a host of its kind with room, forked first if there is
+        none; `args`, the sessions' own arguments, are the new host's too."""
+        size, school, colours = host_kind
         kind = (school, colours)  # one school's, one kind of terminal's (Rich keeps styles' codes)
-        fds = [request.terminal, request.handoff]
         host = _to_host(self.sock, self.hosts, message, fds, size, kind)
         if host is None:  # a new host for this school: forked, then given the session
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             pid = os.fork()
             if pid == 0:  # the host
-                self._in_child(request.terminal, request.handoff)
+                self._in_child(*fds)
                 ours.close()
                 _become_host()
                 school_arg = "none" if school is None else str(school)
                 host_fd = theirs.detach()  # the host's own from now on (not closed with the object)
-                return ["--host-fd", str(host_fd), "--host-school", school_arg, *request.argv[2:]]
+                return ["--host-fd", str(host_fd), "--host-school", school_arg, *args]
             theirs.close()
             self.children.add(pid)
             self.host_pids.add(pid)
@@ -597,25 +609,31 @@ class ZygoteClient:
         body: dict = {"args": args, "env": env}
         if host is not None:
             body["host"] = list(host)
-        number, answer = await self._ask(body, list(fds))
+        return self._adopted(*await self._ask(body, list(fds)))
+
+    async def spawn_web(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        streams: tuple[int, int, int],
+        host: tuple[int, int, str] | None = None,
+    ) -> ForkedProcess | HostedSession:
+        """A browser's session on the pipes `streams` (its stdin, stdout, stderr), forked
+        alone, or with `host` (N, school, colours) in a host of such sessions; OSError if
+        there is no ready process."""
+        body: dict = {"args": args, "env": env, "web": True}
+        if host is not None:
+            body["host"] = list(host)
+        return self._adopted(*await self._ask(body, list(streams)))
+
+    def _adopted(self, number: int, answer: dict) -> ForkedProcess | HostedSession:
+        """The session the zygote started, watched until it tells its status."""
         if answer.get("hosted"):
             session = HostedSession(int(answer["pid"]), number, self)
             _adopt(self.hosted, self.early_ends, number, session)
             return session
-        return self._watch(int(answer["pid"]))
-
-    async def spawn_web(
-        self, args: list[str], env: dict[str, str], streams: tuple[int, int, int]
-    ) -> ForkedProcess:
-        """A browser's session forked on the pipes `streams` (its stdin, stdout, stderr);
-        OSError if there is no ready process."""
-        _number, answer = await self._ask({"args": args, "env": env, "web": True}, list(streams))
-        return self._watch(int(answer["pid"]))
-
-    def _watch(self, pid: int) -> ForkedProcess:
-        """The session forked as `pid`, watched until the zygote tells its status."""
-        process = ForkedProcess(pid)
-        _adopt(self.children, self.early_exits, pid, process)
+        process = ForkedProcess(int(answer["pid"]))
+        _adopt(self.children, self.early_exits, process.pid, process)
         return process
 
     async def _ask(self, body: dict, fds: list[int]) -> tuple[int, dict]:
