@@ -4,11 +4,16 @@ the app); nothing else lives here."""
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import getpass
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -567,9 +572,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _serve_web(args, db, location.describe(), app_command)
 
     import asyncio
+    import warnings
     from pathlib import Path
 
+    from cryptography.utils import CryptographyDeprecationWarning
+
     from models.core.errors import JournalError
+
+    # asyncssh still offers DSA keys, which cryptography deprecates: a word for asyncssh's
+    # authors that would reach the administrator at every start
+    warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module="asyncssh")
     from tui.serve.ssh_server import JournalSSHServer, ServeOptions, check_limits, fingerprint, load_host_key
 
     if args.host_key:
@@ -614,7 +626,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    asyncio.run(JournalSSHServer(options, key).serve_forever(ready))
+    return _serving(lambda: asyncio.run(JournalSSHServer(options, key).serve_forever(ready)), host, port)
+
+
+# why a server could not listen where it was told to, by the system's error number
+LISTEN_ERRORS = {
+    errno.EADDRINUSE: "адрес уже занят: там работает другой сервер (или этот же, запущенный раньше)",
+    errno.EACCES: "нет прав на этот порт (порты до 1024 — только у root)",
+    errno.EADDRNOTAVAIL: "у этой машины нет такого адреса",
+}
+
+
+def _serving(serve: Callable[[], object], host: str, port: int) -> int:
+    """Run a server until it is stopped; one that cannot listen says why, not a traceback."""
+    try:
+        serve()
+    except OSError as exc:
+        reason = LISTEN_ERRORS.get(exc.errno or 0)
+        if reason is None:
+            raise
+        _print_error(f"не удалось открыть {host or '*'}:{port}: {reason}")
+        return EXIT_FAIL
     return EXIT_OK
 
 
@@ -651,16 +683,14 @@ def _serve_web(args: argparse.Namespace, db: str, described: str, app_command: l
     enter_only_school()  # a store of one school: its tabs may share processes
     host, port = args.listen
     print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {described})")
-    return serve_web(
-        app_command,
-        db,
-        host=host,
-        port=port,
-        public_url=args.public_url,
-        limits=limits,
-        prefork=not args.no_prefork,
-        sessions_per_process=shared,
-        school=tenancy.current_or_none(),
+    options = {"public_url": args.public_url, "limits": limits, "prefork": not args.no_prefork}
+    school = tenancy.current_or_none()
+    return _serving(
+        lambda: serve_web(
+            app_command, db, host=host, port=port, sessions_per_process=shared, school=school, **options
+        ),
+        host,
+        port,
     )
 
 

@@ -545,3 +545,24 @@ def test_serve_web_refuses_hosts_it_cannot_have(sqlite_store, options):
         timeout=WAIT,
     )
     assert done.returncode == 2 and "--sessions-per-process" in done.stderr
+
+
+@pytest.mark.parametrize("what", [["web"], ["ssh", "--host-key", "key"]])
+def test_a_server_that_cannot_listen_says_why_without_a_traceback(sqlite_store, tmp_path, what):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "journal.py"), "serve", what[0], "--db", str(sqlite_store)]
+            + ["--listen", f"127.0.0.1:{port}", *what[1:]],
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+            cwd=tmp_path,
+        )
+    assert done.returncode == 1
+    assert (
+        done.stderr
+        == f"journal: не удалось открыть 127.0.0.1:{port}: адрес уже занят: там работает другой сервер (или этот же, запущенный раньше)\n"
+    )
