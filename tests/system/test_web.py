@@ -415,6 +415,33 @@ async def test_a_forked_app_that_does_not_quit_in_time_is_killed(sqlite_store, s
         assert not _alive(pid) and server.book.pending == 0 and not server.zygote.children
 
 
+async def test_a_hosted_tab_left_at_the_login_screen_is_ended_and_its_host_goes(sqlite_store, small_sqlite):
+    from models.core import tenancy
+    from models.core.store import enter_only_school
+
+    enter_only_school()
+    argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
+    server = JournalWebServer(
+        argv,
+        environment,
+        limits=WebLimits(login_grace=1.0),
+        port=_free_port(),
+        sessions_per_process=2,
+        school=tenancy.current_or_none(),
+    )
+    server.quit_wait = 0.0  # no time to quit: its host is asked to end it
+    async with running(server) as (http, base):
+        ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+        await _receive_text(ws, S.LOGIN_HINT.split(",")[0])
+        assert server.zygote is not None and server.zygote.proc is not None
+        (host,) = _children_of(server.zygote.proc.pid)
+        assert await _closed_with(ws) == CLOSE_LOGIN_TIMEOUT
+        deadline = time.monotonic() + WAIT
+        while (_alive(host) or server.book.pending) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert not _alive(host) and server.book.pending == 0 and not server.zygote.hosted
+
+
 async def test_a_tab_starts_its_app_anew_once_the_ready_process_has_gone(sqlite_store, small_sqlite):
     argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
     server = JournalWebServer(argv, environment, port=_free_port())
