@@ -240,3 +240,37 @@ def test_a_session_the_host_cannot_confirm_says_why_and_is_reported_ended(tmp_pa
     ours.close()
     theirs.close()
     os.close(read_end)
+
+
+def test_a_tabs_driver_reads_nothing_once_its_app_has_ended(sqlite_store, monkeypatch):
+    """A browser's tab in a host: Textual's web driver on the tab's own pipes; when the app
+    ends, its input thread has gone too, so the pipes' numbers can go to the next tab."""
+    import json
+    import os
+    import threading
+
+    from textual.drivers import web_driver
+
+    from tui.app import JournalApp
+    from tui.serve.host import PipeReader, web_driver_on
+
+    monkeypatch.setattr(web_driver, "InputReader", PipeReader)  # as run_host has it
+    stdin_r, stdin_w = os.pipe()
+    stdout_r, stdout_w = os.pipe()
+    before = {t for t in threading.enumerate() if t.name == "textual-input"}
+    app = JournalApp(source="203.0.113.9", hosted=True)
+    app.driver_class = web_driver_on(stdin_r, stdout_w, (100, 30))
+    thread = threading.Thread(target=app.run, kwargs={"mouse": False}, daemon=True)
+    thread.start()
+    seen = b""
+    while S.LOGIN_LABEL.encode() not in seen:
+        seen += os.read(stdout_r, 65536)
+    assert seen.startswith(b"__GANGLION__\n")  # the web driver's prelude, on the tab's pipe
+    quit = json.dumps({"type": "quit"}).encode()
+    os.write(stdin_w, b"M" + len(quit).to_bytes(4, "big") + quit)
+    thread.join(30)
+    assert not thread.is_alive()
+    assert not [t for t in threading.enumerate() if t.name == "textual-input" and t not in before]
+    assert app.source == "203.0.113.9"
+    for fd in (stdin_r, stdin_w, stdout_r, stdout_w):
+        os.close(fd)

@@ -41,6 +41,7 @@ import gc
 import io
 import os
 import select
+import selectors
 import signal
 import socket
 import sys
@@ -141,14 +142,15 @@ class PipeReader:
         self.closed.set()
 
     def __iter__(self):
-        while not self.closed.is_set():
-            ready, _, _ = select.select([self.fd], [], [], self.timeout)
-            if ready:
-                data = os.read(self.fd, 1024)
-                if not data:  # the server has closed the tab's pipe
-                    return
-                yield data
-            yield b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.fd, selectors.EVENT_READ)
+            while not self.closed.is_set():
+                if selector.select(self.timeout):
+                    data = os.read(self.fd, 1024)
+                    if not data:  # the server has closed the tab's pipe
+                        return
+                    yield data
+                yield b""
 
 
 class WebSessionDriver(WebDriver):
@@ -178,6 +180,14 @@ class WebSessionDriver(WebDriver):
             super().start_application_mode()
         finally:
             del loop.add_signal_handler  # (the instance's: the class's own again)
+
+    def stop_application_mode(self) -> None:
+        """As Textual's, and the input thread is gone before the app's run returns: the host
+        then closes the tab's pipes, whose numbers the next tab may get (Textual's web driver
+        leaves its reader to notice within its timeout, reading whatever the number is then)."""
+        super().stop_application_mode()
+        if self._key_thread.is_alive() and threading.current_thread() is not self._key_thread:
+            self._key_thread.join(END_WAIT_SECONDS)
 
 
 def web_driver_on(stdin: int, stdout: int, size: tuple[int, int]) -> type[WebSessionDriver]:
