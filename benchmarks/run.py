@@ -281,10 +281,13 @@ def measure_ui(db: str, today: str) -> dict:
         accounts = [(teacher["login"], teacher["password"]), (homeroom["login"], homeroom["password"])]
         figures.update(sessions.measure(db, accounts))
         log(f"sessions: {figures['session_pss_mb']} MB each, 30 together {figures['sessions30_pss_mb']} MB")
-        log("browser tabs with a grid open on `journal serve web` (10 forked; 10 spawned) …")
+        log(
+            "browser tabs with a grid open on `journal serve web` (10 in hosts, forked alone, started anew) …"
+        )
         figures.update(web_sessions.measure(db, accounts))
         log(
-            f"tabs: {figures['web_session_pss_mb']} MB each ({figures['web_session_pss_mb_spawned']} started anew)"
+            f"tabs: {figures['web_session_pss_mb']} MB each ({figures['web_session_pss_mb_forked']} forked "
+            f"alone, {figures['web_session_pss_mb_spawned']} started anew)"
         )
     log(
         f"UI: start ×{figures['start_ratio']}, rss ×{figures['rss_ratio']}, "

@@ -203,13 +203,13 @@ class JournalAppService(AppService):
         environment: dict[str, str],
         on_logged_in: Callable[[], None],
         zygote: ZygoteClient | None = None,
-        host: tuple[int, int, str] | None = None,
+        hosting: tuple[int, int, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
         self.zygote = zygote  # the ready process the app is forked from, if there is one
-        self.host = host  # (N, school, colours): the app a session of a host of N tabs
+        self.hosting = hosting  # (N, school, colours): the app a session of a host of N tabs
         self.extra_environment = environment
         self.on_logged_in = on_logged_in
         self.logged_in = asyncio.Event()
@@ -232,7 +232,7 @@ class JournalAppService(AppService):
         environment = self._build_environment(width=width, height=height)
         if self.zygote is not None and self.zygote.available:
             with contextlib.suppress(OSError):  # it has gone: the app starts the long way
-                forked = await forked_app(self.zygote, environment, self.host)
+                forked = await forked_app(self.zygote, environment, self.hosting)
                 self._process, self._stdin = forked, forked.stdin  # type: ignore[assignment]
                 return forked
         self._process = process = await asyncio.create_subprocess_exec(
