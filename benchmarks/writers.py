@@ -68,7 +68,8 @@ def worker() -> int:
 
 
 def empty_cells(limit: int) -> Iterator[Cell]:
-    """Empty cells of past lessons where the pupil was in the class, course by course.
+    """Empty cells of past lessons where the pupil was in the class and the period's marks
+    are not frozen by a final mark, course by course.
 
     Reads go through the grid service, so a cell picked here is one a teacher could type
     into; the acting user is the course's teacher.
@@ -105,6 +106,8 @@ def empty_cells(limit: int) -> Iterator[Cell]:
                         continue
                     if (lesson.id, pupil.student_id) in grid.cells:
                         continue
+                    if pupil.student_id in grid.finals and pupil.student_id not in grid.reopened:
+                        continue  # the period's final mark froze the pupil's marks: refused
                     value = 2 + (lesson.id * 7 + pupil.student_id * 3) % 4
                     yield (lesson.id, pupil.student_id, value, course.teacher_id)
                     produced += 1
