@@ -575,13 +575,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import warnings
     from pathlib import Path
 
-    from cryptography.utils import CryptographyDeprecationWarning
-
     from models.core.errors import JournalError
 
     # asyncssh still offers DSA keys, which cryptography deprecates: a word for asyncssh's
     # authors that would reach the administrator at every start
-    warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning, module="asyncssh")
+    warnings.filterwarnings("ignore", message="DSA is deprecated", module="asyncssh")
     from tui.serve.ssh_server import JournalSSHServer, ServeOptions, check_limits, fingerprint, load_host_key
 
     if args.host_key:

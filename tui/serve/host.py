@@ -1,4 +1,5 @@
-"""Sessions as threads of one process: `journal serve ssh --sessions-per-process N` (issue 16).
+"""Sessions as threads of one process: `journal serve ssh` and `journal serve web`
+`--sessions-per-process N` (issue 16).
 
 A session forked from the ready process (tui/serve/zygote.py) still costs ≈ 25 MB of its own:
 CPython writes into every object it uses (reference counts, adaptive bytecode), so every page
