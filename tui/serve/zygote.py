@@ -1,6 +1,7 @@
-"""One ready process that forks the app of every SSH connection (issue 16: memory per session).
+"""One ready process that forks the app of every SSH connection and every browser tab
+(issue 16: memory per session).
 
-Started once by `journal serve ssh` (`journal --zygote-fd N`), it imports the app — Textual,
+Started once by `journal serve ssh` or `journal serve web` (`journal --zygote-fd N`), it imports the app — Textual,
 the screens, the models, the driver of the database — and waits. For every connection the
 server sends it, over a Unix socket pair, the session's arguments and environment with two
 descriptors (the pseudo-terminal's slave end and the handoff pipe, tui/serve/handoff.py); it
@@ -14,12 +15,17 @@ children and tells the server each one's exit status; when the server goes away 
 (SIGTERM to each process group) and exits. If it cannot be started or dies, its sessions go on
 and the server starts new ones as separate processes, as before (ZygoteClient.available).
 
-With `journal serve ssh --sessions-per-process N` it forks hosts instead (tui/serve/host.py):
-a process running up to N sessions of one school as threads. A session goes to a host of its
-school with room, or a new one; the host is told to quit once its last session has ended.
+A browser's tab (`journal serve web`) comes with three descriptors instead, the pipes the
+server talks to it through (its stdin, stdout, stderr); the child runs the plain app on them
+with Textual's web driver, as textual-serve would have started it.
+
+With `--sessions-per-process N` it forks hosts instead (tui/serve/host.py): a process running
+up to N sessions of one school as threads. A session goes to a host of its school with room,
+or a new one; the host is told to quit once its last session has ended.
 
 Messages (SOCK_SEQPACKET, one JSON object each):
   server → zygote  {"id": n, "args": [...], "env": {...}}   + fds (terminal, handoff)
+                   … "web": true                            + fds (stdin, stdout, stderr)
                    … with "host": [N, school, colours]      to run it in a host
                    {"end": n}                               end hosted session n
   zygote → server  {"id": n, "pid": p} or {"id": n, "error": "…"}
