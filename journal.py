@@ -567,9 +567,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     location = open_store(args.db, per_thread=args.what == "ssh")
     db = os.path.abspath(location.path) if location.kind == "sqlite" else location.url
     app_command = [sys.executable, os.path.abspath(__file__)]
-    host, port = args.listen
     if args.what == "web":
         return _serve_web(args, db, location.describe(), app_command)
+    host, port = args.listen
 
     import asyncio
     import warnings
@@ -681,15 +681,22 @@ def _serve_web(args: argparse.Namespace, db: str, described: str, app_command: l
     enter_only_school()  # a store of one school: its tabs may share processes
     host, port = args.listen
     print(f"Журнал в браузере: http://{host or '0.0.0.0'}:{port}/ (база {described})")
-    options = {"public_url": args.public_url, "limits": limits, "prefork": not args.no_prefork}
     school = tenancy.current_or_none()
-    return _serving(
-        lambda: serve_web(
-            app_command, db, host=host, port=port, sessions_per_process=shared, school=school, **options
-        ),
-        host,
-        port,
-    )
+
+    def serve() -> None:
+        serve_web(
+            app_command,
+            db,
+            host=host,
+            port=port,
+            public_url=args.public_url,
+            limits=limits,
+            prefork=not args.no_prefork,
+            sessions_per_process=shared,
+            school=school,
+        )
+
+    return _serving(serve, host, port)
 
 
 def _school_of_host(text: str) -> int | None:

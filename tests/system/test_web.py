@@ -399,6 +399,13 @@ def test_tabs_share_hosts_only_in_a_store_of_one_school():
     assert JournalWebServer(argv, sessions_per_process=5, school=3, prefork=False).hosting is None
 
 
+async def _gone(pid: int, server: JournalWebServer) -> None:
+    """Until the process has ended and the server counts no tab at the login screen (or WAIT)."""
+    deadline = time.monotonic() + WAIT
+    while (_alive(pid) or server.book.pending) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
 async def test_a_forked_app_that_does_not_quit_in_time_is_killed(sqlite_store, small_sqlite):
     argv, environment = web_app_command([sys.executable, str(ROOT / "journal.py")], str(sqlite_store))
     server = JournalWebServer(argv, environment, limits=WebLimits(login_grace=1.0), port=_free_port())
@@ -409,9 +416,7 @@ async def test_a_forked_app_that_does_not_quit_in_time_is_killed(sqlite_store, s
         assert server.zygote is not None
         (pid,) = server.zygote.children
         assert await _closed_with(ws) == CLOSE_LOGIN_TIMEOUT
-        deadline = time.monotonic() + WAIT
-        while (_alive(pid) or server.book.pending) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        await _gone(pid, server)
         assert not _alive(pid) and server.book.pending == 0 and not server.zygote.children
 
 
@@ -436,9 +441,7 @@ async def test_a_hosted_tab_left_at_the_login_screen_is_ended_and_its_host_goes(
         assert server.zygote is not None and server.zygote.proc is not None
         (host,) = _children_of(server.zygote.proc.pid)
         assert await _closed_with(ws) == CLOSE_LOGIN_TIMEOUT
-        deadline = time.monotonic() + WAIT
-        while (_alive(host) or server.book.pending) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        await _gone(host, server)
         assert not _alive(host) and server.book.pending == 0 and not server.zygote.hosted
 
 

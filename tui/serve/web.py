@@ -145,10 +145,8 @@ class ForkedApp:
 
 
 def inherited(environment: dict[str, str]) -> dict[str, str]:
-    """The server's environment (with `environment` over it) without what an app must not
-    inherit."""
-    merged = {**os.environ, **environment}
-    return {key: value for key, value in merged.items() if not key.startswith(NOT_INHERITED)}
+    """`environment` without what an app must not inherit of the server's."""
+    return {key: value for key, value in environment.items() if not key.startswith(NOT_INHERITED)}
 
 
 def _clamp(value: object, default: int, low: int, high: int) -> int:
@@ -315,7 +313,7 @@ class JournalWebServer(Server):
         self.websockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         # apps forked from one ready process that has imported the journal: their code pages
         # are shared (tui/serve/zygote.py); started with the server, which it does not outlive
-        self.zygote = ZygoteClient(argv, inherited(self.environment)) if prefork else None
+        self.zygote = ZygoteClient(argv, inherited({**os.environ, **self.environment})) if prefork else None
         # tabs as threads of hosts of N (tui/serve/host.py): a store of one school only, whose
         # school every login of a tab is (a tab's school is not known before its login)
         self.hosting: tuple[int, int, str] | None = None
