@@ -659,6 +659,7 @@ def _serve_web(args: argparse.Namespace, db: str, described: str, app_command: l
     """`journal serve web` on the store opened (`db`, said as `described`)."""
     from tui.serve.web import serve_web
     from tui.serve.web_admission import WebLimits
+    from tui.serve.zygote import sessions_per_process_problem
 
     limits = WebLimits(
         max_pending=args.max_pending,
@@ -672,8 +673,8 @@ def _serve_web(args: argparse.Namespace, db: str, described: str, app_command: l
     shared = args.sessions_per_process
     if shared is None:  # 5, or 1 with --no-prefork (each tab its own process then)
         shared = 1 if args.no_prefork else 5
-    if not 1 <= shared <= 64 or (shared > 1 and args.no_prefork):
-        _print_error("--sessions-per-process: от 1 до 64, и больше 1 — без --no-prefork")
+    if problem := sessions_per_process_problem(shared, not args.no_prefork):
+        _print_error(problem)
         return EXIT_USAGE
     from models.core import tenancy
     from models.core.store import enter_only_school

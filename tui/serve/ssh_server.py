@@ -50,7 +50,7 @@ from models.core.settings import load as load_settings
 from models.people.accounts import LoginResult, authenticate, resume_session, session_ended
 from models.people.sshkeys import key_may_log_in, log_in_with_key
 from tui.serve.handoff import Handoff, open_handoff
-from tui.serve.zygote import ForkedProcess, HostedSession, ZygoteClient
+from tui.serve.zygote import ForkedProcess, HostedSession, ZygoteClient, sessions_per_process_problem
 
 BANNER = "Электронный журнал. Войдите своим логином и паролем журнала.\r\n"
 PROMPT = "Пароль: "
@@ -152,10 +152,8 @@ def check_limits(options: ServeOptions) -> None:
         raise JournalError("--login-grace: нужно больше 0 секунд")
     if not 1 <= options.db_connections <= 64:
         raise JournalError("--db-connections: от 1 до 64")
-    if not 1 <= options.sessions_per_process <= 64:
-        raise JournalError("--sessions-per-process: от 1 до 64")
-    if options.sessions_per_process > 1 and not options.prefork:
-        raise JournalError("--sessions-per-process больше 1 нужен готовый процесс: уберите --no-prefork")
+    if problem := sessions_per_process_problem(options.sessions_per_process, options.prefork):
+        raise JournalError(problem)
 
 
 # --- the host key ---------------------------------------------------------------------------

@@ -79,6 +79,16 @@ RUNTIME_MODULES = (
     "textual.layouts.stream",
 )
 END_GRACE_SECONDS = 3.0
+MOST_SESSIONS_PER_PROCESS = 64
+
+
+def sessions_per_process_problem(sessions: int, prefork: bool) -> str:
+    """What is wrong with `--sessions-per-process` (serve ssh and serve web), or ''."""
+    if not 1 <= sessions <= MOST_SESSIONS_PER_PROCESS:
+        return f"--sessions-per-process: от 1 до {MOST_SESSIONS_PER_PROCESS}"
+    if sessions > 1 and not prefork:
+        return "--sessions-per-process больше 1 нужен готовый процесс: уберите --no-prefork"
+    return ""
 
 
 # the zygote's side
